@@ -1,0 +1,154 @@
+/**
+ * The whole configuration (DESIGN §7), read from the environment and validated once at start.
+ * A wrong value stops the start with one line naming the variable.
+ */
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const httpUrl = (fallback: string) =>
+  z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: '应为 http(s) 地址 / must be an http(s) URL' }).default(fallback));
+const flag = (fallback: boolean) =>
+  z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) =>
+    v === undefined ? fallback : ['true', '1', 'yes'].includes(v),
+  );
+
+export const CHANNELS = ['sandbox', 'dingtalk', 'wecom', 'wechaty'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+const databaseUrl = z
+  .preprocess(emptyToUndefined, z.string().default('sqlite:data/gridbot.sqlite'))
+  .refine((v) => /^sqlite:.+/.test(v) || /^mysql:\/\/[^/]+\/[^/?]+/.test(v), {
+    message: 'must be sqlite:PATH or mysql://user:pass@host:port/db',
+  });
+
+const bootstrapAdmins = z.preprocess(emptyToUndefined, z.string().default('')).transform((raw, ctx) => {
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const parsed: { channel: ChannelName; platformUserId: string }[] = [];
+  for (const entry of entries) {
+    const i = entry.indexOf(':');
+    const channel = entry.slice(0, i) as ChannelName;
+    const platformUserId = entry.slice(i + 1);
+    if (i <= 0 || !CHANNELS.includes(channel) || !platformUserId) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not channel:platformUserId (channels: ${CHANNELS.join(', ')})` });
+      return z.NEVER;
+    }
+    parsed.push({ channel, platformUserId });
+  }
+  return parsed;
+});
+
+const timezone = z.preprocess(emptyToUndefined, z.string().default('Asia/Shanghai')).refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone such as Asia/Shanghai' },
+);
+
+const port = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000));
+
+const PROCESS_ROLES = ['receiver', 'worker', 'scheduler'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+export const envSchema = z
+  .object({
+    NODE_ENV: optionalString,
+    PORT: port,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port[/db]').default('redis://127.0.0.1:6379'),
+    ),
+    TIMEZONE: timezone,
+    BOOTSTRAP_ADMINS: bootstrapAdmins,
+    ADMIN_TOKEN: optionalString,
+    SANDBOX_ENABLED: optionalString,
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    /** Which parts this process runs; several processes may share one database and Redis. */
+    GRIDBOT_ROLES: z
+      .preprocess(emptyToUndefined, z.string().default('receiver,worker,scheduler'))
+      .transform((v) => (v === 'all' ? 'receiver,worker,scheduler' : v))
+      .pipe(z.string().transform((v) => v.split(',').map((s) => s.trim())).pipe(z.array(z.enum(PROCESS_ROLES)).min(1))),
+    /** Prefix of every BullMQ key; two deployments on one Redis need different ones. */
+    QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/).default('gridbot')),
+    /** Public base address of this server, for download links (ledgers, charts). */
+    PUBLIC_URL: optionalString,
+    /** A JSON file of text overrides for the zh-CN catalogue. */
+    TEXTS_FILE: optionalString,
+    DINGTALK_CLIENT_ID: optionalString,
+    DINGTALK_CLIENT_SECRET: optionalString,
+    DINGTALK_ROBOT_CODE: optionalString,
+    DINGTALK_API_BASE: httpUrl('https://api.dingtalk.com'),
+    DINGTALK_OAPI_BASE: httpUrl('https://oapi.dingtalk.com'),
+    DINGTALK_GATEWAY_URL: httpUrl('https://api.dingtalk.com/v1.0/gateway/connections/open'),
+    DINGTALK_CARD_TEMPLATE_ID: optionalString,
+    DINGTALK_QPS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    WECOM_CORP_ID: optionalString,
+    WECOM_AGENT_ID: optionalString,
+    WECOM_SECRET: optionalString,
+    WECOM_TOKEN: optionalString,
+    WECOM_AES_KEY: z.preprocess(emptyToUndefined, z.string().length(43, 'must be the 43-character EncodingAESKey').optional()),
+    WECOM_BOT_TOKEN: optionalString,
+    WECOM_BOT_AES_KEY: z.preprocess(emptyToUndefined, z.string().length(43, 'must be the 43-character EncodingAESKey').optional()),
+    WECOM_API_BASE: httpUrl('https://qyapi.weixin.qq.com'),
+    WECHATY_PUPPET: optionalString,
+    WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+  })
+  .transform((env) => ({
+    ...env,
+    SANDBOX_ENABLED:
+      env.SANDBOX_ENABLED === undefined ? env.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(env.SANDBOX_ENABLED),
+  }));
+
+export type Config = z.output<typeof envSchema>;
+
+/** A configuration that cannot start the bot; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (result.success) return checkChannelCompleteness(result.data);
+  const issue = result.error.issues[0];
+  const variable = issue.path.length > 0 ? String(issue.path[0]) : 'environment';
+  const value = typeof env[variable] === 'string' ? ` (got "${redactIfSecret(variable, env[variable] as string)}")` : '';
+  throw new ConfigError(`Invalid ${variable}${value}: ${issue.message}`);
+}
+
+function redactIfSecret(name: string, value: string): string {
+  return /SECRET|TOKEN|KEY|PASSWORD/.test(name) ? '***' : value;
+}
+
+/** A channel is either configured completely or not at all: half a configuration is a mistake. */
+function checkChannelCompleteness(config: Config): Config {
+  const groups: Record<string, (keyof Config)[]> = {
+    DingTalk: ['DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET'],
+    'WeCom app': ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY'],
+    'WeCom bot': ['WECOM_BOT_TOKEN', 'WECOM_BOT_AES_KEY'],
+  };
+  for (const [label, names] of Object.entries(groups)) {
+    const set = names.filter((n) => config[n] !== undefined);
+    if (set.length > 0 && set.length < names.length) {
+      const missing = names.filter((n) => config[n] === undefined)[0];
+      throw new ConfigError(`Invalid ${missing}: required when ${set.join(', ')} is set (${label})`);
+    }
+  }
+  return config;
+}
+
+export const channelEnabled = {
+  dingtalk: (c: Config) => Boolean(c.DINGTALK_CLIENT_ID && c.DINGTALK_CLIENT_SECRET),
+  wecomApp: (c: Config) => Boolean(c.WECOM_CORP_ID && c.WECOM_SECRET && c.WECOM_TOKEN && c.WECOM_AES_KEY),
+  wecomBot: (c: Config) => Boolean(c.WECOM_BOT_TOKEN && c.WECOM_BOT_AES_KEY),
+  wechaty: (c: Config) => Boolean(c.WECHATY_PUPPET),
+  sandbox: (c: Config) => c.SANDBOX_ENABLED,
+};
