@@ -1,0 +1,58 @@
+/**
+ * The TypeORM DataSource for `sqlite:PATH` (embedded default, better-sqlite3) or `mysql://…`.
+ * Migrations are the only way the schema changes; they run on both.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { migrations } from '../../../migrations';
+import { allSchemas } from './schemas';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+export function databaseKind(url: string): DatabaseKind {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+export function createDataSource(url: string): DataSource {
+  if (databaseKind(url) === 'sqlite') {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return new DataSource({
+      type: 'better-sqlite3',
+      database: file,
+      entities: allSchemas,
+      migrations,
+      migrationsTransactionMode: 'each',
+      // WAL lets several processes read while one writes; busy_timeout waits for the writer.
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    });
+  }
+  const u = new URL(url);
+  return new DataSource({
+    type: 'mysql',
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ''),
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    entities: allSchemas,
+    migrations,
+    migrationsTransactionMode: 'each',
+    extra: { connectionLimit: 10 },
+  });
+}
+
+/** Opens the connection and applies pending migrations; returns the names applied. */
+export async function openDatabase(url: string): Promise<{ dataSource: DataSource; applied: string[] }> {
+  const dataSource = createDataSource(url);
+  await dataSource.initialize();
+  const ran = await dataSource.runMigrations({ transaction: 'each' });
+  return { dataSource, applied: ran.map((m) => m.name) };
+}

@@ -1,0 +1,42 @@
+/** The outbox table, for the job layer's dispatcher and senders. */
+import { IsNull, LessThan, type DataSource } from 'typeorm';
+import type { OutboxStore, StoredOutboxRow } from '../../jobs/outbox-store';
+import { OutboxSchema } from './schemas/core';
+
+export class TypeOrmOutboxStore implements OutboxStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Serialises access on SQLite, shared with the unit of work. */
+    private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+  ) {}
+
+  private repo = () => this.dataSource.getRepository(OutboxSchema);
+
+  load(id: string): Promise<StoredOutboxRow | null> {
+    return this.exclusive(() => this.repo().findOne({ where: { id } }));
+  }
+
+  async markDispatched(ids: string[], now: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.exclusive(() => this.repo().createQueryBuilder().update().set({ dispatchedAt: now }).whereInIds(ids).andWhere('dispatched_at IS NULL').execute());
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    await this.exclusive(() => this.repo().update({ id }, { status: 'sent', sentAt: now }));
+  }
+
+  async markFailed(id: string, error: string, now: Date): Promise<void> {
+    await this.exclusive(() => this.repo().update({ id }, { status: 'failed', lastError: error.slice(0, 2000), sentAt: null, dispatchedAt: now }));
+  }
+
+  async recordAttempt(id: string, error: string): Promise<void> {
+    await this.exclusive(async () => {
+      await this.repo().increment({ id }, 'attempts', 1);
+      await this.repo().update({ id }, { lastError: error.slice(0, 2000) });
+    });
+  }
+
+  undispatched(createdBefore: Date, limit: number): Promise<StoredOutboxRow[]> {
+    return this.exclusive(() => this.repo().find({ where: { dispatchedAt: IsNull(), createdAt: LessThan(createdBefore) }, order: { createdAt: 'ASC' }, take: limit }));
+  }
+}

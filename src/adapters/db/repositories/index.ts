@@ -1,0 +1,15 @@
+/** Builds every repository for one EntityManager (one transaction). Each area adds its own. */
+import type { EntityManager } from 'typeorm';
+import type { Repos } from '../../../bot/ports';
+import { TypeOrmOrgRepo } from './org-repository';
+import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettingsRepo } from './support-repositories';
+
+export function createRepos(em: EntityManager): Repos {
+  return {
+    org: new TypeOrmOrgRepo(em),
+    dialogs: new TypeOrmDialogRepo(em),
+    settings: new TypeOrmSettingsRepo(em),
+    audit: new TypeOrmAuditRepo(em),
+    sequences: new TypeOrmSequenceRepo(em),
+  };
+}

@@ -1,0 +1,4 @@
+/** Every table mapping the data source knows. Each area adds its own list here. */
+import { coreSchemas } from './core';
+
+export const allSchemas = [...coreSchemas];

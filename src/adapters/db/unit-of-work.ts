@@ -1,0 +1,128 @@
+/**
+ * The transaction around every handled message and every scheduled firing: the work, the
+ * record that its key was handled, and its outbox rows commit together or not at all.
+ */
+import crypto from 'node:crypto';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { Clock, Effects, JobEffect, MessageEffect, Repos, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import { createRepos } from './repositories';
+import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
+import { databaseKind } from './data-source';
+
+/** An outbox row's payload, as stored. */
+export type OutboxPayload =
+  | ({ kind: 'message' } & MessageEffect)
+  | ({ kind: 'job' } & Omit<JobEffect, 'runAt'> & { runAt: string })
+  | { kind: 'cancel'; queue: string; jobId: string };
+
+export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
+
+class CollectingEffects implements Effects {
+  readonly items: OutboxPayload[] = [];
+  send(effect: MessageEffect): void {
+    this.items.push({ kind: 'message', ...effect });
+  }
+  schedule(job: JobEffect): void {
+    if (job.jobId.includes(':')) throw new Error(`job id must not contain ':' (${job.jobId})`);
+    this.items.push({ kind: 'job', ...job, runAt: job.runAt.toISOString() });
+  }
+  cancel(job: { queue: string; jobId: string }): void {
+    this.items.push({ kind: 'cancel', ...job });
+  }
+}
+
+/** Deterministic outbox id: the n-th effect of a key always gets the same id. */
+export function outboxId(key: string, n: number): string {
+  return `${crypto.createHash('sha1').update(key).digest('hex')}-${n}`;
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class TypeOrmUnitOfWork implements UnitOfWork {
+  /** better-sqlite3 has one connection: transactions must not interleave. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly serial: boolean;
+  private dispatch: DispatchFn = async () => undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    url: string,
+  ) {
+    this.serial = databaseKind(url) === 'sqlite';
+  }
+
+  /** Set by the composition root once the job layer exists. */
+  onCommitted(dispatch: DispatchFn): void {
+    this.dispatch = dispatch;
+  }
+
+  /** Runs `fn` alone on SQLite (one connection); concurrently on MySQL. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.serial) return fn();
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  async runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>> {
+    const outcome = await this.exclusive(async () => {
+      try {
+        return await this.dataSource.transaction(async (em) => {
+          const now = this.clock.now();
+          // Claim the key first: a concurrent run of the same key waits here and then fails.
+          await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
+          const effects = new CollectingEffects();
+          const result = await work({ now, repos: createRepos(em), effects });
+          const rows = await this.storeEffects(em, key, effects.items, now);
+          return { ran: true as const, result, rows };
+        });
+      } catch (err) {
+        if (isDuplicateKey(err) && (await this.isProcessed(key))) return { ran: false as const };
+        throw err;
+      }
+    });
+    if (outcome.ran) {
+      await this.dispatch(outcome.rows);
+      return { ran: true, result: outcome.result };
+    }
+    await this.redispatch(key);
+    return { ran: false };
+  }
+
+  async read<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
+    return this.exclusive(() => work(createRepos(this.dataSource.manager)));
+  }
+
+  private async isProcessed(key: string): Promise<boolean> {
+    return (await this.dataSource.getRepository(ProcessedKeySchema).count({ where: { key } })) > 0;
+  }
+
+  private async storeEffects(em: EntityManager, key: string, items: OutboxPayload[], now: Date): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = items.map((item, i) => ({
+      id: outboxId(key, i),
+      sourceKey: key,
+      kind: item.kind,
+      channel: item.kind === 'message' ? item.channel : null,
+      payload: JSON.stringify(item),
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      createdAt: now,
+      dispatchedAt: null,
+      sentAt: null,
+    }));
+    if (rows.length) await em.getRepository(OutboxSchema).insert(rows);
+    return rows;
+  }
+
+  /** A key handled before (a crash after commit, a redelivery): hand on what was not dispatched. */
+  private async redispatch(key: string): Promise<void> {
+    const rows = await this.exclusive(() => this.dataSource.getRepository(OutboxSchema).find({ where: { sourceKey: key, dispatchedAt: IsNull() } }));
+    if (rows.length) await this.dispatch(rows);
+  }
+}

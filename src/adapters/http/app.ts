@@ -1,0 +1,78 @@
+/**
+ * The Koa app: health, readiness, metrics, the queue dashboard behind ADMIN_TOKEN, and whatever
+ * routes the channels mount (WeCom callbacks, the sandbox).
+ */
+import crypto from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from '../../log';
+import type { Metrics } from '../../metrics';
+
+export interface HttpDeps {
+  logger: Logger;
+  metrics: Metrics;
+  adminToken: string | undefined;
+  /** Resolves when DB and Redis answer; rejects with what is down. */
+  ready(): Promise<void>;
+  /** Refreshes gauges (queue depth) just before a scrape. */
+  beforeScrape(): Promise<void>;
+  /** Queue counts for the dashboard. */
+  queueCounts(): Promise<Record<string, Record<string, number>>>;
+  mounts: ((router: Router) => void)[];
+}
+
+export function bearerMatches(header: string | undefined, token: string | undefined): boolean {
+  if (!token || !header?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice('Bearer '.length));
+  const expected = Buffer.from(token);
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+}
+
+export function createHttpApp(deps: HttpDeps): Koa {
+  const app = new Koa({ proxy: true });
+  const router = new Router();
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      deps.logger.error({ err, path: ctx.path, method: ctx.method }, 'http request failed');
+      ctx.status = (err as { status?: number }).status ?? 500;
+      ctx.body = { error: ctx.status >= 500 ? 'internal error' : (err as Error).message };
+    }
+  });
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/readyz', async (ctx) => {
+    try {
+      await deps.ready();
+      ctx.body = { status: 'ready' };
+    } catch (err) {
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable', reason: (err as Error).message };
+    }
+  });
+
+  router.get('/metrics', async (ctx) => {
+    await deps.beforeScrape().catch((err: unknown) => deps.logger.warn({ err }, 'metrics refresh failed'));
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+
+  router.get('/admin/queues', async (ctx) => {
+    if (!bearerMatches(ctx.get('authorization'), deps.adminToken)) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Bearer');
+      ctx.body = { error: 'unauthorized' };
+      return;
+    }
+    ctx.body = { queues: await deps.queueCounts() };
+  });
+
+  for (const mount of deps.mounts) mount(router);
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

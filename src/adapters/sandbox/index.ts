@@ -1,0 +1,15 @@
+/** The sandbox channel: a local web chat that goes through the same queues as DingTalk and WeCom. */
+import type { Channel, ChannelDeps } from '../channel';
+import type { SandboxMessage } from './store';
+import { SandboxStore } from './store';
+import { SandboxSender } from './sender';
+import { mountSandbox, type SandboxDirectory } from './receiver';
+
+export function createSandboxChannel(deps: ChannelDeps & { directory: () => Promise<SandboxDirectory>; onSent?: (m: SandboxMessage) => void }): Channel {
+  const store = new SandboxStore(deps.redis, deps.config.QUEUE_PREFIX);
+  return {
+    name: 'sandbox',
+    sender: new SandboxSender(store, deps.onSent),
+    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory }),
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The sandbox's receiving side: the JSON API of DESIGN §7 and the web page. Like any receiver it
+ * turns what arrives into an Inbound, queues it durably, and only then answers 202.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { z } from 'zod';
+import type { InboundSink } from '../../bot/inbound';
+import type { Logger } from '../../log';
+import type { SandboxStore } from './store';
+
+const idText = z.string().trim().min(1).max(128).regex(/^[^\s]+$/, 'must not contain spaces');
+const postMessage = z.object({
+  conversation: idText,
+  user: idText,
+  text: z.string().max(4000),
+  userName: z.string().max(100).optional(),
+  /** A platform-style message id; sending the same id again is a redelivery. */
+  id: idText.optional(),
+});
+const postAction = z.object({ conversation: idText, user: idText, messageId: idText, action: z.string().min(1).max(500) });
+const getMessages = z.object({ conversation: idText, after: z.string().max(32).optional() });
+
+export interface SandboxDirectory {
+  users: { id: string; name: string }[];
+  conversations: { id: string; title: string }[];
+}
+
+const PAGE = path.join(__dirname, 'page.html');
+
+export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: InboundSink; logger: Logger; directory: () => Promise<SandboxDirectory> }): void {
+  const { store, sink, logger } = deps;
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
+  const kindOf = (conversation: string) => (conversation.startsWith('dm-') ? ('direct' as const) : ('group' as const));
+
+  router.get('/sandbox', async (ctx) => {
+    ctx.type = 'html';
+    ctx.body = fs.createReadStream(PAGE);
+  });
+
+  router.post('/sandbox/api/messages', json, async (ctx) => {
+    const parsed = postMessage.safeParse(ctx.request.body);
+    if (!parsed.success) {
+      ctx.status = 400;
+      ctx.body = { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+      return;
+    }
+    const { conversation, user, text, userName } = parsed.data;
+    const fresh = parsed.data.id ? await store.firstSighting(conversation, parsed.data.id) : true;
+    const stored = fresh ? await store.append({ conversation, from: user, text, ...(userName ? { userName } : {}) }) : null;
+    const messageId = parsed.data.id ?? stored!.id;
+    await sink({
+      channel: 'sandbox',
+      messageId,
+      conversation: { id: conversation, kind: kindOf(conversation) },
+      sender: { id: user, ...(userName ? { name: userName } : {}) },
+      text,
+      attachments: [],
+      mentionedBot: true,
+      sentAt: new Date().toISOString(),
+    });
+    ctx.status = 202;
+    ctx.body = { id: messageId };
+  });
+
+  router.get('/sandbox/api/messages', async (ctx) => {
+    const parsed = getMessages.safeParse(ctx.query);
+    if (!parsed.success) {
+      ctx.status = 400;
+      ctx.body = { error: 'conversation is required' };
+      return;
+    }
+    const messages = await store.list(parsed.data.conversation, parsed.data.after);
+    ctx.body = { messages: messages.map(({ actionOf: _a, userName: _u, mentions: _m, ...m }) => m) };
+  });
+
+  router.post('/sandbox/api/actions', json, async (ctx) => {
+    const parsed = postAction.safeParse(ctx.request.body);
+    if (!parsed.success) {
+      ctx.status = 400;
+      ctx.body = { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+      return;
+    }
+    const { conversation, user, messageId, action } = parsed.data;
+    const message = await store.find(conversation, messageId);
+    const button = message?.card?.buttons?.find((b) => b.command === action || b.label === action);
+    if (!message || !button) {
+      ctx.status = 404;
+      ctx.body = { error: 'no such message or button' };
+      return;
+    }
+    const stored = await store.append({ conversation, from: user, text: button.command, actionOf: messageId });
+    await sink({
+      channel: 'sandbox',
+      messageId: stored.id,
+      conversation: { id: conversation, kind: kindOf(conversation) },
+      sender: { id: user },
+      text: button.command,
+      attachments: [],
+      mentionedBot: true,
+      cardAction: { messageId },
+      sentAt: new Date().toISOString(),
+    });
+    logger.debug({ conversation, messageId }, 'sandbox button pressed');
+    ctx.status = 202;
+    ctx.body = { id: stored.id };
+  });
+
+  router.get('/sandbox/api/conversations', async (ctx) => {
+    const directory = await deps.directory();
+    const seen = await store.conversations();
+    const known = new Map(directory.conversations.map((c) => [c.id, c.title]));
+    for (const id of seen) if (!known.has(id)) known.set(id, id);
+    ctx.body = { conversations: [...known].map(([id, title]) => ({ id, title, kind: kindOf(id) })), users: directory.users };
+  });
+}

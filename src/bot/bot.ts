@@ -1,0 +1,170 @@
+/**
+ * The conversation: from one Inbound to the replies and notifications it causes, all inside the
+ * transaction the jobs layer opened for it. Knows nothing of DingTalk or WeCom.
+ */
+import type { Logger } from '../log';
+import { topRole, type Member, type OrgUnit } from '../domain/org/org';
+import type { Inbound } from './inbound';
+import { cardToText, type BotMessage } from './message';
+import type { Tx } from './ports';
+import { Notifier } from './notify';
+import { SessionError } from './errors';
+import { t } from './texts';
+import { CommandRegistry, authorizeOn, mayUse, type Command, type CommandContext } from './commands/framework';
+import { DEFAULT_DIALOG_TTL_MS, dialogKey, type DialogHandler } from './dialogs/dialog';
+import { TimerRegistry, type TimerHandler } from './timers';
+import { helpCommand, shortHelp } from './commands/help';
+
+export const MAX_TEXT_LENGTH = 2000;
+
+/** Handles a message with no command (a photo, a location) when no dialog is open; true if it did. */
+export type AttachmentHandler = (ctx: CommandContext) => Promise<boolean>;
+
+/** What one area (org, events, tasks …) contributes to the bot. */
+export interface BotModule {
+  commands?: Command[];
+  dialogs?: DialogHandler[];
+  timers?: TimerHandler[];
+  attachmentHandlers?: AttachmentHandler[];
+}
+
+export interface HandleResult {
+  memberId: number | null;
+  command: string | null;
+}
+
+const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
+
+export class Bot {
+  readonly commands = new CommandRegistry();
+  readonly timers = new TimerRegistry();
+  private readonly dialogs = new Map<string, DialogHandler>();
+  private readonly attachmentHandlers: AttachmentHandler[] = [];
+
+  constructor(
+    modules: BotModule[],
+    private readonly logger: Logger,
+  ) {
+    this.commands.register(helpCommand(this.commands));
+    for (const m of modules) {
+      this.commands.register(...(m.commands ?? []));
+      this.timers.register(...(m.timers ?? []));
+      for (const d of m.dialogs ?? []) this.dialogs.set(d.kind, d);
+      this.attachmentHandlers.push(...(m.attachmentHandlers ?? []));
+    }
+  }
+
+  async handle(inbound: Inbound, tx: Tx): Promise<HandleResult> {
+    const user = { channel: inbound.channel, platformUserId: inbound.sender.id };
+    const member = await tx.repos.org.memberByChannelUser(user);
+    if (member) await tx.repos.org.touchChannelUser(user, tx.now, inbound.sender.name);
+    const conversationUnit = await tx.repos.org.unitOfConversation(inbound.channel, inbound.conversation.id);
+    const replies: BotMessage[] = [];
+    const ctx = this.context(inbound, tx, member, conversationUnit, replies);
+    const text = inbound.text.trim();
+    let commandName: string | null = null;
+    try {
+      commandName = await this.route(ctx, text);
+    } catch (err) {
+      if (!(err instanceof SessionError)) throw err;
+      ctx.reply(err.toText());
+    }
+    this.flushReplies(ctx, replies);
+    return { memberId: member?.id ?? null, command: commandName };
+  }
+
+  private async route(ctx: CommandContext, text: string): Promise<string | null> {
+    const { inbound } = ctx;
+    if (text.length > MAX_TEXT_LENGTH) throw new SessionError('error.tooLong', { max: MAX_TEXT_LENGTH });
+    const firstWord = text.split(/\s+/, 1)[0] ?? '';
+    const command = firstWord ? this.commands.find(firstWord) : undefined;
+    const key = this.dialogKeyOf(inbound);
+    const dialog = await ctx.repos.dialogs.get(key, ctx.now);
+
+    if (dialog && CANCEL_WORDS.has(text)) {
+      await ctx.repos.dialogs.clear(key);
+      ctx.reply(t('common.cancelled'));
+      return null;
+    }
+    if (dialog && !command) {
+      const handler = this.dialogs.get(dialog.kind);
+      if (handler) {
+        this.push(ctx, await handler.step(ctx, dialog));
+        return `dialog:${dialog.kind}`;
+      }
+      await ctx.repos.dialogs.clear(key);
+    }
+    if (!text) {
+      for (const handle of this.attachmentHandlers) if (await handle(ctx)) return null;
+      return null;
+    }
+    if (!command) {
+      // In a group, chatter that does not address the bot is not ours to answer.
+      if (inbound.conversation.kind === 'group' && !inbound.mentionedBot && inbound.channel !== 'sandbox') return null;
+      ctx.reply([t('error.unknownCommand', { word: firstWord }), shortHelp(this.commands, ctx.member)].join('\n'));
+      return null;
+    }
+    if (dialog) await ctx.repos.dialogs.clear(key);
+    await this.runCommand(ctx, command, text.slice(firstWord.length));
+    return command.name;
+  }
+
+  private async runCommand(ctx: CommandContext, command: Command, rest: string): Promise<void> {
+    if (!mayUse(command, ctx.member)) {
+      throw new SessionError(ctx.member ? 'error.notAllowed' : 'error.unbound', { command: command.name });
+    }
+    if (command.where === 'group' && ctx.inbound.conversation.kind !== 'group') throw new SessionError('error.groupOnly', { command: command.name });
+    if (command.where === 'direct' && ctx.inbound.conversation.kind !== 'direct') throw new SessionError('error.directOnly', { command: command.name });
+    this.push(ctx, await command.execute(ctx, rest));
+  }
+
+  private push(ctx: CommandContext, result: BotMessage | string | void): void {
+    if (result !== undefined) ctx.reply(result);
+  }
+
+  private context(inbound: Inbound, tx: Tx, member: Member | null, conversationUnit: OrgUnit | null, replies: BotMessage[]): CommandContext {
+    const key = this.dialogKeyOf(inbound);
+    return {
+      tx,
+      now: tx.now,
+      repos: tx.repos,
+      inbound,
+      member,
+      conversationUnit,
+      notify: new Notifier(tx),
+      dialog: {
+        start: (kind, data, ttlMs = DEFAULT_DIALOG_TTL_MS) =>
+          tx.repos.dialogs.put(key, { kind, data, expiresAt: new Date(tx.now.getTime() + ttlMs) }, tx.now),
+        clear: () => tx.repos.dialogs.clear(key),
+      },
+      reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
+      requireMember: () => {
+        if (!member) throw new SessionError('error.unbound', { command: inbound.text.split(/\s+/, 1)[0] ?? '' });
+        return member;
+      },
+      authorize: (unit, minRole) => {
+        if (!member) throw new SessionError('error.unbound', { command: inbound.text.split(/\s+/, 1)[0] ?? '' });
+        authorizeOn(member, unit, minRole, inbound.text.split(/\s+/, 1)[0] ?? '');
+      },
+    };
+  }
+
+  /** Replies go back into the conversation, the sender @-mentioned in a group. */
+  private flushReplies(ctx: CommandContext, replies: BotMessage[]): void {
+    const { inbound } = ctx;
+    for (const message of replies) {
+      const text = message.card && !message.text ? cardToText(message.card) : message.text;
+      const mention = inbound.conversation.kind === 'group' ? { mentionUserIds: [...(message.mentionUserIds ?? []), inbound.sender.id] } : {};
+      ctx.notify.conversation(inbound.channel, inbound.conversation.id, { ...message, text, ...mention }, inbound.replyContext);
+    }
+  }
+
+  private dialogKeyOf(inbound: Inbound): string {
+    return dialogKey(inbound.channel, inbound.conversation.id, inbound.sender.id);
+  }
+
+  /** For logs: who the member is, without personal data. */
+  describe(member: Member | null): string {
+    return member ? `member#${member.id}/${topRole(member) ?? 'none'}` : 'unbound';
+  }
+}

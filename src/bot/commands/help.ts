@@ -1,0 +1,39 @@
+/** 帮助 / help: what the sender may do, derived from the command declarations. */
+import { topRole, type Member } from '../../domain/org/org';
+import { t, type TextKey } from '../texts';
+import { arg, defineCommand, helpText, mayUse, type Command, type CommandRegistry } from './framework';
+
+export function shortHelp(registry: CommandRegistry, member: Member | null): string {
+  if (!member) return t('help.introUnbound');
+  const usable = registry.all.filter((c) => mayUse(c, member));
+  return [t('help.title') + '：' + usable.map((c) => c.name).join('、'), t('help.footer')].join('\n');
+}
+
+export function helpCommand(registry: CommandRegistry): Command {
+  return defineCommand({
+    id: 'help',
+    name: '帮助',
+    aliases: ['help', '菜单', '?', '？'],
+    access: 'anyone',
+    args: { topic: arg.optional(arg.word()) },
+    async run(ctx, { topic }) {
+      if (topic) {
+        const c = registry.find(topic);
+        if (!c || !mayUse(c, ctx.member)) return t('error.unknownCommand', { word: topic }) + '\n' + shortHelp(registry, ctx.member);
+        const lines = [t('help.command', { name: c.name, summary: helpText(c.id, 'summary'), usage: helpText(c.id, 'usage'), example: helpText(c.id, 'example') })];
+        if (c.aliases.length) lines.push(t('help.aliases', { aliases: c.aliases.join('、') }));
+        return lines.join('\n');
+      }
+      const member = ctx.member;
+      if (!member) return t('help.introUnbound');
+      const role = topRole(member);
+      const usable = registry.all.filter((c) => mayUse(c, member));
+      const lines = [
+        t('help.intro', { name: member.name, role: role ? t(`role.${role}` as TextKey) : t('role.none') }),
+        ...usable.map((c) => t('help.line', { usage: helpText(c.id, 'usage'), summary: helpText(c.id, 'summary') })),
+        t('help.footer'),
+      ];
+      return lines.join('\n');
+    },
+  });
+}

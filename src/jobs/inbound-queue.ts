@@ -1,0 +1,32 @@
+/**
+ * The receivers' side of the inbound queue: a message is durably queued under a job id derived
+ * from channel + message id, so a platform's redelivery is the same job, handled once.
+ */
+import crypto from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { inboundSchema, type InboundInput, type InboundSink } from '../bot/inbound';
+import type { Metrics } from '../metrics';
+
+export function inboundJobId(channel: string, messageId: string): string {
+  return `in-${channel}-${crypto.createHash('sha1').update(messageId).digest('hex')}`;
+}
+
+/** The processed-key of a message, for the handled-message record. */
+export function inboundKey(channel: string, messageId: string): string {
+  return `in|${channel}|${messageId}`.slice(0, 191);
+}
+
+export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
+  return async (input: InboundInput) => {
+    const inbound = inboundSchema.parse(input);
+    await queue.add('inbound', inbound, {
+      jobId: inboundJobId(inbound.channel, inbound.messageId),
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000 },
+      // Kept a day so a redelivery within the platform's retry window stays one job.
+      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    metrics.messagesIn.inc({ channel: inbound.channel });
+  };
+}

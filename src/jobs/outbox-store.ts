@@ -1,0 +1,23 @@
+/** What the outbox needs from storage; adapters/db implements it. */
+export interface StoredOutboxRow {
+  id: string;
+  sourceKey: string;
+  kind: string;
+  channel: string | null;
+  payload: string;
+  status: string;
+  attempts: number;
+  createdAt: Date;
+  dispatchedAt: Date | null;
+  sentAt: Date | null;
+}
+
+export interface OutboxStore {
+  load(id: string): Promise<StoredOutboxRow | null>;
+  markDispatched(ids: string[], now: Date): Promise<void>;
+  markSent(id: string, now: Date): Promise<void>;
+  markFailed(id: string, error: string, now: Date): Promise<void>;
+  recordAttempt(id: string, error: string): Promise<void>;
+  /** Rows committed but never handed to a queue (a crash between commit and dispatch). */
+  undispatched(createdBefore: Date, limit: number): Promise<StoredOutboxRow[]>;
+}

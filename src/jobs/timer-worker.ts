@@ -1,0 +1,33 @@
+/**
+ * Runs timed work: each firing (a delayed reminder rung, a job-scheduler tick) is handled once,
+ * in a transaction keyed by the job id, by the handler registered under the job's name.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { UnitOfWork } from '../bot/ports';
+import { timerContext, type TimerRegistry } from '../bot/timers';
+import type { Logger } from '../log';
+import { TIMERS_QUEUE, type RedisConnections } from './queues';
+
+export function timerKey(job: Pick<Job, 'id' | 'name'>): string {
+  return `timer|${job.name}|${job.id}`.slice(0, 191);
+}
+
+export function startTimerWorker(opts: { timers: TimerRegistry; uow: UnitOfWork; connections: RedisConnections; prefix: string; logger: Logger; concurrency?: number }): Worker {
+  const { timers, uow, logger } = opts;
+  const worker = new Worker(
+    TIMERS_QUEUE,
+    async (job: Job) => {
+      const handler = timers.get(job.name);
+      if (!handler) {
+        logger.error({ jobId: job.id, name: job.name }, 'no handler for timer job');
+        return;
+      }
+      const outcome = await uow.runOnce(timerKey(job), (tx) => handler.run(timerContext(tx, String(job.id)), (job.data ?? {}) as Record<string, unknown>));
+      logger.debug({ jobId: job.id, name: job.name, ran: outcome.ran }, 'timer fired');
+    },
+    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency ?? 4 },
+  );
+  worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id, name: job?.name }, 'timer job failed'));
+  worker.on('error', (err) => logger.warn({ err }, 'timer worker error'));
+  return worker;
+}

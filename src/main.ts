@@ -1,0 +1,55 @@
+/**
+ * The composition root: read the configuration, make sure Redis is there, start the runtime,
+ * and stop cleanly on SIGTERM/SIGINT.
+ */
+import fs from 'node:fs';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './log';
+import { ensureRedis, RedisUnavailableError } from './adapters/redis-server';
+import { startRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`gridbot: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  let redisChild;
+  try {
+    redisChild = await ensureRedis(config.REDIS_URL, 'data', logger);
+  } catch (err) {
+    if (err instanceof RedisUnavailableError) {
+      process.stderr.write(`gridbot: ${err.message}\n`);
+      process.exit(3);
+    }
+    throw err;
+  }
+  const runtime = await startRuntime(config, { logger });
+  if (config.SANDBOX_ENABLED) logger.info(`sandbox: http://localhost:${runtime.port}/sandbox`);
+
+  let signals = 0;
+  const shutdown = async (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    logger.info({ signal }, 'shutting down');
+    try {
+      await runtime.stop();
+    } finally {
+      redisChild?.kill('SIGTERM');
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gridbot: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

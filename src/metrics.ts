@@ -1,0 +1,17 @@
+/** Prometheus metrics (prom-client): messages in and out, handling latency, queue depth. */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly messagesIn = new Counter({ name: 'gridbot_messages_in_total', help: 'Messages accepted from a channel', labelNames: ['channel'], registers: [this.registry] });
+  readonly messagesHandled = new Counter({ name: 'gridbot_messages_handled_total', help: 'Messages handled by the bot', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+  readonly messagesOut = new Counter({ name: 'gridbot_messages_out_total', help: 'Messages sent to a channel', labelNames: ['channel', 'status'], registers: [this.registry] });
+  readonly handlingSeconds = new Histogram({
+    name: 'gridbot_handling_seconds',
+    help: 'Time from a message being queued to its handling being committed',
+    labelNames: ['channel'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({ name: 'gridbot_queue_depth', help: 'Jobs in a queue by state', labelNames: ['queue', 'state'], registers: [this.registry] });
+}

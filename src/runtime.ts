@@ -1,0 +1,179 @@
+/**
+ * Builds the parts from a validated Config and starts those this process runs (DESIGN §5:
+ * receivers, workers and the scheduler may live in separate processes). Used by main.ts and by
+ * the end-to-end tests, so tests run exactly what production runs.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Worker } from 'bullmq';
+import type Router from '@koa/router';
+import { channelEnabled, type ChannelName, type Config } from './config';
+import type { Logger } from './log';
+import { Metrics } from './metrics';
+import { Bot, type BotModule } from './bot/bot';
+import { botModules } from './bot/modules';
+import { bootstrapAdmins } from './bot/bootstrap';
+import { reportPermanentFailure } from './bot/failures';
+import { loadTextOverrides } from './bot/texts';
+import type { Clock, UnitOfWork } from './bot/ports';
+import type { InboundSink } from './bot/inbound';
+import { createInboundSink } from './jobs/inbound-queue';
+import { startInboundWorker } from './jobs/inbound-worker';
+import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
+import { startTimerWorker } from './jobs/timer-worker';
+import { INBOUND_QUEUE, TIMERS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
+import { openDatabase } from './adapters/db/data-source';
+import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
+import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
+import { createHttpApp } from './adapters/http/app';
+import type { Channel, ChannelDeps } from './adapters/channel';
+import { createSandboxChannel } from './adapters/sandbox';
+import type { SandboxMessage } from './adapters/sandbox/store';
+import type { DataSource } from 'typeorm';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Extra or replacement channels (tests inject a Wechaty mock puppet this way). */
+  channelFactories?: Partial<Record<ChannelName, (deps: ChannelDeps) => Channel>>;
+  /** Called after each message the sandbox channel delivers (tests await replies with it). */
+  onSandboxMessage?: (m: SandboxMessage) => void;
+  modules?: BotModule[];
+}
+
+export interface Runtime {
+  config: Config;
+  url: string;
+  port: number;
+  bot: Bot;
+  uow: UnitOfWork;
+  dataSource: DataSource;
+  queues: QueueRegistry;
+  connections: RedisConnections;
+  sink: InboundSink;
+  channels: Channel[];
+  stop(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { logger } = options;
+  const roles = new Set(config.GRIDBOT_ROLES);
+  const metrics = new Metrics();
+  loadTextOverrides(config.TEXTS_FILE);
+
+  const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
+  const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
+
+  const connections = createRedisConnections(config.REDIS_URL);
+  await connections.ready();
+  const queues = new QueueRegistry(connections.producer, config.QUEUE_PREFIX);
+  const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics);
+  const bot = new Bot(options.modules ?? botModules, logger);
+  await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
+
+  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer };
+  const channels = buildChannels(config, channelDeps, uow, options);
+  const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
+  uow.onCommitted((rows) => dispatcher.dispatch(rows));
+
+  const workers: Worker[] = [];
+  let relay: { stop(): void } | null = null;
+  if (roles.has('worker')) {
+    const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
+    workers.push(startInboundWorker({ bot, uow, connections, prefix: config.QUEUE_PREFIX, concurrency, metrics, logger }));
+    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: config.QUEUE_PREFIX, logger }));
+    for (const channel of channels) {
+      workers.push(
+        startSenderWorker({
+          sender: channel.sender,
+          store: outboxStore,
+          connections,
+          prefix: config.QUEUE_PREFIX,
+          ratePerSecond: channel.name === 'dingtalk' ? config.DINGTALK_QPS : 20,
+          metrics,
+          logger,
+          onPermanentFailure: (f) => reportPermanentFailure(uow, f),
+        }),
+      );
+    }
+    relay = dispatcher.startRelay();
+  }
+
+  const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
+  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
+  const queueCounts = async () => {
+    const out: Record<string, Record<string, number>> = {};
+    for (const name of knownQueues) out[name] = await queues.get(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed');
+    return out;
+  };
+  const app = createHttpApp({
+    logger,
+    metrics,
+    adminToken: config.ADMIN_TOKEN,
+    mounts,
+    ready: async () => {
+      await dataSource.query('SELECT 1');
+      await connections.producer.ping();
+    },
+    beforeScrape: async () => {
+      for (const [queue, counts] of Object.entries(await queueCounts())) for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, n);
+    },
+    queueCounts,
+  });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  if (roles.has('receiver')) for (const c of channels) await c.start?.();
+  logger.info({ port, roles: [...roles], channels: channels.map((c) => c.name), database: config.DATABASE_URL.split(':')[0] }, 'gridbot started');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping: no new messages are accepted');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+      for (const c of channels) await c.stop?.().catch((err: unknown) => logger.warn({ err, channel: c.name }, 'channel stop failed'));
+      relay?.stop();
+      // close() lets active jobs finish; anything not finished is handed back by BullMQ's stall check.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      await connections.closeAll();
+      await dataSource.destroy();
+      logger.info('stopped');
+    })());
+
+  return { config, url: `http://127.0.0.1:${port}`, port, bot, uow, dataSource, queues, connections, sink, channels, stop };
+}
+
+function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork, options: RuntimeOptions): Channel[] {
+  const channels: Channel[] = [];
+  const factories = options.channelFactories ?? {};
+  if (channelEnabled.sandbox(config)) {
+    channels.push(
+      createSandboxChannel({
+        ...deps,
+        onSent: options.onSandboxMessage,
+        directory: () =>
+          uow.read(async (repos) => ({
+            users: (await repos.org.channelUsers('sandbox')).map((u) => ({ id: u.platformUserId, name: u.memberName })),
+            conversations: (await repos.org.channelConversations('sandbox')).map((c) => ({ id: c.conversationId, title: c.title ?? c.unitName })),
+          })),
+      }),
+    );
+  }
+  for (const [name, factory] of Object.entries(factories)) {
+    if (factory) channels.push(factory(deps));
+    void name;
+  }
+  return channels;
+}
