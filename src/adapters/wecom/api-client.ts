@@ -1,0 +1,177 @@
+/**
+ * Calls to the WeCom server API (`WECOM_API_BASE`, so 政务微信 private hosts and test fakes work):
+ * the self-built app's access token, cached in Redis per app until shortly before it expires and
+ * fetched again on 40014 / 42001, and the mapping of WeCom's errcodes to the outbox's error classes.
+ */
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { PermanentSendError, TransientSendError } from '../../jobs/delivery';
+
+/** errcodes worth another try later: system busy, frequency and concurrency limits. */
+const TRANSIENT_ERRCODES: Record<number, number | undefined> = {
+  [-1]: 2_000,
+  45009: 60_000,
+  45033: 2_000,
+};
+/** The access token is invalid or expired: fetch a new one and try once more. */
+const TOKEN_ERRCODES = new Set([40014, 42001]);
+
+const HTTP_TIMEOUT_MS = 10_000;
+/** A cached token is dropped this long before WeCom says it expires. */
+const TOKEN_SAFETY_MARGIN_S = 300;
+
+export const wecomResultSchema = z.looseObject({
+  errcode: z.number().int().default(0),
+  errmsg: z.string().default(''),
+});
+export type WeComResult = z.infer<typeof wecomResultSchema>;
+
+const tokenResultSchema = z.looseObject({
+  errcode: z.number().int().default(0),
+  errmsg: z.string().default(''),
+  access_token: z.string().optional(),
+  expires_in: z.number().int().positive().optional(),
+});
+
+/** An errcode from WeCom; `classify` turns it into what the outbox understands. */
+export class WeComApiError extends Error {
+  override name = 'WeComApiError';
+  constructor(
+    readonly api: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
+    super(`WeCom ${api} failed: ${errcode} ${errmsg}`);
+  }
+}
+
+/** Maps any failure of a WeCom call to TransientSendError or PermanentSendError. */
+export function classifySendFailure(error: unknown): Error {
+  if (error instanceof PermanentSendError || error instanceof TransientSendError) return error;
+  if (error instanceof WeComApiError) {
+    if (error.errcode in TRANSIENT_ERRCODES) {
+      return new TransientSendError(error.message, TRANSIENT_ERRCODES[error.errcode]);
+    }
+    if (TOKEN_ERRCODES.has(error.errcode)) return new TransientSendError(error.message, 1_000);
+    return new PermanentSendError(error.message, { api: error.api, errcode: error.errcode });
+  }
+  if (error instanceof HttpStatusError) {
+    return error.status >= 500 || error.status === 429
+      ? new TransientSendError(error.message, error.status === 429 ? 60_000 : undefined)
+      : new PermanentSendError(error.message, { status: error.status });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new TransientSendError(`WeCom request failed: ${message}`);
+}
+
+export class HttpStatusError extends Error {
+  override name = 'HttpStatusError';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`HTTP ${status} from ${url}`);
+  }
+}
+
+/** POSTs JSON (or GETs when `body` is undefined) and returns the parsed WeCom result; throws WeComApiError on errcode ≠ 0. */
+export async function callWeCom(api: string, url: URL, body?: unknown): Promise<WeComResult> {
+  const response = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const shown = `${url.origin}${url.pathname}`;
+  if (!response.ok) throw new HttpStatusError(shown, response.status);
+  const parsed = wecomResultSchema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new HttpStatusError(shown, 502);
+  if (parsed.data.errcode !== 0) throw new WeComApiError(api, parsed.data.errcode, parsed.data.errmsg);
+  return parsed.data;
+}
+
+export interface WeComAppCredentials {
+  apiBase: string;
+  corpId: string;
+  agentId: string;
+  secret: string;
+}
+
+/** The self-built app's API: access token handling around every call. */
+export class WeComAppApi {
+  private inFlight: Promise<string> | undefined;
+
+  constructor(
+    private readonly credentials: WeComAppCredentials,
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  get agentId(): string {
+    return this.credentials.agentId;
+  }
+
+  private get tokenKey(): string {
+    return `${this.keyPrefix}:wecom:token:${this.credentials.corpId}:${this.credentials.agentId}`;
+  }
+
+  /** POST `path` with the access token; on 40014 / 42001 the token is fetched again and the call repeated once. */
+  async post(path: string, body: unknown): Promise<WeComResult> {
+    const token = await this.accessToken();
+    try {
+      return await callWeCom(path, this.url(path, { access_token: token }), body);
+    } catch (error) {
+      if (!(error instanceof WeComApiError) || !TOKEN_ERRCODES.has(error.errcode)) throw error;
+      await this.dropToken(token);
+      return callWeCom(path, this.url(path, { access_token: await this.accessToken() }), body);
+    }
+  }
+
+  async accessToken(): Promise<string> {
+    const cached = await this.redis.get(this.tokenKey);
+    if (cached) return cached;
+    // One fetch per process at a time; other processes may fetch too, which WeCom allows.
+    this.inFlight ??= this.fetchToken().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const url = this.url('/cgi-bin/gettoken', { corpid: this.credentials.corpId, corpsecret: this.credentials.secret });
+    const response = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    if (!response.ok) throw new HttpStatusError(`${url.origin}${url.pathname}`, response.status);
+    const result = tokenResultSchema.parse(await response.json());
+    if (result.errcode !== 0 || !result.access_token) {
+      throw new WeComApiError('/cgi-bin/gettoken', result.errcode || -1, result.errmsg);
+    }
+    const ttl = Math.max((result.expires_in ?? 7200) - TOKEN_SAFETY_MARGIN_S, 60);
+    await this.redis.set(this.tokenKey, result.access_token, 'EX', ttl);
+    return result.access_token;
+  }
+
+  /** Drops the cached token only if it is still the one that failed (another process may have refreshed it). */
+  private async dropToken(failed: string): Promise<void> {
+    await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      this.tokenKey,
+      failed,
+    );
+  }
+
+  private url(path: string, query: Record<string, string>): URL {
+    const url = apiUrl(this.credentials.apiBase, path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return url;
+  }
+}
+
+export function withTrailingSlash(base: string): string {
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
+/** Joins an API path onto a base that may itself carry a path prefix (private deployments). */
+export function apiUrl(base: string, path: string): URL {
+  return new URL(path.replace(/^\//, ''), withTrailingSlash(base));
+}
