@@ -79,6 +79,11 @@ export const envSchema = z
       .pipe(z.string().transform((v) => v.split(',').map((s) => s.trim())).pipe(z.array(z.enum(PROCESS_ROLES)).min(1))),
     /** Prefix of every BullMQ key; two deployments on one Redis need different ones. */
     QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/).default('gridbot')),
+    /**
+     * How long a worker holds a job before another process may take it over after a crash
+     * (BullMQ lockDuration; the stalled check runs at the same interval).
+     */
+    JOB_LOCK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(30_000)),
     /** Public base address of this server, for download links (ledgers, charts). */
     PUBLIC_URL: optionalString,
     /** A JSON file of text overrides for the zh-CN catalogue. */

@@ -84,8 +84,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   let relay: { stop(): void } | null = null;
   if (roles.has('worker')) {
     const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
-    workers.push(startInboundWorker({ bot, uow, connections, prefix: config.QUEUE_PREFIX, concurrency, metrics, logger }));
-    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: config.QUEUE_PREFIX, logger }));
+    workers.push(startInboundWorker({ bot, uow, connections, prefix: config.QUEUE_PREFIX, concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
+    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: config.QUEUE_PREFIX, lockMs: config.JOB_LOCK_MS, logger }));
     for (const channel of channels) {
       workers.push(
         startSenderWorker({
@@ -94,6 +94,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           connections,
           prefix: config.QUEUE_PREFIX,
           ratePerSecond: channel.name === 'dingtalk' ? config.DINGTALK_QPS : 20,
+          lockMs: config.JOB_LOCK_MS,
           metrics,
           logger,
           onPermanentFailure: (f) => reportPermanentFailure(uow, f),

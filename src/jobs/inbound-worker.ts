@@ -19,6 +19,8 @@ export interface InboundWorkerOptions {
   connections: RedisConnections;
   prefix: string;
   concurrency: number;
+  /** BullMQ lockDuration and stalled-check interval. */
+  lockMs: number;
   metrics: Metrics;
   logger: Logger;
 }
@@ -45,7 +47,7 @@ export function startInboundWorker(opts: InboundWorkerOptions): Worker {
         log.info('message already handled; duplicate ignored');
       }
     },
-    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency },
+    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency, lockDuration: opts.lockMs, stalledInterval: opts.lockMs },
   );
 
   worker.on('failed', (job, err) => {

@@ -105,6 +105,7 @@ export interface SenderWorkerOptions {
   prefix: string;
   /** Messages per second this channel accepts. */
   ratePerSecond: number;
+  lockMs: number;
   metrics: Metrics;
   logger: Logger;
   onPermanentFailure(failure: PermanentFailure): Promise<void>;
@@ -148,6 +149,8 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
     {
       connection: opts.connections.worker(),
       prefix: opts.prefix,
+      lockDuration: opts.lockMs,
+      stalledInterval: opts.lockMs,
       concurrency: Math.max(1, Math.min(opts.ratePerSecond, 10)),
       limiter: { max: opts.ratePerSecond, duration: 1000 },
     },

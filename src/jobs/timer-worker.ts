@@ -12,7 +12,7 @@ export function timerKey(job: Pick<Job, 'id' | 'name'>): string {
   return `timer|${job.name}|${job.id}`.slice(0, 191);
 }
 
-export function startTimerWorker(opts: { timers: TimerRegistry; uow: UnitOfWork; connections: RedisConnections; prefix: string; logger: Logger; concurrency?: number }): Worker {
+export function startTimerWorker(opts: { timers: TimerRegistry; uow: UnitOfWork; connections: RedisConnections; prefix: string; logger: Logger; lockMs: number; concurrency?: number }): Worker {
   const { timers, uow, logger } = opts;
   const worker = new Worker(
     TIMERS_QUEUE,
@@ -25,7 +25,7 @@ export function startTimerWorker(opts: { timers: TimerRegistry; uow: UnitOfWork;
       const outcome = await uow.runOnce(timerKey(job), (tx) => handler.run(timerContext(tx, String(job.id)), (job.data ?? {}) as Record<string, unknown>));
       logger.debug({ jobId: job.id, name: job.name, ran: outcome.ran }, 'timer fired');
     },
-    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency ?? 4 },
+    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency ?? 4, lockDuration: opts.lockMs, stalledInterval: opts.lockMs },
   );
   worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id, name: job?.name }, 'timer job failed'));
   worker.on('error', (err) => logger.warn({ err }, 'timer worker error'));
