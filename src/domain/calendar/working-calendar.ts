@@ -1,0 +1,287 @@
+/**
+ * The working-day calendar: official Chinese holidays and make-up workdays (调休上班), office
+ * hours and quiet hours, all in one local time zone. Pure: every answer derives from its arguments.
+ */
+import { DateTime } from 'luxon';
+import { getDayDetail, isWorkday as isOfficialWorkday } from 'chinese-days';
+
+/** A calendar day in the calendar's zone, `YYYY-MM-DD`. */
+export type LocalDate = string;
+/** A local wall-clock time, `HH:mm` (24 h). */
+export type ClockTime = string;
+
+/** A stretch of the day between two clock times; `end` after `start` except for quiet hours. */
+export interface ClockRange {
+  start: ClockTime;
+  end: ClockTime;
+}
+
+export interface WorkingCalendarOptions {
+  /** @defaultValue 'Asia/Shanghai' */
+  timeZone?: string;
+  /**
+   * Office periods of a working day, in order, not overlapping.
+   * @defaultValue 08:30–12:00 and 13:30–17:30
+   */
+  officeHours?: readonly ClockRange[];
+  /**
+   * Hours in which non-urgent messages wait; may wrap midnight. `null` disables them.
+   * @defaultValue 22:00–07:00
+   */
+  quietHours?: ClockRange | null;
+  /** Local extra days off (a county's own arrangement) on top of the official calendar. */
+  extraHolidays?: readonly LocalDate[];
+  /** Local extra working days on top of the official calendar. */
+  extraWorkdays?: readonly LocalDate[];
+}
+
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+export const DEFAULT_OFFICE_HOURS: readonly ClockRange[] = [
+  { start: '08:30', end: '12:00' },
+  { start: '13:30', end: '17:30' },
+];
+export const DEFAULT_QUIET_HOURS: ClockRange = { start: '22:00', end: '07:00' };
+
+/** Thrown for a malformed calendar configuration: a fault of the deployment, not of a user. */
+export class CalendarConfigError extends Error {
+  override readonly name = 'CalendarConfigError';
+}
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function minutesOf(clock: ClockTime): number {
+  const m = CLOCK.exec(clock);
+  if (!m) throw new CalendarConfigError(`invalid clock time "${clock}", expected HH:mm`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+interface MinuteRange {
+  start: number;
+  end: number;
+}
+
+/** Cap on day-by-day walks, so a calendar with no working day at all cannot loop forever. */
+const MAX_DAYS_SCANNED = 3660;
+
+export class WorkingCalendar {
+  readonly timeZone: string;
+  readonly officeHours: readonly ClockRange[];
+  readonly quietHours: ClockRange | null;
+  private readonly office: readonly MinuteRange[];
+  private readonly quiet: MinuteRange | null;
+  private readonly extraHolidays: ReadonlySet<LocalDate>;
+  private readonly extraWorkdays: ReadonlySet<LocalDate>;
+
+  constructor(options: WorkingCalendarOptions = {}) {
+    this.timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+    if (!DateTime.now().setZone(this.timeZone).isValid) {
+      throw new CalendarConfigError(`unknown time zone "${this.timeZone}"`);
+    }
+    this.officeHours = options.officeHours ?? DEFAULT_OFFICE_HOURS;
+    this.office = this.officeHours.map((r) => ({ start: minutesOf(r.start), end: minutesOf(r.end) }));
+    if (this.office.length === 0) throw new CalendarConfigError('office hours must not be empty');
+    this.office.forEach((r, i) => {
+      const previous = this.office[i - 1];
+      if (r.end <= r.start || (previous && r.start < previous.end)) {
+        throw new CalendarConfigError('office periods must be ordered, non-empty and not overlapping');
+      }
+    });
+    this.quietHours = options.quietHours === undefined ? DEFAULT_QUIET_HOURS : options.quietHours;
+    this.quiet = this.quietHours
+      ? { start: minutesOf(this.quietHours.start), end: minutesOf(this.quietHours.end) }
+      : null;
+    this.extraHolidays = new Set(options.extraHolidays ?? []);
+    this.extraWorkdays = new Set(options.extraWorkdays ?? []);
+  }
+
+  // ---- days -------------------------------------------------------------------------------
+
+  /** The local calendar day an instant falls on. */
+  localDate(instant: Date): LocalDate {
+    return this.zoned(instant).toISODate() as LocalDate;
+  }
+
+  /**
+   * Whether a day is a working day: Monday–Friday unless an official holiday, plus the official
+   * make-up workdays (调休上班) that fall on weekends; local overrides win. Years the official
+   * data does not cover yet fall back to Monday–Friday.
+   */
+  isWorkingDay(day: Date | LocalDate): boolean {
+    const date = this.toLocalDate(day);
+    if (this.extraWorkdays.has(date)) return true;
+    if (this.extraHolidays.has(date)) return false;
+    return isOfficialWorkday(date);
+  }
+
+  /**
+   * The Chinese name of the official holiday or make-up workday a day belongs to (`国庆节`,
+   * `春节`), or null for an ordinary day.
+   */
+  officialDayName(day: Date | LocalDate): string | null {
+    const date = this.toLocalDate(day);
+    const parts = getDayDetail(date).name.split(',');
+    return parts.length >= 2 ? parts[1] : null;
+  }
+
+  /** The first working day strictly after `day`. */
+  nextWorkingDay(day: Date | LocalDate): LocalDate {
+    return this.nthWorkingDayAfter(this.toLocalDate(day), 1);
+  }
+
+  /** The first working day on or after `day`. */
+  workingDayOnOrAfter(day: Date | LocalDate): LocalDate {
+    const date = this.toLocalDate(day);
+    return this.isWorkingDay(date) ? date : this.nextWorkingDay(date);
+  }
+
+  /** The instant of a local wall-clock time on a local day. */
+  at(day: LocalDate, clock: ClockTime): Date {
+    const minutes = minutesOf(clock);
+    return this.dayStart(day)
+      .set({ hour: Math.floor(minutes / 60), minute: minutes % 60 })
+      .toJSDate();
+  }
+
+  /** Start of office hours (08:30 by default) on a day. */
+  officeStartOf(day: Date | LocalDate): Date {
+    return this.atMinutes(this.toLocalDate(day), this.office[0].start);
+  }
+
+  /** End of office hours (17:30 by default) on a day: what a deadline without a time means. */
+  officeEndOf(day: Date | LocalDate): Date {
+    return this.atMinutes(this.toLocalDate(day), this.office[this.office.length - 1].end);
+  }
+
+  /**
+   * `n` working days after `from` — the rule for deadlines such as "3个工作日":
+   * - `from` on a working day: the same local clock time on the n-th working day after that day,
+   *   but never later than office end (17:30) of that day. Dispatched Monday 10:00 → Thursday
+   *   10:00; dispatched Monday 20:00 → Thursday 17:30. Either way the assignee has n whole
+   *   working days.
+   * - `from` on a day off: counting starts with the next working day, which is the first of the
+   *   n days, and the deadline is office end of the n-th. Dispatched Saturday → Wednesday 17:30.
+   * `n = 0` returns `from` unchanged; `n` must be a non-negative integer.
+   */
+  addWorkingDays(from: Date, n: number): Date {
+    assertCount(n);
+    if (n === 0) return new Date(from.getTime());
+    const startDay = this.localDate(from);
+    if (!this.isWorkingDay(startDay)) {
+      const first = this.nextWorkingDay(startDay);
+      return this.officeEndOf(this.nthWorkingDayAfter(first, n - 1));
+    }
+    const target = this.nthWorkingDayAfter(startDay, n);
+    const local = this.zoned(from);
+    const clockMinutes = local.hour * 60 + local.minute;
+    const officeEnd = this.office[this.office.length - 1].end;
+    if (clockMinutes >= officeEnd) return this.atMinutes(target, officeEnd);
+    return this.dayStart(target)
+      .set({ hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond })
+      .toJSDate();
+  }
+
+  /**
+   * `hours` of office time after `from`, counted only inside office periods of working days.
+   * Ending exactly at a period's end stays there (15:30 + 2 h → 17:30, not next morning).
+   */
+  addWorkingHours(from: Date, hours: number): Date {
+    if (!(hours >= 0) || !Number.isFinite(hours)) throw new RangeError(`hours must be >= 0, got ${hours}`);
+    let remainingMs = hours * 3_600_000;
+    let day = this.localDate(from);
+    for (let scanned = 0; scanned < MAX_DAYS_SCANNED; scanned++) {
+      if (this.isWorkingDay(day)) {
+        for (const period of this.office) {
+          const start = Math.max(this.atMinutes(day, period.start).getTime(), from.getTime());
+          const end = this.atMinutes(day, period.end).getTime();
+          if (end <= start) continue;
+          if (remainingMs <= end - start) return new Date(start + remainingMs);
+          remainingMs -= end - start;
+        }
+      }
+      day = this.addCalendarDays(day, 1);
+    }
+    throw new CalendarConfigError('no working time found within ten years');
+  }
+
+  /**
+   * Whole working days from `a` to `b`: the largest n with `addWorkingDays(a, n) <= b`, so a task
+   * due Friday 17:30 is "1 working day overdue" from Monday 17:30. Negative when `b` is before `a`.
+   */
+  workingDaysBetween(a: Date, b: Date): number {
+    if (b.getTime() < a.getTime()) return -this.workingDaysBetween(b, a);
+    let n = 0;
+    while (n < MAX_DAYS_SCANNED && this.addWorkingDays(a, n + 1).getTime() <= b.getTime()) n++;
+    return n;
+  }
+
+  /** Calendar days after a local day. */
+  addCalendarDays(day: LocalDate, days: number): LocalDate {
+    return this.dayStart(day).plus({ days }).toISODate() as LocalDate;
+  }
+
+  /** ISO weekday of a local day: 1 = Monday … 7 = Sunday. */
+  weekday(day: Date | LocalDate): number {
+    return this.dayStart(this.toLocalDate(day)).weekday;
+  }
+
+  // ---- quiet hours ------------------------------------------------------------------------
+
+  /** Whether an instant falls in quiet hours (22:00–07:00 by default; end exclusive). */
+  isQuietTime(instant: Date): boolean {
+    if (!this.quiet) return false;
+    const local = this.zoned(instant);
+    const minutes = local.hour * 60 + local.minute;
+    const { start, end } = this.quiet;
+    return start <= end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+  }
+
+  /** `instant` itself outside quiet hours, else the moment quiet hours end (07:00). */
+  nextOutOfQuiet(instant: Date): Date {
+    if (!this.quiet || !this.isQuietTime(instant)) return new Date(instant.getTime());
+    const local = this.zoned(instant);
+    const minutes = local.hour * 60 + local.minute;
+    const today = this.localDate(instant);
+    const endDay = minutes >= this.quiet.end ? this.addCalendarDays(today, 1) : today;
+    return this.atMinutes(endDay, this.quiet.end);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private zoned(instant: Date): DateTime {
+    return DateTime.fromJSDate(instant, { zone: this.timeZone });
+  }
+
+  private dayStart(day: LocalDate): DateTime {
+    const parsed = DateTime.fromISO(day, { zone: this.timeZone });
+    if (!LOCAL_DATE.test(day) || !parsed.isValid) throw new RangeError(`invalid local date "${day}"`);
+    return parsed.startOf('day');
+  }
+
+  private atMinutes(day: LocalDate, minutes: number): Date {
+    return this.dayStart(day)
+      .set({ hour: Math.floor(minutes / 60), minute: minutes % 60 })
+      .toJSDate();
+  }
+
+  private toLocalDate(day: Date | LocalDate): LocalDate {
+    if (day instanceof Date) return this.localDate(day);
+    this.dayStart(day);
+    return day;
+  }
+
+  private nthWorkingDayAfter(day: LocalDate, n: number): LocalDate {
+    let current = day;
+    let found = 0;
+    for (let scanned = 0; found < n; scanned++) {
+      if (scanned >= MAX_DAYS_SCANNED) throw new CalendarConfigError('no working day found within ten years');
+      current = this.addCalendarDays(current, 1);
+      if (this.isWorkingDay(current)) found++;
+    }
+    return current;
+  }
+}
+
+function assertCount(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a non-negative integer, got ${n}`);
+}
