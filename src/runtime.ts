@@ -28,6 +28,7 @@ import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp } from './adapters/http/app';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
+import { createWeComChannel } from './adapters/wecom';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 
@@ -172,9 +173,11 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork, optio
       }),
     );
   }
-  for (const [name, factory] of Object.entries(factories)) {
+  const wecom = factories.wecom ?? ((d: ChannelDeps) => createWeComChannel(d));
+  if (factories.wecom || channelEnabled.wecomApp(config) || channelEnabled.wecomBot(config)) channels.push(wecom(deps));
+  for (const name of ['dingtalk', 'wechaty'] as const) {
+    const factory = factories[name];
     if (factory) channels.push(factory(deps));
-    void name;
   }
   return channels;
 }
