@@ -34,10 +34,13 @@ export interface WeComHarness {
   stop(): Promise<void>;
 }
 
-export async function startWeComHarness(options: WeComChannelOptions = {}): Promise<WeComHarness> {
+export async function startWeComHarness(
+  options: WeComChannelOptions = {},
+  apiOptions: ConstructorParameters<typeof FakeWeComApi>[2] = {},
+): Promise<WeComHarness> {
   const prefix = `gbt-wecom-${crypto.randomBytes(4).toString('hex')}`;
   const corpId = `ww${crypto.randomBytes(8).toString('hex')}`;
-  const api = await new FakeWeComApi(corpId, 'app-secret').start();
+  const api = await new FakeWeComApi(corpId, 'app-secret', apiOptions).start();
   const bot = { token: 'botToken123', aesKey: randomAesKey(), receiveId: '' };
   const app = { token: 'appToken456', aesKey: randomAesKey(), receiveId: corpId, agentId: '1000002' };
   const config = loadConfig({
@@ -52,7 +55,8 @@ export async function startWeComHarness(options: WeComChannelOptions = {}): Prom
     WECOM_API_BASE: api.url,
   });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue('inbound', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix });
+  const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('inbound', { connection: queueConnection, prefix });
   let calls = 0;
   const channel = createWeComChannel(
     {
@@ -92,7 +96,7 @@ export async function startWeComHarness(options: WeComChannelOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.obliterate({ force: true });
       await queue.close();
-      await (queue.opts.connection as Redis).quit();
+      await queueConnection.quit();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       await redis.quit();

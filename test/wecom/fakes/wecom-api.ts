@@ -1,6 +1,7 @@
 /**
  * A local stand-in for qyapi.weixin.qq.com, following WeCom's documented requests and answers:
- * gettoken, message/send, message/update_template_card, webhook/send (20 a minute per key) and the
+ * gettoken, message/send, message/update_template_card, webhook/send (20 a minute per key, on
+ * an injectable clock) and the
  * intelligent bot's response_url (one use each). Tests read what it received and can make it fail.
  */
 import crypto from 'node:crypto';
@@ -28,9 +29,12 @@ export class FakeWeComApi {
   constructor(
     readonly corpId: string,
     readonly secret: string,
-    /** Per-webhook sends WeCom accepts per minute. */
-    readonly webhookLimit = 20,
+    readonly options: { webhookLimit?: number; now?: () => number } = {},
   ) {}
+
+  private get now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -98,9 +102,9 @@ export class FakeWeComApi {
       }
       case '/cgi-bin/webhook/send': {
         const key = call.query.key ?? '';
-        const recent = (this.webhookSends.get(key) ?? []).filter((t) => t > Date.now() - 60_000);
-        if (recent.length >= this.webhookLimit) return reply(res, { errcode: 45009, errmsg: 'api freq out of limit' });
-        this.webhookSends.set(key, [...recent, Date.now()]);
+        const recent = (this.webhookSends.get(key) ?? []).filter((t) => t > this.now - 60_000);
+        if (recent.length >= (this.options.webhookLimit ?? 20)) return reply(res, { errcode: 45009, errmsg: 'api freq out of limit' });
+        this.webhookSends.set(key, [...recent, this.now]);
         return reply(res, { errcode: 0, errmsg: 'ok' });
       }
       case '/cgi-bin/aibot/response': {
