@@ -7,11 +7,7 @@ import { z } from 'zod';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const httpUrl = (fallback: string) =>
-  z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: '应为 http(s) 地址 / must be an http(s) URL' }).default(fallback));
-const flag = (fallback: boolean) =>
-  z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) =>
-    v === undefined ? fallback : ['true', '1', 'yes'].includes(v),
-  );
+  z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(fallback));
 
 export const CHANNELS = ['sandbox', 'dingtalk', 'wecom', 'wechaty'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -70,7 +66,7 @@ export const envSchema = z
     TIMEZONE: timezone,
     BOOTSTRAP_ADMINS: bootstrapAdmins,
     ADMIN_TOKEN: optionalString,
-    SANDBOX_ENABLED: optionalString,
+    SANDBOX_ENABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     /** Which parts this process runs; several processes may share one database and Redis. */
     GRIDBOT_ROLES: z

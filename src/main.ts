@@ -41,7 +41,11 @@ async function main(): Promise<void> {
     try {
       await runtime.stop();
     } finally {
-      redisChild?.kill('SIGTERM');
+      if (redisChild && redisChild.exitCode === null) {
+        const gone = new Promise((resolve) => redisChild.once('exit', resolve));
+        redisChild.kill('SIGTERM');
+        await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      }
       process.exit(0);
     }
   };

@@ -16,6 +16,7 @@ export class SandboxSender implements ChannelSender {
   ) {}
 
   async send(delivery: Delivery): Promise<void> {
+    if (!(await this.store.claimDelivery(delivery.id))) return;
     const conversation = delivery.target.kind === 'user' ? directConversationOf(delivery.target.id) : delivery.target.id;
     const stored = await this.store.append(renderForSandbox(conversation, delivery.message));
     this.onSent(stored);

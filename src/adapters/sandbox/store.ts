@@ -58,6 +58,14 @@ export class SandboxStore {
     return this.redis.zrevrange(`${this.prefix}:sandbox:conversations`, 0, 199);
   }
 
+  /**
+   * Claims a bot delivery id; false when it was delivered before. The sandbox behaves like a
+   * platform with idempotent sends, so a resend after a crash shows once.
+   */
+  async claimDelivery(deliveryId: string): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}:sandbox:delivered:${deliveryId}`, '1', 'EX', 7 * 86400, 'NX')) === 'OK';
+  }
+
   /** Remembers a client-supplied message id; false when it was seen before (a redelivery). */
   async firstSighting(conversation: string, messageId: string): Promise<boolean> {
     const added = await this.redis.set(`${this.prefix}:sandbox:seen:${conversation}:${messageId}`, '1', 'EX', 86400, 'NX');
