@@ -1,0 +1,63 @@
+/**
+ * Sends a Delivery through Wechaty: `room.say` into a group (mentioning the contacts the message
+ * addresses) and `contact.say` to a person. Not logged in, or the puppet failing, is worth a retry;
+ * a room or contact the account does not know is not.
+ */
+import type { Wechaty, Contact, Room } from 'wechaty';
+import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
+import type { Logger } from '../../log';
+import { renderText } from './render';
+
+export class WechatySender implements ChannelSender {
+  readonly channel = 'wechaty' as const;
+
+  constructor(
+    private readonly bot: () => Wechaty | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  async send(delivery: Delivery): Promise<void> {
+    const bot = this.bot();
+    if (!bot?.isLoggedIn) throw new TransientSendError('Wechaty is not logged in', 30_000);
+    const text = renderText(delivery.message);
+    const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
+    try {
+      if (room) {
+        const mentions = await findContacts(bot, delivery.message.mentionUserIds ?? []);
+        await room.say(text, ...mentions);
+        return;
+      }
+      const contact = await loadContact(bot, delivery.target.id);
+      if (!contact) throw new PermanentSendError('Wechaty does not know this room or contact', { target: delivery.target.id });
+      await contact.say(text);
+    } catch (error) {
+      if (error instanceof PermanentSendError) throw error;
+      this.logger.warn({ channel: 'wechaty', deliveryId: delivery.id, err: error }, 'Wechaty send failed');
+      throw new TransientSendError(`Wechaty send failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** The room with this id, or undefined when the id is a contact's (asked of the puppet first: Room.find reports misses as errors). */
+async function loadRoom(bot: Wechaty, id: string): Promise<Room | undefined> {
+  try {
+    await bot.puppet.roomPayload(id);
+  } catch {
+    return undefined;
+  }
+  return bot.Room.find({ id });
+}
+
+async function loadContact(bot: Wechaty, id: string): Promise<Contact | undefined> {
+  try {
+    await bot.puppet.contactPayload(id);
+  } catch {
+    return undefined;
+  }
+  return bot.Contact.find({ id });
+}
+
+async function findContacts(bot: Wechaty, ids: string[]): Promise<Contact[]> {
+  const found = await Promise.all(ids.map((id) => loadContact(bot, id)));
+  return found.filter((c): c is Contact => c !== undefined);
+}
