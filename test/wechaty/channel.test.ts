@@ -92,7 +92,9 @@ function botSaysInRoom(): string[] {
 
 it('queues a gridworker’s 签到 in the room once, even when the puppet emits it again', async () => {
   let messageId = '';
-  room.once('message', (m: mock.MessageMock) => (messageId = m.id));
+  room.once('message', (m: mock.MessageMock) => {
+    messageId = m.id;
+  });
   gridworker.say('@网格助手 签到', [botUser]).to(room);
   const inbound = await queued('签到');
   expect(inbound).toMatchObject({
@@ -116,7 +118,7 @@ it('queues a gridworker’s 签到 in the room once, even when the puppet emits 
 
 it('ignores room chatter that does not mention the bot, and history from before login', async () => {
   gridworker.say('今天天气不错').to(room);
-  mocker.MessageMock.create({
+  const history = mocker.MessageMock.create({
     id: `history-${crypto.randomUUID()}`,
     talkerId: gridworker.id,
     roomId: room.id,
@@ -125,7 +127,6 @@ it('ignores room chatter that does not mention the bot, and history from before 
     timestamp: loginAt - 60_000,
     type: types.Message.Text,
   });
-  const history = [...mocker.MessageMock.pool.values()].find((m) => m.payload.text === '@网格助手 昨天的签到')!;
   mocker.puppet.emit('message', { messageId: history.id });
   gridworker.say('@网格助手 我的任务', [botUser]).to(room);
   await queued('我的任务');
