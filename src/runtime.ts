@@ -29,6 +29,7 @@ import { createHttpApp } from './adapters/http/app';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
+import { createWechatyChannel } from './adapters/wechaty';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 
@@ -175,9 +176,8 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork, optio
   }
   const wecom = factories.wecom ?? ((d: ChannelDeps) => createWeComChannel(d));
   if (factories.wecom || channelEnabled.wecomApp(config) || channelEnabled.wecomBot(config)) channels.push(wecom(deps));
-  for (const name of ['dingtalk', 'wechaty'] as const) {
-    const factory = factories[name];
-    if (factory) channels.push(factory(deps));
-  }
+  const wechaty = factories.wechaty ?? ((d: ChannelDeps) => createWechatyChannel(d));
+  if (factories.wechaty || channelEnabled.wechaty(config)) channels.push(wechaty(deps));
+  if (factories.dingtalk) channels.push(factories.dingtalk(deps));
   return channels;
 }
