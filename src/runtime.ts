@@ -26,6 +26,7 @@ import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp } from './adapters/http/app';
+import { createQueueDashboard } from './adapters/http/queue-dashboard';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
@@ -125,7 +126,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     beforeScrape: async () => {
       for (const [queue, counts] of Object.entries(await queueCounts())) for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, n);
     },
-    queueCounts,
+    dashboard: config.ADMIN_TOKEN ? createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

@@ -16,10 +16,12 @@ export interface HttpDeps {
   ready(): Promise<void>;
   /** Refreshes gauges (queue depth) just before a scrape. */
   beforeScrape(): Promise<void>;
-  /** Queue counts for the dashboard. */
-  queueCounts(): Promise<Record<string, Record<string, number>>>;
+  /** The queue dashboard, served under /admin/queues to holders of ADMIN_TOKEN. */
+  dashboard: Koa.Middleware | null;
   mounts: ((router: Router) => void)[];
 }
+
+const ADMIN_COOKIE = 'gridbot_admin';
 
 export function bearerMatches(header: string | undefined, token: string | undefined): boolean {
   if (!token || !header?.startsWith('Bearer ')) return false;
@@ -62,15 +64,24 @@ export function createHttpApp(deps: HttpDeps): Koa {
     ctx.body = await deps.metrics.registry.metrics();
   });
 
-  router.get('/admin/queues', async (ctx) => {
-    if (!bearerMatches(ctx.get('authorization'), deps.adminToken)) {
-      ctx.status = 401;
-      ctx.set('WWW-Authenticate', 'Bearer');
-      ctx.body = { error: 'unauthorized' };
+  // Admin pages: `Authorization: Bearer <ADMIN_TOKEN>`, or once `?token=<ADMIN_TOKEN>` in a browser,
+  // which sets an HttpOnly cookie for the rest of the visit.
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/admin/')) return next();
+    const token = deps.adminToken;
+    const queryToken = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+    if (token && queryToken && bearerMatches(`Bearer ${queryToken}`, token)) {
+      ctx.cookies.set(ADMIN_COOKIE, queryToken, { httpOnly: true, sameSite: 'strict', path: '/admin', maxAge: 8 * 3600_000 });
+      ctx.redirect(ctx.path);
       return;
     }
-    ctx.body = { queues: await deps.queueCounts() };
+    const cookie = ctx.cookies.get(ADMIN_COOKIE);
+    if (bearerMatches(ctx.get('authorization'), token) || (cookie && bearerMatches(`Bearer ${cookie}`, token))) return next();
+    ctx.status = 401;
+    ctx.set('WWW-Authenticate', 'Bearer');
+    ctx.body = { error: 'unauthorized' };
   });
+  if (deps.dashboard) app.use(deps.dashboard);
 
   for (const mount of deps.mounts) mount(router);
   app.use(router.routes()).use(router.allowedMethods());
