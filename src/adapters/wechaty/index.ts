@@ -2,6 +2,7 @@
  * The Wechaty channel: WeChat (or WeCom through a puppet service) via any puppet named by
  * WECHATY_PUPPET; tests inject a puppet (wechaty-puppet-mock).
  */
+import fs from 'node:fs';
 import { WechatyBuilder, qrcodeValueToImageUrl, type Wechaty, type WechatyOptions, type PuppetModuleName } from 'wechaty';
 import type { Channel, ChannelDeps } from '../channel';
 import { WechatyReceiver } from './receiver';
@@ -26,8 +27,9 @@ export function createWechatyChannel(deps: ChannelDeps & { puppet?: WechatyPuppe
   function build(): Wechaty {
     if (deps.puppet) return WechatyBuilder.build({ puppet: deps.puppet });
     if (!config.WECHATY_PUPPET) throw new Error('WECHATY_PUPPET is not set');
+    fs.mkdirSync('data', { recursive: true });
     return WechatyBuilder.build({
-      // The name keeps the login session (memory card) across restarts.
+      // The name keeps the login session (memory card, data/wechaty.memory-card.json) across restarts.
       name: 'data/wechaty',
       puppet: config.WECHATY_PUPPET as PuppetModuleName,
       ...(config.WECHATY_PUPPET_SERVICE_TOKEN ? { puppetOptions: { token: config.WECHATY_PUPPET_SERVICE_TOKEN } } : {}),
