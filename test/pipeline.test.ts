@@ -66,3 +66,25 @@ describe.each(allKinds())('message pipeline on %s', (db) => {
     expect(((await res.json()) as { error: string }).error).toContain('user');
   });
 });
+
+describe('sandbox attachments', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('shows a photo or a location in the transcript and refuses a malformed one', async () => {
+    await app.chat.say('dm-admin', 'admin', '', [{ kind: 'location', latitude: 30.27, longitude: 120.15, label: '幸福路12号' }]);
+    const transcript = await app.chat.messages('dm-admin');
+    expect(transcript[0].text).toBe('[位置] 幸福路12号');
+    const res = await fetch(`${app.url}/sandbox/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversation: 'dm-admin', user: 'admin', text: '', attachments: [{ kind: 'location', latitude: 300, longitude: 0 }] }),
+    });
+    expect(res.status).toBe(400);
+  });
+});

@@ -12,6 +12,7 @@ import type { Channel, ChannelDeps } from '../../src/adapters/channel';
 import type { Clock } from '../../src/bot/ports';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { inboundKey } from '../../src/jobs/inbound-queue';
+import type { Attachment } from '../../src/bot/inbound';
 import { OutboxSchema, ProcessedKeySchema } from '../../src/adapters/db/schemas/core';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases';
 
@@ -97,7 +98,7 @@ export class ChatDriver {
   }
 
   /** Posts a message as `user` and returns its id once accepted (202). */
-  async post(conversation: string, user: string, text: string, extra: { id?: string; userName?: string } = {}): Promise<string> {
+  async post(conversation: string, user: string, text: string, extra: { id?: string; userName?: string; attachments?: Attachment[] } = {}): Promise<string> {
     const res = await this.api<{ id: string; error?: string }>('POST', '/sandbox/api/messages', { conversation, user, text, ...extra });
     if (res.status !== 202) throw new Error(`sandbox refused the message: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id;
@@ -129,8 +130,8 @@ export class ChatDriver {
    * `user` says `text` in `conversation`; returns the bot's messages in that conversation caused
    * by it (after it was handled and its outbox delivered).
    */
-  async say(conversation: string, user: string, text: string): Promise<SandboxMessage[]> {
-    const id = await this.post(conversation, user, text);
+  async say(conversation: string, user: string, text: string, attachments?: Attachment[]): Promise<SandboxMessage[]> {
+    const id = await this.post(conversation, user, text, attachments ? { attachments } : {});
     await this.settled(id);
     return (await this.messages(conversation, id)).filter((m) => m.from === 'bot');
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
-import type { InboundSink } from '../../bot/inbound';
+import { attachmentSchema, type InboundSink } from '../../bot/inbound';
 import type { Logger } from '../../log';
 import type { SandboxStore } from './store';
 
@@ -19,6 +19,8 @@ const postMessage = z.object({
   userName: z.string().max(100).optional(),
   /** A platform-style message id; sending the same id again is a redelivery. */
   id: idText.optional(),
+  /** Photos (by URL) and locations, as a phone would send them. */
+  attachments: z.array(attachmentSchema).max(9).optional(),
 });
 const postAction = z.object({ conversation: idText, user: idText, messageId: idText, action: z.string().min(1).max(500) });
 const getMessages = z.object({ conversation: idText, after: z.string().max(32).optional() });
@@ -48,8 +50,10 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
       return;
     }
     const { conversation, user, text, userName } = parsed.data;
+    const attachments = parsed.data.attachments ?? [];
     const fresh = parsed.data.id ? await store.firstSighting(conversation, parsed.data.id) : true;
-    const stored = fresh ? await store.append({ conversation, from: user, text, ...(userName ? { userName } : {}) }) : null;
+    const shown = text || attachments.map((a) => (a.kind === 'location' ? `[位置] ${a.label ?? `${a.latitude},${a.longitude}`}` : a.kind === 'image' ? '[图片]' : `[文件] ${a.name}`)).join(' ');
+    const stored = fresh ? await store.append({ conversation, from: user, text: shown, ...(userName ? { userName } : {}) }) : null;
     const messageId = parsed.data.id ?? stored!.id;
     await sink({
       channel: 'sandbox',
@@ -57,7 +61,7 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
       conversation: { id: conversation, kind: kindOf(conversation) },
       sender: { id: user, ...(userName ? { name: userName } : {}) },
       text,
-      attachments: [],
+      attachments,
       mentionedBot: true,
       sentAt: new Date().toISOString(),
     });
