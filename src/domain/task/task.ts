@@ -2,7 +2,7 @@
  * The time-limited task (限时办结): whatever is dispatched — an event of the loop, a meeting's
  * action, an office's task to every grid — has one assignee, one dispatcher and a deadline.
  */
-import { DateTime } from 'luxon';
+import { formatDailyNumber, parseDailyNumber } from '../calendar/daily-number';
 
 /** 普通 / 紧急 */
 export const TASK_PRIORITIES = ['normal', 'urgent'] as const;
@@ -86,19 +86,6 @@ export function formatTaskNumber(now: Date, sequence: number, timeZone = 'Asia/S
 /** Reads a task number typed by a user (`t20261122-7`, `T20261122-0007`) into its canonical form. */
 export function parseTaskNumber(text: string): string | null {
   return parseDailyNumber('T', text);
-}
-
-/** Shared by task (`T`) and event (`SJ`) numbers. */
-export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone: string): string {
-  if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
-  const day = DateTime.fromJSDate(now, { zone: timeZone }).toFormat('yyyyMMdd');
-  return `${prefix}${day}-${String(sequence).padStart(4, '0')}`;
-}
-
-export function parseDailyNumber(prefix: string, text: string): string | null {
-  const m = new RegExp(`^${prefix}(\\d{8})-(\\d{1,6})$`, 'i').exec(text.trim());
-  if (!m || Number(m[2]) < 1) return null;
-  return `${prefix}${m[1]}-${String(Number(m[2])).padStart(4, '0')}`;
 }
 
 export interface NewTaskInput {
