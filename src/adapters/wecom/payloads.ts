@@ -33,7 +33,7 @@ const botBaseSchema = z.looseObject({
   chatid: z.string().max(256).optional(),
   chattype: z.enum(['single', 'group']),
   from: z.looseObject({ userid: z.string().min(1).max(256) }),
-  response_url: z.string().url().max(4096).optional(),
+  response_url: z.url({ protocol: /^https?$/ }).max(4096).optional(),
   msgtype: z.string().max(64),
 });
 
