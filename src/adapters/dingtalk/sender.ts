@@ -1,0 +1,202 @@
+/**
+ * Delivers bot messages on DingTalk: a reply through the message's session webhook while it is
+ * valid, otherwise the robot OpenAPI (groupMessages/send for a group, oToMessages/batchSend for
+ * people, 20 a call). Progress inside one delivery is kept in Redis, so a retry after a partial
+ * failure sends only to whom it did not reach yet.
+ */
+import crypto from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
+import type { BotMessage } from '../../bot/message';
+import type { Logger } from '../../log';
+import { classifySendFailure, DingTalkApiError, type DingTalkApi } from './api-client';
+import type { CardTargets } from './card-targets';
+import { renderForApi, renderForWebhook, type RenderContext } from './render';
+
+/**
+ * A 1:1 chat with the bot is known by the person's staffId (`dm-<staffId>`), not by DingTalk's
+ * conversationId: a proactive 1:1 message needs the staffId (batchSend), a person binds with it,
+ * and the id stays the same across the bot's and the person's devices.
+ */
+export const DIRECT_PREFIX = 'dm-';
+export function directConversationId(staffId: string): string {
+  return DIRECT_PREFIX + staffId;
+}
+
+const BATCH_SIZE = 20;
+/** Flow-controlled people are tried again this often within one send before the outbox takes over. */
+const FLOW_CONTROL_ROUNDS = 3;
+const FLOW_CONTROL_WAIT_MS = 1_000;
+/** A session webhook this close to expiry is not used. */
+const WEBHOOK_EXPIRY_MARGIN_MS = 10_000;
+const PROGRESS_TTL_S = 7 * 24 * 3600;
+/** Session webhook errcodes that mean "too fast", worth waiting for rather than switching path. */
+const WEBHOOK_RATE_LIMIT_ERRCODES = new Set([130101, 130102, 410100]);
+
+export interface DingTalkSenderOptions {
+  api: DingTalkApi;
+  redis: Redis;
+  logger: Logger;
+  cardTargets: CardTargets;
+  /** DINGTALK_CARD_TEMPLATE_ID: cards with buttons become interactive cards of this template. */
+  cardTemplateId?: string;
+  /** PUBLIC_URL, to turn a chart's path into an address DingTalk can fetch. */
+  publicUrl?: string;
+}
+
+export class DingTalkSender implements ChannelSender {
+  readonly channel = 'dingtalk' as const;
+
+  constructor(private readonly opts: DingTalkSenderOptions) {}
+
+  async send(delivery: Delivery): Promise<void> {
+    try {
+      await this.deliver(delivery);
+    } catch (err) {
+      throw classifySendFailure(err);
+    }
+  }
+
+  private async deliver(delivery: Delivery): Promise<void> {
+    const { target } = delivery;
+    if (target.kind === 'user') return this.sendToUsers(delivery, [target.id]);
+    const direct = target.id.startsWith(DIRECT_PREFIX);
+    if (await this.replyBySession(delivery, !direct)) return;
+    if (direct) return this.sendToUsers(delivery, [target.id.slice(DIRECT_PREFIX.length)]);
+    return this.sendToGroup(delivery, target.id);
+  }
+
+  /** True when the reply went through the session webhook; false when the OpenAPI must do it. */
+  private async replyBySession(delivery: Delivery, group: boolean): Promise<boolean> {
+    const webhook = delivery.replyContext?.sessionWebhook;
+    const expiresAt = Number(delivery.replyContext?.sessionWebhookExpiredTime ?? 0);
+    if (!webhook || !(expiresAt > Date.now() + WEBHOOK_EXPIRY_MARGIN_MS)) return false;
+    if (this.interactive(delivery.message)) return false;
+    if (!this.trustedWebhook(webhook)) {
+      this.opts.logger.warn({ deliveryId: delivery.id }, 'session webhook outside DINGTALK_OAPI_BASE ignored');
+      return false;
+    }
+    const body = renderForWebhook(delivery.message, await this.renderContext(delivery.message, group));
+    try {
+      const result = await this.opts.api.sendBySession(webhook, body);
+      if (result.errcode === 0) return true;
+      if (WEBHOOK_RATE_LIMIT_ERRCODES.has(result.errcode)) throw new TransientSendError(`session webhook: ${result.errcode} ${result.errmsg}`, 1_000);
+      this.opts.logger.info({ deliveryId: delivery.id, errcode: result.errcode }, 'session webhook refused; using the OpenAPI');
+      return false;
+    } catch (err) {
+      // A 4xx means the session is gone; anything else may have been delivered, so retry as is.
+      if (err instanceof DingTalkApiError && err.status >= 400 && err.status < 500 && !err.flowControlled) return false;
+      throw err;
+    }
+  }
+
+  private async sendToGroup(delivery: Delivery, openConversationId: string): Promise<void> {
+    const ctx = await this.renderContext(delivery.message, true);
+    if (this.interactive(delivery.message)) return this.sendCard(delivery, { group: openConversationId }, ctx);
+    const { msgKey, msgParam } = renderForApi(delivery.message, ctx);
+    await this.opts.api.sendToGroup(openConversationId, msgKey, msgParam);
+  }
+
+  private async sendToUsers(delivery: Delivery, userIds: string[]): Promise<void> {
+    const progressKey = `${this.opts.api.keyPrefix}:sent:${crypto.createHash('sha1').update(delivery.id).digest('hex')}`;
+    const done = new Set(await this.opts.redis.smembers(progressKey));
+    let pending = [...new Set(userIds)].filter((id) => !done.has(id));
+    if (pending.length === 0) return;
+    const ctx = await this.renderContext(delivery.message, false);
+    if (this.interactive(delivery.message)) {
+      for (const userId of pending) {
+        await this.sendCard(delivery, { user: userId }, ctx);
+        await this.markDone(progressKey, [userId]);
+      }
+      return;
+    }
+    const { msgKey, msgParam } = renderForApi(delivery.message, ctx);
+    const invalid: string[] = [];
+    for (let round = 1; pending.length > 0; round++) {
+      const throttled: string[] = [];
+      for (let i = 0; i < pending.length; i += BATCH_SIZE) {
+        const chunk = pending.slice(i, i + BATCH_SIZE);
+        const result = await this.opts.api.sendToUsers(chunk, msgKey, msgParam);
+        throttled.push(...result.flowControlled);
+        invalid.push(...result.invalid);
+        await this.markDone(progressKey, chunk.filter((id) => !result.flowControlled.includes(id)));
+      }
+      pending = throttled;
+      if (pending.length === 0) break;
+      if (round >= FLOW_CONTROL_ROUNDS) throw new TransientSendError(`DingTalk flow-controlled ${pending.length} recipient(s)`, FLOW_CONTROL_WAIT_MS);
+      await sleep(FLOW_CONTROL_WAIT_MS);
+    }
+    if (invalid.length) {
+      this.opts.logger.warn({ deliveryId: delivery.id, invalid: invalid.length }, 'DingTalk does not know some recipients (invalid staffId)');
+      if (invalid.length === userIds.length) throw new PermanentSendError('DingTalk does not know this user (invalid staffId)', { count: invalid.length });
+    }
+  }
+
+  /** An interactive card of the configured template; its buttons call back on the card topic. */
+  private async sendCard(delivery: Delivery, to: { group: string } | { user: string }, ctx: RenderContext): Promise<void> {
+    const card = delivery.message.card!;
+    const recipient = 'group' in to ? `g:${to.group}` : `u:${to.user}`;
+    // Deterministic: a retry re-uses the id, so DingTalk does not show the card twice.
+    const outTrackId = crypto.createHash('sha256').update(`${delivery.id}|${recipient}`).digest('hex').slice(0, 40);
+    const { msgParam } = renderForApi({ text: delivery.message.text, card: { ...card, buttons: [] } }, ctx);
+    const markdown = (JSON.parse(msgParam) as { text?: string }).text ?? delivery.message.text;
+    const robotCode = this.opts.api.robotCode;
+    await this.opts.cardTargets.remember(
+      outTrackId,
+      'group' in to ? { conversationId: to.group, kind: 'group' } : { conversationId: directConversationId(to.user), kind: 'direct' },
+    );
+    await this.opts.api.createAndDeliverCard({
+      cardTemplateId: this.opts.cardTemplateId,
+      outTrackId,
+      callbackType: 'STREAM',
+      cardData: {
+        cardParamMap: {
+          title: card.title,
+          markdown,
+          // The template shows these as buttons whose callback params carry {"command": …}.
+          buttons: JSON.stringify((card.buttons ?? []).map((b) => ({ label: b.label, command: b.command, style: b.style ?? 'default' }))),
+        },
+      },
+      ...('group' in to
+        ? { openSpaceId: `dtv1.card//IM_GROUP.${to.group}`, imGroupOpenSpaceModel: { supportForward: true }, imGroupOpenDeliverModel: { robotCode } }
+        : { openSpaceId: `dtv1.card//IM_ROBOT.${to.user}`, imRobotOpenSpaceModel: { supportForward: true }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } }),
+    });
+  }
+
+  private interactive(message: BotMessage): boolean {
+    return Boolean(this.opts.cardTemplateId && message.card?.buttons?.length);
+  }
+
+  private async markDone(progressKey: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.opts.redis.multi().sadd(progressKey, ...userIds).expire(progressKey, PROGRESS_TTL_S).exec();
+  }
+
+  private trustedWebhook(webhook: string): boolean {
+    try {
+      return new URL(webhook).origin === this.opts.api.oapiOrigin;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Where the card's image can be seen: an absolute URL, or a media id after uploading a data URL. */
+  private async renderContext(message: BotMessage, group: boolean): Promise<RenderContext> {
+    const image = message.card?.imageUrl;
+    if (!image) return { group };
+    if (/^https?:\/\//.test(image)) return { group, imageRef: image };
+    if (image.startsWith('/') && this.opts.publicUrl) return { group, imageRef: this.opts.publicUrl.replace(/\/+$/, '') + image };
+    const data = /^data:(image\/[a-z+]+);base64,(.+)$/s.exec(image);
+    if (data) {
+      const bytes = Buffer.from(data[2], 'base64');
+      const mediaId = await this.opts.api.uploadImage(bytes, `chart.${data[1].split('/')[1].replace('+xml', '')}`, data[1]);
+      return { group, imageRef: mediaId };
+    }
+    this.opts.logger.warn('card image is neither a URL nor a data URL (set PUBLIC_URL for paths); sent without it');
+    return { group };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
