@@ -65,7 +65,7 @@ function reported(): GridEvent {
 
 /** An event brought to a state by the loop itself, so fixtures cannot drift from the rules. */
 function inState(state: EventState): GridEvent {
-  const steps: Array<[EventAction, EventActor]> = {
+  const paths: Record<EventState, Array<[EventAction, EventActor]>> = {
     reported: [],
     accepted: [[{ type: 'accept' }, gridHead]],
     dispatched: [[{ type: 'dispatch', assignee: { kind: 'member', memberId: WORKER }, deadline }, gridHead]],
@@ -93,8 +93,8 @@ function inState(state: EventState): GridEvent {
     ],
     settled_on_spot: [[{ type: 'settle_on_spot', result: '已当场清理' }, reporter]],
     returned: [[{ type: 'return_to_reporter', reason: '不属于本网格' }, gridHead]],
-  }[state];
-  return steps.reduce((event, [action, actor]) => ok(applyEventAction(event, action, actor, sh('2026-11-22T10:00'))).event, reported());
+  };
+  return paths[state].reduce((event, [action, actor]) => ok(applyEventAction(event, action, actor, sh('2026-11-22T10:00'))).event, reported());
 }
 
 function ok(result: EventActionResult): Extract<EventActionResult, { ok: true }> {
