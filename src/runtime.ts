@@ -60,6 +60,17 @@ export interface Runtime {
 
 const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Messages per second each channel's sender may send. WeChat restricts accounts that post fast,
+ * so Wechaty is kept slow; WeCom webhooks have their own per-robot window in the sender.
+ */
+const SEND_RATE: Record<ChannelName, (c: Config) => number> = {
+  sandbox: () => 50,
+  dingtalk: (c) => c.DINGTALK_QPS,
+  wecom: () => 20,
+  wechaty: () => 1,
+};
+
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const roles = new Set(config.GRIDBOT_ROLES);
@@ -96,7 +107,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           store: outboxStore,
           connections,
           prefix: config.QUEUE_PREFIX,
-          ratePerSecond: channel.name === 'dingtalk' ? config.DINGTALK_QPS : 20,
+          ratePerSecond: SEND_RATE[channel.name](config),
           lockMs: config.JOB_LOCK_MS,
           metrics,
           logger,
@@ -176,7 +187,8 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork, optio
     );
   }
   const wecom = factories.wecom ?? ((d: ChannelDeps) => createWeComChannel(d));
-  if (factories.wecom || channelEnabled.wecomApp(config) || channelEnabled.wecomBot(config)) channels.push(wecom(deps));
+  // Always present: even without the app or the intelligent bot, units may have group-robot webhooks.
+  channels.push(wecom(deps));
   const wechaty = factories.wechaty ?? ((d: ChannelDeps) => createWechatyChannel(d));
   if (factories.wechaty || channelEnabled.wechaty(config)) channels.push(wechaty(deps));
   if (factories.dingtalk) channels.push(factories.dingtalk(deps));

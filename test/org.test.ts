@@ -69,3 +69,24 @@ describe('organisation', () => {
     expect(await app.chat.ask('dm-admin', 'admin', '授权 卫网格员 队长 01002002')).toContain('应为以下之一：网格员、网格长');
   });
 });
+
+describe('WeCom group robots', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await seedDemo(app.runtime.uow);
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('binds a webhook to a unit without echoing the secret key, 1:1 only', async () => {
+    const url = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aaa-4bc4-97a0-0ec2sifa5abc';
+    expect(await app.chat.ask('community-01001', 'admin', `绑定机器人 01001 ${url}`)).toContain('请私聊机器人发送');
+    const reply = await app.chat.ask('dm-admin', 'admin', `绑定机器人 01001 ${url}`);
+    expect(reply).toBe('已为「阳光社区」绑定企业微信群机器人（key 尾号 5abc）。该单位的通知也会经它发送到群里。');
+    const bound = await app.runtime.uow.read((r) => r.org.conversationsOf(3));
+    expect(bound.map((c) => `${c.channel}|${c.conversationId}`)).toContain('wecom|webhook:693a91f6-7aaa-4bc4-97a0-0ec2sifa5abc');
+    expect(await app.chat.ask('dm-admin', 'admin', '绑定机器人 01001 not-a-webhook')).toContain('请提供群机器人的 Webhook 地址');
+  });
+});

@@ -6,6 +6,7 @@
 import type { ChannelName } from '../config';
 import type { Member, OrgUnit, Role, UnitLevel } from '../domain/org/org';
 import type { BotMessage } from './message';
+import type { EventRepo } from './events/ports';
 
 export interface ChannelUser {
   channel: ChannelName;
@@ -106,6 +107,7 @@ export interface Repos {
   settings: SettingsRepo;
   audit: AuditRepo;
   sequences: SequenceRepo;
+  events: EventRepo;
 }
 
 /** A message to send once the transaction commits. */

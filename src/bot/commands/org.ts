@@ -182,6 +182,24 @@ const bindGroup = defineCommand({
   },
 });
 
+/** A WeCom group robot (群机器人) is send-only: its webhook key becomes a conversation of the unit. */
+const bindRobot = defineCommand({
+  id: 'bindRobot',
+  name: '绑定机器人',
+  aliases: ['绑定群机器人'],
+  access: 'admin',
+  where: 'direct',
+  args: { unit: arg.unit(), webhook: arg.word() },
+  async run(ctx, { unit, webhook }) {
+    ctx.authorize(unit, 'admin');
+    const key = /[?&]key=([\w-]+)/.exec(webhook)?.[1] ?? (/^[\w-]{16,64}$/.test(webhook) ? webhook : null);
+    if (!key) throw new SessionError('org.badWebhook');
+    await ctx.repos.org.bindConversation({ channel: 'wecom', conversationId: `webhook:${key}`, unitId: unit.id, title: null, now: ctx.now });
+    await ctx.repos.audit.record({ at: ctx.now, actorMemberId: ctx.member!.id, action: 'robot.bind', target: unit.code, detail: { keyTail: key.slice(-4) } });
+    return t('org.robotBound', { name: unit.name, tail: key.slice(-4) });
+  },
+});
+
 const MAX_TREE_LINES = 80;
 
 const tree = defineCommand({
@@ -240,5 +258,5 @@ const whoami = defineCommand({
 });
 
 export const orgModule: BotModule = {
-  commands: [bind, whoami, tree, members, newUnit, renameUnit, addMember, grant, revoke, invite, bindGroup],
+  commands: [bind, whoami, tree, members, newUnit, renameUnit, addMember, grant, revoke, invite, bindGroup, bindRobot],
 };
