@@ -1,0 +1,73 @@
+/**
+ * Likely duplicates of a new report: same grid and category, similar text (character bigrams,
+ * which suit Chinese without word segmentation), reported recently.
+ */
+import { isOpenEvent, type GridEvent } from './event';
+
+/** What is compared; a new report need not be an event yet. */
+export type DuplicateSubject = Pick<GridEvent, 'gridUnitId' | 'category' | 'description' | 'reportedAt'> & {
+  location?: string | null;
+};
+
+export interface DuplicateOptions {
+  /** @defaultValue 7 */
+  withinDays?: number;
+  /** Likelihood from which an event is shown as a likely duplicate. @defaultValue 0.35 */
+  threshold?: number;
+  /** @defaultValue 3 */
+  limit?: number;
+}
+
+/** Letters, digits and CJK only, lower-cased: punctuation and spaces say nothing about sameness. */
+function normalise(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+function bigrams(text: string): Map<string, number> {
+  const chars = [...normalise(text)];
+  const grams = new Map<string, number>();
+  const units = chars.length < 2 ? chars : chars.slice(0, -1).map((c, i) => c + chars[i + 1]);
+  for (const unit of units) grams.set(unit, (grams.get(unit) ?? 0) + 1);
+  return grams;
+}
+
+/** Sørensen–Dice coefficient over character bigrams: 1 for the same text, 0 for nothing shared. */
+export function bigramSimilarity(a: string, b: string): number {
+  const left = bigrams(a);
+  const right = bigrams(b);
+  const total = [...left.values(), ...right.values()].reduce((s, n) => s + n, 0);
+  if (total === 0) return 0;
+  let shared = 0;
+  for (const [gram, count] of left) shared += Math.min(count, right.get(gram) ?? 0);
+  return (2 * shared) / total;
+}
+
+/**
+ * 0..1: how likely `existing` is the same matter as `report`. Zero unless same grid, same
+ * category and reported within `withinDays` before the report; then the text similarity, with
+ * the location's similarity blended in when both have one.
+ */
+export function duplicateLikelihood(report: DuplicateSubject, existing: DuplicateSubject, withinDays = 7): number {
+  if (report.gridUnitId !== existing.gridUnitId) return 0;
+  if (report.category.category !== existing.category.category) return 0;
+  const age = report.reportedAt.getTime() - existing.reportedAt.getTime();
+  if (age < 0 || age > withinDays * 86_400_000) return 0;
+  const text = bigramSimilarity(report.description, existing.description);
+  if (report.location && existing.location) return 0.7 * text + 0.3 * bigramSimilarity(report.location, existing.location);
+  return text;
+}
+
+/** Open events likely to be the same matter as the report, most likely first. */
+export function findLikelyDuplicates<E extends DuplicateSubject & Pick<GridEvent, 'number' | 'state'>>(
+  report: DuplicateSubject,
+  recent: readonly E[],
+  options: DuplicateOptions = {},
+): Array<{ event: E; likelihood: number }> {
+  const { withinDays = 7, threshold = 0.35, limit = 3 } = options;
+  return recent
+    .filter((event) => isOpenEvent(event))
+    .map((event) => ({ event, likelihood: duplicateLikelihood(report, event, withinDays) }))
+    .filter((match) => match.likelihood >= threshold)
+    .sort((a, b) => b.likelihood - a.likelihood)
+    .slice(0, limit);
+}
