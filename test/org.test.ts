@@ -4,11 +4,12 @@
  */
 import { seedDemo } from '../src/bot/demo';
 import { startTestApp, type TestApp } from './support/app';
+import { allKinds } from './support/databases';
 
-describe('organisation', () => {
+describe.each(allKinds())('organisation on %s', (db) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ db });
     await seedDemo(app.runtime.uow);
   });
   afterAll(async () => {
