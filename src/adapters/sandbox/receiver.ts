@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
@@ -32,6 +33,12 @@ export interface SandboxDirectory {
 
 const PAGE = path.join(__dirname, 'page.html');
 
+/** 400 with what was wrong, field by field. */
+function refuse(ctx: Koa.Context, error: z.ZodError): void {
+  ctx.status = 400;
+  ctx.body = { error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+}
+
 export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: InboundSink; logger: Logger; directory: () => Promise<SandboxDirectory> }): void {
   const { store, sink, logger } = deps;
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
@@ -44,11 +51,7 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
 
   router.post('/sandbox/api/messages', json, async (ctx) => {
     const parsed = postMessage.safeParse(ctx.request.body);
-    if (!parsed.success) {
-      ctx.status = 400;
-      ctx.body = { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-      return;
-    }
+    if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, text, userName } = parsed.data;
     const attachments = parsed.data.attachments ?? [];
     const fresh = parsed.data.id ? await store.firstSighting(conversation, parsed.data.id) : true;
@@ -82,11 +85,7 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
 
   router.post('/sandbox/api/actions', json, async (ctx) => {
     const parsed = postAction.safeParse(ctx.request.body);
-    if (!parsed.success) {
-      ctx.status = 400;
-      ctx.body = { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-      return;
-    }
+    if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, messageId, action } = parsed.data;
     const message = await store.find(conversation, messageId);
     const button = message?.card?.buttons?.find((b) => b.command === action || b.label === action);
