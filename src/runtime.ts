@@ -31,6 +31,7 @@ import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
 import { createWechatyChannel } from './adapters/wechaty';
+import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 
@@ -191,6 +192,7 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork, optio
   channels.push(wecom(deps));
   const wechaty = factories.wechaty ?? ((d: ChannelDeps) => createWechatyChannel(d));
   if (factories.wechaty || channelEnabled.wechaty(config)) channels.push(wechaty(deps));
-  if (factories.dingtalk) channels.push(factories.dingtalk(deps));
+  const dingtalk = factories.dingtalk ?? ((d: ChannelDeps) => createDingTalkChannel(d));
+  if (factories.dingtalk || channelEnabled.dingtalk(config)) channels.push(dingtalk(deps));
   return channels;
 }
