@@ -31,6 +31,18 @@ describe('official calendar around the 2026 National Day (国庆 10-01..10-07, �
     expect(calendar.isWorkingDay(day)).toBe(working);
   });
 
+  it('does not depend on the process time zone (chinese-days\' own helpers do, west of UTC)', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      expect(calendar.isWorkingDay('2026-09-19')).toBe(false);
+      expect(calendar.isWorkingDay('2026-09-20')).toBe(true);
+      expect(calendar.isWorkingDay('2026-11-28')).toBe(false);
+    } finally {
+      process.env.TZ = saved;
+    }
+  });
+
   it('names the holiday a day belongs to', () => {
     expect(calendar.officialDayName('2026-10-03')).toBe('国庆节');
     expect(calendar.officialDayName('2026-10-10')).toBe('国庆节');

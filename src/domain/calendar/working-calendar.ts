@@ -3,7 +3,9 @@
  * hours and quiet hours, all in one local time zone. Pure: every answer derives from its arguments.
  */
 import { DateTime } from 'luxon';
-import { getDayDetail, isWorkday as isOfficialWorkday } from 'chinese-days';
+// The package's own date helpers read dates in the process's local zone and shift a day west of
+// UTC, so we read its published data (the same tables its functions use) by plain date keys.
+import officialData from 'chinese-days/dist/chinese-days.json';
 
 /** A calendar day in the calendar's zone, `YYYY-MM-DD`. */
 export type LocalDate = string;
@@ -111,7 +113,7 @@ export class WorkingCalendar {
     const date = this.toLocalDate(day);
     if (this.extraWorkdays.has(date)) return true;
     if (this.extraHolidays.has(date)) return false;
-    return isOfficialWorkday(date);
+    return officialDay(date).work;
   }
 
   /**
@@ -120,8 +122,9 @@ export class WorkingCalendar {
    */
   officialDayName(day: Date | LocalDate): string | null {
     const date = this.toLocalDate(day);
-    const parts = getDayDetail(date).name.split(',');
-    return parts.length >= 2 ? parts[1] : null;
+    // Entries read "National Day,国庆节,3": English name, Chinese name, length code.
+    const parts = officialDay(date).name?.split(',') ?? [];
+    return parts[1] ?? null;
   }
 
   /** The first working day strictly after `day`. */
@@ -280,6 +283,21 @@ export class WorkingCalendar {
     }
     return current;
   }
+}
+
+interface OfficialData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
+const OFFICIAL: OfficialData = officialData;
+
+/** Official status of a day: listed holidays and make-up workdays, otherwise Monday–Friday. */
+function officialDay(date: LocalDate): { work: boolean; name: string | null } {
+  if (date in OFFICIAL.workdays) return { work: true, name: OFFICIAL.workdays[date] };
+  if (date in OFFICIAL.holidays) return { work: false, name: OFFICIAL.holidays[date] };
+  const [year, month, day] = date.split('-').map(Number);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return { work: weekday >= 1 && weekday <= 5, name: null };
 }
 
 function assertCount(n: number): void {
