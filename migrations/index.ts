@@ -1,4 +1,5 @@
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 import { Core1764000000000 } from './1764000000000-core';
+import { Events1764000100000 } from './1764000100000-events';
 
-export const migrations = [Core1764000000000];
+export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000];
