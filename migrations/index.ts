@@ -2,4 +2,4 @@
 import { Core1764000000000 } from './1764000000000-core';
 import { Events1764000100000 } from './1764000100000-events';
 
-export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000];
+export const migrations = [Core1764000000000, Events1764000100000];

@@ -1,69 +1,25 @@
 /** What the events area needs from storage (implemented in adapters/db/repositories/event-repository.ts). */
-import type { EventState, Rating, Supervision, Urgency } from './lifecycle';
+import type { EventState, GridEvent, TimelineEntry } from '../../domain/event/event';
 
-export interface EventRecord {
+/** A stored event: the domain's value plus its row id and the task carrying the current dispatch. */
+export interface StoredEvent extends GridEvent {
   id: number;
-  /** SJ20261122-0007 */
-  number: string;
-  category: string;
-  item: string | null;
-  description: string;
-  location: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  photos: string[];
-  urgency: Urgency;
-  state: EventState;
-  gridId: number;
-  gridPath: string;
-  /** The unit whose handlers hold the matter now. */
-  levelUnitId: number;
-  levelUnitPath: string;
-  reporterId: number;
-  /** Who accepted it at the current level. */
-  handlerId: number | null;
-  assignee: { kind: 'member' | 'unit'; id: number } | null;
   taskId: number | null;
-  dispatcherId: number | null;
-  deadline: Date | null;
-  /** The level that closed it: a 不满意 rating reopens it there. */
-  closedUnitId: number | null;
-  supervision: Supervision | null;
-  rating: Rating | null;
-  mergedInto: string | null;
-  reopenCount: number;
-  createdAt: Date;
-  updatedAt: Date;
-  closedAt: Date | null;
-}
-
-export type NewEvent = Omit<EventRecord, 'id' | 'updatedAt'>;
-
-/** A row of the timeline (流转记录). */
-export interface EventLogEntry {
-  eventId: number;
-  at: Date;
-  actorId: number | null;
-  action: string;
-  fromState: EventState;
-  toState: EventState;
-  unitId: number;
-  note: string | null;
 }
 
 export interface EventRepo {
-  create(input: NewEvent): Promise<EventRecord>;
-  byNumber(number: string): Promise<EventRecord | null>;
-  byTaskId(taskId: number): Promise<EventRecord | null>;
-  save(event: EventRecord): Promise<void>;
-  addLog(entry: EventLogEntry): Promise<void>;
-  logs(eventId: number): Promise<EventLogEntry[]>;
-  /** Events of a grid and category created since `since`, newest first. */
-  recentInGrid(gridId: number, category: string, since: Date): Promise<EventRecord[]>;
+  create(event: GridEvent, now: Date): Promise<StoredEvent>;
+  byNumber(number: string): Promise<StoredEvent | null>;
+  byTaskId(taskId: number): Promise<StoredEvent | null>;
+  save(event: StoredEvent, now: Date): Promise<void>;
+  addEntry(eventId: number, entry: TimelineEntry): Promise<void>;
+  timeline(eventId: number): Promise<TimelineEntry[]>;
+  /** Events of a grid and category reported since `since`, newest first. */
+  recentInGrid(gridUnitId: number, category: string, since: Date): Promise<StoredEvent[]>;
   /** The reporter's newest events, newest first. */
-  byReporter(memberId: number, limit: number): Promise<EventRecord[]>;
-  /** Events in one of `states` held at one of `unitIds`, oldest first. */
-  atLevels(unitIds: number[], states: EventState[], limit: number): Promise<EventRecord[]>;
-  /** Events whose current task went to this member or dispatched by them, newest first. */
-  involving(memberId: number, limit: number): Promise<EventRecord[]>;
+  byReporter(memberId: number, limit: number): Promise<StoredEvent[]>;
+  /** Events in one of `states` held by one of `unitIds`, oldest first. */
+  heldBy(unitIds: number[], states: readonly EventState[], limit: number): Promise<StoredEvent[]>;
+  /** Events dispatched to or by this member, newest first. */
+  involving(memberId: number, limit: number): Promise<StoredEvent[]>;
 }

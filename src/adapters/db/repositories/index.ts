@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Repos } from '../../../bot/ports';
 import { TypeOrmOrgRepo } from './org-repository';
 import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettingsRepo } from './support-repositories';
+import { TypeOrmEventRepo } from './event-repository';
 
 export function createRepos(em: EntityManager): Repos {
   return {
@@ -11,5 +12,6 @@ export function createRepos(em: EntityManager): Repos {
     settings: new TypeOrmSettingsRepo(em),
     audit: new TypeOrmAuditRepo(em),
     sequences: new TypeOrmSequenceRepo(em),
+    events: new TypeOrmEventRepo(em),
   };
 }

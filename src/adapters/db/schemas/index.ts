@@ -1,4 +1,5 @@
 /** Every table mapping the data source knows. Each area adds its own list here. */
 import { coreSchemas } from './core';
+import { eventSchemas } from './events';
 
-export const allSchemas = [...coreSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas];

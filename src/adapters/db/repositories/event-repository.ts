@@ -1,0 +1,168 @@
+/** Events (事件) and their timeline (流转记录), on TypeORM, with explicit row ↔ domain mappers. */
+import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import type { EventRepo, StoredEvent } from '../../../bot/events/ports';
+import type {
+  EventAssignee,
+  EventRating,
+  EventState,
+  EventUrgency,
+  GridEvent,
+  HandlingLevel,
+  SupervisionLevel,
+  TimelineDetail,
+  TimelineEntry,
+} from '../../../domain/event/event';
+import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
+
+function assigneeOf(r: EventRow): EventAssignee | null {
+  if (r.assigneeKind === 'member' && r.assigneeId !== null) return { kind: 'member', memberId: r.assigneeId };
+  if (r.assigneeKind === 'department' && r.assigneeId !== null) return { kind: 'department', unitId: r.assigneeId };
+  return null;
+}
+
+function toDomain(r: EventRow): StoredEvent {
+  return {
+    id: r.id,
+    taskId: r.taskId,
+    number: r.number,
+    category: { category: r.category, item: r.item },
+    urgency: r.urgency as EventUrgency,
+    description: r.description,
+    location: r.location,
+    attachments: JSON.parse(r.attachments) as string[],
+    gridUnitId: r.gridUnitId,
+    reporterId: r.reporterId,
+    reportedAt: r.reportedAt,
+    state: r.state as EventState,
+    handler: { unitId: r.handlerUnitId, level: r.handlerLevel as HandlingLevel },
+    assignee: assigneeOf(r),
+    dispatcherId: r.dispatcherId,
+    deadline: r.deadline,
+    result: r.result,
+    closedBy: r.closedByUnitId !== null && r.closedByLevel ? { unitId: r.closedByUnitId, level: r.closedByLevel as HandlingLevel } : null,
+    closedAt: r.closedAt,
+    rating: r.rating as EventRating | null,
+    reopenCount: r.reopenCount,
+    supervision: r.supervision as SupervisionLevel | null,
+    urgeCount: r.urgeCount,
+  };
+}
+
+function toPersistence(e: GridEvent, taskId: number | null, now: Date): Omit<EventRow, 'id'> {
+  return {
+    number: e.number,
+    category: e.category.category,
+    item: e.category.item,
+    urgency: e.urgency,
+    description: e.description,
+    location: e.location,
+    attachments: JSON.stringify(e.attachments),
+    gridUnitId: e.gridUnitId,
+    reporterId: e.reporterId,
+    reportedAt: e.reportedAt,
+    state: e.state,
+    handlerUnitId: e.handler.unitId,
+    handlerLevel: e.handler.level,
+    assigneeKind: e.assignee?.kind ?? null,
+    assigneeId: e.assignee ? (e.assignee.kind === 'member' ? e.assignee.memberId : e.assignee.unitId) : null,
+    dispatcherId: e.dispatcherId,
+    deadline: e.deadline,
+    taskId,
+    result: e.result,
+    closedByUnitId: e.closedBy?.unitId ?? null,
+    closedByLevel: e.closedBy?.level ?? null,
+    closedAt: e.closedAt,
+    rating: e.rating,
+    reopenCount: e.reopenCount,
+    supervision: e.supervision,
+    urgeCount: e.urgeCount,
+    updatedAt: now,
+  };
+}
+
+const toEntry = (number: string, r: EventLogRow): TimelineEntry => ({
+  eventNumber: number,
+  action: r.action,
+  actorId: r.actorId,
+  at: r.at,
+  from: r.fromState as EventState | null,
+  to: r.toState as EventState,
+  level: r.level as HandlingLevel,
+  unitId: r.unitId,
+  note: r.note,
+  attachments: JSON.parse(r.attachments) as string[],
+  detail: r.detail ? (JSON.parse(r.detail, (k, v: unknown) => (k === 'deadline' && typeof v === 'string' ? new Date(v) : v)) as TimelineDetail) : null,
+});
+
+export class TypeOrmEventRepo implements EventRepo {
+  constructor(private readonly em: EntityManager) {}
+
+  private events = () => this.em.getRepository(EventSchema);
+  private log = () => this.em.getRepository(EventLogSchema);
+
+  async create(event: GridEvent, now: Date): Promise<StoredEvent> {
+    const result = await this.events().insert(toPersistence(event, null, now));
+    const id = Number((result.identifiers[0] as { id: number }).id);
+    return { ...event, id, taskId: null };
+  }
+
+  async byNumber(number: string): Promise<StoredEvent | null> {
+    const row = await this.events().findOne({ where: { number } });
+    return row ? toDomain(row) : null;
+  }
+
+  async byTaskId(taskId: number): Promise<StoredEvent | null> {
+    const row = await this.events().findOne({ where: { taskId } });
+    return row ? toDomain(row) : null;
+  }
+
+  async save(event: StoredEvent, now: Date): Promise<void> {
+    await this.events().update({ id: event.id }, toPersistence(event, event.taskId, now));
+  }
+
+  async addEntry(eventId: number, entry: TimelineEntry): Promise<void> {
+    await this.log().insert({
+      eventId,
+      action: entry.action,
+      actorId: entry.actorId,
+      at: entry.at,
+      fromState: entry.from,
+      toState: entry.to,
+      level: entry.level,
+      unitId: entry.unitId,
+      note: entry.note,
+      attachments: JSON.stringify(entry.attachments),
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    });
+  }
+
+  async timeline(eventId: number): Promise<TimelineEntry[]> {
+    const event = await this.events().findOne({ where: { id: eventId }, select: { id: true, number: true } });
+    const rows = await this.log().find({ where: { eventId }, order: { id: 'ASC' } });
+    return rows.map((r) => toEntry(event?.number ?? '', r));
+  }
+
+  async recentInGrid(gridUnitId: number, category: string, since: Date): Promise<StoredEvent[]> {
+    const rows = await this.events().find({ where: { gridUnitId, category, reportedAt: MoreThanOrEqual(since) }, order: { id: 'DESC' }, take: 50 });
+    return rows.map(toDomain);
+  }
+
+  async byReporter(memberId: number, limit: number): Promise<StoredEvent[]> {
+    return (await this.events().find({ where: { reporterId: memberId }, order: { id: 'DESC' }, take: limit })).map(toDomain);
+  }
+
+  async heldBy(unitIds: number[], states: readonly EventState[], limit: number): Promise<StoredEvent[]> {
+    if (!unitIds.length || !states.length) return [];
+    const rows = await this.events().find({ where: { handlerUnitId: In(unitIds), state: In([...states]) }, order: { id: 'ASC' }, take: limit });
+    return rows.map(toDomain);
+  }
+
+  async involving(memberId: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.events().find({
+      where: [{ assigneeKind: 'member', assigneeId: memberId }, { dispatcherId: memberId }],
+      order: { id: 'DESC' },
+      take: limit,
+    });
+    return rows.map(toDomain);
+  }
+}
