@@ -27,6 +27,8 @@ export interface DingTalkChannel extends Channel {
   readonly sender: DingTalkSender;
   /** True while the Stream connection is open (for /readyz and tests). */
   readonly connected: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export function createDingTalkChannel(deps: ChannelDeps, options: DingTalkChannelOptions = {}): DingTalkChannel {
