@@ -35,6 +35,8 @@ export interface ClientResponse {
 
 export interface ApiCall {
   path: string;
+  /** The query string (the session webhook's session id, for instance). */
+  search: string;
   token?: string;
   body: Record<string, unknown>;
   at: number;
@@ -258,7 +260,7 @@ export class FakeDingTalk {
     }
     const token = (req.headers['x-acs-dingtalk-access-token'] as string | undefined) ?? undefined;
     const path = url.pathname;
-    this.calls.push({ path, ...(token ? { token } : {}), body, at: Date.now() });
+    this.calls.push({ path, search: url.search, ...(token ? { token } : {}), body, at: Date.now() });
     this.notify();
     const scripted = this.scripted.get(path)?.shift();
     if (scripted) return this.answer(res, scripted.status, scripted.body);
