@@ -1,5 +1,6 @@
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 import { Core1764000000000 } from './1764000000000-core';
 import { Events1764000100000 } from './1764000100000-events';
+import { Tasks1764000200000 } from './1764000200000-tasks';
 
-export const migrations = [Core1764000000000, Events1764000100000];
+export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000];

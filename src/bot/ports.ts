@@ -108,6 +108,7 @@ export interface Repos {
   audit: AuditRepo;
   sequences: SequenceRepo;
   events: EventRepo;
+  tasks: import('./tasks/ports').TaskRepo;
 }
 
 /** A message to send once the transaction commits. */

@@ -4,6 +4,7 @@ import type { Repos } from '../../../bot/ports';
 import { TypeOrmOrgRepo } from './org-repository';
 import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettingsRepo } from './support-repositories';
 import { TypeOrmEventRepo } from './event-repository';
+import { TypeOrmTaskRepo } from './task-repository';
 
 export function createRepos(em: EntityManager): Repos {
   return {
@@ -13,5 +14,6 @@ export function createRepos(em: EntityManager): Repos {
     audit: new TypeOrmAuditRepo(em),
     sequences: new TypeOrmSequenceRepo(em),
     events: new TypeOrmEventRepo(em),
+    tasks: new TypeOrmTaskRepo(em),
   };
 }

@@ -1,5 +1,6 @@
 /** Every table mapping the data source knows. Each area adds its own list here. */
 import { coreSchemas } from './core';
 import { eventSchemas } from './events';
+import { taskSchemas } from './tasks';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas];

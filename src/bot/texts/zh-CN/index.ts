@@ -3,7 +3,9 @@
  * A deployer can override any key with TEXTS_FILE (a JSON object of key → text).
  */
 import { core } from './core';
+import { tasks } from './tasks';
 
 export const zhCN = {
   ...core,
+  ...tasks,
 } as const;
