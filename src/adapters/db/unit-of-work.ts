@@ -116,7 +116,9 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       dispatchedAt: null,
       sentAt: null,
     }));
-    if (rows.length) await em.getRepository(OutboxSchema).insert(rows);
+    // Copies: TypeORM writes re-selected ids back by position, and MySQL returns them in key order
+    // (`-10` before `-2`), which would pair ids with the wrong payloads once a key has 11+ effects.
+    if (rows.length) await em.getRepository(OutboxSchema).insert(rows.map((r) => ({ ...r })));
     return rows;
   }
 
