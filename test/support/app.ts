@@ -4,6 +4,7 @@
  * sandbox HTTP API the way the web page does.
  */
 import crypto from 'node:crypto';
+import { IsNull, Not } from 'typeorm';
 import { EventEmitter } from 'node:events';
 import { loadConfig, type ChannelName } from '../../src/config';
 import { silentLogger } from '../../src/log';
@@ -117,11 +118,16 @@ export class ChatDriver {
     await this.outboxDrained(key);
   }
 
-  /** Resolves once every outbox row of a processed key (or of all keys) left 'pending'. */
+  /**
+   * Resolves once every message row of a processed key (or of all keys) left 'pending' and every
+   * job/cancel row was handed to its queue (those stay 'pending': dispatching is their delivery).
+   */
   async outboxDrained(sourceKey?: string): Promise<void> {
     const ds = this.runtime.dataSource;
+    const scope = sourceKey ? { sourceKey } : {};
     await eventually(
-      async () => (await ds.getRepository(OutboxSchema).count({ where: { ...(sourceKey ? { sourceKey } : {}), status: 'pending' } })) === 0,
+      async () =>
+        (await ds.getRepository(OutboxSchema).count({ where: [{ ...scope, kind: 'message', status: 'pending' }, { ...scope, kind: Not('message'), dispatchedAt: IsNull() }] })) === 0,
       `outbox rows${sourceKey ? ` of ${sourceKey}` : ''} to be delivered`,
     );
   }
