@@ -137,6 +137,17 @@ describe('DingTalk sender', () => {
     expect(err).toBeInstanceOf(PermanentSendError);
   });
 
+  it('uploads a chart given as a data URL and shows it in the card by its media id', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+    await h.channel.sender.send(delivery({ message: { text: '本周统计', card: { title: '本周统计', lines: ['上报 12 件'], imageUrl: `data:image/png;base64,${png}` } } }));
+
+    const [upload] = h.fake.callsTo('/media/upload');
+    expect(upload.body).toMatchObject({ type: 'image', multipart: true, hasMedia: true });
+    const [send] = h.fake.callsTo('/v1.0/robot/groupMessages/send');
+    expect(send.body.msgKey).toBe('sampleMarkdown');
+    expect(JSON.parse(String(send.body.msgParam)).text).toContain('![本周统计](@lADPfakeMediaId)');
+  });
+
   it('keeps to DINGTALK_QPS calls per second per API', async () => {
     await h.stop();
     h = await startDingTalkHarness({ start: false, env: { DINGTALK_QPS: '4' } });

@@ -251,12 +251,18 @@ export class DingTalkApi {
     await this.limiter.acquire('media/upload');
     const form = new FormData();
     form.append('media', new Blob([new Uint8Array(bytes)], { type: mimeType }), fileName);
-    const url = `${this.oapiBase}/media/upload?type=image&access_token=${encodeURIComponent(await this.accessToken())}`;
+    const token = await this.accessToken();
+    const url = `${this.oapiBase}/media/upload?type=image&access_token=${encodeURIComponent(token)}`;
     const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
     if (!response.ok) throw new DingTalkApiError('media/upload', response.status, undefined, undefined);
     const result = mediaUploadResultSchema.parse(await response.json());
-    if (result.errcode !== 0 || !result.media_id) throw new DingTalkApiError('media/upload', 400, String(result.errcode), result.errmsg);
-    return result.media_id;
+    if (result.errcode === 0 && result.media_id) return result.media_id;
+    // oapi speaks errcodes: 40014/42001 = token invalid or expired, 90018 = flow control.
+    if (result.errcode === 40014 || result.errcode === 42001) {
+      await this.dropToken(token);
+      throw new DingTalkApiError('media/upload', 401, String(result.errcode), result.errmsg);
+    }
+    throw new DingTalkApiError('media/upload', result.errcode === 90018 ? 429 : 400, String(result.errcode), result.errmsg);
   }
 
   private async callWithToken(api: string, body: unknown): Promise<unknown> {

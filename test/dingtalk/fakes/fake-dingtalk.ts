@@ -252,6 +252,7 @@ export class FakeDingTalk {
     const url = new URL(req.url ?? '/', this.url);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (url.pathname === '/media/upload') return this.mediaUpload(url, req, Buffer.concat(chunks), res);
     let body: Record<string, unknown> = {};
     try {
       body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
@@ -297,6 +298,16 @@ export class FakeDingTalk {
       default:
         return this.answer(res, 404, { code: 'notFound', message: path });
     }
+  }
+
+  /** oapi media upload: multipart with a `media` part, the token in the query. */
+  private mediaUpload(url: URL, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    const token = url.searchParams.get('access_token') ?? '';
+    const multipart = String(req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    this.calls.push({ path: url.pathname, search: url.search, token, body: { type: url.searchParams.get('type'), multipart, bytes: body.length, hasMedia: body.includes('name="media"') }, at: Date.now() });
+    this.notify();
+    if (!this.tokens.has(token)) return this.answer(res, 200, { errcode: 40014, errmsg: '不合法的access_token' });
+    this.answer(res, 200, { errcode: 0, errmsg: 'ok', type: 'image', media_id: '@lADPfakeMediaId', created_at: Date.now() });
   }
 
   private openConnection(res: http.ServerResponse, body: Record<string, unknown>): void {
