@@ -2,8 +2,13 @@
 import type { BotModule } from './bot';
 import { orgModule } from './commands/org';
 import { createTasksModule } from './tasks';
+import { createEventsModule } from './events';
 
 /** The one tasks instance of this process: events and meetings dispatch through `tasks.service`. */
 export const tasks = createTasksModule();
 
-export const botModules: BotModule[] = [orgModule, tasks.module];
+/** Events dispatch through the tasks service and hear back about their tasks. */
+export const events = createEventsModule({ tasks: tasks.service });
+tasks.addListener(events.listener);
+
+export const botModules: BotModule[] = [orgModule, events.module, tasks.module];

@@ -3,9 +3,11 @@
  * A deployer can override any key with TEXTS_FILE (a JSON object of key → text).
  */
 import { core } from './core';
+import { events } from './events';
 import { tasks } from './tasks';
 
 export const zhCN = {
   ...core,
+  ...events,
   ...tasks,
 } as const;

@@ -1,0 +1,138 @@
+/**
+ * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. In a group
+ * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
+ */
+import { DateTime } from 'luxon';
+import { availableEventActions, formatCategory, type EventActionType, type TimelineEntry } from '../../domain/event';
+import { maskPhone, type Member } from '../../domain/org/org';
+import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
+import type { Tx } from '../ports';
+import { t, type TextKey } from '../texts';
+import type { EventService } from './service';
+import type { StoredEvent } from './ports';
+
+/** Who will see the card: a member 1:1, a member in a group, or a group at large. */
+export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember'; member: Member | null } | { kind: 'group' };
+
+const TZ = 'Asia/Shanghai';
+
+export function formatAt(at: Date): string {
+  return DateTime.fromJSDate(at, { zone: TZ }).toFormat('MM-dd HH:mm');
+}
+
+/** Phone numbers and ID card numbers in free text, masked for a group. */
+export function maskPersonalData(text: string): string {
+  return text
+    .replace(/(?<!\d)\d{17}[\dXx](?!\d)/g, (id) => id.slice(0, 6) + '********' + id.slice(-4))
+    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (phone) => maskPhone(phone));
+}
+
+/** The buttons for the actions the domain allows this viewer now; each is a command to type. */
+export function buttonsFor(event: StoredEvent, actions: readonly EventActionType[]): CardButton[] {
+  const n = event.number;
+  const buttons: CardButton[] = [];
+  const has = (a: EventActionType) => actions.includes(a);
+  if (has('accept')) buttons.push({ label: t('event.button.accept'), command: `受理 ${n}`, style: 'primary' });
+  if (has('dispatch')) buttons.push({ label: t('event.button.dispatch'), command: `派遣 ${n}` });
+  if (has('verify_pass')) buttons.push({ label: t('event.button.verifyPass'), command: `核查 ${n} 通过`, style: 'primary' });
+  if (has('verify_fail')) buttons.push({ label: t('event.button.verifyFail'), command: `核查 ${n} 不通过`, style: 'danger' });
+  if (has('escalate')) buttons.push({ label: t('event.button.escalate'), command: `上报上级 ${n}` });
+  if (has('send_down') || has('return_to_reporter')) buttons.push({ label: t('event.button.sendBack'), command: `回退 ${n}`, style: 'danger' });
+  if (has('resubmit')) buttons.push({ label: t('event.button.resubmit'), command: `重新上报 ${n}` });
+  if (has('rate')) {
+    buttons.push({ label: t('event.rating.satisfied'), command: `评价 ${n} 满意`, style: 'primary' });
+    buttons.push({ label: t('event.rating.basically_satisfied'), command: `评价 ${n} 基本满意` });
+    buttons.push({ label: t('event.rating.unsatisfied'), command: `评价 ${n} 不满意`, style: 'danger' });
+  }
+  if (has('urge')) buttons.push({ label: t('event.button.urge'), command: `催办 ${n}` });
+  if (has('supervise')) buttons.push({ label: t('event.button.supervise'), command: `督办 ${n}` });
+  return buttons;
+}
+
+async function nameOf(tx: Tx, memberId: number): Promise<string> {
+  return (await tx.repos.org.memberSummary(memberId))?.name ?? `#${memberId}`;
+}
+
+async function unitName(tx: Tx, unitId: number): Promise<string> {
+  return (await tx.repos.org.unit(unitId))?.name ?? `#${unitId}`;
+}
+
+export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
+  const f = (label: TextKey, value: string): CardField => ({ label: t(label), value });
+  const fields = [
+    f('event.card.category', formatCategory(event.category)),
+    f('event.card.urgency', t(`event.urgency.${event.urgency}` as TextKey)),
+    f('event.card.description', mask(event.description)),
+  ];
+  if (event.location) fields.push(f('event.card.location', mask(event.location)));
+  if (event.attachments.length) fields.push(f('event.card.photos', t('event.card.photoCount', { count: event.attachments.length })));
+  fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
+  fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
+  fields.push(f('event.card.reporter', await nameOf(tx, event.reporterId)));
+  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt)));
+  if (event.assignee && event.deadline) {
+    const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
+    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: formatAt(event.deadline) })));
+  }
+  if (event.result) fields.push(f('event.card.result', mask(event.result)));
+  if (event.supervision) fields.push(f('event.card.supervision', t(`event.supervision.${event.supervision}` as TextKey)));
+  if (event.urgeCount) fields.push(f('event.card.urges', t('event.card.urgeCount', { count: event.urgeCount })));
+  if (event.reopenCount) fields.push(f('event.card.reopened', t('event.card.reopenCount', { count: event.reopenCount })));
+  if (event.rating) fields.push(f('event.card.rating', t(`event.rating.${event.rating}` as TextKey)));
+  return fields;
+}
+
+/** One line per step: `11-22 10:05 阳光一网格 周网格长 受理：说明`. */
+export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const e of entries) {
+    let action = t(`event.action.${e.action}` as TextKey);
+    if (e.detail?.kind === 'moved') action += ` → ${await unitName(tx, e.detail.to.unitId)}`;
+    if (e.detail?.kind === 'dispatched') {
+      const who = e.detail.assignee.kind === 'member' ? await nameOf(tx, e.detail.assignee.memberId) : await unitName(tx, e.detail.assignee.unitId);
+      action += ` → ${who}（${formatAt(e.detail.deadline)}）`;
+    }
+    if (e.detail?.kind === 'rated') action += ` ${t(`event.rating.${e.detail.rating}` as TextKey)}`;
+    if (e.detail?.kind === 'supervised') action += ` ${t(`event.supervision.${e.detail.level}` as TextKey)}`;
+    lines.push(
+      t('event.card.timelineLine', {
+        at: formatAt(e.at),
+        unit: await unitName(tx, e.unitId),
+        actor: await nameOf(tx, e.actorId),
+        action,
+        note: e.note ? `：${mask(e.note)}` : '',
+      }),
+    );
+  }
+  return lines;
+}
+
+/** The event as a message for an audience, with a headline and optionally its timeline. */
+export async function eventMessage(
+  tx: Tx,
+  service: EventService,
+  event: StoredEvent,
+  audience: Audience,
+  headline?: string,
+  options: { timeline?: boolean; extraLines?: string[]; extraButtons?: CardButton[] } = {},
+): Promise<BotMessage> {
+  const inGroup = audience.kind !== 'member';
+  const mask = inGroup ? maskPersonalData : (s: string) => s;
+  const viewer = audience.kind === 'group' ? null : audience.member;
+  const actions = viewer ? availableEventActions(event, { memberId: viewer.id, relation: await service.relationsOf(tx, viewer, event) }) : [];
+  const buttons = [...(options.extraButtons ?? []), ...buttonsFor(event, actions)];
+  if (!viewer) buttons.push({ label: t('event.button.show'), command: `事件 ${event.number}` });
+  const lines = [...(headline ? [mask(headline)] : []), ...(options.extraLines ?? [])];
+  if (options.timeline) {
+    lines.push(t('event.card.timeline'));
+    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id), mask)));
+  }
+  const card = {
+    title: t('event.card.title', { number: event.number, state: t(`event.state.${event.state}` as TextKey) }),
+    fields: await eventFields(tx, event, mask),
+    lines,
+    buttons,
+  };
+  const text = cardToText(card);
+  return { text, card };
+}

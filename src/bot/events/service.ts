@@ -1,0 +1,412 @@
+/**
+ * The events use cases: each loads the event, asks the domain (applyEventAction) whether the step
+ * is allowed, stores the new event and its timeline entry, drives the task that carries a
+ * dispatch, and tells the people concerned — all in the caller's transaction.
+ */
+import { DateTime } from 'luxon';
+import {
+  applyEventAction,
+  createEvent,
+  formatEventNumber,
+  isOpenEvent,
+  reachesCommunityAtOnce,
+  type CategoryRef,
+  type EventAction,
+  type EventRelation,
+  type EventUrgency,
+  type GridEvent,
+  type HandlingLevel,
+  type HandlingUnit,
+  type TimelineEntry,
+} from '../../domain/event';
+import { LEADER_ROLE, hasAuthority, isWithin, type Member, type OrgUnit } from '../../domain/org/org';
+import { SessionError } from '../errors';
+import { Notifier } from '../notify';
+import type { BotMessage } from '../message';
+import type { MemberSummary, Tx } from '../ports';
+import type { TaskListener, TaskService, TaskView } from '../tasks/contract';
+import { t, type TextKey } from '../texts';
+import { eventMessage, type Audience } from './cards';
+import type { StoredEvent } from './ports';
+
+export const TIME_ZONE = 'Asia/Shanghai';
+/** Photos and locations sent within this long after a report attach to it. */
+export const ATTACH_WINDOW_MS = 30 * 60 * 1000;
+
+export interface ReportInput {
+  category: CategoryRef;
+  description: string;
+  location: string | null;
+  attachments: string[];
+  urgency: EventUrgency;
+  gridUnitId: number;
+  settledOnSpot?: { result: string };
+}
+
+const refusal = (reason: string, number: string, extra: Record<string, string> = {}) => new SessionError(`event.refusal.${reason}` as TextKey, { number, ...extra });
+
+export class EventService {
+  constructor(private readonly tasks: TaskService) {}
+
+  // ---- lookups ----------------------------------------------------------------------------------
+
+  async load(tx: Tx, number: string): Promise<StoredEvent> {
+    const event = await tx.repos.events.byNumber(number);
+    if (!event) throw new SessionError('event.notFound', { number });
+    return event;
+  }
+
+  async unitOf(tx: Tx, unitId: number): Promise<OrgUnit> {
+    const unit = await tx.repos.org.unit(unitId);
+    if (!unit) throw new Error(`unit ${unitId} of an event is missing`);
+    return unit;
+  }
+
+  /** How a member stands to an event, from the org tree (the domain's EventRelation). */
+  async relationsOf(tx: Tx, member: Member, event: GridEvent): Promise<EventRelation[]> {
+    const relations: EventRelation[] = [];
+    if (event.reporterId === member.id) relations.push('reporter');
+    if (event.assignee?.kind === 'member' && event.assignee.memberId === member.id) relations.push('assignee');
+    const handling = await this.unitOf(tx, event.handler.unitId);
+    // A superior may act for the level below (as the task rules let a superior act for a dispatcher).
+    if (hasAuthority(member, handling.path, LEADER_ROLE[handling.level])) relations.push('handlerAtLevel');
+    const parent = handling.parentId ? await tx.repos.org.unit(handling.parentId) : null;
+    if (parent && hasAuthority(member, parent.path, LEADER_ROLE[parent.level])) relations.push('superior');
+    return relations;
+  }
+
+  /** Whether a member may see an event: anyone related, or anyone with a role over its grid. */
+  async maySee(tx: Tx, member: Member, event: StoredEvent): Promise<boolean> {
+    if ((await this.relationsOf(tx, member, event)).length > 0) return true;
+    if (event.dispatcherId === member.id) return true;
+    const grid = await this.unitOf(tx, event.gridUnitId);
+    return hasAuthority(member, grid.path, 'gridworker');
+  }
+
+  /** The members who handle at a unit: its leaders (网格长, 社区书记, 镇中心, 县中心). */
+  async handlersOf(tx: Tx, unitId: number): Promise<MemberSummary[]> {
+    const unit = await this.unitOf(tx, unitId);
+    return tx.repos.org.membersWithRole(unit.id, LEADER_ROLE[unit.level]);
+  }
+
+  // ---- applying a step --------------------------------------------------------------------------
+
+  /** Applies a step for a member, or throws the domain's refusal as a user's mistake. */
+  async act(tx: Tx, event: StoredEvent, action: EventAction, member: Member): Promise<StoredEvent> {
+    const relations = await this.relationsOf(tx, member, event);
+    return this.apply(tx, event, action, member.id, relations);
+  }
+
+  private async apply(tx: Tx, event: StoredEvent, action: EventAction, actorId: number, relations: EventRelation[]): Promise<StoredEvent> {
+    const result = applyEventAction(event, action, { memberId: actorId, relation: relations }, tx.now);
+    if (!result.ok) {
+      throw refusal(result.reason, event.number, { state: t(`event.state.${event.state}` as TextKey), action: t(`event.action.${action.type}` as TextKey) });
+    }
+    const next: StoredEvent = { ...result.event, id: event.id, taskId: event.taskId };
+    await tx.repos.events.save(next, tx.now);
+    await tx.repos.events.addEntry(event.id, result.entry);
+    return next;
+  }
+
+  /** A timeline annotation outside the loop's table (补充材料, 任务被退回): the state is unchanged. */
+  async annotate(tx: Tx, event: StoredEvent, action: string, actorId: number, note: string | null, attachments: string[] = []): Promise<void> {
+    const entry: TimelineEntry = {
+      eventNumber: event.number,
+      action,
+      actorId,
+      at: tx.now,
+      from: event.state,
+      to: event.state,
+      level: event.handler.level,
+      unitId: event.handler.unitId,
+      note,
+      attachments,
+      detail: null,
+    };
+    await tx.repos.events.addEntry(event.id, entry);
+  }
+
+  // ---- reporting --------------------------------------------------------------------------------
+
+  async report(tx: Tx, reporter: Member, input: ReportInput): Promise<StoredEvent> {
+    const day = DateTime.fromJSDate(tx.now, { zone: TIME_ZONE }).toFormat('yyyyMMdd');
+    const number = formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), TIME_ZONE);
+    const created = createEvent(
+      {
+        number,
+        category: input.category,
+        urgency: input.urgency,
+        description: input.description,
+        location: input.location,
+        attachments: input.attachments,
+        gridUnitId: input.gridUnitId,
+        reporterId: reporter.id,
+        ...(input.settledOnSpot ? { settledOnSpot: input.settledOnSpot } : {}),
+      },
+      tx.now,
+    );
+    if (!created.ok) throw refusal(created.reason === 'result_required' ? 'result_required' : 'note_required', number);
+    const event = await tx.repos.events.create(created.event, tx.now);
+    await tx.repos.events.addEntry(event.id, created.entry);
+    if (event.state === 'reported') await this.announceNew(tx, event);
+    return event;
+  }
+
+  /** A new report reaches the grid head 1:1; urgent and major ones the community at once. */
+  private async announceNew(tx: Tx, event: StoredEvent): Promise<void> {
+    const notify = new Notifier(tx);
+    const grid = await this.unitOf(tx, event.gridUnitId);
+    const params = { number: event.number, grid: grid.name, urgency: t(`event.urgency.${event.urgency}` as TextKey) };
+    await this.tellHandlers(tx, event, event.gridUnitId, t('event.new', params));
+    if (!reachesCommunityAtOnce(event) || !grid.parentId) return;
+    const community = await this.unitOf(tx, grid.parentId);
+    const leaders = await tx.repos.org.membersWithRole(community.id, LEADER_ROLE[community.level]);
+    for (const leader of leaders) await this.tellMember(tx, event, leader.id, t('event.newUrgent', params));
+    // The community's group learns of it too, without personal data and without buttons.
+    for (const c of await tx.repos.org.conversationsOf(community.id)) {
+      notify.conversation(c.channel, c.conversationId, await eventMessage(tx, this, event, { kind: 'group' }, t('event.newUrgent', params)));
+    }
+  }
+
+  // ---- notifications ------------------------------------------------------------------------------
+
+  /** The event's card, 1:1 to a member, with the buttons that member may press. */
+  async tellMember(tx: Tx, event: StoredEvent, memberId: number, headline: string): Promise<boolean> {
+    const member = await tx.repos.org.member(memberId);
+    if (!member) return false;
+    const message = await eventMessage(tx, this, event, { kind: 'member', member }, headline);
+    return new Notifier(tx).member(memberId, message);
+  }
+
+  async tellHandlers(tx: Tx, event: StoredEvent, unitId: number, headline: string, except: number[] = []): Promise<MemberSummary[]> {
+    const handlers = (await this.handlersOf(tx, unitId)).filter((h) => !except.includes(h.id));
+    for (const h of handlers) await this.tellMember(tx, event, h.id, headline);
+    return handlers;
+  }
+
+  async tellText(tx: Tx, memberId: number, text: string): Promise<void> {
+    const message: BotMessage = { text };
+    await new Notifier(tx).member(memberId, message);
+  }
+
+  // ---- the loop -----------------------------------------------------------------------------------
+
+  async accept(tx: Tx, member: Member, number: string, note?: string): Promise<StoredEvent> {
+    const event = await this.act(tx, await this.load(tx, number), { type: 'accept', ...(note ? { note } : {}) }, member);
+    const unit = await this.unitOf(tx, event.handler.unitId);
+    if (event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.acceptedToReporter', { number, unit: unit.name }));
+    return event;
+  }
+
+  async dispatch(tx: Tx, member: Member, number: string, assignee: MemberSummary, deadline: Date, note?: string): Promise<{ event: StoredEvent; task: TaskView }> {
+    let event = await this.load(tx, number);
+    const scope = await this.unitOf(tx, event.handler.unitId);
+    const target = await tx.repos.org.member(assignee.id);
+    const action: EventAction = { type: 'dispatch', assignee: { kind: 'member', memberId: assignee.id }, deadline, ...(note ? { note } : {}) };
+    if (!target || !target.roles.some((g) => isWithin(g.unitPath, scope.path))) {
+      // Only name the scope problem to someone who may dispatch at all: refusals reveal nothing.
+      const dry = applyEventAction(event, action, { memberId: member.id, relation: await this.relationsOf(tx, member, event) }, tx.now);
+      if (!dry.ok) throw refusal(dry.reason, number, { state: t(`event.state.${event.state}` as TextKey), action: t('event.action.dispatch') });
+      throw new SessionError('event.assigneeOutside', { name: assignee.name, unit: scope.name });
+    }
+    const previousTask = event.taskId;
+    event = await this.act(tx, event, action, member);
+    if (previousTask) await this.tasks.withdraw(tx, previousTask, member.id, t('event.action.dispatch'));
+    const grid = await this.unitOf(tx, event.gridUnitId);
+    const [task] = await this.tasks.dispatch(tx, {
+      title: `${event.number} ${event.category.item ?? event.category.category}`,
+      details: [event.description, event.location ? `${t('event.card.location')}：${event.location}` : '', note ?? ''].filter(Boolean).join('\n'),
+      assignee: { kind: 'member', memberId: assignee.id },
+      dispatcherMemberId: member.id,
+      scopeUnitId: scope.level === 'grid' ? scope.id : grid.id,
+      deadline,
+      priority: event.urgency === 'normal' ? 'normal' : 'urgent',
+      source: { kind: 'event', ref: event.number },
+    });
+    event = { ...event, taskId: task.id };
+    await tx.repos.events.save(event, tx.now);
+    return { event, task };
+  }
+
+  /** 上报上级. A matter the assignee reported done that the level still cannot settle is first
+   * recorded as not verified (the domain escalates only what is held, not what awaits a check). */
+  async escalate(tx: Tx, member: Member, number: string, reason: string): Promise<{ event: StoredEvent; to: OrgUnit }> {
+    let event = await this.load(tx, number);
+    const from = await this.unitOf(tx, event.handler.unitId);
+    const parent = from.parentId ? await tx.repos.org.unit(from.parentId) : null;
+    const relations = await this.relationsOf(tx, member, event);
+    if (!parent) {
+      // Let the domain give its reason (no standing, or the top of the tree).
+      await this.apply(tx, event, { type: 'escalate', to: event.handler, reason }, member.id, relations);
+      throw refusal('top_level', number);
+    }
+    const to: HandlingUnit = { unitId: parent.id, level: parent.level as HandlingLevel };
+    if (event.state === 'submitted' && relations.includes('handlerAtLevel') && reason.trim()) {
+      event = await this.apply(tx, event, { type: 'verify_fail', reason: t('event.escalateWithdraw') + '：' + reason.trim() }, member.id, relations);
+    }
+    const openTask = event.taskId;
+    event = await this.apply(tx, event, { type: 'escalate', to, reason }, member.id, relations);
+    if (openTask) await this.tasks.withdraw(tx, openTask, member.id, t('event.escalateWithdraw'));
+    event = { ...event, taskId: null };
+    await tx.repos.events.save(event, tx.now);
+    await this.tellHandlers(tx, event, parent.id, t('event.escalatedIn', { from: from.name, number, reason }), [member.id]);
+    if (event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.escalatedToReporter', { number, unit: parent.name }));
+    return { event, to: parent };
+  }
+
+  /** 回退: at the grid back to the reporter; above it, down one level towards the grid. */
+  async sendBack(tx: Tx, member: Member, number: string, reason: string): Promise<{ event: StoredEvent; to: OrgUnit | null }> {
+    let event = await this.load(tx, number);
+    if (event.handler.level === 'grid') {
+      event = await this.act(tx, event, { type: 'return_to_reporter', reason }, member);
+      await this.tellMember(tx, event, event.reporterId, t('event.returnedToReporter', { number, reason }));
+      return { event, to: null };
+    }
+    const grid = await this.unitOf(tx, event.gridUnitId);
+    const chain = [...(await tx.repos.org.ancestors(grid)), grid];
+    const below = chain.find((u) => u.parentId === event.handler.unitId) ?? grid;
+    const from = await this.unitOf(tx, event.handler.unitId);
+    event = await this.act(tx, event, { type: 'send_down', to: { unitId: below.id, level: below.level as HandlingLevel }, reason }, member);
+    await this.tellHandlers(tx, event, below.id, t('event.sentDownIn', { from: from.name, number, reason }), [member.id]);
+    return { event, to: below };
+  }
+
+  async resubmit(tx: Tx, member: Member, number: string, note?: string): Promise<StoredEvent> {
+    const event = await this.act(tx, await this.load(tx, number), { type: 'resubmit', ...(note ? { note } : {}) }, member);
+    await this.tellHandlers(tx, event, event.handler.unitId, t('event.resubmittedIn', { number }), [member.id]);
+    return event;
+  }
+
+  async settleReported(tx: Tx, member: Member, number: string, result: string): Promise<StoredEvent> {
+    const event = await this.load(tx, number);
+    if (event.reporterId !== member.id) throw new SessionError('event.settleOwnOnly', { number });
+    return this.act(tx, event, { type: 'settle_on_spot', result }, member);
+  }
+
+  async verify(tx: Tx, member: Member, number: string, pass: boolean, reason: string): Promise<StoredEvent> {
+    const before = await this.load(tx, number);
+    if (pass) {
+      const event = await this.act(tx, before, { type: 'verify_pass', ...(reason ? { note: reason } : {}) }, member);
+      await this.closed(tx, member, event);
+      return event;
+    }
+    const event = await this.act(tx, before, { type: 'verify_fail', reason }, member);
+    if (event.taskId) await this.tasks.reopen(tx, event.taskId, member.id, reason);
+    return event;
+  }
+
+  async close(tx: Tx, member: Member, number: string): Promise<StoredEvent> {
+    const event = await this.act(tx, await this.load(tx, number), { type: 'close' }, member);
+    await this.closed(tx, member, event);
+    return event;
+  }
+
+  /** After 结案: the task ends, the assignee hears it, the reporter is asked to rate. */
+  private async closed(tx: Tx, member: Member, event: StoredEvent): Promise<void> {
+    if (event.taskId) await this.tasks.close(tx, event.taskId, member.id);
+    if (event.assignee?.kind === 'member' && event.assignee.memberId !== member.id) await this.tellText(tx, event.assignee.memberId, t('event.closedToAssignee', { number: event.number }));
+    await this.tellMember(tx, event, event.reporterId, t('event.closedToReporter', { number: event.number, result: event.result ?? '' }));
+  }
+
+  async rate(tx: Tx, member: Member, number: string, rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied', reason?: string): Promise<StoredEvent> {
+    const before = await this.load(tx, number);
+    const closedBy = before.closedBy;
+    const event = await this.act(tx, before, { type: 'rate', rating, ...(reason ? { reason } : {}) }, member);
+    if (rating === 'unsatisfied') {
+      await this.tellHandlers(tx, event, event.handler.unitId, t('event.reopenedIn', { number, reason: reason ?? '' }));
+    } else if (closedBy) {
+      for (const h of await this.handlersOf(tx, closedBy.unitId)) await this.tellText(tx, h.id, t('event.ratedToHandlers', { number, rating: t(`event.rating.${rating}`) }));
+    }
+    return event;
+  }
+
+  async supervise(tx: Tx, member: Member, number: string, level: 'normal' | 'yellow' | 'red', note?: string): Promise<StoredEvent> {
+    const event = await this.act(tx, await this.load(tx, number), { type: 'supervise', level, ...(note ? { note } : {}) }, member);
+    const by = await this.actingUnitName(tx, member, event);
+    await this.tellResponsible(tx, event, t('event.supervisedIn', { level: t(`event.supervision.${level}`), unit: by, number, note: note ? `：${note}` : '' }), member.id);
+    return event;
+  }
+
+  async urge(tx: Tx, member: Member, number: string, note?: string): Promise<StoredEvent> {
+    const event = await this.act(tx, await this.load(tx, number), { type: 'urge', ...(note ? { note } : {}) }, member);
+    const by = await this.actingUnitName(tx, member, event);
+    await this.tellResponsible(tx, event, t('event.urgedIn', { unit: by, number, note: note ? `：${note}` : '' }), member.id);
+    return event;
+  }
+
+  /** Those responsible now: the level's handlers and, while dispatched, the assignee. */
+  private async tellResponsible(tx: Tx, event: StoredEvent, headline: string, except: number): Promise<void> {
+    const told = await this.tellHandlers(tx, event, event.handler.unitId, headline, [except]);
+    const assignee = event.assignee?.kind === 'member' ? event.assignee.memberId : null;
+    if (assignee !== null && !told.some((h) => h.id === assignee) && isOpenEvent(event)) {
+      await this.tellMember(tx, event, assignee, headline);
+    }
+  }
+
+  private async actingUnitName(tx: Tx, member: Member, event: StoredEvent): Promise<string> {
+    const handling = await this.unitOf(tx, event.handler.unitId);
+    const above = member.roles.filter((g) => isWithin(handling.path, g.unitPath) && g.unitPath !== handling.path).sort((a, b) => b.unitPath.length - a.unitPath.length)[0];
+    const unit = above ? await tx.repos.org.unit(above.unitId) : null;
+    return unit?.name ?? member.name;
+  }
+
+  /** 并入: a repeat report becomes a note with its photos on the existing event. */
+  async attachReport(tx: Tx, member: Member, event: StoredEvent, description: string, attachments: string[]): Promise<void> {
+    await this.annotate(tx, event, 'attach', member.id, description, attachments);
+    if (attachments.length) await tx.repos.events.save({ ...event, attachments: [...event.attachments, ...attachments] }, tx.now);
+    await this.tellHandlers(tx, event, event.handler.unitId, t('event.attachedIn', { number: event.number, note: description }), [member.id]);
+  }
+
+  // ---- the task's side (TaskListener) ---------------------------------------------------------------
+
+  listener(): TaskListener {
+    const forTask = async (tx: Tx, task: TaskView): Promise<StoredEvent | null> => {
+      const event = (await tx.repos.events.byTaskId(task.id)) ?? (await tx.repos.events.byNumber(task.source.ref));
+      return event && event.taskId === task.id ? event : null;
+    };
+    const nameOf = async (tx: Tx, id: number) => (await tx.repos.org.memberSummary(id))?.name ?? `#${id}`;
+    // The task already moved: an event step the table refuses is skipped, never thrown into the task's transaction.
+    const quietly = async (work: () => Promise<unknown>) => {
+      try {
+        await work();
+      } catch (err) {
+        if (!(err instanceof SessionError)) throw err;
+      }
+    };
+    return {
+      sourceKind: 'event',
+      onAccepted: async (tx, task, actorId) => {
+        const event = await forTask(tx, task);
+        if (event) await quietly(() => this.apply(tx, event, { type: 'take' }, actorId, ['assignee']));
+      },
+      onProgress: async (tx, task, actorId, note) => {
+        const event = await forTask(tx, task);
+        if (event) await quietly(() => this.apply(tx, event, { type: 'progress', note }, actorId, ['assignee']));
+      },
+      onSubmitted: async (tx, task, actorId, result) => {
+        let event = await forTask(tx, task);
+        if (!event) return;
+        // A 办结 without a prior 接单 is still a 接单 first.
+        if (event.state === 'dispatched') event = await this.apply(tx, event, { type: 'take' }, actorId, ['assignee']);
+        const done = await this.apply(tx, event, { type: 'complete', result: result.text || '-', attachments: result.photoUrls }, actorId, ['assignee']).catch((err: unknown) => {
+          if (err instanceof SessionError) return null;
+          throw err;
+        });
+        if (!done) return;
+        const headline = t('event.submitted', { number: done.number, name: await nameOf(tx, actorId), result: result.text });
+        if (done.dispatcherId) await this.tellMember(tx, done, done.dispatcherId, headline);
+      },
+      onReturned: async (tx, task, actorId, reason) => {
+        const event = await forTask(tx, task);
+        if (!event) return;
+        await this.annotate(tx, event, 'task_returned', actorId, reason);
+        if (event.dispatcherId) await this.tellMember(tx, event, event.dispatcherId, t('event.taskReturned', { number: event.number, name: await nameOf(tx, actorId), reason }));
+      },
+      onOverdue: async (tx, task) => {
+        const event = await forTask(tx, task);
+        if (!event || !task.assigneeMemberId) return;
+        await this.annotate(tx, event, 'task_overdue', task.assigneeMemberId, null);
+      },
+    };
+  }
+}
