@@ -4,9 +4,9 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Import cycles make start-up order and testing fragile.',
+      comment: 'Import cycles make start-up order and testing fragile (type-only imports vanish at run time).',
       from: {},
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true, dependencyTypesNot: ['type-only', 'type-import'], viaOnly: { dependencyTypesNot: ['type-only', 'type-import'] } },
     },
     {
       name: 'domain-is-pure',
