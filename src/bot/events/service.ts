@@ -301,10 +301,9 @@ export class EventService {
     return event;
   }
 
-  /** After 结案: the task ends, the assignee hears it, the reporter is asked to rate. */
+  /** After 结案: the task ends (the tasks module tells its assignee), the reporter is asked to rate. */
   private async closed(tx: Tx, member: Member, event: StoredEvent): Promise<void> {
     if (event.taskId) await this.tasks.close(tx, event.taskId, member.id);
-    if (event.assignee?.kind === 'member' && event.assignee.memberId !== member.id) await this.tellText(tx, event.assignee.memberId, t('event.closedToAssignee', { number: event.number }));
     await this.tellMember(tx, event, event.reporterId, t('event.closedToReporter', { number: event.number, result: event.result ?? '' }));
   }
 

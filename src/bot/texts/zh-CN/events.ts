@@ -167,7 +167,6 @@ export const events = {
   'event.verifyPassed': '事件 {number} 核查通过，已结案。',
   'event.verifyFailed': '事件 {number} 核查不通过，已退回 {name} 重新处置。',
   'event.closedToReporter': '您上报的事件 {number} 已结案：{result}\n请评价：满意 / 基本满意 / 不满意（不满意请说明原因）。',
-  'event.closedToAssignee': '事件 {number} 核查通过，已结案。辛苦了！',
   'event.escalated': '已将事件 {number} 上报至 {unit}。',
   'event.escalatedIn': '{from}上报事件 {number}，请办理：{reason}',
   'event.escalatedToReporter': '您上报的事件 {number} 已上报至 {unit} 办理。',
