@@ -1,0 +1,35 @@
+import { WorkingCalendar } from '../calendar/working-calendar';
+import { meetingNumber, monthlyOccurrence, planMonthFor, weeklyOccurrence } from './meeting';
+
+const zone = 'Asia/Shanghai';
+const calendar = new WorkingCalendar();
+
+describe('meeting occurrences', () => {
+  it('holds the weekly meeting on Monday 08:30 local with the agenda an hour before, reviewing the previous week', () => {
+    const occ = weeklyOccurrence(new Date('2026-11-26T03:00:00Z'), zone); // Thursday
+    expect(occ.key).toBe('2026-11-23');
+    expect(occ.at.toISOString()).toBe('2026-11-23T00:30:00.000Z');
+    expect(occ.agendaAt.toISOString()).toBe('2026-11-22T23:30:00.000Z');
+    expect(occ.reviews.from.toISOString()).toBe('2026-11-15T16:00:00.000Z');
+    expect(occ.reviews.to.toISOString()).toBe('2026-11-22T16:00:00.000Z');
+  });
+
+  it('holds the monthly meeting on the first working day, skipping the National Day holiday', () => {
+    const oct = monthlyOccurrence(new Date('2026-10-15T03:00:00Z'), calendar, zone);
+    expect(oct.key).toBe('2026-10');
+    expect(oct.at.toISOString()).toBe('2026-10-08T01:00:00.000Z'); // 10-01..10-07 off
+    const nov = monthlyOccurrence(new Date('2026-11-15T03:00:00Z'), calendar, zone);
+    expect(nov.at.toISOString()).toBe('2026-11-02T01:00:00.000Z'); // Nov 1st is a Sunday
+    expect(nov.reviews.from.toISOString()).toBe('2026-09-30T16:00:00.000Z');
+  });
+
+  it('files a monthly plan for this month before its meeting and for next month after it', () => {
+    expect(planMonthFor(new Date('2026-11-01T03:00:00Z'), calendar, zone)).toBe('2026-11');
+    expect(planMonthFor(new Date('2026-11-20T03:00:00Z'), calendar, zone)).toBe('2026-12');
+  });
+
+  it('names meetings by unit and period', () => {
+    expect(meetingNumber('weekly', '01001', '2026-11-23')).toBe('HY-01001-W2026-11-23');
+    expect(meetingNumber('monthly', '01', '2026-12')).toBe('HY-01-M2026-12');
+  });
+});
