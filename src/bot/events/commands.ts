@@ -1,6 +1,7 @@
 /** The events commands: 上报, 已处置, 事件, the loop's steps, 督办/催办, lists and categories. */
 import {
   DEFAULT_EVENT_CATALOGUE,
+  OTHER_CATEGORY,
   OPEN_EVENT_STATES,
   applyEventAction,
   formatCategory,
@@ -94,6 +95,12 @@ export function takeUrgency(words: string[]): { urgency: EventUrgency; words: st
   return { urgency: URGENCY_WORDS[words[i]], words: words.filter((_, j) => j !== i) };
 }
 
+/** A category named without its item gets the item the keywords suggest within it. */
+function withItem(category: CategoryRef, description: string, catalogue: EventCatalogue): CategoryRef {
+  if (category.item) return category;
+  return { category: category.category, item: suggestCategory(description, catalogue.filter((c) => c.name === category.category))?.item ?? null };
+}
+
 function listLine(e: StoredEvent): string {
   const description = [...e.description].length > 20 ? [...e.description].slice(0, 20).join('') + '…' : e.description;
   return t('event.list.line', { number: e.number, category: formatCategory(e.category), description, state: t(`event.state.${e.state}` as TextKey) });
@@ -129,17 +136,18 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       const catalogue = await loadCatalogue(ctx.repos);
       const category = first ? resolveCategory(first, catalogue) : null;
       const urgency = taken.urgency;
+      // Only an urgency the sender actually typed skips the dialog's question.
+      const urgencyGiven = urgency === 'normal' ? {} : { urgency };
       if (!first) return flow.begin(ctx, { gridUnitId });
       if (!category) {
         const description = taken.words.join(' ');
         const suggestion = suggestCategory(description, catalogue);
-        return flow.begin(ctx, { gridUnitId, description, urgency, ...(suggestion ? { suggestion: { category: suggestion.category, item: suggestion.item } } : {}) });
+        return flow.begin(ctx, { gridUnitId, description, ...urgencyGiven, ...(suggestion ? { suggestion: { category: suggestion.category, item: suggestion.item } } : {}) });
       }
       const description = others.join(' ');
-      if (!description) return flow.begin(ctx, { gridUnitId, category, urgency });
+      if (!description) return flow.begin(ctx, { gridUnitId, category, ...urgencyGiven });
       // A one-liner without an item gets the item the keywords suggest within that category.
-      const item = category.item ?? (suggestCategory(description, catalogue.filter((c) => c.name === category.category))?.item ?? null);
-      return flow.file(ctx, { gridUnitId, category: { category: category.category, item }, description, location: null, attachments: [], urgency });
+      return flow.file(ctx, { gridUnitId, category: withItem(category, description, catalogue), description, location: null, attachments: [], urgency });
     },
   });
 
@@ -162,7 +170,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       const named = resolveCategory(first, catalogue);
       const description = named ? others.join(' ') : text;
       const suggested = suggestCategory(description, catalogue);
-      const category = named ?? (suggested ? { category: suggested.category, item: suggested.item } : { category: '其他', item: null });
+      const category = named ? withItem(named, description, catalogue) : suggested ? { category: suggested.category, item: suggested.item } : { category: OTHER_CATEGORY, item: null };
       const event = await service.report(ctx.tx, member, { category, description, location: null, attachments: [], urgency: 'normal', gridUnitId, settledOnSpot: { result: description } });
       return eventMessage(ctx.tx, service, event, audienceOf(ctx), t('event.settled', { number: event.number }));
     },
@@ -407,7 +415,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       if (existing && (!item || existing.items.some((i) => i.name === item))) throw new SessionError('event.categories.exists', { category: name ?? '' });
       const next: EventCategory[] = existing
         ? catalogue.map((c) => (c.name === category ? { ...c, items: [...c.items, { name: item!, keywords: words }] } : c))
-        : [...catalogue.filter((c) => c.name !== '其他'), { name: category, keywords: item ? [] : words, items: item ? [{ name: item, keywords: words }] : [] }, ...catalogue.filter((c) => c.name === '其他')];
+        : [...catalogue.filter((c) => c.name !== OTHER_CATEGORY), { name: category, keywords: item ? [] : words, items: item ? [{ name: item, keywords: words }] : [] }, ...catalogue.filter((c) => c.name === OTHER_CATEGORY)];
       await ctx.repos.settings.put(CATALOGUE_SETTING, next, ctx.now);
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: ctx.member!.id, action: 'event.category.add', target: name });
       return t('event.categories.added', { category: name ?? '' });
