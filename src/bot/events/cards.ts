@@ -3,13 +3,17 @@
  * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
  */
 import { DateTime } from 'luxon';
-import { availableEventActions, formatCategory, type EventActionType, type TimelineEntry } from '../../domain/event';
+import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
 import { maskPhone, type Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
 import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
-import type { EventService } from './service';
 import type { StoredEvent } from './ports';
+
+/** How a member stands to an event (the EventService answers it). */
+export interface RelationSource {
+  relationsOf(tx: Tx, member: Member, event: GridEvent): Promise<EventRelation[]>;
+}
 
 /** Who will see the card: a member 1:1, a member in a group, or a group at large. */
 export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember'; member: Member | null } | { kind: 'group' };
@@ -110,7 +114,7 @@ export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: 
 /** The event as a message for an audience, with a headline and optionally its timeline. */
 export async function eventMessage(
   tx: Tx,
-  service: EventService,
+  service: RelationSource,
   event: StoredEvent,
   audience: Audience,
   headline?: string,
