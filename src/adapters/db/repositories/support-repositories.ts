@@ -52,18 +52,17 @@ export class TypeOrmSequenceRepo implements SequenceRepo {
   constructor(private readonly em: EntityManager) {}
 
   async next(name: string): Promise<number> {
-    const repo = this.em.getRepository(SequenceSchema);
-    // Insert-or-increment; inside the handling transaction the row lock serialises writers.
-    const updated = await repo.increment({ name }, 'value', 1);
-    if ((updated.affected ?? 0) === 0) {
-      try {
-        await repo.insert({ name, value: 1 });
-        return 1;
-      } catch {
-        await repo.increment({ name }, 'value', 1);
-      }
-    }
-    const row = await repo.findOneOrFail({ where: { name } });
+    // One atomic upsert, then a read of the row this transaction now holds locked. The former
+    // update-then-insert raced on MySQL/MariaDB: two first uses of a name deadlocked on the gap
+    // lock, the swallowed error left the rest running outside the transaction, and numbers repeated.
+    const mysql = this.em.connection.options.type === 'mysql';
+    await this.em.query(
+      mysql
+        ? 'INSERT INTO `sequence` (`name`, `value`) VALUES (?, 1) ON DUPLICATE KEY UPDATE `value` = `value` + 1'
+        : 'INSERT INTO "sequence" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1',
+      [name],
+    );
+    const row = await this.em.getRepository(SequenceSchema).findOneOrFail({ where: { name }, ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     return row.value;
   }
 }
