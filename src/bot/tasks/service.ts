@@ -98,7 +98,8 @@ export class TasksService implements TaskService {
     const task = await this.mustLoad(tx, taskId);
     if (task.state === 'done' || task.state === 'withdrawn') return;
     const actor = this.privileged(task, actorMemberId);
-    const action: TaskAction = task.state === 'submitted' ? { type: 'approve' } : { type: 'withdraw', reason: t('task.action.approve') };
+    // Closed by its source before 办结 (the event was settled otherwise): nothing is owed any more.
+    const action: TaskAction = task.state === 'submitted' ? { type: 'approve' } : { type: 'withdraw', reason: t('task.closedBySource') };
     const outcome = await this.act(tx, task, action, actor);
     if (!outcome.ok) throw new TaskRefusedError(outcome.reason, task.number);
   }
@@ -157,7 +158,11 @@ export class TasksService implements TaskService {
     return { targets, empty };
   }
 
-  /** Creates one task per target, all in this transaction; the first task's number names the batch. */
+  /**
+   * Creates one task per target, all in this transaction; the first task's number names the batch.
+   * An event's task waits for verification after 办结 (待核查: the events area calls close or reopen);
+   * other tasks are done at 办结.
+   */
   async dispatchTo(tx: Tx, input: DispatchInput & { requiresVerification?: boolean }, targets: DispatchTarget[]): Promise<TaskRecord[]> {
     const policy = await this.policy.load(tx.repos.settings);
     const created: TaskRecord[] = [];
@@ -177,7 +182,7 @@ export class TasksService implements TaskService {
           gridId: target.gridId,
           eventNumber: input.source.kind === 'event' ? input.source.ref : null,
           deadline: input.deadline,
-          requiresVerification: input.requiresVerification ?? input.source.kind !== 'adhoc',
+          requiresVerification: input.requiresVerification ?? input.source.kind === 'event',
         },
         tx.now,
       );

@@ -104,6 +104,7 @@ export const tasks = {
   'task.approved.notice': '任务 {number}「{title}」核查通过，已办结。',
   'task.rejected.notice': '任务 {number}「{title}」核查未通过：{reason}。请继续办理，时限 {deadline}。',
   'task.reasonSuffix': '，理由：{reason}',
+  'task.closedBySource': '来源事项已办结',
   'task.list.title': '我的任务',
   'task.list.assigned': '我承办的（按时限）：',
   'task.list.dispatched': '我派出的（按时限）：',
