@@ -34,6 +34,8 @@ import { createWechatyChannel } from './adapters/wechaty';
 import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
+import { createMeetingRenderer, mountMeetingFiles } from './adapters/render';
+import { installMeetingOutput } from './bot/meetings';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -120,6 +122,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
+  const meetingRenderer = createMeetingRenderer();
+  mounts.push((router) => mountMeetingFiles(router, { uow, renderer: meetingRenderer, clock: options.clock ?? systemClock, logger }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};
@@ -146,6 +150,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     server.listen(config.PORT, resolve);
   });
   const port = (server.address() as AddressInfo).port;
+  installMeetingOutput({ renderer: meetingRenderer, baseUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${port}` });
 
   if (roles.has('receiver')) for (const c of channels) await c.start?.();
   logger.info({ port, roles: [...roles], channels: channels.map((c) => c.name), database: config.DATABASE_URL.split(':')[0] }, 'gridbot started');

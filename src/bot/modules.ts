@@ -3,6 +3,7 @@ import type { BotModule } from './bot';
 import { orgModule } from './commands/org';
 import { createTasksModule } from './tasks';
 import { createEventsModule } from './events';
+import { createMeetingsModule } from './meetings';
 
 /** The one tasks instance of this process: events and meetings dispatch through `tasks.service`. */
 export const tasks = createTasksModule();
@@ -11,4 +12,4 @@ export const tasks = createTasksModule();
 export const events = createEventsModule({ tasks: tasks.service });
 tasks.addListener(events.listener);
 
-export const botModules: BotModule[] = [orgModule, events.module, tasks.module];
+export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service })];

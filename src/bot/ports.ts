@@ -109,6 +109,7 @@ export interface Repos {
   sequences: SequenceRepo;
   events: EventRepo;
   tasks: import('./tasks/ports').TaskRepo;
+  meetings: import('./meetings/ports').MeetingRepo;
 }
 
 /** A message to send once the transaction commits. */

@@ -5,6 +5,7 @@ import { TypeOrmOrgRepo } from './org-repository';
 import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettingsRepo } from './support-repositories';
 import { TypeOrmEventRepo } from './event-repository';
 import { TypeOrmTaskRepo } from './task-repository';
+import { TypeOrmMeetingRepo } from './meeting-repository';
 
 export function createRepos(em: EntityManager): Repos {
   return {
@@ -15,5 +16,6 @@ export function createRepos(em: EntityManager): Repos {
     sequences: new TypeOrmSequenceRepo(em),
     events: new TypeOrmEventRepo(em),
     tasks: new TypeOrmTaskRepo(em),
+    meetings: new TypeOrmMeetingRepo(em),
   };
 }

@@ -2,5 +2,6 @@
 import { coreSchemas } from './core';
 import { eventSchemas } from './events';
 import { taskSchemas } from './tasks';
+import { meetingSchemas } from './meetings';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas];

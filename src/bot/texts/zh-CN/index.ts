@@ -5,9 +5,11 @@
 import { core } from './core';
 import { events } from './events';
 import { tasks } from './tasks';
+import { meetings } from './meetings';
 
 export const zhCN = {
   ...core,
   ...events,
   ...tasks,
+  ...meetings,
 } as const;
