@@ -183,8 +183,14 @@ async function main(): Promise<void> {
     fs.writeFileSync(out, report);
     console.log(report);
   } finally {
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    for (const q of runtime.queues.all()) await q.obliterate({ force: true }).catch(() => undefined);
+    // Leave nothing behind in Redis: the queues and the sandbox keys under this run's prefix.
+    const redis = runtime.connections.producer;
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
     await runtime.stop();
     await database.drop();
   }
