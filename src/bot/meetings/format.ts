@@ -136,9 +136,16 @@ export function agendaSnapshot(a: Agenda): AgendaSnapshot {
   };
 }
 
+/** Lines per agenda section on the card; the exported document has them all. */
+export const CARD_LINES_PER_SECTION = 10;
+
 export function agendaCard(s: AgendaSnapshot, imageUrl: string | null): Card {
   const lines: string[] = [];
-  for (const section of s.sections) lines.push(section.heading, ...section.paragraphs);
+  for (const section of s.sections) {
+    lines.push(section.heading, ...section.paragraphs.slice(0, CARD_LINES_PER_SECTION));
+    const more = section.paragraphs.length - CARD_LINES_PER_SECTION;
+    if (more > 0) lines.push(t('meeting.card.more', { count: more }));
+  }
   return {
     title: s.title,
     fields: s.fields,

@@ -37,7 +37,7 @@ import { meetingOutput, type DocumentFormat } from './render-port';
 /** Matters listed per agenda section at most; the counts stay exact. */
 const LIST_LIMIT = 200;
 /** A chart larger than this is not embedded (outbox rows are TEXT). */
-const MAX_INLINE_CHART_BYTES = 40_000;
+const MAX_INLINE_CHART_BYTES = 26_000;
 const EXPORT_TTL_MS = 7 * 86_400_000;
 
 export interface PreparedAgenda {

@@ -29,6 +29,7 @@ export const meetings = {
   'meeting.problem.solved': '✔ {number} {title}（已解决）',
   'meeting.problem.open': '✘ {number} {title}（未解决）下一步：{step}',
   'meeting.none': '无',
+  'meeting.card.more': '……另有 {count} 项，发送「导出纪要」查看全部',
   'meeting.carried.line': '{mark}{title}（第{n}次上会）下一步：{step}',
   'meeting.carried.second': '【二次汇报】',
   'meeting.carried.supervised': '【督办·{leader}】',
