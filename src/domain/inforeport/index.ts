@@ -1,0 +1,3 @@
+/** The info report (信息报送): categories, answers, and when a period happens. */
+export * from './categories';
+export * from './period';
