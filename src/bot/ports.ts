@@ -110,6 +110,8 @@ export interface Repos {
   events: EventRepo;
   tasks: import('./tasks/ports').TaskRepo;
   meetings: import('./meetings/ports').MeetingRepo;
+  attendance: import('./attendance/ports').AttendanceRepo;
+  assessment: import('./assessment/ports').AssessmentRepo;
 }
 
 /** A message to send once the transaction commits. */

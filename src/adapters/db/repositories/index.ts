@@ -6,6 +6,7 @@ import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettin
 import { TypeOrmEventRepo } from './event-repository';
 import { TypeOrmTaskRepo } from './task-repository';
 import { TypeOrmMeetingRepo } from './meeting-repository';
+import { TypeOrmAssessmentRepo } from './assessment-repository';
 
 export function createRepos(em: EntityManager): Repos {
   return {
@@ -17,5 +18,7 @@ export function createRepos(em: EntityManager): Repos {
     events: new TypeOrmEventRepo(em),
     tasks: new TypeOrmTaskRepo(em),
     meetings: new TypeOrmMeetingRepo(em),
+    attendance: new (require('./attendance-repository') as typeof import('./attendance-repository')).TypeOrmAttendanceRepo(em),
+    assessment: new TypeOrmAssessmentRepo(em),
   };
 }

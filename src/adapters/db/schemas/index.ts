@@ -3,5 +3,6 @@ import { coreSchemas } from './core';
 import { eventSchemas } from './events';
 import { taskSchemas } from './tasks';
 import { meetingSchemas } from './meetings';
+import { assessmentSchemas } from './assessment';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...assessmentSchemas];

@@ -1,0 +1,151 @@
+/**
+ * What assessment (考核), statistics and ledgers (台账) need from storage: manual entries, one-time
+ * file tokens, and read queries over the other areas' tables (events, tasks, attendance), which
+ * this area reads and never writes.
+ */
+import type { LocalDate } from '../../domain/calendar/working-calendar';
+import type { AssessmentFacts, Ratio } from '../../domain/assessment';
+
+export interface Range {
+  start: Date;
+  end: Date;
+}
+
+export type SubjectKind = 'grid' | 'member';
+
+export interface Adjustment {
+  id: number;
+  subjectKind: SubjectKind;
+  subjectId: number;
+  points: number;
+  reason: string;
+  unitId: number;
+  actorId: number;
+  effectiveAt: Date;
+  createdAt: Date;
+}
+
+/** Facts the platform records for a subject, without the manual entries (those come separately). */
+export type RecordedFacts = Omit<AssessmentFacts, 'adjustments'>;
+
+export interface FactsOptions {
+  /** Items due after this instant are not yet counted (the period may still be running). */
+  now: Date;
+  verificationHours: number;
+}
+
+/** A row of 事件台账. */
+export interface EventLedgerRow {
+  number: string;
+  gridUnitId: number;
+  category: string;
+  item: string | null;
+  urgency: string;
+  description: string;
+  location: string | null;
+  reporterId: number;
+  reportedAt: Date;
+  state: string;
+  handlerLevel: string;
+  closedByLevel: string | null;
+  deadline: Date | null;
+  closedAt: Date | null;
+  rating: string | null;
+  reopenCount: number;
+  supervision: string | null;
+  result: string | null;
+}
+
+/** A row of 任务台账. */
+export interface TaskLedgerRow {
+  number: string;
+  title: string;
+  priority: string;
+  state: string;
+  gridId: number | null;
+  scopeUnitId: number;
+  dispatcherId: number;
+  assigneeId: number;
+  eventNumber: string | null;
+  dispatchedAt: Date;
+  deadline: Date;
+  submittedAt: Date | null;
+  finishedAt: Date | null;
+  escalation: string | null;
+  result: string | null;
+}
+
+/** A row of 报送台账 (信息报送), from the attendance area's table. */
+export interface InfoReportLedgerRow {
+  gridUnitId: number;
+  memberId: number;
+  /** The due day it answers (Tuesday / Friday), local. */
+  dueDay: LocalDate;
+  submittedAt: Date | null;
+  onTime: boolean;
+  summary: string;
+}
+
+/** Patrol and leave days of members (巡查 / 请假), from the attendance area's tables. */
+export interface AttendanceDays {
+  patrolDays: LocalDate[];
+  leaveDays: LocalDate[];
+}
+
+export interface EventStats {
+  byCategory: Map<string, number>;
+  byState: Map<string, number>;
+  /** The level that closed it, or that holds it now. */
+  byLevel: Map<string, number>;
+  byUrgency: Map<string, number>;
+  total: number;
+  closed: number;
+  /** Mean hours from report to close, over those closed in the range; null when none. */
+  meanHoursToClose: number | null;
+}
+
+export interface TaskStats {
+  due: number;
+  onTime: number;
+  open: number;
+  overdueOpen: number;
+}
+
+export interface FileToken {
+  token: string;
+  purpose: 'download' | 'upload';
+  spec: Record<string, unknown>;
+  memberId: number;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export type TokenClaim = { ok: true; token: FileToken } | { ok: false; reason: 'unknown' | 'expired' | 'used' };
+
+export interface AssessmentRepo {
+  addAdjustment(input: Omit<Adjustment, 'id'>): Promise<Adjustment>;
+  adjustments(kind: SubjectKind, subjectIds: number[], range: Range): Promise<Adjustment[]>;
+
+  /** Facts per grid (events of the grid, tasks of the grid). */
+  gridFacts(gridIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>>;
+  /** Facts per member (events they reported, tasks assigned to or dispatched by them). */
+  memberFacts(memberIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>>;
+  /** Patrol and leave days per member; null while the platform does not record attendance. */
+  attendance(memberIds: number[], range: Range): Promise<Map<number, AttendanceDays> | null>;
+  /** Info reports due and filed on time per member; null while the platform does not record them. */
+  infoReports(memberIds: number[], range: Range): Promise<Map<number, Ratio> | null>;
+
+  eventLedger(gridIds: number[], range: Range): Promise<EventLedgerRow[]>;
+  taskLedger(unitIds: number[], range: Range): Promise<TaskLedgerRow[]>;
+  /** null while the platform does not record info reports. */
+  infoReportLedger(gridIds: number[], range: Range): Promise<InfoReportLedgerRow[] | null>;
+  eventStats(gridIds: number[], range: Range): Promise<EventStats>;
+  taskStats(unitIds: number[], range: Range, now: Date): Promise<TaskStats>;
+
+  createToken(token: FileToken): Promise<void>;
+  /** Marks a token used, once: a second claim, an expired or unknown token is refused. */
+  claimToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim>;
+  /** Looks at a token without using it (the upload page). */
+  peekToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim>;
+}
