@@ -2,7 +2,8 @@
 import { Core1764000000000 } from './1764000000000-core';
 import { Events1764000100000 } from './1764000100000-events';
 import { Tasks1764000200000 } from './1764000200000-tasks';
+import { Attendance1764000300000 } from './1764000300000-attendance';
 import { Meetings1764000400000 } from './1764000400000-meetings';
 import { Assessment1764000500000 } from './1764000500000-assessment';
 
-export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000, Meetings1764000400000, Assessment1764000500000];
+export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000, Attendance1764000300000, Meetings1764000400000, Assessment1764000500000];

@@ -6,6 +6,7 @@ import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettin
 import { TypeOrmEventRepo } from './event-repository';
 import { TypeOrmTaskRepo } from './task-repository';
 import { TypeOrmMeetingRepo } from './meeting-repository';
+import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
 
 export function createRepos(em: EntityManager): Repos {
@@ -18,7 +19,7 @@ export function createRepos(em: EntityManager): Repos {
     events: new TypeOrmEventRepo(em),
     tasks: new TypeOrmTaskRepo(em),
     meetings: new TypeOrmMeetingRepo(em),
-    attendance: new (require('./attendance-repository') as typeof import('./attendance-repository')).TypeOrmAttendanceRepo(em),
+    attendance: new TypeOrmAttendanceRepo(em),
     assessment: new TypeOrmAssessmentRepo(em),
   };
 }

@@ -3,6 +3,7 @@ import { coreSchemas } from './core';
 import { eventSchemas } from './events';
 import { taskSchemas } from './tasks';
 import { meetingSchemas } from './meetings';
+import { attendanceSchemas } from './attendance';
 import { assessmentSchemas } from './assessment';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...assessmentSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas];
