@@ -4,7 +4,7 @@
  * this area reads and never writes.
  */
 import type { LocalDate } from '../../domain/calendar/working-calendar';
-import type { AssessmentFacts, Ratio } from '../../domain/assessment';
+import type { AssessmentFacts } from '../../domain/assessment';
 
 export interface Range {
   start: Date;
@@ -75,15 +75,15 @@ export interface TaskLedgerRow {
   result: string | null;
 }
 
-/** A row of 报送台账 (信息报送), from the attendance area's table. */
-export interface InfoReportLedgerRow {
-  gridUnitId: number;
+export interface FiledReport {
   memberId: number;
-  /** The due day it answers (Tuesday / Friday), local. */
-  dueDay: LocalDate;
-  submittedAt: Date | null;
-  onTime: boolean;
-  summary: string;
+  unitId: number;
+  /** The report day it answers, local `YYYY-MM-DD`. */
+  period: LocalDate;
+  reportedAt: Date;
+  unchanged: boolean;
+  /** Categories mentioned (住户变动, 安全隐患 …). */
+  categories: string[];
 }
 
 /** Patrol and leave days of members (巡查 / 请假), from the attendance area's tables. */
@@ -131,15 +131,13 @@ export interface AssessmentRepo {
   gridFacts(gridIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>>;
   /** Facts per member (events they reported, tasks assigned to or dispatched by them). */
   memberFacts(memberIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>>;
-  /** Patrol and leave days per member; null while the platform does not record attendance. */
-  attendance(memberIds: number[], range: Range): Promise<Map<number, AttendanceDays> | null>;
-  /** Info reports due and filed on time per member; null while the platform does not record them. */
-  infoReports(memberIds: number[], range: Range): Promise<Map<number, Ratio> | null>;
+  /** Patrol days (民情日志) and approved leave days (请假) per member, within the range. */
+  attendance(memberIds: number[], range: Range, zone: string): Promise<Map<number, AttendanceDays>>;
+  /** Info reports (信息报送) filed by the members for periods (report days) within the range. */
+  infoReportsFiled(memberIds: number[], range: Range, zone: string): Promise<FiledReport[]>;
 
   eventLedger(gridIds: number[], range: Range): Promise<EventLedgerRow[]>;
   taskLedger(unitIds: number[], range: Range): Promise<TaskLedgerRow[]>;
-  /** null while the platform does not record info reports. */
-  infoReportLedger(gridIds: number[], range: Range): Promise<InfoReportLedgerRow[] | null>;
   eventStats(gridIds: number[], range: Range): Promise<EventStats>;
   taskStats(unitIds: number[], range: Range, now: Date): Promise<TaskStats>;
 

@@ -1,10 +1,10 @@
 /**
  * Assessment (考核) on TypeORM: manual entries and file tokens (own tables), and the read queries
  * that gather each grid's and member's facts for a period from the events and tasks tables (read
- * only; those areas own them). Attendance and info reports are not recorded yet: those reads
- * answer null until the attendance area's tables exist.
+ * only; those areas own them), and from the attendance area's patrol log, leave requests and
+ * info reports.
  */
-import { And, In, IsNull, LessThan, MoreThanOrEqual, type EntityManager, type FindOperator } from 'typeorm';
+import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator } from 'typeorm';
 import type {
   Adjustment,
   AssessmentRepo,
@@ -13,7 +13,7 @@ import type {
   EventStats,
   FactsOptions,
   FileToken,
-  InfoReportLedgerRow,
+  FiledReport,
   Range,
   RecordedFacts,
   SubjectKind,
@@ -21,9 +21,9 @@ import type {
   TaskStats,
   TokenClaim,
 } from '../../../bot/assessment/ports';
-import type { Ratio } from '../../../domain/assessment';
 import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
 import { TaskHistorySchema, TaskSchema, type TaskHistoryRow, type TaskRow } from '../schemas/tasks';
+import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schemas/attendance';
 import { AssessmentAdjustmentSchema, FileTokenSchema, type AssessmentAdjustmentRow, type FileTokenRow } from '../schemas/assessment';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
@@ -33,6 +33,16 @@ const CLOSED_EVENT_STATES = ['closed', 'rated', 'settled_on_spot'];
 
 const within = (range: Range): FindOperator<Date> => And(MoreThanOrEqual(range.start), LessThan(range.end));
 const inRange = (range: Range, at: Date | null) => at !== null && at.getTime() >= range.start.getTime() && at.getTime() < range.end.getTime();
+
+/** The local calendar day of an instant, `YYYY-MM-DD`. */
+function localDay(at: Date, zone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
 
 function adjustmentToDomain(r: AssessmentAdjustmentRow): Adjustment {
   return { ...r, subjectKind: r.subjectKind as SubjectKind, points: Number(r.points) };
@@ -223,18 +233,36 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     return out;
   }
 
-  /** Attendance (巡查, 请假) is recorded by the attendance area (issue 5); until its tables exist, unknown. */
-  async attendance(): Promise<Map<number, AttendanceDays> | null> {
-    return null;
+  async attendance(memberIds: number[], range: Range, zone: string): Promise<Map<number, AttendanceDays>> {
+    const out = new Map<number, AttendanceDays>(memberIds.map((id) => [id, { patrolDays: [], leaveDays: [] }]));
+    if (!memberIds.length) return out;
+    const [first, last] = [localDay(range.start, zone), localDay(new Date(range.end.getTime() - 1), zone)];
+    const patrols = await this.em.getRepository(PatrolLogSchema).find({ where: { memberId: In(memberIds), localDate: And(MoreThanOrEqual(first), LessThanOrEqual(last)) } });
+    for (const p of patrols) out.get(p.memberId)?.patrolDays.push(p.localDate);
+    const leaves = await this.em
+      .getRepository(LeaveRequestSchema)
+      .find({ where: { memberId: In(memberIds), status: 'approved', startDate: LessThanOrEqual(last), endDate: MoreThanOrEqual(first) } });
+    for (const l of leaves) {
+      const days = out.get(l.memberId)?.leaveDays;
+      if (!days) continue;
+      for (let d = l.startDate < first ? first : l.startDate; d <= l.endDate && d <= last; d = nextDay(d)) days.push(d);
+    }
+    for (const days of out.values()) days.patrolDays = [...new Set(days.patrolDays)].sort();
+    return out;
   }
 
-  /** Info reports (信息报送) are recorded by the attendance area (issue 5); until its table exists, unknown. */
-  async infoReports(): Promise<Map<number, Ratio> | null> {
-    return null;
-  }
-
-  async infoReportLedger(): Promise<InfoReportLedgerRow[] | null> {
-    return null;
+  async infoReportsFiled(memberIds: number[], range: Range, zone: string): Promise<FiledReport[]> {
+    if (!memberIds.length) return [];
+    const [first, last] = [localDay(range.start, zone), localDay(new Date(range.end.getTime() - 1), zone)];
+    const rows = await this.em.getRepository(InfoReportSchema).find({ where: { memberId: In(memberIds), period: And(MoreThanOrEqual(first), LessThanOrEqual(last)) }, order: { period: 'ASC', id: 'ASC' } });
+    return rows.map((r) => ({
+      memberId: r.memberId,
+      unitId: r.unitId,
+      period: r.period,
+      reportedAt: r.reportedAt,
+      unchanged: Boolean(Number(r.unchanged)),
+      categories: [...new Set((JSON.parse(r.items) as { category?: string }[]).map((i) => i.category ?? '').filter(Boolean))],
+    }));
   }
 
   async eventLedger(gridIds: number[], range: Range): Promise<EventLedgerRow[]> {
