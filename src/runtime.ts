@@ -21,6 +21,7 @@ import { createInboundSink } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
+import { SCHEDULES_QUEUE, startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
@@ -120,11 +121,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     }
     relay = dispatcher.startRelay();
   }
+  if (roles.has('scheduler')) {
+    const scheduling = { declarations: bot.schedules, uow, queues, timeZone: config.TIMEZONE, logger };
+    await upsertSchedules(scheduling);
+    workers.push(startScheduleWorker({ ...scheduling, connections, prefix: config.QUEUE_PREFIX, lockMs: config.JOB_LOCK_MS }));
+  }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
   const meetingRenderer = createMeetingRenderer();
   mounts.push((router) => mountMeetingFiles(router, { uow, renderer: meetingRenderer, clock: options.clock ?? systemClock, logger }));
-  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
+  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};
     for (const name of knownQueues) out[name] = await queues.get(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed');

@@ -14,6 +14,7 @@ import { CommandRegistry, authorizeOn, mayUse, type Command, type CommandContext
 import { DEFAULT_DIALOG_TTL_MS, dialogKey, type DialogHandler } from './dialogs/dialog';
 import { TimerRegistry, type TimerHandler } from './timers';
 import { helpCommand, shortHelp } from './commands/help';
+import { collectSchedules, type ScheduleDeclaration } from './schedules/registry';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -26,6 +27,8 @@ export interface BotModule {
   dialogs?: DialogHandler[];
   timers?: TimerHandler[];
   attachmentHandlers?: AttachmentHandler[];
+  /** Periodic work this area fires (one BullMQ job scheduler each; see src/jobs/schedules.ts). */
+  schedules?: ScheduleDeclaration[];
 }
 
 export interface HandleResult {
@@ -38,6 +41,7 @@ const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 export class Bot {
   readonly commands = new CommandRegistry();
   readonly timers = new TimerRegistry();
+  readonly schedules: ScheduleDeclaration[];
   private readonly dialogs = new Map<string, DialogHandler>();
   private readonly attachmentHandlers: AttachmentHandler[] = [];
 
@@ -46,6 +50,7 @@ export class Bot {
     private readonly logger: Logger,
   ) {
     this.commands.register(helpCommand(this.commands));
+    this.schedules = collectSchedules(modules);
     for (const m of modules) {
       this.commands.register(...(m.commands ?? []));
       this.timers.register(...(m.timers ?? []));

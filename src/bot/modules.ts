@@ -4,6 +4,7 @@ import { orgModule } from './commands/org';
 import { createTasksModule } from './tasks';
 import { createEventsModule } from './events';
 import { createMeetingsModule } from './meetings';
+import { attendanceAreaModules } from './attendance/area';
 
 /** The one tasks instance of this process: events and meetings dispatch through `tasks.service`. */
 export const tasks = createTasksModule();
@@ -12,4 +13,4 @@ export const tasks = createTasksModule();
 export const events = createEventsModule({ tasks: tasks.service });
 tasks.addListener(events.listener);
 
-export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service })];
+export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service }), ...attendanceAreaModules(() => botModules)];

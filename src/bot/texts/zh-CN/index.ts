@@ -6,10 +6,12 @@ import { core } from './core';
 import { events } from './events';
 import { tasks } from './tasks';
 import { meetings } from './meetings';
+import { attendance } from './attendance';
 
 export const zhCN = {
   ...core,
   ...events,
   ...tasks,
   ...meetings,
+  ...attendance,
 } as const;

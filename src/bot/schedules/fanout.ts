@@ -1,0 +1,42 @@
+/**
+ * Exactly once per grid and period: a firing becomes one fan-out job per period, and the fan-out
+ * one job per grid, each with a deterministic id (`inforeport-prompt-2026-11-24-7`) handled in its
+ * own transaction. A repeated firing, a second process or a restart mid-way re-emits the same ids,
+ * which BullMQ and the handled-key record both refuse to run twice.
+ */
+import { z } from 'zod';
+import type { LocalDate } from '../../domain/calendar/working-calendar';
+import { periodJobId } from '../../domain/inforeport/period';
+import type { TimerContext, TimerHandler } from '../timers';
+import type { Tx } from '../ports';
+import { TIMERS_QUEUE_NAME } from './registry';
+
+export type PeriodicArea = 'inforeport' | 'patrol';
+
+export const periodStepPayload = z.object({ step: z.string().min(1).max(32), period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+export const gridStepPayload = periodStepPayload.extend({ unitId: z.number().int().positive() });
+export type GridStep = z.infer<typeof gridStepPayload>;
+
+export const fanoutTimerName = (area: PeriodicArea) => `${area}-fanout`;
+export const gridTimerName = (area: PeriodicArea) => `${area}-grid`;
+
+/** The period's fan-out, now or at a later moment (a report moved past a holiday). */
+export function scheduleFanout(tx: Tx, area: PeriodicArea, step: string, period: LocalDate, runAt: Date): void {
+  tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: fanoutTimerName(area), jobId: periodJobId(area, step, period), data: { step, period }, runAt });
+}
+
+/** One timer job per grid of the whole tree. */
+export function fanoutTimer(area: PeriodicArea): TimerHandler {
+  return {
+    name: fanoutTimerName(area),
+    async run(ctx: TimerContext, data) {
+      const { step, period } = periodStepPayload.parse(data);
+      for (const root of await ctx.tx.repos.org.roots()) {
+        for (const unit of await ctx.tx.repos.org.subtree(root.path)) {
+          if (unit.level !== 'grid') continue;
+          ctx.tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: gridTimerName(area), jobId: periodJobId(area, step, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
+        }
+      }
+    },
+  };
+}
