@@ -37,6 +37,7 @@ import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, mountMeetingFiles } from './adapters/render';
 import { installMeetingOutput } from './bot/meetings';
+import { mountSpreadsheetFiles } from './adapters/xlsx/files-route';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -130,6 +131,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
   const meetingRenderer = createMeetingRenderer();
   mounts.push((router) => mountMeetingFiles(router, { uow, renderer: meetingRenderer, clock: options.clock ?? systemClock, logger }));
+  mounts.push((router) => mountSpreadsheetFiles(router, { uow, clock: options.clock ?? systemClock, logger }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};

@@ -6,6 +6,7 @@ import { createEventsModule } from './events';
 import { createMeetingsModule } from './meetings';
 import { attendanceAreaModules } from './attendance/area';
 
+import { createAssessmentModule } from './assessment';
 /** The one tasks instance of this process: events and meetings dispatch through `tasks.service`. */
 export const tasks = createTasksModule();
 
@@ -13,4 +14,4 @@ export const tasks = createTasksModule();
 export const events = createEventsModule({ tasks: tasks.service });
 tasks.addListener(events.listener);
 
-export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service }), ...attendanceAreaModules(() => botModules)];
+export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service }), ...attendanceAreaModules(() => botModules), createAssessmentModule()];

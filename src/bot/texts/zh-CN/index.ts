@@ -7,6 +7,7 @@ import { events } from './events';
 import { tasks } from './tasks';
 import { meetings } from './meetings';
 import { attendance } from './attendance';
+import { assessment } from './assessment';
 
 export const zhCN = {
   ...core,
@@ -14,4 +15,5 @@ export const zhCN = {
   ...tasks,
   ...meetings,
   ...attendance,
+  ...assessment,
 } as const;

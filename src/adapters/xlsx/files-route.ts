@@ -1,0 +1,137 @@
+/**
+ * Spreadsheet routes beside the meetings' /files downloads:
+ * - GET  /files/xlsx/:token/:name  a ledger (台账), built from the database when opened; the
+ *   token is random (128 bits), expires, and works once — no login needed, nothing to guess.
+ * - GET  /files/template/:name     the empty organisation template.
+ * - GET  /files/import/:token      a small upload page; POST the .xlsx body to the same address.
+ *   The import is all or nothing; its row-by-row errors come back as JSON and on the page.
+ */
+import crypto from 'node:crypto';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Logger } from '../../log';
+import type { Clock, UnitOfWork } from '../../bot/ports';
+import { applyImport, buildLedger, checkImport, importTemplate, ledgerSpecSchema } from '../../bot/assessment';
+import { XLSX_MIME } from '../../bot/assessment/sheets';
+import { t } from '../../bot/texts';
+import { Notifier } from '../../bot/notify';
+import { MAX_UPLOAD_BYTES, UnreadableWorkbookError, readWorkbook, writeWorkbook } from './workbook';
+import { uploadPage } from './upload-page';
+
+export interface SpreadsheetRouteDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  logger: Logger;
+}
+
+const TOKEN = /^[0-9a-f]{32}$/;
+
+/** The checked import changed under us between the check and the write (someone else imported). */
+class ImportRaceError extends Error {
+  override readonly name = 'ImportRaceError';
+  constructor(readonly errors: string[]) {
+    super('import no longer valid');
+  }
+}
+
+function plain(ctx: Context, status: number, text: string): void {
+  ctx.status = status;
+  ctx.type = 'text/plain; charset=utf-8';
+  ctx.body = text;
+}
+
+function attachment(ctx: Context, fileName: string, body: Buffer): void {
+  ctx.set('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+  ctx.set('cache-control', 'no-store');
+  ctx.type = XLSX_MIME;
+  ctx.body = body;
+}
+
+async function readBody(ctx: Context): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_UPLOAD_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps): void {
+  router.get('/files/xlsx/:token/:name', async (ctx) => {
+    const token = String(ctx.params.token);
+    if (!TOKEN.test(token)) return plain(ctx, 404, t('ledger.unknown'));
+    const outcome = await deps.uow.runOnce(`ledger-download-${token}`, async (tx) => {
+      const claim = await tx.repos.assessment.claimToken(token, 'download', tx.now);
+      if (!claim.ok) return { ok: false as const, reason: claim.reason };
+      const spec = ledgerSpecSchema.safeParse(claim.token.spec);
+      const book = spec.success ? await buildLedger(tx.repos, spec.data, tx.now) : null;
+      return book ? { ok: true as const, book } : { ok: false as const, reason: 'unknown' as const };
+    });
+    if (!outcome.ran) return plain(ctx, 410, t('ledger.used'));
+    const result = outcome.result;
+    if (!result.ok) return plain(ctx, result.reason === 'unknown' ? 404 : 410, t(result.reason === 'unknown' ? 'ledger.unknown' : result.reason === 'expired' ? 'ledger.expired' : 'ledger.used'));
+    const body = await writeWorkbook(result.book);
+    deps.logger.info({ sheets: result.book.sheets.map((s) => s.rows.length), bytes: body.length }, 'ledger downloaded');
+    attachment(ctx, result.book.fileName, body);
+  });
+
+  router.get('/files/template/:name', async (ctx) => {
+    const book = importTemplate();
+    attachment(ctx, book.fileName, await writeWorkbook(book));
+  });
+
+  router.get('/files/import/:token', async (ctx) => {
+    const token = String(ctx.params.token);
+    const seen = TOKEN.test(token) ? await deps.uow.read((repos) => repos.assessment.peekToken(token, 'upload', deps.clock.now())) : null;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('cache-control', 'no-store');
+    if (!seen?.ok) ctx.status = 410;
+    ctx.body = uploadPage(seen?.ok ?? false);
+  });
+
+  router.post('/files/import/:token', async (ctx) => {
+    const token = String(ctx.params.token);
+    const answer = (status: number, body: Record<string, unknown>) => {
+      ctx.status = status;
+      ctx.body = body;
+    };
+    const seen = TOKEN.test(token) ? await deps.uow.read((repos) => repos.assessment.peekToken(token, 'upload', deps.clock.now())) : null;
+    if (!seen?.ok) return answer(410, { ok: false, errors: [t('import.page.expired')] });
+    const bytes = await readBody(ctx);
+    if (!bytes) return answer(413, { ok: false, errors: [t('import.unreadable')] });
+    let sheets;
+    try {
+      sheets = await readWorkbook(bytes);
+    } catch (err) {
+      if (!(err instanceof UnreadableWorkbookError)) throw err;
+      return answer(422, { ok: false, errors: [t('import.unreadable')] });
+    }
+    const check = await deps.uow.read((repos) => checkImport(repos, sheets));
+    if (!check.ok) {
+      deps.logger.info({ errors: check.errors.length }, 'organisation import refused');
+      return answer(422, { ok: false, errors: [t('import.failed', { count: String(check.errors.length) }), ...check.errors] });
+    }
+    const digest = crypto.createHash('sha1').update(bytes).digest('hex').slice(0, 16);
+    try {
+      const outcome = await deps.uow.runOnce(`org-import-${token}-${digest}`, async (tx) => {
+        const claim = await tx.repos.assessment.claimToken(token, 'upload', tx.now);
+        if (!claim.ok) throw new ImportRaceError([t('import.page.expired')]);
+        const again = await checkImport(tx.repos, sheets);
+        if (!again.ok) throw new ImportRaceError(again.errors);
+        const result = await applyImport(tx.repos, again, claim.token.memberId, tx.now);
+        const lines = [t('import.ok', { units: String(result.units), members: String(result.members), roles: String(result.roles) })];
+        if (result.invites.length) lines.push(t('import.invites', { days: '7' }), ...result.invites.map((i) => `${i.name}（${i.unit}）：${i.code}`));
+        await new Notifier(tx).member(claim.token.memberId, { text: lines.join('\n') });
+        return { result, text: lines.join('\n') };
+      });
+      if (!outcome.ran) return answer(410, { ok: false, errors: [t('import.page.expired')] });
+      deps.logger.info({ units: outcome.result.result.units, members: outcome.result.result.members }, 'organisation imported');
+      return answer(200, { ok: true, message: outcome.result.text, units: outcome.result.result.units, members: outcome.result.result.members, roles: outcome.result.result.roles });
+    } catch (err) {
+      if (!(err instanceof ImportRaceError)) throw err;
+      return answer(409, { ok: false, errors: [t('import.failed', { count: String(err.errors.length) }), ...err.errors] });
+    }
+  });
+}

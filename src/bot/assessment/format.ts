@@ -1,0 +1,78 @@
+/** Cards and lines of assessment: a score's breakdown, a ranking, a period summary. */
+import type { AssessmentPeriod, AssessmentRules, AssessmentScore, Grade, IndicatorScore, Ranked, Ratio } from '../../domain/assessment';
+import { cardToText, type BotMessage, type Card } from '../message';
+import { t, type TextKey } from '../texts';
+import type { AssessmentFacts } from '../../domain/assessment';
+import type { UnitResult } from './service';
+
+const num = (n: number) => (Math.round(n * 10) / 10).toFixed(1).replace(/\.0$/, '');
+
+export const gradeName = (g: Grade) => t(`assess.grade.${g}` as TextKey);
+export const indicatorName = (i: IndicatorScore['indicator']) => t(`assess.indicator.${i}` as TextKey);
+
+export function ratioText(r: Ratio | null): string {
+  if (!r || r.of === 0) return t('stats.rateNone');
+  return t('assess.ratio', { done: String(r.done), of: String(r.of), percent: num((r.done / r.of) * 100) });
+}
+
+function indicatorLine(i: IndicatorScore): string {
+  const params = { name: indicatorName(i.indicator), points: num(i.points), weight: num(i.weight) };
+  if (!i.counted) return t('assess.line.indicatorExcluded', params);
+  if (i.rate === null) return t('assess.line.indicatorNoData', params);
+  return t('assess.line.indicator', { ...params, ratio: ratioText(i.ratio) });
+}
+
+export function trendText(delta: number | null): string {
+  if (delta === null) return '';
+  if (delta > 0) return t('assess.trend.up', { delta: num(delta) });
+  if (delta < 0) return t('assess.trend.down', { delta: num(-delta) });
+  return t('assess.trend.flat');
+}
+
+/** The breakdown of one score: every indicator, the deductions, the manual entries. */
+export function breakdownLines(score: AssessmentScore, facts: AssessmentFacts): string[] {
+  const lines = score.indicators.map(indicatorLine);
+  if (score.supervisionDeduction) lines.push(t('assess.line.supervision', { points: num(score.supervisionDeduction), count: String(facts.supervisions) }));
+  if (score.overdueDeduction) lines.push(t('assess.line.overdue', { points: num(score.overdueDeduction), count: String(facts.overdue) }));
+  if (facts.adjustments.length) {
+    const signed = score.manual >= 0 ? `+${num(score.manual)}` : num(score.manual);
+    lines.push(t('assess.line.manual', { points: signed, reasons: facts.adjustments.map((a) => a.reason).join('；') }));
+  }
+  return lines;
+}
+
+export function scoreCard(title: string, score: AssessmentScore, facts: AssessmentFacts, rules: AssessmentRules, rank?: { rank: number; of: number; unit: string }): BotMessage {
+  const card: Card = {
+    title,
+    fields: [
+      { label: t('assess.field.total'), value: t('assess.field.totalValue', { total: num(score.total), grade: gradeName(score.grade) }) },
+      ...(rank ? [{ label: t('assess.field.rank'), value: t('assess.field.rankValue', { rank: String(rank.rank), of: String(rank.of), unit: rank.unit }) }] : []),
+    ],
+    lines: [...breakdownLines(score, facts), t('assess.footer', { excellent: num(rules.grades.excellent), pass: num(rules.grades.pass) })],
+  };
+  return { text: cardToText(card), card };
+}
+
+export function rankingLines(ranked: readonly Ranked<UnitResult>[], rules: AssessmentRules): string[] {
+  return ranked.map((r) =>
+    t('assess.line.rank', {
+      rank: String(r.rank),
+      code: r.item.unit.code,
+      name: r.item.unit.name,
+      total: num(r.total),
+      grade: gradeName(r.total >= rules.grades.excellent ? 'excellent' : r.total >= rules.grades.pass ? 'pass' : 'fail'),
+      trend: trendText(r.item.trend),
+    }),
+  );
+}
+
+export function rankingCard(unitName: string, period: AssessmentPeriod, ranked: readonly Ranked<UnitResult>[], rules: AssessmentRules, imageUrl?: string): BotMessage {
+  const card: Card = {
+    title: t('assess.title.ranking', { name: unitName, period: period.label }),
+    lines: [...rankingLines(ranked, rules), t('assess.footer', { excellent: num(rules.grades.excellent), pass: num(rules.grades.pass) })],
+    ...(imageUrl ? { imageUrl } : {}),
+  };
+  return { text: cardToText(card), card };
+}
+
+export { num as formatPoints };

@@ -1,0 +1,185 @@
+/**
+ * Assessment (考核) use cases: gather a member's, a grid's or a unit's facts for a period, score
+ * them with the deployment's rules, rank the units below a community or a town, and record the
+ * community's manual add / deduct entries.
+ */
+import { z } from 'zod';
+import { WorkingCalendar, type LocalDate } from '../../domain/calendar/working-calendar';
+import { planReportFiring } from '../../domain/inforeport/period';
+import type { OrgUnit } from '../../domain/org/org';
+import {
+  INDICATORS,
+  daysOf,
+  emptyFacts,
+  mergeRules,
+  patrolRatio,
+  previousPeriod,
+  rank,
+  scoreOf,
+  sumFacts,
+  trend,
+  workingDaysOf,
+  type AssessmentFacts,
+  type AssessmentPeriod,
+  type AssessmentRules,
+  type AssessmentScore,
+  type Ranked,
+  type Ratio,
+} from '../../domain/assessment';
+import type { Repos } from '../ports';
+import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
+
+export const ZONE = 'Asia/Shanghai';
+/** Settings key of the deployment's rule overrides (any subset of the rules). */
+export const RULES_SETTING = 'assessment.rules';
+
+const share = z.number().min(0).max(1);
+const points = z.number().min(0).max(100);
+const byIndicator = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(INDICATORS.map((i) => [i, t.optional()])) as Record<(typeof INDICATORS)[number], z.ZodOptional<T>>).strict();
+
+/** What a deployment may store under {@link RULES_SETTING}; anything else is ignored with the defaults kept. */
+export const rulesOverrideSchema = z
+  .object({
+    weights: byIndicator(points).optional(),
+    targets: byIndicator(share.gt(0)).optional(),
+    deductions: z.object({ perSupervision: points.optional(), perOverdue: points.optional(), max: points.optional() }).strict().optional(),
+    manual: z.object({ maxAdd: points.optional(), maxDeduct: points.optional() }).strict().optional(),
+    grades: z.object({ excellent: points.optional(), pass: points.optional() }).strict().optional(),
+    verificationHours: z.number().positive().max(24 * 30).optional(),
+    noData: z.enum(['full', 'excluded']).optional(),
+  })
+  .strict();
+
+export async function loadRules(repos: Repos): Promise<AssessmentRules> {
+  const stored = await repos.settings.get<unknown>(RULES_SETTING);
+  const parsed = rulesOverrideSchema.safeParse(stored ?? {});
+  return mergeRules(parsed.success ? parsed.data : null);
+}
+
+export interface Scored<T> {
+  subject: T;
+  facts: AssessmentFacts;
+  score: AssessmentScore;
+}
+
+export interface UnitResult {
+  unit: OrgUnit;
+  /** For a grid its own score; for a community or town the mean of its grids' totals. */
+  total: number;
+  grids: Scored<OrgUnit>[];
+  /** Change since the previous period, when asked for. */
+  trend: number | null;
+}
+
+/** Tuesday and Friday report days (信息报送) of the period that have come, holidays shifted. */
+export function reportDaysOf(period: AssessmentPeriod, now: Date, calendar: WorkingCalendar): LocalDate[] {
+  const days = daysOf(period, now, calendar.timeZone);
+  const inside = new Set(days);
+  const today = calendar.localDate(now);
+  const due = new Set<LocalDate>();
+  for (const day of days) {
+    const weekday = calendar.weekday(day);
+    if (weekday !== 2 && weekday !== 5) continue;
+    const plan = planReportFiring(calendar, day, 'shift');
+    // A report day still running (today) is not judged yet.
+    if (plan.kind !== 'skip' && inside.has(plan.period) && plan.period < today) due.add(plan.period);
+  }
+  return [...due].sort();
+}
+
+/** A report is on time when it was filed on its report day (local). */
+export function infoReportRatio(due: readonly LocalDate[], filed: readonly FiledReport[], leave: readonly LocalDate[], calendar: WorkingCalendar): Ratio {
+  const off = new Set(leave);
+  const required = due.filter((d) => !off.has(d));
+  const onTime = new Set(filed.filter((f) => calendar.localDate(f.reportedAt) <= f.period).map((f) => f.period));
+  return { done: required.filter((d) => onTime.has(d)).length, of: required.length };
+}
+
+export class AssessmentService {
+  constructor(readonly calendar: WorkingCalendar = new WorkingCalendar()) {}
+
+  /** Patrol and info report ratios of members, from the attendance area's records. */
+  private async attendanceFacts(repos: Repos, memberIds: number[], period: AssessmentPeriod, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
+    const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, ZONE);
+    const filed = await repos.assessment.infoReportsFiled(memberIds, period, ZONE);
+    const working = workingDaysOf(period, now, this.calendar);
+    const reportDays = reportDaysOf(period, now, this.calendar);
+    const out = new Map<number, { patrols: Ratio; infoReports: Ratio }>();
+    for (const id of memberIds) {
+      const d = days.get(id) ?? { patrolDays: [], leaveDays: [] };
+      out.set(id, {
+        patrols: patrolRatio({ workingDays: working, leaveDays: d.leaveDays, patrolDays: d.patrolDays }),
+        infoReports: infoReportRatio(reportDays, filed.filter((f) => f.memberId === id), d.leaveDays, this.calendar),
+      });
+    }
+    return out;
+  }
+
+  async memberScore(repos: Repos, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
+    const rules = await loadRules(repos);
+    const recorded = (await repos.assessment.memberFacts([memberId], period, { now, verificationHours: rules.verificationHours })).get(memberId);
+    const attendance = (await this.attendanceFacts(repos, [memberId], period, now)).get(memberId)!;
+    const adjustments = await repos.assessment.adjustments('member', [memberId], period);
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, adjustments };
+    return { subject: memberId, facts, score: scoreOf(facts, rules) };
+  }
+
+  /** Scores of grids: their own events and tasks, their gridworkers' patrols and reports. */
+  async gridScores(repos: Repos, grids: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<Scored<OrgUnit>[]> {
+    if (!grids.length) return [];
+    const rules = await loadRules(repos);
+    const ids = grids.map((g) => g.id);
+    const recorded: Map<number, RecordedFacts> = await repos.assessment.gridFacts(ids, period, { now, verificationHours: rules.verificationHours });
+    const workers = new Map<number, number[]>();
+    for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
+    const attendance = await this.attendanceFacts(repos, [...new Set([...workers.values()].flat())], period, now);
+    const adjustments = await repos.assessment.adjustments('grid', ids, period);
+    return grids.map((grid) => {
+      const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
+      const sum = (pick: (a: { patrols: Ratio; infoReports: Ratio }) => Ratio): Ratio | null =>
+        mine.length ? { done: mine.reduce((s, a) => s + pick(a).done, 0), of: mine.reduce((s, a) => s + pick(a).of, 0) } : null;
+      const facts: AssessmentFacts = {
+        ...(recorded.get(grid.id) ?? emptyFacts()),
+        patrols: sum((a) => a.patrols),
+        infoReports: sum((a) => a.infoReports),
+        adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
+      };
+      return { subject: grid, facts, score: scoreOf(facts, rules) };
+    });
+  }
+
+  /** The grids within a unit (the unit itself when it is a grid). */
+  async gridsUnder(repos: Repos, unit: OrgUnit): Promise<OrgUnit[]> {
+    return (await repos.org.subtree(unit.path)).filter((u) => u.level === 'grid');
+  }
+
+  /** The children of a unit ranked: grids by their score, higher units by the mean of their grids. */
+  async rankChildren(repos: Repos, unit: OrgUnit, period: AssessmentPeriod, now: Date, withTrend = false): Promise<Ranked<UnitResult>[]> {
+    const children = unit.level === 'grid' ? [unit] : await repos.org.children(unit.id);
+    const results = await this.unitResults(repos, children, period, now);
+    if (withTrend) {
+      const before = await this.unitResults(repos, children, previousPeriod(period, ZONE), now);
+      for (const r of results) {
+        const prev = before.find((b) => b.unit.id === r.unit.id);
+        r.trend = trend(r.total, prev && prev.grids.length ? prev.total : null);
+      }
+    }
+    return rank(results, (r) => r.total, (a, b) => a.unit.code.localeCompare(b.unit.code));
+  }
+
+  private async unitResults(repos: Repos, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
+    const out: UnitResult[] = [];
+    for (const unit of units) {
+      const grids = await this.gridScores(repos, await this.gridsUnder(repos, unit), period, now);
+      const total = grids.length ? Math.round((grids.reduce((s, g) => s + g.score.total, 0) / grids.length) * 10) / 10 : 0;
+      out.push({ unit, total, grids, trend: null });
+    }
+    return out;
+  }
+
+  /** Facts of a whole unit (for 统计): its grids' facts summed. */
+  async unitFacts(repos: Repos, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<AssessmentFacts> {
+    const grids = await this.gridScores(repos, await this.gridsUnder(repos, unit), period, now);
+    return sumFacts(grids.map((g) => g.facts));
+  }
+}
