@@ -9,6 +9,8 @@ import { EventSchema } from '../../src/adapters/db/schemas/events';
 import { AuditLogSchema } from '../../src/adapters/db/schemas/core';
 import { DEFAULT_RULES, emptyFacts, scoreOf } from '../../src/domain/assessment';
 import { TaskHistorySchema, TaskSchema } from '../../src/adapters/db/schemas/tasks';
+import { SUMMARY_TIMER } from '../../src/bot/assessment';
+import { timerContext } from '../../src/bot/timers';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 /** Shanghai wall-clock time → UTC instant. */
@@ -164,6 +166,25 @@ describe('assessment over a seeded month', () => {
       const res = await fetch(url);
       expect(res.status).toBe(410);
       expect(await res.text()).toContain('已过期');
+    } finally {
+      current = sh('2026-11-24T11:00:00');
+    }
+  });
+
+  it('posts last month’s ranking to the community group on the 1st, as a card with a chart', async () => {
+    current = sh('2026-12-01T09:00:00');
+    try {
+      // The schedule is declared (an admin could run it now); its firing is driven here directly,
+      // because a job due at this test's fake 1 December would wait for the real one.
+      expect(await app.chat.ask('dm-admin', 'admin', '立即执行 考核月报')).toContain('考核月报');
+      const timer = app.runtime.bot.timers.get(SUMMARY_TIMER)!;
+      await app.runtime.uow.runOnce('test-assessment-monthly-2026-12', (tx) => timer.run(timerContext(tx, 'assessment-monthly-2026-12'), { kind: 'monthly' }));
+      const posted = await eventually(async () => (await app.chat.messages('community-01001')).find((m) => m.text.includes('2026年11月 考核月报 · 阳光社区')), 'the monthly summary in the community group');
+      expect(posted.text).toContain('靠后：阳光二网格 30');
+      expect(posted.text).toContain('2. 01001002 阳光二网格：30 分 不合格');
+      expect(posted.card?.imageUrl).toMatch(/^data:image\/png;base64,/);
+      const town = await eventually(async () => (await app.chat.messages('town-01')).find((m) => m.text.includes('2026年11月 考核月报 · 幸福街道')), 'the monthly summary in the town group');
+      expect(town.text).toMatch(/01001 阳光社区：[\d.]+ 分/);
     } finally {
       current = sh('2026-11-24T11:00:00');
     }

@@ -1,10 +1,11 @@
 /**
  * Spreadsheet routes beside the meetings' /files downloads:
- * - GET  /files/xlsx/:token/:name  a ledger (台账), built from the database when opened; the
+ * - GET  /files/xlsx/:token/:name     a ledger (台账), built from the database when opened; the
  *   token is random (128 bits), expires, and works once — no login needed, nothing to guess.
- * - GET  /files/template/:name     the empty organisation template.
- * - GET  /files/import/:token      a small upload page; POST the .xlsx body to the same address.
+ * - GET  /files/xlsx/template/:name  the empty organisation template.
+ * - GET  /files/xlsx/import/:token   a small upload page; POST the .xlsx body to the same address.
  *   The import is all or nothing; its row-by-row errors come back as JSON and on the page.
+ * Four path segments, so the meetings' /files/:token/:name never shadows them.
  */
 import crypto from 'node:crypto';
 import type Router from '@koa/router';
@@ -59,30 +60,12 @@ async function readBody(ctx: Context): Promise<Buffer | null> {
 }
 
 export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps): void {
-  router.get('/files/xlsx/:token/:name', async (ctx) => {
-    const token = String(ctx.params.token);
-    if (!TOKEN.test(token)) return plain(ctx, 404, t('ledger.unknown'));
-    const outcome = await deps.uow.runOnce(`ledger-download-${token}`, async (tx) => {
-      const claim = await tx.repos.assessment.claimToken(token, 'download', tx.now);
-      if (!claim.ok) return { ok: false as const, reason: claim.reason };
-      const spec = ledgerSpecSchema.safeParse(claim.token.spec);
-      const book = spec.success ? await buildLedger(tx.repos, spec.data, tx.now) : null;
-      return book ? { ok: true as const, book } : { ok: false as const, reason: 'unknown' as const };
-    });
-    if (!outcome.ran) return plain(ctx, 410, t('ledger.used'));
-    const result = outcome.result;
-    if (!result.ok) return plain(ctx, result.reason === 'unknown' ? 404 : 410, t(result.reason === 'unknown' ? 'ledger.unknown' : result.reason === 'expired' ? 'ledger.expired' : 'ledger.used'));
-    const body = await writeWorkbook(result.book);
-    deps.logger.info({ sheets: result.book.sheets.map((s) => s.rows.length), bytes: body.length }, 'ledger downloaded');
-    attachment(ctx, result.book.fileName, body);
-  });
-
-  router.get('/files/template/:name', async (ctx) => {
+  router.get('/files/xlsx/template/:name', async (ctx) => {
     const book = importTemplate();
     attachment(ctx, book.fileName, await writeWorkbook(book));
   });
 
-  router.get('/files/import/:token', async (ctx) => {
+  router.get('/files/xlsx/import/:token', async (ctx) => {
     const token = String(ctx.params.token);
     const seen = TOKEN.test(token) ? await deps.uow.read((repos) => repos.assessment.peekToken(token, 'upload', deps.clock.now())) : null;
     ctx.type = 'text/html; charset=utf-8';
@@ -91,7 +74,7 @@ export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps
     ctx.body = uploadPage(seen?.ok ?? false);
   });
 
-  router.post('/files/import/:token', async (ctx) => {
+  router.post('/files/xlsx/import/:token', async (ctx) => {
     const token = String(ctx.params.token);
     const answer = (status: number, body: Record<string, unknown>) => {
       ctx.status = status;
@@ -133,5 +116,23 @@ export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps
       if (!(err instanceof ImportRaceError)) throw err;
       return answer(409, { ok: false, errors: [t('import.failed', { count: String(err.errors.length) }), ...err.errors] });
     }
+  });
+  // Last: the fixed words above (template, import) would otherwise read as a token.
+  router.get('/files/xlsx/:token/:name', async (ctx) => {
+    const token = String(ctx.params.token);
+    if (!TOKEN.test(token)) return plain(ctx, 404, t('ledger.unknown'));
+    const outcome = await deps.uow.runOnce(`ledger-download-${token}`, async (tx) => {
+      const claim = await tx.repos.assessment.claimToken(token, 'download', tx.now);
+      if (!claim.ok) return { ok: false as const, reason: claim.reason };
+      const spec = ledgerSpecSchema.safeParse(claim.token.spec);
+      const book = spec.success ? await buildLedger(tx.repos, spec.data, tx.now) : null;
+      return book ? { ok: true as const, book } : { ok: false as const, reason: 'unknown' as const };
+    });
+    if (!outcome.ran) return plain(ctx, 410, t('ledger.used'));
+    const result = outcome.result;
+    if (!result.ok) return plain(ctx, result.reason === 'unknown' ? 404 : 410, t(result.reason === 'unknown' ? 'ledger.unknown' : result.reason === 'expired' ? 'ledger.expired' : 'ledger.used'));
+    const body = await writeWorkbook(result.book);
+    deps.logger.info({ sheets: result.book.sheets.map((s) => s.rows.length), bytes: body.length }, 'ledger downloaded');
+    attachment(ctx, result.book.fileName, body);
   });
 }

@@ -10,7 +10,7 @@ export function uploadPage(valid: boolean): string {
 <meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title}</title>
 <h1>${title}</h1>
-<p><a href="/files/template/${encodeURIComponent('组织导入模板.xlsx')}">组织导入模板.xlsx</a></p>
+<p><a href="/files/xlsx/template/${encodeURIComponent('组织导入模板.xlsx')}">组织导入模板.xlsx</a></p>
 <input type="file" id="f" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">
 <button id="go">上传并导入</button>
 <pre id="out"></pre>

@@ -267,7 +267,7 @@ export function assessmentCommands(service: AssessmentService) {
       const token = crypto.randomBytes(16).toString('hex');
       await ctx.repos.assessment.createToken({ token, purpose: 'upload', spec: { kind: 'org' }, memberId: sender.id, createdAt: ctx.now, expiresAt: new Date(ctx.now.getTime() + LINK_TTL_MINUTES * 60_000), usedAt: null });
       const base = baseUrl();
-      return t('import.link', { minutes: String(LINK_TTL_MINUTES), url: `${base}/files/import/${token}`, template: `${base}/files/template/${encodeURIComponent('组织导入模板.xlsx')}` });
+      return t('import.link', { minutes: String(LINK_TTL_MINUTES), url: `${base}/files/xlsx/import/${token}`, template: `${base}/files/xlsx/template/${encodeURIComponent('组织导入模板.xlsx')}` });
     },
   });
 
