@@ -35,7 +35,7 @@ describe('organisation import from an .xlsx template', () => {
     return /http\S+\/files\/xlsx\/import\/[0-9a-f]{32}/.exec(reply)![0];
   }
 
-  const post = (url: string, body: Buffer) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+  const post = (url: string, body: Buffer) => fetch(url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
 
   beforeAll(async () => {
     app = await startTestApp();
