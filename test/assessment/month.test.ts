@@ -41,6 +41,10 @@ describe('assessment over a seeded month', () => {
     await app.chat.ask('dm-wz-yg2', 'wz-yg2', `准假 ${leave}`);
     current = sh('2026-11-03T10:00:00');
     await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '巡查 检查消防通道');
+    // Info reports: Tuesday 3 Nov on its day; Friday 6 Nov filed a day late (Saturday).
+    expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '报送 无变化')).toContain('2026-11-03');
+    current = sh('2026-11-07T10:00:00');
+    await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '报送 安全隐患 3号楼消防通道堆放杂物');
     current = sh('2026-11-20T10:00:00');
     expect(await app.chat.ask('dm-sj-yg', 'sj-yg', '扣分 01001002 2 群众投诉未及时回应')).toContain('已为 01001002 阳光二网格 扣 2 分');
     // The reminder ladder of the overdue task runs on its own (its rungs are due at once here):
@@ -99,6 +103,7 @@ describe('assessment over a seeded month', () => {
     expect(own).toContain('考核 · 冯网格员 · 2026年11月');
     expect(own).toContain('任务按时办结率：20/20 分（1/1，100%）');
     expect(own).toContain('巡查天数（请假除外）：2.4/20 分（2/17，11.8%）');
+    expect(own).toContain('信息按时报送率：2.5/15 分（1/6，16.7%）');
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核 @陈网格员')).toContain('没有权限');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', '考核 01001002')).toContain('没有权限');
   });
@@ -188,5 +193,16 @@ describe('assessment over a seeded month', () => {
     } finally {
       current = sh('2026-11-24T11:00:00');
     }
+  });
+
+  it('exports the info report ledger with each filing and whether it was on time', async () => {
+    const [message] = await app.chat.say('dm-sj-yg', 'sj-yg', '导出 报送台账 本月');
+    expect(message.text).toContain('共 2 行');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await fetch(/http\S+\/files\/xlsx\/\S+/.exec(message.text)![0])).arrayBuffer());
+    const ws = wb.getWorksheet('报送台账')!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(['报送日', '网格编码', '网格', '网格员', '报送时间', '是否按期', '内容']);
+    expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(['2026-11-03', '01001001', '阳光一网格', '冯网格员', '2026-11-03 10:00', '是', '无变化']);
+    expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(['2026-11-07', '01001001', '阳光一网格', '冯网格员', '2026-11-07 10:00', '非报送日（补报）', '安全隐患']);
   });
 });

@@ -9,7 +9,7 @@ import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
-import { AssessmentService, ZONE } from './service';
+import { AssessmentService, ZONE, reportDaysOf } from './service';
 import { gradeName, indicatorName } from './format';
 
 export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment'] as const;
@@ -119,10 +119,12 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
     return { name: t('ledger.kind.tasks'), header, rows: out, widths: [16, 30, 8, 10, 14, 10, 10, 18, 18, 18, 18, 8, 8, 30] };
   },
 
-  async reports({ repos, period, byId, gridIds, names, service }) {
+  async reports({ repos, period, now, byId, gridIds, names, service }) {
     const members = new Map<number, number>();
     for (const g of gridIds) for (const m of await repos.org.membersWithRole(g, 'gridworker')) members.set(m.id, g);
     const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, ZONE);
+    // Report days up to and including today; a filing on another day answers no report day.
+    const due = new Set(reportDaysOf(period, new Date(now.getTime() + 86400_000), service.calendar));
     const header = ['period', 'gridCode', 'grid', 'member', 'filedAt', 'onTime', 'content'].map(h);
     const out = [];
     for (const f of filed) {
@@ -133,7 +135,7 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         grid?.name ?? '',
         await names.of(f.memberId),
         f.reportedAt,
-        yesNo(service.calendar.localDate(f.reportedAt) <= f.period),
+        due.has(f.period) ? yesNo(service.calendar.localDate(f.reportedAt) <= f.period) : t('ledger.notReportDay'),
         f.unchanged ? t('ledger.unchanged') : f.categories.join('、'),
       ]);
     }

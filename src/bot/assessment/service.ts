@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { WorkingCalendar, type LocalDate } from '../../domain/calendar/working-calendar';
-import { planReportFiring } from '../../domain/inforeport/period';
+import { HOLIDAY_MODES, planReportFiring, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import {
   INDICATORS,
@@ -32,6 +32,8 @@ import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
 export const ZONE = 'Asia/Shanghai';
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
 export const RULES_SETTING = 'assessment.rules';
+/** The info report area's holiday setting (顺延 / 跳过): which report days were due. */
+const REPORT_HOLIDAY_SETTING = 'inforeport.holiday';
 
 const share = z.number().min(0).max(1);
 const points = z.number().min(0).max(100);
@@ -72,7 +74,7 @@ export interface UnitResult {
 }
 
 /** Tuesday and Friday report days (信息报送) of the period that have come, holidays shifted. */
-export function reportDaysOf(period: AssessmentPeriod, now: Date, calendar: WorkingCalendar): LocalDate[] {
+export function reportDaysOf(period: AssessmentPeriod, now: Date, calendar: WorkingCalendar, mode: HolidayMode = 'shift'): LocalDate[] {
   const days = daysOf(period, now, calendar.timeZone);
   const inside = new Set(days);
   const today = calendar.localDate(now);
@@ -80,7 +82,7 @@ export function reportDaysOf(period: AssessmentPeriod, now: Date, calendar: Work
   for (const day of days) {
     const weekday = calendar.weekday(day);
     if (weekday !== 2 && weekday !== 5) continue;
-    const plan = planReportFiring(calendar, day, 'shift');
+    const plan = planReportFiring(calendar, day, mode);
     // A report day still running (today) is not judged yet.
     if (plan.kind !== 'skip' && inside.has(plan.period) && plan.period < today) due.add(plan.period);
   }
@@ -103,7 +105,8 @@ export class AssessmentService {
     const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, ZONE);
     const filed = await repos.assessment.infoReportsFiled(memberIds, period, ZONE);
     const working = workingDaysOf(period, now, this.calendar);
-    const reportDays = reportDaysOf(period, now, this.calendar);
+    const mode = await repos.settings.get<string>(REPORT_HOLIDAY_SETTING);
+    const reportDays = reportDaysOf(period, now, this.calendar, (HOLIDAY_MODES as readonly string[]).includes(mode ?? '') ? (mode as HolidayMode) : 'shift');
     const out = new Map<number, { patrols: Ratio; infoReports: Ratio }>();
     for (const id of memberIds) {
       const d = days.get(id) ?? { patrolDays: [], leaveDays: [] };

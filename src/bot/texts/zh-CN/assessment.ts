@@ -132,6 +132,7 @@ export const assessment = {
   'ledger.no': '否',
   'ledger.unchanged': '无变化',
   'ledger.pending': '未到期',
+  'ledger.notReportDay': '非报送日（补报）',
   'ledger.sheet.adjustments': '加减分记录',
   'ledger.h.points': '分值',
   'ledger.h.reason': '原因',
