@@ -205,4 +205,16 @@ describe('assessment over a seeded month', () => {
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(['2026-11-03', '01001001', '阳光一网格', '冯网格员', '2026-11-03 10:00', '是', '无变化']);
     expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(['2026-11-07', '01001001', '阳光一网格', '冯网格员', '2026-11-07 10:00', '非报送日（补报）', '安全隐患']);
   });
+
+  it('grades with the deployment’s thresholds from the settings, ignoring an invalid override', async () => {
+    const put = (value: unknown, key: string) => app.runtime.uow.runOnce(key, (tx) => tx.repos.settings.put('assessment.rules', value, tx.now));
+    try {
+      await put({ grades: { pass: 25 } }, 'test-rules-pass-25');
+      expect(await app.chat.ask('dm-wz-yg2', 'wz-yg2', '考核')).toContain('总分：30 分（合格）');
+      await put({ grades: { pass: 25 }, weights: { patrolDays: -5 } }, 'test-rules-invalid');
+      expect(await app.chat.ask('dm-wz-yg2', 'wz-yg2', '考核')).toContain('总分：30 分（不合格）');
+    } finally {
+      await put({}, 'test-rules-reset');
+    }
+  });
 });
