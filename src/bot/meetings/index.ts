@@ -6,7 +6,21 @@ import type { BotModule } from '../bot';
 import type { TaskService } from '../tasks/contract';
 import { meetingCommands } from './commands';
 import { MeetingService } from './service';
-import { agendaTimer } from './agenda-timer';
+import { AGENDA_TIMER, agendaTimer } from './agenda-timer';
+import type { ScheduleDeclaration } from '../schedules/registry';
+
+/** 周例会 Monday 08:30 and 月例会 on the first working day: the agenda goes out an hour before. */
+export const MEETING_SCHEDULES: ScheduleDeclaration[] = [
+  { id: 'meeting-weekly-agenda', name: '周例会议程', defaultPattern: '0 30 7 * * 1', timerName: AGENDA_TIMER, data: { kind: 'weekly' }, description: 'schedule.desc.weeklyAgenda' },
+  {
+    id: 'meeting-monthly-agenda',
+    name: '月例会议程',
+    defaultPattern: '0 0 8 * * *',
+    timerName: AGENDA_TIMER,
+    data: { kind: 'monthly', onlyOnAgendaDay: true },
+    description: 'schedule.desc.monthlyAgenda',
+  },
+];
 
 export { installMeetingOutput, meetingOutput, type MeetingRenderer } from './render-port';
 export { MeetingService } from './service';
@@ -14,5 +28,5 @@ export { resolveExport } from './exports';
 
 export function createMeetingsModule(deps: { tasks: TaskService; service?: MeetingService }): BotModule {
   const service = deps.service ?? new MeetingService(deps.tasks);
-  return { commands: meetingCommands(service), timers: [agendaTimer(service)] };
+  return { commands: meetingCommands(service), timers: [agendaTimer(service)], schedules: MEETING_SCHEDULES };
 }
