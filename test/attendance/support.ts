@@ -6,7 +6,10 @@ import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';
 import { eventually, type TestApp } from '../support/app';
 
-/** A clock that runs at real speed but reads as `localIso` (Asia/Shanghai) now. */
+/**
+ * A clock that runs at real speed but reads as `shanghaiIso` now. Keep it at or before the real
+ * date: the outbox turns a job's runAt into a BullMQ delay against the real clock.
+ */
 export function clockAt(shanghaiIso: string): Clock {
   const offset = new Date(`${shanghaiIso}+08:00`).getTime() - Date.now();
   return { now: () => new Date(Date.now() + offset) };
