@@ -111,7 +111,10 @@ export interface SenderWorkerOptions {
   onPermanentFailure(failure: PermanentFailure): Promise<void>;
 }
 
-/** One worker per channel: the platform's rate limit is the queue's limiter. */
+/**
+ * One worker per channel and process: the platform's rate limit is the queue's limiter, and
+ * delivery is in commit order within a process (several processes may interleave).
+ */
 export function startSenderWorker(opts: SenderWorkerOptions): Worker {
   const { sender, store, metrics, logger } = opts;
   const channel = sender.channel;
@@ -151,7 +154,9 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       prefix: opts.prefix,
       lockDuration: opts.lockMs,
       stalledInterval: opts.lockMs,
-      concurrency: Math.max(1, Math.min(opts.ratePerSecond, 10)),
+      // One at a time: messages to a conversation arrive in the order they were committed (a reply
+      // before the card that follows it). The platforms' rate limits bound throughput anyway.
+      concurrency: 1,
       limiter: { max: opts.ratePerSecond, duration: 1000 },
     },
   );
