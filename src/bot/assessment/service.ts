@@ -74,7 +74,7 @@ export interface UnitResult {
 }
 
 /** Tuesday and Friday report days (信息报送) of the period that have come, holidays shifted. */
-export function reportDaysOf(period: AssessmentPeriod, now: Date, calendar: WorkingCalendar, mode: HolidayMode = 'shift'): LocalDate[] {
+export function reportDaysOf(period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date, calendar: WorkingCalendar, mode: HolidayMode = 'shift'): LocalDate[] {
   const days = daysOf(period, now, calendar.timeZone);
   const inside = new Set(days);
   const today = calendar.localDate(now);
@@ -100,8 +100,8 @@ export function infoReportRatio(due: readonly LocalDate[], filed: readonly Filed
 export class AssessmentService {
   constructor(readonly calendar: WorkingCalendar = new WorkingCalendar()) {}
 
-  /** Patrol and info report ratios of members, from the attendance area's records. */
-  private async attendanceFacts(repos: Repos, memberIds: number[], period: AssessmentPeriod, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
+  /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
+  async attendanceFacts(repos: Pick<Repos, 'assessment' | 'settings'>, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
     const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, ZONE);
     const filed = await repos.assessment.infoReportsFiled(memberIds, period, ZONE);
     const working = workingDaysOf(period, now, this.calendar);
