@@ -88,7 +88,9 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
     if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, messageId, action } = parsed.data;
     const message = await store.find(conversation, messageId);
-    const button = message?.card?.buttons?.find((b) => b.command === action || b.label === action);
+    // `action` names the button by the command it carries, by its label, or by its position (0-based).
+    const buttons = message?.card?.buttons ?? [];
+    const button = buttons.find((b) => b.command === action || b.label === action) ?? (/^\d+$/.test(action) ? buttons[Number(action)] : undefined);
     if (!message || !button) {
       ctx.status = 404;
       ctx.body = { error: 'no such message or button' };
