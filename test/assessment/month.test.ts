@@ -130,6 +130,8 @@ describe('assessment over a seeded month', () => {
     const [message] = await app.chat.say('dm-sj-yg', 'sj-yg', '导出 事件台账 2026-11');
     expect(message.text).toContain('事件台账（阳光社区 · 2026年11月）已生成，共 2 行');
     const url = /http\S+\/files\/xlsx\/\S+/.exec(message.text)![0];
+    // The sandbox shows it as a file to download, not only as a link in the text.
+    expect(message.file).toEqual({ name: expect.stringMatching(/\.xlsx$/), url });
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');

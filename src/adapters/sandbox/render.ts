@@ -9,5 +9,6 @@ export function renderForSandbox(conversation: string, message: BotMessage): Omi
     text: message.text,
     ...(message.card ? { card: message.card } : {}),
     ...(message.mentionUserIds?.length ? { mentions: message.mentionUserIds } : {}),
+    ...(message.file ? { file: { name: message.file.name, url: message.file.url } } : {}),
   };
 }

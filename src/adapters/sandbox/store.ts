@@ -14,6 +14,8 @@ export interface SandboxMessage {
   text: string;
   card?: Card;
   mentions?: string[];
+  /** A file the bot sent (a ledger, minutes): the page shows it as a download. */
+  file?: { name: string; url: string };
   /** Set on a user's button press: the message whose button it was. */
   actionOf?: string;
   at: string;
