@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { inboundSchema, type InboundInput, type InboundSink } from '../bot/inbound';
 import type { Metrics } from '../metrics';
+import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS } from './retry';
 
 export function inboundJobId(channel: string, messageId: string): string {
   return `in-${channel}-${crypto.createHash('sha1').update(messageId).digest('hex')}`;
@@ -21,8 +22,8 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
     const inbound = inboundSchema.parse(input);
     await queue.add('inbound', inbound, {
       jobId: inboundJobId(inbound.channel, inbound.messageId),
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000 },
+      attempts: INFRASTRUCTURE_ATTEMPTS,
+      backoff: CAPPED_BACKOFF,
       // Kept a day so a redelivery within the platform's retry window stays one job.
       removeOnComplete: { age: 24 * 3600, count: 50_000 },
       removeOnFail: { age: 7 * 24 * 3600 },

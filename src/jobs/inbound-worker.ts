@@ -3,7 +3,7 @@
  * the message as handled. A redelivered or retried message finds its record and only re-sends
  * what was not yet handed on.
  */
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Bot } from '../bot/bot';
 import { inboundSchema } from '../bot/inbound';
 import type { UnitOfWork } from '../bot/ports';
@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { inboundKey } from './inbound-queue';
 import { INBOUND_QUEUE, type RedisConnections } from './queues';
+import { cappedBackoff, classifyFailure } from './retry';
 
 export interface InboundWorkerOptions {
   bot: Bot;
@@ -37,7 +38,9 @@ export function startInboundWorker(opts: InboundWorkerOptions): Worker {
       }
       const inbound = parsed.data;
       const log = logger.child({ channel: inbound.channel, messageId: inbound.messageId });
-      const outcome = await uow.runOnce(inboundKey(inbound.channel, inbound.messageId), (tx) => bot.handle(inbound, tx));
+      const outcome = await uow
+        .runOnce(inboundKey(inbound.channel, inbound.messageId), (tx) => bot.handle(inbound, tx))
+        .catch((err: unknown) => classifyFailure(err, job.attemptsMade));
       if (outcome.ran) {
         metrics.messagesHandled.inc({ channel: inbound.channel, outcome: 'handled' });
         metrics.handlingSeconds.observe({ channel: inbound.channel }, (Date.now() - job.timestamp) / 1000);
@@ -47,12 +50,19 @@ export function startInboundWorker(opts: InboundWorkerOptions): Worker {
         log.info('message already handled; duplicate ignored');
       }
     },
-    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency, lockDuration: opts.lockMs, stalledInterval: opts.lockMs },
+    {
+      connection: opts.connections.worker(),
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockMs,
+      stalledInterval: opts.lockMs,
+      settings: { backoffStrategy: cappedBackoff },
+    },
   );
 
   worker.on('failed', (job, err) => {
     if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     const parsed = inboundSchema.safeParse(job.data);
     logger.error({ err, jobId: job.id, attempt: job.attemptsMade, final }, 'handling a message failed');
     if (!final || !parsed.success) return;

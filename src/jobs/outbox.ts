@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics';
 import type { MessageEffect, JobEffect } from '../bot/ports';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
 import type { OutboxStore, StoredOutboxRow } from './outbox-store';
+import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS } from './retry';
 import { outboxQueueName, type QueueRegistry, type RedisConnections } from './queues';
 
 type StoredPayload = ({ kind: 'message' } & MessageEffect) | ({ kind: 'job' } & Omit<JobEffect, 'runAt'> & { runAt: string }) | { kind: 'cancel'; queue: string; jobId: string };
@@ -65,8 +66,8 @@ export class OutboxDispatcher {
       await this.queues.get(payload.queue).add(payload.name, payload.data, {
         jobId: payload.jobId,
         delay,
-        attempts: 8,
-        backoff: { type: 'exponential', delay: 1000 },
+        attempts: INFRASTRUCTURE_ATTEMPTS,
+        backoff: CAPPED_BACKOFF,
         removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
         removeOnFail: { age: 14 * 24 * 3600 },
       });

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/log';
 import { startRuntime, type Runtime } from '../../src/runtime';
 import type { Channel, ChannelDeps } from '../../src/adapters/channel';
 import type { Clock } from '../../src/bot/ports';
+import type { BotModule } from '../../src/bot/bot';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { inboundKey } from '../../src/jobs/inbound-queue';
 import type { Attachment } from '../../src/bot/inbound';
@@ -26,6 +27,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   channelFactories?: Partial<Record<ChannelName, (deps: ChannelDeps) => Channel>>;
   clock?: Clock;
+  /** Replaces the bot's modules (a test module with a failing command, say). */
+  modules?: BotModule[];
 }
 
 export interface TestApp {
@@ -56,6 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: silentLogger,
     clock: options.clock,
     channelFactories: options.channelFactories,
+    modules: options.modules,
     onSandboxMessage: (m) => events.emit('message', m),
   });
   const chat = new ChatDriver(runtime, events);
