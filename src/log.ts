@@ -1,17 +1,21 @@
 /** Structured logging (pino). Secrets are redacted by path; callers never log full PII. */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+const SECRET_KEYS = ['secret', 'token', 'accessToken', 'access_token', 'password', 'aesKey', 'clientSecret', 'sessionWebhook', 'webhookKey'];
+
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { app: 'gridbot' },
     redact: {
-      paths: ['*.secret', '*.token', '*.accessToken', '*.password', '*.aesKey', '*.clientSecret', 'headers.authorization'],
+      // Top level and one level down: `{ token }` and `{ app: { token } }` alike.
+      paths: [...SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), 'headers.authorization', '*.headers.authorization'],
       censor: '***',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger for tests and tools that should stay quiet unless LOG_LEVEL says otherwise. */
