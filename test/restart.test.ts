@@ -28,7 +28,7 @@ describe('a killed and restarted process', () => {
   });
 
   it('loses no accepted message and answers each once', async () => {
-    const env = { DATABASE_URL: db.url, QUEUE_PREFIX: prefix, BOOTSTRAP_ADMINS: 'sandbox:admin', JOB_LOCK_MS: '2000', SANDBOX_ENABLED: 'true' };
+    const env = { DATABASE_URL: db.url, QUEUE_PREFIX: prefix, BOOTSTRAP_ADMINS: 'sandbox:admin', JOB_LOCK_MS: '4000', SANDBOX_ENABLED: 'true' };
     const first = await startBotProcess(env);
     const count = 40;
     for (let i = 0; i < count; i++) {
@@ -46,10 +46,16 @@ describe('a killed and restarted process', () => {
 
     const second = await startBotProcess(env);
     try {
+      let seen = 0;
       const replies = await eventually(async () => {
         const r = await botReplies(second.url, 'dm-admin');
+        seen = r.length;
         return r.length >= count ? r : null;
-      }, `${count} answers after the restart`, 40_000);
+      }, `${count} answers after the restart`, 90_000).catch((err: Error) => {
+        // Say what was there, and what the new process logged, rather than only "timed out".
+        const problems = second.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-10);
+        throw new Error(`${err.message}: ${seen} answers; warnings and errors of the new process:\n${problems.join('\n')}`);
+      });
       // Give a late duplicate every chance to show up before counting.
       await fetch(`${second.url}/sandbox/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversation: 'dm-admin', user: 'admin', text: '帮助', id: 'probe' }) });
       await eventually(async () => (await botReplies(second.url, 'dm-admin')).some((m) => m.text.includes('新建单位')), 'the probe answer');

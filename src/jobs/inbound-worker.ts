@@ -12,7 +12,7 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { inboundKey } from './inbound-queue';
 import { INBOUND_QUEUE, type RedisConnections } from './queues';
-import { cappedBackoff, classifyFailure } from './retry';
+import { MAX_STALLED_COUNT, cappedBackoff, classifyFailure } from './retry';
 
 export interface InboundWorkerOptions {
   bot: Bot;
@@ -56,6 +56,7 @@ export function startInboundWorker(opts: InboundWorkerOptions): Worker {
       concurrency: opts.concurrency,
       lockDuration: opts.lockMs,
       stalledInterval: opts.lockMs,
+      maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: cappedBackoff },
     },
   );

@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics';
 import type { MessageEffect, JobEffect } from '../bot/ports';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
 import type { OutboxStore, StoredOutboxRow } from './outbox-store';
-import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS } from './retry';
+import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS, MAX_STALLED_COUNT } from './retry';
 import { outboxQueueName, type QueueRegistry, type RedisConnections } from './queues';
 
 type StoredPayload = ({ kind: 'message' } & MessageEffect) | ({ kind: 'job' } & Omit<JobEffect, 'runAt'> & { runAt: string }) | { kind: 'cancel'; queue: string; jobId: string };
@@ -155,6 +155,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       prefix: opts.prefix,
       lockDuration: opts.lockMs,
       stalledInterval: opts.lockMs,
+      maxStalledCount: MAX_STALLED_COUNT,
       // One at a time: messages to a conversation arrive in the order they were committed (a reply
       // before the card that follows it). The platforms' rate limits bound throughput anyway.
       concurrency: 1,

@@ -16,6 +16,13 @@ export const FAULT_ATTEMPTS = 3;
 
 const MAX_DELAY_MS = 60_000;
 
+/**
+ * How often a job may be found without its lock (its process died, or was too busy to renew the
+ * lock) before BullMQ gives up on it. BullMQ's default of 1 would fail a message for good after
+ * one crash plus one slow moment; handling is idempotent, so taking it up again is safe.
+ */
+export const MAX_STALLED_COUNT = 20;
+
 /** 1 s, 2 s, 4 s … never more than a minute between tries. */
 export const cappedBackoff: BackoffStrategy = (attemptsMade) => Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), MAX_DELAY_MS);
 

@@ -15,7 +15,7 @@ import type { UnitOfWork } from '../bot/ports';
 import { SCHEDULE_FIRE_JOB, SCHEDULE_SYNC_JOB, SCHEDULES_QUEUE, currentPattern, type ScheduleDeclaration } from '../bot/schedules/registry';
 import type { Logger } from '../log';
 import { TIMERS_QUEUE, type QueueRegistry, type RedisConnections } from './queues';
-import { cappedBackoff } from './retry';
+import { MAX_STALLED_COUNT, cappedBackoff } from './retry';
 
 export { SCHEDULES_QUEUE };
 
@@ -93,7 +93,7 @@ export function startScheduleWorker(opts: ScheduleOptions & { connections: Redis
       });
     },
     // Sync requests arrive through the outbox with the capped backoff of src/jobs/retry.ts.
-    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: 2, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, settings: { backoffStrategy: cappedBackoff } },
+    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: 2, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, maxStalledCount: MAX_STALLED_COUNT, settings: { backoffStrategy: cappedBackoff } },
   );
   worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id, name: job?.name }, 'schedule job failed'));
   worker.on('error', (err) => logger.warn({ err }, 'schedule worker error'));

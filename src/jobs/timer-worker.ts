@@ -7,7 +7,7 @@ import type { UnitOfWork } from '../bot/ports';
 import { timerContext, type TimerRegistry } from '../bot/timers';
 import type { Logger } from '../log';
 import { TIMERS_QUEUE, type RedisConnections } from './queues';
-import { cappedBackoff, classifyFailure } from './retry';
+import { MAX_STALLED_COUNT, cappedBackoff, classifyFailure } from './retry';
 
 export function timerKey(job: Pick<Job, 'id' | 'name'>): string {
   return `timer|${job.name}|${job.id}`.slice(0, 191);
@@ -28,7 +28,7 @@ export function startTimerWorker(opts: { timers: TimerRegistry; uow: UnitOfWork;
         .catch((err: unknown) => classifyFailure(err, job.attemptsMade));
       logger.debug({ jobId: job.id, name: job.name, ran: outcome.ran }, 'timer fired');
     },
-    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency ?? 4, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, settings: { backoffStrategy: cappedBackoff } },
+    { connection: opts.connections.worker(), prefix: opts.prefix, concurrency: opts.concurrency ?? 4, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, maxStalledCount: MAX_STALLED_COUNT, settings: { backoffStrategy: cappedBackoff } },
   );
   worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id, name: job?.name }, 'timer job failed'));
   worker.on('error', (err) => logger.warn({ err }, 'timer worker error'));
