@@ -63,3 +63,11 @@ export type InboundInput = z.input<typeof inboundSchema>;
  * a receiver acknowledges the platform after that, never before.
  */
 export type InboundSink = (inbound: InboundInput) => Promise<void>;
+
+/**
+ * The photos of a message as reference strings: a URL when the channel gave one, otherwise
+ * `media:<id>` for a platform media id the channel can resolve later.
+ */
+export function imageRefs(attachments: readonly Attachment[]): string[] {
+  return attachments.flatMap((a) => (a.kind === 'image' ? [a.url ?? (a.mediaId ? `media:${a.mediaId}` : '')] : [])).filter(Boolean);
+}

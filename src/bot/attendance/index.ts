@@ -13,6 +13,7 @@ import { maskPhonesIn } from '../../domain/inforeport/categories';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
 import { arg, defineCommand, type CommandContext } from '../commands/framework';
+import { imageRefs } from '../inbound';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
 import type { Tx } from '../ports';
@@ -89,7 +90,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     async run(ctx, { notes }) {
       const member = ctx.requireMember();
       const grid = await dutyGrid(ctx);
-      const photos = ctx.inbound.attachments.flatMap((a) => (a.kind === 'image' ? [a.url ?? a.mediaId ?? ''] : [])).filter(Boolean);
+      const photos = imageRefs(ctx.inbound.attachments);
       const place = ctx.inbound.attachments.find((a) => a.kind === 'location');
       const location = place?.kind === 'location' ? (place.label ?? `${place.latitude},${place.longitude}`) : null;
       const entry = await ctx.repos.attendance.addPatrol({ memberId: member.id, unitId: grid.id, localDate: calendar.localDate(ctx.now), at: ctx.now, notes: notes.slice(0, 2000), photos, location });
@@ -312,7 +313,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
       ctx.reply(t('attendance.locationAdded', { kind: t(`attendance.kind.${last.kind}` as TextKey), where: locationLine(outside, place.label ?? null) }));
       return true;
     }
-    const photos = ctx.inbound.attachments.flatMap((a) => (a.kind === 'image' ? [a.url ?? a.mediaId ?? ''] : [])).filter(Boolean);
+    const photos = imageRefs(ctx.inbound.attachments);
     if (!photos.length) return false;
     const entry = await ctx.repos.attendance.latestPatrolOf(ctx.member.id, since);
     if (!entry) return false;

@@ -166,8 +166,9 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
   };
 }
 
-function usageError(id: string, key: TextKey, params: Record<string, string>): SessionError {
-  return new SessionError(key, params, [t('error.example', { usage: helpText(id, 'usage'), example: helpText(id, 'example') })]);
+/** A user's mistake with a command: what was wrong, any extra lines, then its usage and one example. */
+export function usageError(id: string, key: TextKey, params: Record<string, string | number> = {}, more: string[] = []): SessionError {
+  return new SessionError(key, params, [...more, t('error.example', { usage: helpText(id, 'usage'), example: helpText(id, 'example') })]);
 }
 
 /** `cmd.<id>.<part>` from the catalogue. */

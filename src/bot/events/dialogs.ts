@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { findLikelyDuplicates, isOpenEvent, parseEventNumber, resolveCategory, formatCategory, type CategoryRef, type EventUrgency } from '../../domain/event';
-import type { Attachment } from '../inbound';
+import { imageRefs, type Attachment } from '../inbound';
 import type { AttachmentHandler } from '../bot';
 import type { BotMessage } from '../message';
 import type { Command, CommandContext } from '../commands/framework';
@@ -50,10 +50,6 @@ const SKIP = new Set(['跳过', '没有', '无', '不用']);
 const DONE = new Set(['完成', '好了', '发完了', '没有了', '跳过', '没有', '无']);
 const YES = new Set(['是', '对', '好', '确认', '是的', 'y', 'yes']);
 
-/** A photo as a reference string; a location as its label with coordinates. */
-export function photoRefs(attachments: readonly Attachment[]): string[] {
-  return attachments.flatMap((a) => (a.kind === 'image' ? [a.url ?? (a.mediaId ? `media:${a.mediaId}` : '')] : [])).filter(Boolean);
-}
 
 export function locationText(attachments: readonly Attachment[]): string | null {
   const loc = attachments.find((a) => a.kind === 'location');
@@ -160,14 +156,14 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
         }
         case 'location': {
           const fromMessage = locationText(attachments);
-          draft.attachments.push(...photoRefs(attachments));
+          draft.attachments.push(...imageRefs(attachments));
           if (fromMessage) draft.location = text ? `${text} ${fromMessage}` : fromMessage;
           else if (!text) return t('event.dialog.location');
           else draft.location = SKIP.has(text) ? null : text;
           break;
         }
         case 'photos': {
-          const photos = photoRefs(attachments);
+          const photos = imageRefs(attachments);
           const loc = locationText(attachments);
           if (loc && !draft.location) draft.location = loc;
           if (photos.length || (loc && !text)) {
@@ -241,7 +237,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     if (!ctx.member || ctx.inbound.attachments.length === 0) return false;
     const [latest] = await ctx.repos.events.byReporter(ctx.member.id, 1);
     if (!latest || !isOpenEvent(latest) || ctx.now.getTime() - latest.reportedAt.getTime() > ATTACH_WINDOW_MS) return false;
-    const photos = photoRefs(ctx.inbound.attachments);
+    const photos = imageRefs(ctx.inbound.attachments);
     const loc = locationText(ctx.inbound.attachments);
     const next = { ...latest, attachments: [...latest.attachments, ...photos], location: latest.location ?? loc };
     await ctx.repos.events.save(next, ctx.now);

@@ -4,7 +4,8 @@ import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/d
 import { hasAuthority, isWithin, roleRank, type Member, type OrgUnit } from '../../domain/org/org';
 import { applyTaskAction, transitionsFor, type TaskAction, type TaskActionType } from '../../domain/task/lifecycle';
 import { ACTIVE_TASK_STATES, isOverdue, parseTaskNumber, wasSubmittedLate, type TaskPriority, type TaskState } from '../../domain/task/task';
-import { arg, defineCommand, helpText, type Command, type CommandContext } from '../commands/framework';
+import { arg, defineCommand, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
+import { imageRefs } from '../inbound';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
 import type { BotMessage, CardButton } from '../message';
@@ -19,13 +20,6 @@ const COMPLETE_DIALOG = 'task.complete';
 const LIST_LIMIT = 15;
 const PRIORITY_WORDS: Record<string, TaskPriority> = { 紧急: 'urgent', 加急: 'urgent', 普通: 'normal', 一般: 'normal' };
 
-function usage(id: string): string {
-  return t('error.example', { usage: helpText(id, 'usage'), example: helpText(id, 'example') });
-}
-
-function usageError(id: string, key: TextKey, params: Record<string, string | number> = {}, more: string[] = []): SessionError {
-  return new SessionError(key, params, [...more, usage(id)]);
-}
 
 /** Reads a deadline from the next one or two words (`明天 17:00` or `明天17:00`). */
 function takeDeadline(words: string[], now: Date, policy: TaskPolicy, minLeft: number): { result: DeadlineParseResult; used: number; text: string } {
@@ -43,7 +37,7 @@ function deadlineError(id: string, text: string, result: DeadlineParseResult & {
 }
 
 function imagesOf(ctx: CommandContext): string[] {
-  return ctx.inbound.attachments.flatMap((a) => (a.kind === 'image' ? [a.url ?? a.mediaId ?? ''] : [])).filter(Boolean);
+  return imageRefs(ctx.inbound.attachments);
 }
 
 /** Who may dispatch at a unit: a grid head or above there, or a department (职能部门) above it. */
