@@ -3,7 +3,11 @@
  * be used — and from that one declaration come parsing, argument errors with a correct example,
  * authorisation and the help text. Help texts live in the catalogue under `cmd.<id>.*`.
  */
-import { hasAuthority, hasRoleAnywhere, type Member, type OrgUnit, type Role } from '../../domain/org/org';
+import { hasAuthority, roleRank, type Member, type OrgUnit, type Role } from '../../domain/org/org';
+import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/deadline-parser';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { parseEventNumber } from '../../domain/event/event';
+import { parseTaskNumber } from '../../domain/task/task';
 import type { Inbound } from '../inbound';
 import type { BotMessage } from '../message';
 import type { MemberSummary, Repos, Tx } from '../ports';
@@ -12,8 +16,12 @@ import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { zhCN } from '../texts/zh-CN';
 
-/** Who may run a command: anyone (even unbound), any bound member, or a minimum role. */
-export type Access = 'anyone' | 'member' | Role;
+/**
+ * Who may run a command: anyone (even unbound), any bound member, a minimum role, or one of
+ * several (`{ anyOf: ['grid_head', 'department'] }`: a grid head or above, or a department).
+ * `department` stands beside the chain of command, so in `anyOf` it means that role itself.
+ */
+export type Access = 'anyone' | 'member' | Role | { anyOf: readonly Role[] };
 
 export interface DialogControl {
   start(kind: string, data: Record<string, unknown>, ttlMs?: number): Promise<void>;
@@ -46,11 +54,62 @@ export interface ArgSpec<T> {
   optional: boolean;
   /** Consumes the rest of the line. */
   rest: boolean;
+  /** Reads up to this many words (`明天 17:00`), the longest reading that parses wins. */
+  maxWords?: number;
+  /** A flag (`紧急`): one of these words, found anywhere in the line and taken out before the others are read. */
+  flag?: () => ReadonlySet<string>;
   parse(raw: string, ctx: CommandContext): Promise<ParseResult<T>> | ParseResult<T>;
 }
 
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 const bad = (reason: string): ParseResult<never> => ({ ok: false, reason });
+
+/** A deadline as read from the words (`3个工作日`, `月底`), with the words it came from. */
+export interface DeadlineArg {
+  deadline: Date;
+  text: string;
+}
+
+/** A target of dispatch: an org unit (by code or unique name) or a member. */
+export type TargetArg = { kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary };
+
+/** Full-width letters and digits (`Ｔ２０２６…`) as ASCII, for numbers and codes. */
+export function narrow(text: string): string {
+  return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).trim();
+}
+
+/** `紧急=urgent、加急=urgent` from the catalogue as a map, so a deployer can change the words. */
+export function inputWords(key: TextKey): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of t(key).split(/[、,，;；\s]+/)) {
+    const [word, value] = pair.split('=');
+    if (word && value) map.set(word.trim(), value.trim());
+  }
+  return map;
+}
+
+async function memberByWord(raw: string, ctx: CommandContext): Promise<ParseResult<MemberSummary> | null> {
+  const idMatch = /^#(\d+)$/.exec(narrow(raw));
+  if (idMatch) {
+    const m = await ctx.repos.org.memberSummary(Number(idMatch[1]));
+    return m ? ok(m) : bad(t('arg.memberNotFound'));
+  }
+  const found = await ctx.repos.org.membersByName(raw.replace(/^[@＠]/, ''));
+  if (found.length === 1) return ok(found[0]);
+  if (found.length === 0) return null;
+  return bad(t('arg.memberAmbiguous', { ids: found.map((m) => `#${m.id}`).join('、') }));
+}
+
+/** A deadline refused: the parser's reason, and the moment it read when there was one. */
+export class DeadlineArgError extends Error {
+  override name = 'DeadlineArgError';
+  constructor(
+    readonly text: string,
+    readonly result: DeadlineParseResult & { ok: false },
+  ) {
+    super(result.error);
+  }
+}
 
 export const arg = {
   word: (label: TextKey = 'arg.word'): ArgSpec<string> => ({ label, optional: false, rest: false, parse: (raw) => ok(raw) }),
@@ -88,16 +147,70 @@ export const arg = {
     label,
     optional: false,
     rest: false,
+    parse: async (raw, ctx) => (await memberByWord(raw, ctx)) ?? bad(t('arg.memberNotFound')),
+  }),
+  /** Whom to dispatch to: a unit code, a member (`#12`, `@名字`, `名字`), or a unique unit name. */
+  target: (label: TextKey = 'arg.taskTarget'): ArgSpec<TargetArg> => ({
+    label,
+    optional: false,
+    rest: false,
     parse: async (raw, ctx) => {
-      const idMatch = /^#(\d+)$/.exec(raw);
-      if (idMatch) {
-        const m = await ctx.repos.org.memberSummary(Number(idMatch[1]));
-        return m ? ok(m) : bad(t('arg.memberNotFound'));
-      }
-      const found = await ctx.repos.org.membersByName(raw.replace(/^[@＠]/, ''));
-      if (found.length === 1) return ok(found[0]);
-      if (found.length === 0) return bad(t('arg.memberNotFound'));
-      return bad(t('arg.memberAmbiguous', { ids: found.map((m) => `#${m.id}`).join('、') }));
+      const byCode = await ctx.repos.org.unitByCode(narrow(raw));
+      if (byCode) return ok({ kind: 'unit', unit: byCode });
+      const person = await memberByWord(raw, ctx);
+      if (person?.ok) return ok({ kind: 'member', member: person.value });
+      if (person) return person;
+      const units = await ctx.repos.org.unitsByName(raw);
+      return units.length === 1 ? ok({ kind: 'unit', unit: units[0] }) : bad(t('arg.targetNotFound'));
+    },
+  }),
+  /** A task number `T20261122-0007` (any case, short sequence, full-width digits). */
+  taskNumber: (label: TextKey = 'arg.taskNumber'): ArgSpec<string> => ({
+    label,
+    optional: false,
+    rest: false,
+    parse: (raw) => {
+      const n = parseTaskNumber(narrow(raw));
+      return n ? ok(n) : bad(t('arg.taskNumberBad'));
+    },
+  }),
+  /** An event number `SJ20261122-0007`. */
+  eventNumber: (label: TextKey = 'arg.eventNumber'): ArgSpec<string> => ({
+    label,
+    optional: false,
+    rest: false,
+    parse: (raw) => {
+      const n = parseEventNumber(narrow(raw));
+      return n ? ok(n) : bad(t('arg.eventNumberBad'));
+    },
+  }),
+  /**
+   * A deadline as people say it (`明天 17:00`, `3个工作日`, `月底`), in the calendar the command
+   * names. A refusal is thrown as {@link DeadlineArgError} so the command can say which moment was read.
+   */
+  deadline: (calendar: (ctx: CommandContext) => Promise<WorkingCalendar> | WorkingCalendar, label: TextKey = 'arg.deadline'): ArgSpec<DeadlineArg> => ({
+    label,
+    optional: false,
+    rest: false,
+    maxWords: 2,
+    parse: async (raw, ctx) => {
+      const result = parseDeadline(raw, ctx.now, await calendar(ctx));
+      if (result.ok) return ok({ deadline: result.deadline, text: raw });
+      throw new DeadlineArgError(raw, result);
+    },
+  }),
+  /**
+   * A flag word anywhere in the line (`紧急`), from the input words of the catalogue
+   * (`key` holds `word=value` pairs separated by `、`); absent means `fallback`.
+   */
+  flag: <V extends string>(label: TextKey, key: TextKey, fallback: V): ArgSpec<V> => ({
+    label,
+    optional: true,
+    rest: false,
+    flag: () => new Set(inputWords(key).keys()),
+    parse: (raw) => {
+      const value = inputWords(key).get(raw);
+      return value ? ok(value as V) : ok(fallback);
     },
   }),
   optional: <T>(spec: ArgSpec<T>): ArgSpec<T | undefined> => ({ ...spec, optional: true }) as ArgSpec<T | undefined>,
@@ -124,6 +237,8 @@ export interface Command {
   aliases: string[];
   access: Access;
   where: 'any' | 'group' | 'direct';
+  /** What the first argument is (`task`/`event` number): a quote-reply to a card supplies it. */
+  subject?: 'task' | 'event';
   /** Parses the words after the command name and runs it. */
   execute(ctx: CommandContext, rest: string): Promise<BotMessage | string | void>;
 }
@@ -136,10 +251,21 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
     aliases: decl.aliases ?? [],
     access: decl.access,
     where: decl.where ?? 'any',
+    ...subjectOf(specs),
     async execute(ctx, rest) {
       const values: Record<string, unknown> = {};
       let remaining = rest.trim();
       for (const [key, spec] of specs) {
+        if (!spec.flag) continue;
+        const words = remaining.split(/\s+/).filter(Boolean);
+        const flagWords = spec.flag();
+        const at = words.findIndex((w) => flagWords.has(w));
+        const parsed = await spec.parse(at >= 0 ? words[at] : '', ctx);
+        values[key] = parsed.ok ? parsed.value : undefined;
+        if (at >= 0) remaining = words.filter((_, i) => i !== at).join(' ');
+      }
+      for (const [key, spec] of specs) {
+        if (spec.flag) continue;
         if (!remaining) {
           if (spec.optional) {
             values[key] = undefined;
@@ -147,18 +273,29 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
           }
           throw usageError(decl.id, 'error.missingArg', { arg: t(spec.label) });
         }
-        let raw: string;
         if (spec.rest) {
-          raw = remaining;
+          const parsed = await spec.parse(remaining, ctx);
+          if (!parsed.ok) throw usageError(decl.id, 'error.badArg', { arg: t(spec.label), value: remaining, reason: parsed.reason });
+          values[key] = parsed.value;
           remaining = '';
-        } else {
-          const m = /^(\S+)\s*([\s\S]*)$/.exec(remaining)!;
-          raw = m[1];
-          remaining = m[2];
+          continue;
         }
-        const parsed = await spec.parse(raw, ctx);
-        if (!parsed.ok) throw usageError(decl.id, 'error.badArg', { arg: t(spec.label), value: raw, reason: parsed.reason });
+        const words = remaining.split(/\s+/);
+        let parsed: ParseResult<unknown> | undefined;
+        let used = 1;
+        for (let n = Math.min(spec.maxWords ?? 1, words.length); n >= 1; n--) {
+          // A longer reading must leave a word for each required argument after it.
+          if (n > 1 && words.length - n < requiredAfter(specs, key)) continue;
+          const attempt = await tryParse(spec, words.slice(0, n).join(' '), ctx, n > 1);
+          if (attempt === null) continue;
+          parsed = attempt;
+          used = n;
+          break;
+        }
+        const raw = words.slice(0, used).join(' ');
+        if (!parsed || !parsed.ok) throw usageError(decl.id, 'error.badArg', { arg: t(spec.label), value: raw, reason: parsed && !parsed.ok ? parsed.reason : '' });
         values[key] = parsed.value;
+        remaining = words.slice(used).join(' ');
       }
       if (remaining) throw usageError(decl.id, 'error.tooManyArgs', { extra: remaining });
       return decl.run(ctx, values as ArgValues<A>);
@@ -166,9 +303,42 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
   };
 }
 
+/** A command whose first argument is a task or an event number is about that item. */
+function subjectOf(specs: [string, ArgSpec<unknown>][]): { subject?: 'task' | 'event' } {
+  const first = specs.find(([, s]) => !s.flag)?.[1];
+  if (first?.label === 'arg.taskNumber') return { subject: 'task' };
+  if (first?.label === 'arg.eventNumber') return { subject: 'event' };
+  return {};
+}
+
+/** How many required, positional arguments come after `key`. */
+function requiredAfter(specs: [string, ArgSpec<unknown>][], key: string): number {
+  const i = specs.findIndex(([k]) => k === key);
+  return specs.slice(i + 1).filter(([, s]) => !s.optional && !s.flag).length;
+}
+
+/** Parses one reading; a longer reading that fails is null so a shorter one is tried, never an error. */
+async function tryParse(spec: ArgSpec<unknown>, raw: string, ctx: CommandContext, longer: boolean): Promise<ParseResult<unknown> | null> {
+  try {
+    const parsed = await spec.parse(raw, ctx);
+    return longer && !parsed.ok ? null : parsed;
+  } catch (err) {
+    if (longer) return null;
+    throw err;
+  }
+}
+
 /** A user's mistake with a command: what was wrong, any extra lines, then its usage and one example. */
 export function usageError(id: string, key: TextKey, params: Record<string, string | number> = {}, more: string[] = []): SessionError {
-  return new SessionError(key, params, [...more, t('error.example', { usage: helpText(id, 'usage'), example: helpText(id, 'example') })]);
+  return new UsageError(key, params, [...more, t('error.example', { usage: helpText(id, 'usage'), example: helpText(id, 'example') })]);
+}
+
+/**
+ * A command's words did not fit its declaration. In a group where the bot was not addressed, the
+ * message was chatter that began like a command, and the bot stays silent.
+ */
+export class UsageError extends SessionError {
+  override name = 'UsageError';
 }
 
 /** `cmd.<id>.<part>` from the catalogue. */
@@ -182,16 +352,39 @@ export function mayUse(command: Command, member: Member | null): boolean {
   if (command.access === 'anyone') return true;
   if (!member) return false;
   if (command.access === 'member') return true;
-  return hasRoleAnywhere(member, command.access);
+  const wanted = typeof command.access === 'string' ? [command.access] : command.access.anyOf;
+  return member.roles.some((g) => wanted.some((role) => meets(g.role, role)));
+}
+
+/** A held role meets a required one: by rank, except `department`, which is a role beside the chain. */
+function meets(held: Role, required: Role): boolean {
+  if (required === 'department') return held === 'department' || held === 'admin';
+  return roleRank(held) >= roleRank(required);
 }
 
 export function authorizeOn(member: Member, unit: OrgUnit, minRole: Role, commandName: string): void {
   if (!hasAuthority(member, unit.path, minRole)) throw new SessionError('error.notAllowedUnit', { command: commandName, unit: unit.name });
 }
 
-/** The command table: lookup by name or alias. */
+/** Where a command word ends: a space of any width, or ASCII or full-width punctuation. */
+const SEPARATOR = /^[\s\u200b\u3000:：,，、。.;；!！~～\-—]+/;
+
+/** A command word found at the start of a message. */
+export interface CommandMatch {
+  command: Command;
+  /** The declared word (name or alias) that matched. */
+  word: string;
+  /** What follows the word and its separator. */
+  rest: string;
+  /** Whether the word stood alone or was followed by a separator (not run on into the text). */
+  separated: boolean;
+}
+
+/** The command table: lookup by name or alias, exactly or at the start of a message. */
 export class CommandRegistry {
   private readonly byWord = new Map<string, Command>();
+  /** Declared words, longest first, each with a pattern that allows stray spaces inside it (`签 到`). */
+  private patterns: { word: string; re: RegExp }[] = [];
   readonly all: Command[] = [];
 
   register(...commands: Command[]): this {
@@ -202,10 +395,45 @@ export class CommandRegistry {
       }
       this.all.push(c);
     }
+    this.patterns = [...this.byWord.keys()]
+      .sort((a, b) => [...b].length - [...a].length)
+      .map((word) => ({ word, re: new RegExp('^' + [...word].map(escapeRegExp).join('[\\s\\u200b\\u3000]*'), 'i') }));
     return this;
   }
 
   find(word: string): Command | undefined {
-    return this.byWord.get(word) ?? this.byWord.get(word.toLowerCase());
+    return this.byWord.get(word) ?? this.byWord.get(word.toLowerCase()) ?? this.byWord.get(narrow(word).toLowerCase());
   }
+
+  /**
+   * The longest declared word the message starts with (事件类别 before 事件), followed by nothing,
+   * a separator, or — for Chinese words — directly by the text (`上报幸福路…`). Latin words
+   * (`help`) must end at a word boundary.
+   */
+  match(text: string): CommandMatch | undefined {
+    const head = narrowHead(text.trim());
+    for (const { word, re } of this.patterns) {
+      const m = re.exec(head);
+      if (!m) continue;
+      const after = head.slice(m[0].length);
+      const sep = SEPARATOR.exec(after);
+      if (!sep && after && /[A-Za-z0-9]$/.test(word) && /^[A-Za-z0-9]/.test(after)) continue;
+      return { command: this.byWord.get(word)!, word, rest: after.slice(sep?.[0].length ?? 0).trim(), separated: after === '' || sep !== null };
+    }
+    return undefined;
+  }
+
+  /** Every declared word with its command (for suggestions). */
+  words(): [string, Command][] {
+    return [...this.byWord];
+  }
+}
+
+/** Full-width letters, digits and `?` at the start (where a command word is) as ASCII. */
+function narrowHead(text: string): string {
+  return text.replace(/^[\uff01-\uff5e]+/, (run) => narrow(run));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

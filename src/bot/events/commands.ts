@@ -21,7 +21,7 @@ import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
 import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
-import { arg, defineCommand, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
+import { arg, defineCommand, inputWords, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { eventMessage, formatAt, type Audience } from './cards';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
@@ -30,7 +30,6 @@ export const CATALOGUE_SETTING = 'events.catalogue';
 export const MORE_DIALOG = 'event.more';
 const calendar = new WorkingCalendar();
 
-export const URGENCY_WORDS: Record<string, EventUrgency> = { 一般: 'normal', 紧急: 'urgent', 重大: 'major' };
 
 export async function loadCatalogue(repos: Repos): Promise<EventCatalogue> {
   return (await repos.settings.get<EventCategory[]>(CATALOGUE_SETTING)) ?? DEFAULT_EVENT_CATALOGUE;
@@ -90,9 +89,10 @@ export async function reportGrid(ctx: CommandContext): Promise<number> {
 
 /** `紧急` / `重大` as a word anywhere in a one-liner sets the urgency and is taken out. */
 export function takeUrgency(words: string[]): { urgency: EventUrgency; words: string[] } {
-  const i = words.findIndex((w) => w === '紧急' || w === '重大');
+  const flags = inputWords('input.urgency');
+  const i = words.findIndex((w) => flags.has(w) && flags.get(w) !== 'normal');
   if (i < 0) return { urgency: 'normal', words };
-  return { urgency: URGENCY_WORDS[words[i]], words: words.filter((_, j) => j !== i) };
+  return { urgency: flags.get(words[i]) as EventUrgency, words: words.filter((_, j) => j !== i) };
 }
 
 /** A category named without its item gets the item the keywords suggest within it. */

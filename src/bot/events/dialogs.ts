@@ -9,12 +9,12 @@ import { findLikelyDuplicates, isOpenEvent, parseEventNumber, resolveCategory, f
 import { imageRefs, type Attachment } from '../inbound';
 import type { AttachmentHandler } from '../bot';
 import type { BotMessage } from '../message';
-import type { Command, CommandContext } from '../commands/framework';
+import { inputWords, type Command, type CommandContext } from '../commands/framework';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
 import { t } from '../texts';
 import { eventMessage, formatAt } from './cards';
-import { MORE_DIALOG, URGENCY_WORDS, audienceOf, catalogueLines, loadCatalogue, takeUrgency, type ReportFlow } from './commands';
+import { MORE_DIALOG, audienceOf, catalogueLines, loadCatalogue, takeUrgency, type ReportFlow } from './commands';
 import { ATTACH_WINDOW_MS, type EventService } from './service';
 
 export const REPORT_DIALOG = 'event.report';
@@ -175,7 +175,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
           break;
         }
         case 'urgency': {
-          const urgency: EventUrgency | undefined = URGENCY_WORDS[text];
+          const urgency = inputWords('input.urgency').get(text) as EventUrgency | undefined;
           if (!urgency) return t('event.dialog.badUrgency');
           draft.urgency = urgency;
           break;
