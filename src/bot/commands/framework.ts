@@ -367,7 +367,7 @@ export function authorizeOn(member: Member, unit: OrgUnit, minRole: Role, comman
 }
 
 /** Where a command word ends: a space of any width, or ASCII or full-width punctuation. */
-const SEPARATOR = /^[\s\u200b\u3000:：,，、。.;；!！~～\-—]+/;
+const SEPARATOR = /^[\s\u200b\u3000:：,，、。.;；!！?？~～\-—]+/;
 
 /** A command word found at the start of a message. */
 export interface CommandMatch {

@@ -21,6 +21,8 @@ export interface Suggestion {
   command: Command;
   /** What pressing the button sends (`上报 路灯坏了`). */
   line: string;
+  /** Found by a synonym or within an edit or two of the first word (not merely shared characters). */
+  close: boolean;
 }
 
 export interface Situation {
@@ -45,8 +47,16 @@ export function understand(text: string, registry: CommandRegistry, situation: S
   if (match && isUnmistakable(match)) return { kind: 'command', match };
   if (match && situation.addressed && !situation.inDialog) return { kind: 'command', match };
   if (!situation.addressed || situation.inDialog) return { kind: 'ignore' };
-  if (describesProblem(text)) return { kind: 'offerReport', text: text.trim() };
-  return { kind: 'unknown', word: firstWord(text), suggestions: suggest(text, registry, situation.mayUse) };
+  // `报个事 路灯坏了` or `上保 …` names a command (by a synonym, or misspelt): suggest it rather than offer a report.
+  const suggestions = suggest(text, registry, situation.mayUse);
+  if (!suggestions.some((s) => s.close) && describesProblem(text)) return { kind: 'offerReport', text: text.trim() };
+  return { kind: 'unknown', word: firstWord(text), suggestions };
+}
+
+/** The longest synonym from the catalogue that the text starts with, and the command name it stands for. */
+function synonymAt(text: string): [string, string] | undefined {
+  const trimmed = text.trim();
+  return [...inputWords('input.synonyms')].sort((a, b) => b[0].length - a[0].length).find(([phrase]) => trimmed.startsWith(phrase));
 }
 
 /** Whether the text names something wrong in the grid (a word from `input.problemWords`). */
@@ -81,14 +91,13 @@ export function suggest(text: string, registry: CommandRegistry, mayUse: (c: Com
   const add = (command: Command | undefined, line: string, score: number) => {
     if (command && mayUse(command)) scored.push({ command, line, score });
   };
+  const CLOSE = 30;
 
-  const synonyms = [...inputWords('input.synonyms')].sort((a, b) => b[0].length - a[0].length);
-  for (const [phrase, name] of synonyms) {
-    if (!trimmed.startsWith(phrase)) continue;
-    const command = registry.find(name);
-    const rest = trimmed.slice(phrase.length).replace(SEPARATOR, '').trim();
-    add(command, rest ? `${command?.name} ${rest}` : (command?.name ?? ''), 100 + phrase.length);
-    break;
+  const synonym = synonymAt(trimmed);
+  if (synonym) {
+    const command = registry.find(synonym[1]);
+    const rest = trimmed.slice(synonym[0].length).replace(SEPARATOR, '').trim();
+    add(command, rest ? `${command?.name} ${rest}` : (command?.name ?? ''), 100);
   }
 
   const head = firstWord(trimmed);
@@ -98,7 +107,9 @@ export function suggest(text: string, registry: CommandRegistry, mayUse: (c: Com
     // Compare the word with the start of the message of about the same length.
     let best = Infinity;
     let used = 0;
-    for (let n = Math.max(1, length - 1); n <= length + 1; n++) {
+    // A two-character word is compared with two characters only: `办` is within one edit of every `…办`.
+    const shortest = length >= 3 ? length - 1 : length;
+    for (let n = length; n >= shortest && n >= 1; n--) {
       const d = editDistance(word, [...head].slice(0, n).join(''));
       if (d < best) {
         best = d;
@@ -106,8 +117,10 @@ export function suggest(text: string, registry: CommandRegistry, mayUse: (c: Com
       }
     }
     const allowed = length >= 4 ? 2 : 1;
-    if (best <= allowed) {
-      const rest = [...trimmed].slice(used).join('').replace(SEPARATOR, '').trim();
+    // A misspelt command word still stands as a word: alone, or followed by a separator (`签倒`, `上保 幸福路`).
+    const after = [...trimmed].slice(used).join('');
+    if (best <= allowed && (after === '' || SEPARATOR.test(after))) {
+      const rest = after.replace(SEPARATOR, '').trim();
       add(command, rest ? `${command.name} ${rest}` : command.name, 50 - best * 10);
       continue;
     }
@@ -120,7 +133,7 @@ export function suggest(text: string, registry: CommandRegistry, mayUse: (c: Com
     .sort((a, b) => b.score - a.score)
     .filter((s) => (seen.has(s.command.id) ? false : (seen.add(s.command.id), true)))
     .slice(0, MAX_SUGGESTIONS)
-    .map(({ command, line }) => ({ command, line }));
+    .map(({ command, line, score }) => ({ command, line, close: score >= CLOSE }));
 }
 
 /** Levenshtein distance over characters (code points). */

@@ -118,11 +118,11 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'dispatchTask',
     name: '派单',
     aliases: ['派发任务', '派发', '派任务'],
-    access: 'member',
+    // Who may dispatch at all: a grid head or above, or a department (职能部门); where, is checked per unit.
+    access: { anyOf: ['grid_head', 'department'] },
     args: { text: arg.text('arg.taskTarget') },
     async run(ctx, { text }) {
       const member = ctx.requireMember();
-      if (!member.roles.some((g) => roleRank(g.role) >= roleRank('grid_head') || g.role === 'department')) throw new SessionError('error.notAllowed', { command: '派单' });
       const policy = await policyOf(ctx);
       const words = text.trim().split(/\s+/).filter(Boolean);
       const target = words.shift() ?? '';
