@@ -4,7 +4,8 @@
  * authorisation and the help text. Help texts live in the catalogue under `cmd.<id>.*`.
  */
 import { hasAuthority, roleRank, type Member, type OrgUnit, type Role } from '../../domain/org/org';
-import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/deadline-parser';
+import { DateTime } from 'luxon';
+import { parseDeadline } from '../../domain/calendar/deadline-parser';
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { parseEventNumber } from '../../domain/event/event';
 import { parseTaskNumber } from '../../domain/task/task';
@@ -46,7 +47,11 @@ export interface CommandContext {
   authorize(unit: OrgUnit, minRole: Role): void;
 }
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * A parsed argument, or why not: `reason` fills the standard 「{arg}「{value}」不正确：{reason}」, or
+ * `key`/`params` name a text of their own, `more` adds lines (a hint) before the example.
+ */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string; key?: TextKey; params?: Record<string, string | number>; more?: string[] };
 
 export interface ArgSpec<T> {
   /** Catalogue key naming the argument in error messages. */
@@ -56,6 +61,8 @@ export interface ArgSpec<T> {
   rest: boolean;
   /** Reads up to this many words (`明天 17:00`), the longest reading that parses wins. */
   maxWords?: number;
+  /** Optional, and skipped (not an error) when the word there is not of this kind: `申请延期 [任务编号] 时限 理由`. */
+  skippable?: boolean;
   /** A flag (`紧急`): one of these words, found anywhere in the line and taken out before the others are read. */
   flag?: () => ReadonlySet<string>;
   parse(raw: string, ctx: CommandContext): Promise<ParseResult<T>> | ParseResult<T>;
@@ -100,16 +107,6 @@ async function memberByWord(raw: string, ctx: CommandContext): Promise<ParseResu
   return bad(t('arg.memberAmbiguous', { ids: found.map((m) => `#${m.id}`).join('、') }));
 }
 
-/** A deadline refused: the parser's reason, and the moment it read when there was one. */
-export class DeadlineArgError extends Error {
-  override name = 'DeadlineArgError';
-  constructor(
-    readonly text: string,
-    readonly result: DeadlineParseResult & { ok: false },
-  ) {
-    super(result.error);
-  }
-}
 
 export const arg = {
   word: (label: TextKey = 'arg.word'): ArgSpec<string> => ({ label, optional: false, rest: false, parse: (raw) => ok(raw) }),
@@ -150,7 +147,7 @@ export const arg = {
     parse: async (raw, ctx) => (await memberByWord(raw, ctx)) ?? bad(t('arg.memberNotFound')),
   }),
   /** Whom to dispatch to: a unit code, a member (`#12`, `@名字`, `名字`), or a unique unit name. */
-  target: (label: TextKey = 'arg.taskTarget'): ArgSpec<TargetArg> => ({
+  target: (label: TextKey = 'arg.taskTarget', notFound: TextKey = 'arg.targetNotFound'): ArgSpec<TargetArg> => ({
     label,
     optional: false,
     rest: false,
@@ -161,7 +158,7 @@ export const arg = {
       if (person?.ok) return ok({ kind: 'member', member: person.value });
       if (person) return person;
       const units = await ctx.repos.org.unitsByName(raw);
-      return units.length === 1 ? ok({ kind: 'unit', unit: units[0] }) : bad(t('arg.targetNotFound'));
+      return units.length === 1 ? ok({ kind: 'unit', unit: units[0] }) : { ok: false, reason: '', key: notFound, params: { target: raw } };
     },
   }),
   /** A task number `T20261122-0007` (any case, short sequence, full-width digits). */
@@ -186,7 +183,7 @@ export const arg = {
   }),
   /**
    * A deadline as people say it (`明天 17:00`, `3个工作日`, `月底`), in the calendar the command
-   * names. A refusal is thrown as {@link DeadlineArgError} so the command can say which moment was read.
+   * names. A refusal says which moment was read (`in_past`, `too_far`) and how deadlines are written.
    */
   deadline: (calendar: (ctx: CommandContext) => Promise<WorkingCalendar> | WorkingCalendar, label: TextKey = 'arg.deadline'): ArgSpec<DeadlineArg> => ({
     label,
@@ -194,9 +191,11 @@ export const arg = {
     rest: false,
     maxWords: 2,
     parse: async (raw, ctx) => {
-      const result = parseDeadline(raw, ctx.now, await calendar(ctx));
+      const cal = await calendar(ctx);
+      const result = parseDeadline(raw, ctx.now, cal);
       if (result.ok) return ok({ deadline: result.deadline, text: raw });
-      throw new DeadlineArgError(raw, result);
+      const readAs = result.readAs ? DateTime.fromJSDate(result.readAs, { zone: cal.timeZone }).toFormat('yyyy年M月d日 HH:mm') : '';
+      return { ok: false, reason: '', key: `deadline.err.${result.error}` as TextKey, params: { value: raw, readAs }, more: [t('deadline.hint')] };
     },
   }),
   /**
@@ -214,6 +213,8 @@ export const arg = {
     },
   }),
   optional: <T>(spec: ArgSpec<T>): ArgSpec<T | undefined> => ({ ...spec, optional: true }) as ArgSpec<T | undefined>,
+  /** Optional, and skipped when the word there does not parse as this argument. */
+  maybe: <T>(spec: ArgSpec<T>): ArgSpec<T | undefined> => ({ ...spec, optional: true, skippable: true }) as ArgSpec<T | undefined>,
 };
 
 type ArgValues<A extends Record<string, ArgSpec<unknown>>> = { [K in keyof A]: A[K] extends ArgSpec<infer V> ? V : never };
@@ -275,7 +276,7 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
         }
         if (spec.rest) {
           const parsed = await spec.parse(remaining, ctx);
-          if (!parsed.ok) throw usageError(decl.id, 'error.badArg', { arg: t(spec.label), value: remaining, reason: parsed.reason });
+          if (!parsed.ok) throw refusal(decl.id, spec, remaining, parsed);
           values[key] = parsed.value;
           remaining = '';
           continue;
@@ -293,7 +294,11 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
           break;
         }
         const raw = words.slice(0, used).join(' ');
-        if (!parsed || !parsed.ok) throw usageError(decl.id, 'error.badArg', { arg: t(spec.label), value: raw, reason: parsed && !parsed.ok ? parsed.reason : '' });
+        if (parsed && !parsed.ok && spec.skippable) {
+          values[key] = undefined;
+          continue;
+        }
+        if (!parsed || !parsed.ok) throw refusal(decl.id, spec, raw, parsed ?? { ok: false, reason: '' });
         values[key] = parsed.value;
         remaining = words.slice(used).join(' ');
       }
@@ -309,6 +314,12 @@ function subjectOf(specs: [string, ArgSpec<unknown>][]): { subject?: 'task' | 'e
   if (first?.label === 'arg.taskNumber') return { subject: 'task' };
   if (first?.label === 'arg.eventNumber') return { subject: 'event' };
   return {};
+}
+
+/** The usage error for an argument that did not parse: its own text, or 「{arg}「{value}」不正确」. */
+function refusal(id: string, spec: ArgSpec<unknown>, raw: string, failed: { ok: false; reason: string; key?: TextKey; params?: Record<string, string | number>; more?: string[] }): SessionError {
+  if (failed.key) return usageError(id, failed.key, { arg: t(spec.label), value: raw, ...failed.params }, failed.more);
+  return usageError(id, 'error.badArg', { arg: t(spec.label), value: raw, reason: failed.reason }, failed.more);
 }
 
 /** How many required, positional arguments come after `key`. */

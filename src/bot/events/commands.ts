@@ -14,14 +14,13 @@ import {
   type EventUrgency,
   type CategoryRef,
 } from '../../domain/event';
-import { parseDeadline } from '../../domain/calendar/deadline-parser';
 import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { LEADER_ROLE, isAdmin, type Member } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
 import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
-import { arg, defineCommand, inputWords, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
+import { arg, defineCommand, inputWords, usageError, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { eventMessage, formatAt, type Audience } from './cards';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
@@ -39,15 +38,7 @@ export function catalogueLines(catalogue: EventCatalogue): string {
   return catalogue.map((c) => t('event.categories.line', { category: c.name, items: c.items.map((i) => i.name).join('、') || '—' })).join('\n');
 }
 
-const eventNumber = (): ArgSpec<string> => ({
-  label: 'arg.eventNumber',
-  optional: false,
-  rest: false,
-  parse: (raw) => {
-    const n = parseEventNumber(raw);
-    return n ? { ok: true, value: n } : { ok: false, reason: t('arg.eventNumberBad') };
-  },
-});
+const eventNumber = (): ArgSpec<string> => arg.eventNumber();
 
 export function audienceOf(ctx: CommandContext): Audience {
   const member = ctx.requireMember();
@@ -207,32 +198,18 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
     name: '派遣',
     aliases: ['派遣事件'],
     access: 'grid_head',
-    args: { number: eventNumber(), rest: arg.optional(arg.text()) },
-    async run(ctx, { number, rest }) {
+    // Without whom and when, the command asks for them (a button can carry only the number).
+    args: { number: eventNumber(), who: arg.optional(arg.member()), deadline: arg.optional(arg.deadline(() => calendar)), note: arg.optional(arg.text()) },
+    async run(ctx, { number, who, deadline, note }) {
       const member = ctx.requireMember();
       const event = await service.load(ctx.tx, number);
-      if (!rest) {
+      if (!who) {
         await precheck(ctx, service, event, { type: 'dispatch', assignee: { kind: 'member', memberId: member.id }, deadline: new Date(ctx.now.getTime() + 86400_000) });
         return askMore(ctx, `派遣 ${number}`, t('event.dispatchAsk'));
       }
-      const words = rest.split(/\s+/);
-      const who = await arg.member().parse(words[0], ctx);
-      if (!who.ok) throw new SessionError('error.badArg', { arg: t('arg.member'), value: words[0], reason: who.reason }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
-      const two = words.slice(1, 3).join(' ');
-      let parsed = words.length >= 3 ? parseDeadline(two, ctx.now, calendar) : null;
-      let used = 2;
-      if (!parsed?.ok) {
-        parsed = parseDeadline(words[1] ?? '', ctx.now, calendar);
-        used = 1;
-      }
-      if (!words[1]) throw new SessionError('error.missingArg', { arg: '时限' }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
-      if (!parsed.ok) {
-        const key: TextKey = parsed.error === 'in_past' ? 'event.deadlinePast' : parsed.error === 'too_far' ? 'event.deadlineFar' : 'event.badDeadline';
-        throw new SessionError(key, { text: words[1] }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
-      }
-      const note = words.slice(1 + used).join(' ') || undefined;
-      const { event: next, task } = await service.dispatch(ctx.tx, member, number, who.value, parsed.deadline, note);
-      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.value.name, deadline: formatAt(parsed.deadline), task: task.number }));
+      if (!deadline) throw usageError('eventDispatch', 'error.missingArg', { arg: t('arg.deadline') });
+      const { event: next, task } = await service.dispatch(ctx.tx, member, number, who, deadline.deadline, note);
+      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.name, deadline: formatAt(deadline.deadline), task: task.number }));
     },
   });
 

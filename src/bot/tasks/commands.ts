@@ -1,15 +1,13 @@
 /** The chat side of 限时办结: 派单, 签收, 进度, 办结, 申请延期, 同意/拒绝延期, 退回, 撤回, 改派, 任务, 任务进度. */
 import { z } from 'zod';
-import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/deadline-parser';
 import { hasAuthority, isWithin, roleRank, type Member, type OrgUnit } from '../../domain/org/org';
 import { applyTaskAction, transitionsFor, type TaskAction, type TaskActionType } from '../../domain/task/lifecycle';
 import { ACTIVE_TASK_STATES, isOverdue, parseTaskNumber, wasSubmittedLate, type TaskPriority, type TaskState } from '../../domain/task/task';
-import { arg, defineCommand, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
+import { arg, defineCommand, helpText, narrow, usageError, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
 import type { BotMessage, CardButton } from '../message';
-import type { MemberSummary } from '../ports';
 import { t, type TextKey } from '../texts';
 import { deadlineText, formatTime, historyLines, memberName, stateName, taskButtons, taskFields, unitName } from './format';
 import type { TaskPolicy } from './policy';
@@ -18,24 +16,6 @@ import type { TasksService } from './service';
 
 const COMPLETE_DIALOG = 'task.complete';
 const LIST_LIMIT = 15;
-const PRIORITY_WORDS: Record<string, TaskPriority> = { 紧急: 'urgent', 加急: 'urgent', 普通: 'normal', 一般: 'normal' };
-
-
-/** Reads a deadline from the next one or two words (`明天 17:00` or `明天17:00`). */
-function takeDeadline(words: string[], now: Date, policy: TaskPolicy, minLeft: number): { result: DeadlineParseResult; used: number; text: string } {
-  if (words.length >= 2 + minLeft) {
-    const two = `${words[0]} ${words[1]}`;
-    const result = parseDeadline(two, now, policy.calendar);
-    if (result.ok) return { result, used: 2, text: two };
-  }
-  return { result: parseDeadline(words[0] ?? '', now, policy.calendar), used: 1, text: words[0] ?? '' };
-}
-
-function deadlineError(id: string, text: string, result: DeadlineParseResult & { ok: false }, policy: TaskPolicy, now: Date): SessionError {
-  const readAs = result.readAs ? formatTime(result.readAs, policy.calendar.timeZone, now) : '';
-  return usageError(id, `task.err.deadline.${result.error}` as TextKey, { value: text, readAs }, [t('task.err.deadline.hint')]);
-}
-
 function imagesOf(ctx: CommandContext): string[] {
   return imageRefs(ctx.inbound.attachments);
 }
@@ -47,6 +27,7 @@ function canDispatchAt(member: Member, unitPath: string): boolean {
 
 export function taskCommands(service: TasksService): { commands: Command[]; dialogs: DialogHandler[] } {
   const policyOf = (ctx: CommandContext) => service.policy.load(ctx.repos.settings);
+  const calendarOf = async (ctx: CommandContext) => (await policyOf(ctx)).calendar;
 
   /** A superior of the dispatcher: a community secretary or above over the task's unit. */
   async function isSuperior(ctx: CommandContext, member: Member, task: TaskRecord): Promise<boolean> {
@@ -67,14 +48,21 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
    */
   async function pickTask(ctx: CommandContext, member: Member, text: string, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<{ task: TaskRecord; rest: string }> {
     const [first = '', ...others] = text.trim().split(/\s+/).filter(Boolean);
-    const number = parseTaskNumber(first);
-    if (number) {
-      const task = await ctx.repos.tasks.byNumber(number, true);
-      if (!task) throw new SessionError('task.err.unknownTask', { number });
-      return { task, rest: others.join(' ') };
-    }
+    const number = parseTaskNumber(narrow(first));
+    if (number) return { task: await taskByNumber(ctx, number), rest: others.join(' ') };
+    return { task: await onlyOpenTask(ctx, member, fits, action, commandId), rest: text.trim() };
+  }
+
+  async function taskByNumber(ctx: CommandContext, number: string): Promise<TaskRecord> {
+    const task = await ctx.repos.tasks.byNumber(number, true);
+    if (!task) throw new SessionError('task.err.unknownTask', { number });
+    return task;
+  }
+
+  /** The sender's one task this action fits, or a clear answer why a number is needed. */
+  async function onlyOpenTask(ctx: CommandContext, member: Member, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<TaskRecord> {
     const mine = [...(await ctx.repos.tasks.byAssignee(member.id, fits, 2))];
-    if (mine.length === 1) return { task: (await ctx.repos.tasks.byId(mine[0].id, true))!, rest: text.trim() };
+    if (mine.length === 1) return (await ctx.repos.tasks.byId(mine[0].id, true))!;
     if (mine.length === 0) throw new SessionError('task.err.noneOpen', { action: t(`task.action.${action}` as TextKey) });
     throw new SessionError('task.err.needNumber', { example: helpText(commandId, 'example'), count: mine.length });
   }
@@ -96,45 +84,23 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     });
   }
 
-  async function resolveTarget(ctx: CommandContext, word: string): Promise<{ kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary }> {
-    const org = ctx.repos.org;
-    const byCode = await org.unitByCode(word);
-    if (byCode) return { kind: 'unit', unit: byCode };
-    const id = /^#(\d+)$/.exec(word);
-    if (id) {
-      const m = await org.memberSummary(Number(id[1]));
-      if (m) return { kind: 'member', member: m };
-    } else {
-      const people = await org.membersByName(word.replace(/^[@＠]/, ''));
-      if (people.length === 1) return { kind: 'member', member: people[0] };
-      if (people.length > 1) throw usageError('dispatchTask', 'arg.memberAmbiguous', { ids: people.map((p) => `#${p.id}`).join('、') });
-      const units = await org.unitsByName(word);
-      if (units.length === 1) return { kind: 'unit', unit: units[0] };
-    }
-    throw usageError('dispatchTask', 'task.err.noTarget', { target: word });
-  }
-
   const dispatch = defineCommand({
     id: 'dispatchTask',
     name: '派单',
     aliases: ['派发任务', '派发', '派任务'],
     // Who may dispatch at all: a grid head or above, or a department (职能部门); where, is checked per unit.
     access: { anyOf: ['grid_head', 'department'] },
-    args: { text: arg.text('arg.taskTarget') },
-    async run(ctx, { text }) {
+    args: {
+      target: arg.target('arg.taskTarget', 'task.err.noTarget'),
+      priority: arg.flag<TaskPriority>('arg.priority', 'input.priority', 'normal'),
+      deadline: arg.deadline(calendarOf),
+      title: arg.word('arg.title'),
+      details: arg.optional(arg.text()),
+    },
+    async run(ctx, { target: resolved, priority, deadline, title, details }) {
       const member = ctx.requireMember();
       const policy = await policyOf(ctx);
-      const words = text.trim().split(/\s+/).filter(Boolean);
-      const target = words.shift() ?? '';
-      const priorityAt = words.findIndex((w) => w in PRIORITY_WORDS);
-      const priority: TaskPriority = priorityAt >= 0 ? PRIORITY_WORDS[words.splice(priorityAt, 1)[0]] : 'normal';
-      if (words.length === 0) throw usageError('dispatchTask', 'error.missingArg', { arg: t('arg.deadline') });
-      const deadline = takeDeadline(words, ctx.now, policy, 1);
-      if (!deadline.result.ok) throw deadlineError('dispatchTask', deadline.text, deadline.result, policy, ctx.now);
-      const [title, ...details] = words.slice(deadline.used);
-      if (!title) throw usageError('dispatchTask', 'task.err.titleRequired');
-
-      const resolved = await resolveTarget(ctx, target);
+      const target = resolved.kind === 'unit' ? resolved.unit.code : resolved.member.name;
       let scope: OrgUnit | null;
       if (resolved.kind === 'unit') {
         scope = resolved.unit;
@@ -152,7 +118,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
 
       const created = await service.dispatchTo(
         ctx.tx,
-        { title, details: details.join(' '), assignee, dispatcherMemberId: member.id, scopeUnitId: scope.id, deadline: deadline.result.deadline, priority, source: { kind: 'adhoc', ref: '' } },
+        { title, details: details ?? '', assignee, dispatcherMemberId: member.id, scopeUnitId: scope.id, deadline: deadline.deadline, priority, source: { kind: 'adhoc', ref: '' } },
         targets,
       );
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'task.dispatch', target: created[0].number, detail: { count: created.length, priority } });
@@ -252,19 +218,13 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     name: '申请延期',
     aliases: ['延期'],
     access: 'member',
-    args: { text: arg.text('arg.taskNumber') },
-    async run(ctx, { text }) {
+    args: { number: arg.maybe(arg.taskNumber()), deadline: arg.deadline(calendarOf), reason: arg.text('arg.reason') },
+    async run(ctx, { number, deadline, reason }) {
       const member = ctx.requireMember();
-      const { task, rest } = await pickTask(ctx, member, text, ['accepted'], 'request_extension', 'requestExtension');
+      const task = number ? await taskByNumber(ctx, number) : await onlyOpenTask(ctx, member, ['accepted'], 'request_extension', 'requestExtension');
       const policy = await policyOf(ctx);
-      const words = rest.split(/\s+/).filter(Boolean);
-      if (words.length === 0) throw usageError('requestExtension', 'error.missingArg', { arg: t('arg.deadline') });
-      const deadline = takeDeadline(words, ctx.now, policy, 1);
-      if (!deadline.result.ok) throw deadlineError('requestExtension', deadline.text, deadline.result, policy, ctx.now);
-      const reason = words.slice(deadline.used).join(' ');
-      if (!reason) throw usageError('requestExtension', 'task.refusal.reason_required');
-      const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.result.deadline, reason });
-      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.result.deadline, policy.calendar.timeZone, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
+      const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.deadline, reason });
+      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.deadline, policy.calendar.timeZone, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
     },
   });
 
@@ -337,17 +297,12 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     name: '改派',
     aliases: ['转派'],
     access: 'member',
-    args: { number: arg.word('arg.taskNumber'), member: arg.member(), deadline: arg.optional(arg.text('arg.deadline')) },
-    async run(ctx, { number, member: to, deadline: deadlineText_ }) {
+    args: { number: arg.taskNumber(), member: arg.member(), deadline: arg.optional(arg.deadline(calendarOf)) },
+    async run(ctx, { number, member: to, deadline: newDeadline }) {
       const member = ctx.requireMember();
       const task = await loadNumbered(ctx, number, 'reassignTask');
       const policy = await policyOf(ctx);
-      let deadline: Date | undefined;
-      if (deadlineText_) {
-        const parsed = parseDeadline(deadlineText_, ctx.now, policy.calendar);
-        if (!parsed.ok) throw deadlineError('reassignTask', deadlineText_, parsed, policy, ctx.now);
-        deadline = parsed.deadline;
-      }
+      const deadline = newDeadline?.deadline;
       const full = await ctx.repos.org.member(to.id);
       if (!full?.roles.some((g) => canDispatchAt(member, g.unitPath)) && !full?.roles.some((g) => g.unitId === task.scopeUnitId)) throw new SessionError('task.err.notYourUnit', { target: to.name });
       const { targets } = await service.resolveAssignees(ctx.tx, { kind: 'member', memberId: to.id }, task.scopeUnitId);

@@ -45,6 +45,12 @@ export const input = {
   'deadline.warn.offDay': '注意：时限 {deadline} 是休息日。',
   'deadline.warn.quiet': '注意：时限 {deadline} 在休息时间。',
   'deadline.warn.alternative': '改为 {alternative}',
-  'arg.targetNotFound': '找不到这个成员或单位',
+  'arg.targetNotFound': '找不到「{target}」这个成员或单位。',
+  'arg.title': '标题',
+  'arg.priority': '优先级',
+  'deadline.err.unreadable': '看不懂时限「{value}」。',
+  'deadline.err.in_past': '时限「{value}」（{readAs}）已经过去了，请给一个将来的时间。',
+  'deadline.err.too_far': '时限「{value}」（{readAs}）超过一年，请检查。',
+  'deadline.hint': '时限可以写：明天17:00、11月30日、3个工作日、下周一、月底、本周内、三天内。',
   'arg.taskNumberBad': '应为任务编号，如 T20261122-0007',
 } as const;
