@@ -128,3 +128,30 @@ it('refuses a quote of a message that is not in the conversation', async () => {
   });
   expect(res.status).toBe(400);
 });
+
+it('states a deadline on a day off or in quiet hours with a warning, and one press moves it to the next working day’s end', async () => {
+  const [weekend] = await app.chat.say('dm-h1', 'h1', '派单 孙网格员 下周六 清理楼道杂物');
+  const number = numberIn(weekend.text);
+  expect(weekend.text).toContain('是休息日');
+  const move = weekend.card?.buttons?.find((b) => b.command.startsWith(`改期 ${number}`));
+  expect(move?.label).toMatch(/^改为 \d+月\d+日 17:30$/);
+  const moved = await app.chat.press('dm-h1', 'h1', weekend, move!.command);
+  expect(moved.map((m) => m.text).join()).toContain(`已把任务 ${number} 的时限改为`);
+  expect(moved.map((m) => m.text).join()).toMatch(/（周[一二三四五]）/);
+  const told = (await app.chat.messages('dm-w1')).filter((m) => m.from === 'bot').at(-1);
+  expect(told?.text).toContain(number);
+
+  const [night] = await app.chat.say('dm-h1', 'h1', '派单 孙网格员 明天23:00 排查燃气隐患');
+  expect(night.text).toContain('在休息时间');
+  const [office] = await app.chat.say('dm-h1', 'h1', '派单 孙网格员 月底 核对名单');
+  expect(office.text).not.toContain('注意：');
+});
+
+it('帮助 offers 派单 and the dispatcher’s commands only to those who may dispatch; a gridworker is refused', async () => {
+  const offered = async (user: string) => (await app.chat.ask(`dm-${user}`, user, '帮助')).split('\n').map((l) => /^· (\S+)/.exec(l)?.[1]).filter(Boolean);
+  const worker = await offered('w1');
+  expect(worker).toEqual(expect.arrayContaining(['签收', '办结', '申请延期']));
+  for (const command of ['派单', '同意延期', '拒绝延期', '撤回', '改派', '改期', '任务进度']) expect(worker).not.toContain(command);
+  expect(await offered('h1')).toEqual(expect.arrayContaining(['派单', '同意延期', '改期']));
+  expect(await app.chat.ask('dm-w1', 'w1', '派单 孙网格员 明天 测试')).toContain('没有权限');
+});

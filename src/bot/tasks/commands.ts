@@ -6,6 +6,7 @@ import { ACTIVE_TASK_STATES, isOverdue, parseTaskNumber, wasSubmittedLate, type 
 import { arg, defineCommand, helpText, narrow, usageError, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { DialogHandler } from '../dialogs/dialog';
+import { deadlineNotice } from '../commands/deadline-notice';
 import { SessionError } from '../errors';
 import type { BotMessage, CardButton } from '../message';
 import { t, type TextKey } from '../texts';
@@ -15,6 +16,8 @@ import type { TaskRecord } from './ports';
 import type { TasksService } from './service';
 
 const COMPLETE_DIALOG = 'task.complete';
+/** Who may dispatch tasks: a grid head or above, or a department (职能部门). */
+const DISPATCHERS = { anyOf: ['grid_head', 'department'] } as const;
 const LIST_LIMIT = 15;
 function imagesOf(ctx: CommandContext): string[] {
   return imageRefs(ctx.inbound.attachments);
@@ -88,8 +91,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'dispatchTask',
     name: '派单',
     aliases: ['派发任务', '派发', '派任务'],
-    // Who may dispatch at all: a grid head or above, or a department (职能部门); where, is checked per unit.
-    access: { anyOf: ['grid_head', 'department'] },
+    // Who may dispatch at all; where, is checked per unit.
+    access: DISPATCHERS,
     args: {
       target: arg.target('arg.taskTarget', 'task.err.noTarget'),
       priority: arg.flag<TaskPriority>('arg.priority', 'input.priority', 'normal'),
@@ -125,14 +128,36 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const first = created[0];
       const last = created[created.length - 1];
       const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar.timeZone, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
-      const skipped = empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '';
+      const notice = deadlineNotice(first.deadline, policy.calendar);
+      const skipped = (empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '') + (notice ? '\n' + notice.text : '');
+      // A deadline on a day off or in quiet hours: one press moves it to the next working day's end.
+      const moveButton: CardButton[] = notice ? [{ label: notice.label, command: `${setDeadline.name} ${first.number} ${notice.typed}` }] : [];
       if (created.length === 1) {
         const textOne = t('task.dispatched.one', { ...common, number: first.number, assignee: await memberName(ctx.repos, first.assigneeId) }) + skipped;
-        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar.timeZone, ctx.now), lines: [textOne], buttons: taskButtons(first, service.actorFor(first, member.id, false)) } };
+        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar.timeZone, ctx.now), lines: [textOne], buttons: [...moveButton, ...taskButtons(first, service.actorFor(first, member.id, false))] } };
       }
       const units = new Set(created.map((c) => c.gridId ?? c.scopeUnitId)).size;
       const textMany = t('task.dispatched.many', { ...common, units, count: created.length, first: first.number, last: last.number }) + skipped;
-      return { text: textMany, card: { title: t('task.progress.title', { batch: first.number }), lines: [textMany], buttons: [{ label: t('task.button.progress'), command: `任务进度 ${first.number}` }] } };
+      return { text: textMany, card: { title: t('task.progress.title', { batch: first.number }), lines: [textMany], buttons: [...moveButton, { label: t('task.button.progress'), command: `任务进度 ${first.number}` }] } };
+    },
+  });
+
+  /** 改期: the dispatcher moves a task's deadline (given the batch's first number, the whole batch's). */
+  const setDeadline = defineCommand({
+    id: 'setTaskDeadline',
+    name: '改期',
+    aliases: ['修改时限'],
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
+    args: { number: arg.taskNumber(), deadline: arg.deadline(calendarOf) },
+    async run(ctx, { number, deadline }) {
+      const member = ctx.requireMember();
+      const task = await loadNumbered(ctx, number, 'setTaskDeadline');
+      const batch = task.number === task.batch && task.dispatcherId === member.id ? await ctx.repos.tasks.byBatch(task.batch) : [task];
+      const open = batch.filter((x) => x.id === task.id || ['dispatched', 'accepted', 'extension_requested'].includes(x.state));
+      for (const x of open) await perform(ctx, member, (await ctx.repos.tasks.byId(x.id, true))!, { type: 'set_deadline', deadline: deadline.deadline });
+      const policy = await policyOf(ctx);
+      return t('task.deadlineSet.reply', { number: task.number, count: open.length, deadline: formatTime(deadline.deadline, policy.calendar.timeZone, ctx.now) });
     },
   });
 
@@ -240,7 +265,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'approveExtension',
     name: '同意延期',
     aliases: ['批准延期'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber') },
     async run(ctx, { number }) {
       const member = ctx.requireMember();
@@ -254,7 +280,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'refuseExtension',
     name: '拒绝延期',
     aliases: ['不同意延期'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber'), reason: arg.optional(arg.text()) },
     async run(ctx, { number, reason }) {
       const member = ctx.requireMember();
@@ -283,7 +310,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'withdrawTask',
     name: '撤回',
     aliases: ['撤销任务'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber'), reason: arg.optional(arg.text()) },
     async run(ctx, { number, reason }) {
       const member = ctx.requireMember();
@@ -296,7 +324,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'reassignTask',
     name: '改派',
     aliases: ['转派'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.taskNumber(), member: arg.member(), deadline: arg.optional(arg.deadline(calendarOf)) },
     async run(ctx, { number, member: to, deadline: newDeadline }) {
       const member = ctx.requireMember();
@@ -355,7 +384,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     id: 'batchProgress',
     name: '任务进度',
     aliases: ['派单进度'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber') },
     async run(ctx, { number }): Promise<BotMessage> {
       const member = ctx.requireMember();
@@ -390,7 +420,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
   });
 
   return {
-    commands: [dispatch, accept, progress, completeTask, requestExtension, approveExtension, refuseExtension, returnTask, withdraw, reassign, tasksCommand, batchProgress],
+    commands: [dispatch, setDeadline, accept, progress, completeTask, requestExtension, approveExtension, refuseExtension, returnTask, withdraw, reassign, tasksCommand, batchProgress],
     dialogs: [completeDialog],
   };
 }
