@@ -6,7 +6,7 @@ import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { cardToText, type BotMessage, type Card } from '../message';
 import { meetingOutput } from '../meetings/render-port';
-import { arg, defineCommand, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
+import { arg, defineCommand, inputWords, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
 import { AssessmentService, ZONE, loadRules } from './service';
 import { formatPoints, rankingCard, ratioText, scoreCard } from './format';
@@ -26,7 +26,7 @@ const targetArg = (): ArgSpec<Target> => ({
   optional: false,
   rest: false,
   parse: async (raw, ctx) => {
-    const period = parsePeriod(raw, ctx.now, ZONE);
+    const period = parsePeriod(inputWords('input.periods').get(raw) ?? raw, ctx.now, ZONE);
     if (period) return ok({ kind: 'period', period });
     if (/^[@＠#]/.test(raw)) {
       const m = await arg.member().parse(raw, ctx);

@@ -27,8 +27,8 @@ export const input = {
   'input.default': '默认、恢复默认',
   /** 设置边界: remove the boundary. */
   'input.clear': '清除',
-  /** Assessment: the current month. */
-  'input.thisMonth': '本月',
+  /** Assessment periods as people say them → the period words the assessment reads (本月, 上月, 本季度, 上季度, 今年, 去年). */
+  'input.periods': '本月=本月、这个月=本月、当月=本月、上月=上月、上个月=上月、本季=本季度、本季度=本季度、这个季度=本季度、上季度=上季度、上个季度=上季度、今年=今年、本年=今年、本年度=今年、去年=去年',
   /** Answering a quoted task card with this word signs it (签收). */
   'input.acknowledge': '收到、收到了、好的收到、已收到',
   /** The 不用 button of a report offer sends this. */
