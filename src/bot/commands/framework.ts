@@ -238,6 +238,8 @@ export interface Command {
   aliases: string[];
   access: Access;
   where: 'any' | 'group' | 'direct';
+  /** The arguments as declared, in order: what 帮助 and the README's usage line are checked against. */
+  signature: { label: TextKey; optional: boolean; flag: boolean; rest: boolean }[];
   /** What the first argument is (`task`/`event` number): a quote-reply to a card supplies it. */
   subject?: 'task' | 'event';
   /** Parses the words after the command name and runs it. */
@@ -252,6 +254,7 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
     aliases: decl.aliases ?? [],
     access: decl.access,
     where: decl.where ?? 'any',
+    signature: specs.map(([, spec]) => ({ label: spec.label, optional: spec.optional, flag: Boolean(spec.flag), rest: spec.rest })),
     ...subjectOf(specs),
     async execute(ctx, rest) {
       const values: Record<string, unknown> = {};
@@ -356,6 +359,11 @@ export class UsageError extends SessionError {
 export function helpText(id: string, part: 'summary' | 'usage' | 'example'): string {
   const key = `cmd.${id}.${part}`;
   return key in zhCN ? t(key as TextKey) : key;
+}
+
+/** The usage line the declaration implies: `派单 派单对象 [优先级] 时限 标题 [内容]`. */
+export function declaredUsage(command: Pick<Command, 'name' | 'signature'>): string {
+  return [command.name, ...command.signature.map((a) => (a.optional || a.flag ? `[${t(a.label)}]` : t(a.label)))].join(' ');
 }
 
 /** Whether a member (or an unbound sender, `null`) may see and run a command at all. */
