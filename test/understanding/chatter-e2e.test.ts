@@ -9,6 +9,7 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createWechatyChannel, type WechatyChannel } from '../../src/adapters/wechaty';
 import { ProcessedKeySchema } from '../../src/adapters/db/schemas/core';
+import { INBOUND_QUEUE } from '../../src/jobs/queues';
 import { loadChatter } from './corpus';
 
 wechatyLog.level('silent');
@@ -59,6 +60,9 @@ it('on Wechaty, the same chatter in a room gets no answer; an @-mention does', a
   await eventually(async () => (await handled()) >= before + chatter.length, 'every chatter line to be handled', 200_000);
   await app.chat.outboxDrained();
   expect(said).toEqual([]);
+  // Overheard talk is not kept in the queue once handled.
+  const kept = await app.runtime.queues.get(INBOUND_QUEUE).getJobs(['completed']);
+  expect(kept.filter((j) => (j.data as { mentionedBot: boolean }).mentionedBot === false)).toEqual([]);
 
   worker.say('@网格助手 帮助', [botUser]).to(room);
   await eventually(async () => said.length > 0, 'the answer to an @-mention');
