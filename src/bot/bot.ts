@@ -46,7 +46,7 @@ class NotPermittedError extends SessionError {
 
 /** An unknown command: at most three likely commands as buttons, not the whole list. */
 function suggestions(word: string, found: Suggestion[]): BotMessage {
-  if (found.length === 0) return { text: [t('understand.suggestNone', { word }), t('help.footer')].join('\n') };
+  if (found.length === 0) return { text: [t('error.unknownCommand', { word }), t('help.footer')].join('\n') };
   const title = t('understand.suggest', { word });
   const card = { title, buttons: found.map((s) => ({ label: s.command.name, command: s.line })) };
   return { text: cardToText(card), card };

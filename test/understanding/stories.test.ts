@@ -155,3 +155,21 @@ it('帮助 offers 派单 and the dispatcher’s commands only to those who may d
   expect(await offered('h1')).toEqual(expect.arrayContaining(['派单', '同意延期', '改期']));
   expect(await app.chat.ask('dm-w1', 'w1', '派单 孙网格员 明天 测试')).toContain('没有权限');
 });
+
+it('帮助 with a misspelt command offers that command’s help as a button', async () => {
+  const [reply] = await app.chat.say('dm-w1', 'w1', '帮助 签倒');
+  expect(reply.card?.buttons?.map((b) => b.command)).toContain('帮助 签到');
+  expect(reply.text).not.toContain('可用命令');
+});
+
+it('派遣 with a deadline on a day off says so and offers the one-press move for the task it creates', async () => {
+  const filed = await app.chat.ask('grid-s1', 'w1', '上报 环境卫生 幸福路12号垃圾堆放');
+  const event = /SJ\d{8}-\d{4}/.exec(filed)?.[0];
+  expect(event).toBeDefined();
+  const [dispatched] = await app.chat.say('dm-h1', 'h1', `派遣 ${event} 孙网格员 下周日 清运`);
+  expect(dispatched.text).toContain('是休息日');
+  const move = dispatched.card?.buttons?.find((b) => b.command.startsWith('改期 T'));
+  expect(move).toBeDefined();
+  const moved = await app.chat.press('dm-h1', 'h1', dispatched, move!.command);
+  expect(moved.map((m) => m.text).join()).toContain('的时限改为');
+});

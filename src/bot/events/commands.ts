@@ -22,6 +22,7 @@ import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import { arg, defineCommand, inputWords, usageError, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { eventMessage, formatAt, type Audience } from './cards';
+import { deadlineNotice } from '../commands/deadline-notice';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
 
@@ -209,7 +210,12 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       }
       if (!deadline) throw usageError('eventDispatch', 'error.missingArg', { arg: t('arg.deadline') });
       const { event: next, task } = await service.dispatch(ctx.tx, member, number, who, deadline.deadline, note);
-      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.name, deadline: formatAt(deadline.deadline), task: task.number }));
+      const message = await eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.name, deadline: formatAt(deadline.deadline), task: task.number }));
+      // A deadline on a day off or in quiet hours: said, with one press to the next working day's end.
+      const notice = deadlineNotice(deadline.deadline, calendar);
+      if (!notice) return message;
+      const move = { label: notice.label, command: `改期 ${task.number} ${notice.typed}` };
+      return { ...message, text: `${message.text}\n${notice.text}`, ...(message.card ? { card: { ...message.card, lines: [...(message.card.lines ?? []), notice.text], buttons: [move, ...(message.card.buttons ?? [])] } } : {}) };
     },
   });
 

@@ -34,7 +34,6 @@ export const input = {
   /** The 不用 button of a report offer sends this. */
   'input.dismiss': '不用上报、不上报',
   'understand.suggest': '没有「{word}」这个命令。您是不是想：',
-  'understand.suggestNone': '没有「{word}」这个命令。',
   'understand.offer.title': '要上报为事件吗？',
   'understand.offer.line': '「{text}」',
   'understand.offer.hint': '点「上报为事件」即可上报；不点不会上报。',
