@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import { topRole, type Member, type OrgUnit } from '../domain/org/org';
 import type { Inbound } from './inbound';
 import { cardToText, type BotMessage } from './message';
-import type { Tx } from './ports';
+import type { CoreRepos, Tx } from './ports';
 import { Notifier } from './notify';
 import { SessionError } from './errors';
 import { t } from './texts';
@@ -19,14 +19,14 @@ import { collectSchedules, type ScheduleDeclaration } from './schedules/registry
 export const MAX_TEXT_LENGTH = 2000;
 
 /** Handles a message with no command (a photo, a location) when no dialog is open; true if it did. */
-export type AttachmentHandler = (ctx: CommandContext) => Promise<boolean>;
+export type AttachmentHandler<R extends CoreRepos = CoreRepos> = (ctx: CommandContext<R>) => Promise<boolean>;
 
 /** What one area (org, events, tasks …) contributes to the bot. */
-export interface BotModule {
-  commands?: Command[];
-  dialogs?: DialogHandler[];
-  timers?: TimerHandler[];
-  attachmentHandlers?: AttachmentHandler[];
+export interface BotModule<R extends CoreRepos = CoreRepos> {
+  commands?: Command<R>[];
+  dialogs?: DialogHandler<R>[];
+  timers?: TimerHandler<R>[];
+  attachmentHandlers?: AttachmentHandler<R>[];
   /** Periodic work this area fires (one BullMQ job scheduler each; see src/jobs/schedules.ts). */
   schedules?: ScheduleDeclaration[];
 }
@@ -38,15 +38,15 @@ export interface HandleResult {
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 
-export class Bot {
-  readonly commands = new CommandRegistry();
-  readonly timers = new TimerRegistry();
+export class Bot<R extends CoreRepos = CoreRepos> {
+  readonly commands = new CommandRegistry<R>();
+  readonly timers = new TimerRegistry<R>();
   readonly schedules: ScheduleDeclaration[];
-  private readonly dialogs = new Map<string, DialogHandler>();
-  private readonly attachmentHandlers: AttachmentHandler[] = [];
+  private readonly dialogs = new Map<string, DialogHandler<R>>();
+  private readonly attachmentHandlers: AttachmentHandler<R>[] = [];
 
   constructor(
-    modules: BotModule[],
+    modules: BotModule<R>[],
     private readonly logger: Logger,
   ) {
     this.commands.register(helpCommand(this.commands));
@@ -59,7 +59,7 @@ export class Bot {
     }
   }
 
-  async handle(inbound: Inbound, tx: Tx): Promise<HandleResult> {
+  async handle(inbound: Inbound, tx: Tx<R>): Promise<HandleResult> {
     const user = { channel: inbound.channel, platformUserId: inbound.sender.id };
     const member = await tx.repos.org.memberByChannelUser(user);
     if (member) await tx.repos.org.touchChannelUser(user, tx.now, inbound.sender.name);
@@ -78,7 +78,7 @@ export class Bot {
     return { memberId: member?.id ?? null, command: commandName };
   }
 
-  private async route(ctx: CommandContext, text: string): Promise<string | null> {
+  private async route(ctx: CommandContext<R>, text: string): Promise<string | null> {
     const { inbound } = ctx;
     if (text.length > MAX_TEXT_LENGTH) throw new SessionError('error.tooLong', { max: MAX_TEXT_LENGTH });
     const firstWord = text.split(/\s+/, 1)[0] ?? '';
@@ -114,7 +114,7 @@ export class Bot {
     return command.name;
   }
 
-  private async runCommand(ctx: CommandContext, command: Command, rest: string): Promise<void> {
+  private async runCommand(ctx: CommandContext<R>, command: Command<R>, rest: string): Promise<void> {
     if (!mayUse(command, ctx.member)) {
       throw new SessionError(ctx.member ? 'error.notAllowed' : 'error.unbound', { command: command.name });
     }
@@ -123,11 +123,11 @@ export class Bot {
     this.push(ctx, await command.execute(ctx, rest));
   }
 
-  private push(ctx: CommandContext, result: BotMessage | string | void): void {
+  private push(ctx: CommandContext<R>, result: BotMessage | string | void): void {
     if (result !== undefined) ctx.reply(result);
   }
 
-  private context(inbound: Inbound, tx: Tx, member: Member | null, conversationUnit: OrgUnit | null, replies: BotMessage[]): CommandContext {
+  private context(inbound: Inbound, tx: Tx<R>, member: Member | null, conversationUnit: OrgUnit | null, replies: BotMessage[]): CommandContext<R> {
     const key = this.dialogKeyOf(inbound);
     return {
       tx,
@@ -155,7 +155,7 @@ export class Bot {
   }
 
   /** Replies go back into the conversation, the sender @-mentioned in a group. */
-  private flushReplies(ctx: CommandContext, replies: BotMessage[]): void {
+  private flushReplies(ctx: CommandContext<R>, replies: BotMessage[]): void {
     const { inbound } = ctx;
     for (const message of replies) {
       const text = message.card && !message.text ? cardToText(message.card) : message.text;

@@ -1,12 +1,14 @@
 /**
- * What the bot needs from storage and the job layer, as interfaces. adapters/db implements them
- * with TypeORM; the bot never sees a driver. Everything a handler does happens inside one
- * transaction (`Tx`), together with the record that the message was handled and the outbox rows.
+ * The kernel: what every area needs from storage and the job layer, as interfaces. adapters/db
+ * implements them with TypeORM; the bot never sees a driver. Everything a handler does happens
+ * inside one transaction (`Tx`), together with the record that the message was handled and the
+ * outbox rows. The kernel names no area: a transaction is generic over the repositories it
+ * carries, each area declares its own in its ports.ts, and the full set is assembled above the
+ * areas (src/bot/modules.ts).
  */
 import type { ChannelName } from '../config';
 import type { Member, OrgUnit, Role, UnitLevel } from '../domain/org/org';
 import type { BotMessage } from './message';
-import type { EventRepo } from './events/ports';
 
 export interface ChannelUser {
   channel: ChannelName;
@@ -100,18 +102,13 @@ export interface SequenceRepo {
   next(name: string): Promise<number>;
 }
 
-/** Every repository, bound to one transaction. Each area adds its own. */
-export interface Repos {
+/** The repositories of the kernel, bound to one transaction; every area may use them. */
+export interface CoreRepos {
   org: OrgRepo;
   dialogs: DialogRepo;
   settings: SettingsRepo;
   audit: AuditRepo;
   sequences: SequenceRepo;
-  events: EventRepo;
-  tasks: import('./tasks/ports').TaskRepo;
-  meetings: import('./meetings/ports').MeetingRepo;
-  attendance: import('./attendance/ports').AttendanceRepo;
-  assessment: import('./assessment/ports').AssessmentRepo;
 }
 
 /** A message to send once the transaction commits. */
@@ -139,23 +136,24 @@ export interface Effects {
   cancel(job: { queue: string; jobId: string }): void;
 }
 
-export interface Tx {
+/** One transaction and the repositories `R` bound to it. */
+export interface Tx<R extends CoreRepos = CoreRepos> {
   now: Date;
-  repos: Repos;
+  repos: R;
   effects: Effects;
 }
 
 export type RunOnceResult<T> = { ran: true; result: T } | { ran: false };
 
-export interface UnitOfWork {
+export interface UnitOfWork<R extends CoreRepos = CoreRepos> {
   /**
    * Runs `work` in one transaction together with the record that `key` was handled and the
    * outbox rows of its effects, unless `key` was handled before. After the commit the effects
    * are dispatched; a second run of a handled key re-dispatches its undelivered effects.
    */
-  runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>>;
+  runOnce<T>(key: string, work: (tx: Tx<R>) => Promise<T>): Promise<RunOnceResult<T>>;
   /** A read-only look at the data outside any message handling. */
-  read<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+  read<T>(work: (repos: R) => Promise<T>): Promise<T>;
 }
 
 export interface Clock {

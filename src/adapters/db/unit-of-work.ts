@@ -4,7 +4,8 @@
  */
 import crypto from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { Clock, Effects, JobEffect, MessageEffect, Repos, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import type { Clock, Effects, JobEffect, MessageEffect, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import type { BotRepos } from '../../bot/modules';
 import { createRepos } from './repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
@@ -42,7 +43,7 @@ function isDuplicateKey(err: unknown): boolean {
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-export class TypeOrmUnitOfWork implements UnitOfWork {
+export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   /** better-sqlite3 has one connection: transactions must not interleave. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
@@ -69,7 +70,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return next;
   }
 
-  async runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>> {
+  async runOnce<T>(key: string, work: (tx: Tx<BotRepos>) => Promise<T>): Promise<RunOnceResult<T>> {
     const outcome = await this.exclusive(async () => {
       try {
         return await this.dataSource.transaction(async (em) => {
@@ -94,7 +95,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return { ran: false };
   }
 
-  async read<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
+  async read<T>(work: (repos: BotRepos) => Promise<T>): Promise<T> {
     return this.exclusive(() => work(createRepos(this.dataSource.manager)));
   }
 

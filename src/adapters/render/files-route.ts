@@ -6,10 +6,11 @@
 import type Router from '@koa/router';
 import type { Logger } from '../../log';
 import type { Clock, UnitOfWork } from '../../bot/ports';
+import type { BotRepos } from '../../bot/modules';
 import { resolveExport, type MeetingRenderer } from '../../bot/meetings';
 
 export interface FilesRouteDeps {
-  uow: UnitOfWork;
+  uow: UnitOfWork<BotRepos>;
   renderer: MeetingRenderer;
   clock: Clock;
   logger: Logger;

@@ -12,6 +12,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from '../../log';
 import type { Clock, UnitOfWork } from '../../bot/ports';
+import type { BotRepos } from '../../bot/modules';
 import { applyImport, buildLedger, checkImport, importTemplate, ledgerSpecSchema } from '../../bot/assessment';
 import { XLSX_MIME } from '../../bot/assessment/sheets';
 import { t } from '../../bot/texts';
@@ -20,7 +21,7 @@ import { MAX_UPLOAD_BYTES, UnreadableWorkbookError, readWorkbook, writeWorkbook 
 import { uploadPage } from './upload-page';
 
 export interface SpreadsheetRouteDeps {
-  uow: UnitOfWork;
+  uow: UnitOfWork<BotRepos>;
   clock: Clock;
   logger: Logger;
 }

@@ -5,13 +5,16 @@ import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { cardToText, type BotMessage, type Card } from '../message';
-import { meetingOutput } from '../meetings/render-port';
-import { arg, defineCommand, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
+import type { MeetingOutput } from '../meetings/render-port';
+import { arg, commandsOf, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
 import { AssessmentService, ZONE, loadRules } from './service';
 import { formatPoints, rankingCard, ratioText, scoreCard } from './format';
 import { LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
 import { XLSX_MIME } from './sheets';
+import type { AssessmentRepos } from './ports';
+
+const defineCommand = commandsOf<AssessmentRepos>();
 
 /** How long a download or upload link stays valid. */
 export const LINK_TTL_MINUTES = 30;
@@ -44,7 +47,7 @@ function strongestGrant(member: Member): RoleGrant | null {
 }
 
 /** The unit a command without an explicit unit is about: the group's unit if the sender leads it, else the sender's own. */
-async function defaultUnit(ctx: CommandContext, member: Member): Promise<OrgUnit> {
+async function defaultUnit(ctx: CommandContext<AssessmentRepos>, member: Member): Promise<OrgUnit> {
   if (ctx.conversationUnit && hasAuthority(member, ctx.conversationUnit.path, 'grid_head')) return ctx.conversationUnit;
   const grant = strongestGrant(member);
   if (!grant) throw new SessionError('assess.noRole');
@@ -58,7 +61,7 @@ async function defaultUnit(ctx: CommandContext, member: Member): Promise<OrgUnit
   return unit;
 }
 
-function pickTargets(targets: (Target | undefined)[], ctx: CommandContext) {
+function pickTargets(targets: (Target | undefined)[], ctx: CommandContext<AssessmentRepos>) {
   let period: AssessmentPeriod | null = null;
   let subject: Exclude<Target, { kind: 'period' }> | null = null;
   for (const target of targets) {
@@ -69,8 +72,11 @@ function pickTargets(targets: (Target | undefined)[], ctx: CommandContext) {
   return { period: period ?? parsePeriod('本月', ctx.now, ZONE)!, subject };
 }
 
-export function assessmentCommands(service: AssessmentService) {
-  async function gridCard(ctx: CommandContext, grid: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
+export function assessmentCommands(service: AssessmentService, output: MeetingOutput) {
+  /** Where links point: PUBLIC_URL or this server. */
+  const baseUrl = (): string => (output.baseUrl() ?? '').replace(/\/$/, '');
+
+  async function gridCard(ctx: CommandContext<AssessmentRepos>, grid: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
     const rules = await loadRules(ctx.repos);
     const parent = grid.parentId !== null ? await ctx.repos.org.unit(grid.parentId) : null;
     if (parent) {
@@ -83,13 +89,13 @@ export function assessmentCommands(service: AssessmentService) {
     return scoreCard(t('assess.title.grid', { name: grid.name, period: period.label }), scored.score, scored.facts, rules);
   }
 
-  async function memberCard(ctx: CommandContext, member: MemberSummary, period: AssessmentPeriod): Promise<BotMessage> {
+  async function memberCard(ctx: CommandContext<AssessmentRepos>, member: MemberSummary, period: AssessmentPeriod): Promise<BotMessage> {
     const rules = await loadRules(ctx.repos);
     const scored = await service.memberScore(ctx.repos, member.id, period, ctx.now);
     return scoreCard(t('assess.title.member', { name: member.name, period: period.label }), scored.score, scored.facts, rules);
   }
 
-  async function unitCard(ctx: CommandContext, unit: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
+  async function unitCard(ctx: CommandContext<AssessmentRepos>, unit: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
     if (unit.level === 'grid') return gridCard(ctx, unit, period);
     const ranked = await service.rankChildren(ctx.repos, unit, period, ctx.now, true);
     if (!ranked.length || ranked.every((r) => r.item.grids.length === 0)) throw new SessionError('assess.noGrids', { unit: unit.name });
@@ -97,7 +103,7 @@ export function assessmentCommands(service: AssessmentService) {
   }
 
   /** A member may see another's score when they lead a unit the other holds a role in. */
-  async function authorizeMember(ctx: CommandContext, sender: Member, target: MemberSummary): Promise<void> {
+  async function authorizeMember(ctx: CommandContext<AssessmentRepos>, sender: Member, target: MemberSummary): Promise<void> {
     if (target.id === sender.id) return;
     const full = await ctx.repos.org.member(target.id);
     if (!full?.roles.some((g) => hasAuthority(sender, g.unitPath, 'grid_head'))) throw new SessionError('error.notAllowed', { command: '考核' });
@@ -245,7 +251,7 @@ export function assessmentCommands(service: AssessmentService) {
     },
   });
 
-  async function countRows(ctx: CommandContext, kind: LedgerKind, unit: OrgUnit, period: AssessmentPeriod): Promise<number> {
+  async function countRows(ctx: CommandContext<AssessmentRepos>, kind: LedgerKind, unit: OrgUnit, period: AssessmentPeriod): Promise<number> {
     const units = await ctx.repos.org.subtree(unit.path);
     const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
     if (kind === 'events') return (await ctx.repos.assessment.eventLedger(gridIds, period)).length;
@@ -272,10 +278,5 @@ export function assessmentCommands(service: AssessmentService) {
   });
 
   return [assess, stats, adjustCommand('add'), adjustCommand('deduct'), exportLedger, importOrg];
-}
-
-/** Where links point: PUBLIC_URL or this server, as installed by the runtime for exports. */
-function baseUrl(): string {
-  return (meetingOutput().baseUrl ?? '').replace(/\/$/, '');
 }
 

@@ -5,6 +5,7 @@
  */
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { AssessmentFacts } from '../../domain/assessment';
+import type { CoreRepos } from '../ports';
 
 export interface Range {
   start: Date;
@@ -146,4 +147,9 @@ export interface AssessmentRepo {
   claimToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim>;
   /** Looks at a token without using it (the upload page). */
   peekToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim>;
+}
+
+/** The repositories assessment, statistics and ledgers work with. */
+export interface AssessmentRepos extends CoreRepos {
+  assessment: AssessmentRepo;
 }

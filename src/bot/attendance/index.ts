@@ -12,7 +12,7 @@ import { planPatrolFiring } from '../../domain/inforeport/period';
 import { maskPhonesIn } from '../../domain/inforeport/categories';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
-import { arg, defineCommand, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
@@ -23,6 +23,9 @@ import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../
 import type { ScheduleDeclaration } from '../schedules/registry';
 import type { CheckKind, LeaveRecord } from './ports';
 import { communityOf, dutyGrid, gridHeads, namesOf, tellGrid } from './grid';
+import type { AttendanceRepos } from './ports';
+
+const defineCommand = commandsOf<AttendanceRepos>();
 
 export const PATROL_FIRE_TIMER = 'patrol-fire';
 export const backupSettingKey = (memberId: number) => `attendance.backup.${memberId}`;
@@ -36,12 +39,12 @@ export const PATROL_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'patrol-summary', name: '巡查日报', defaultPattern: '0 0 18 * * *', timerName: PATROL_FIRE_TIMER, data: { step: 'summary' }, description: 'schedule.desc.patrolSummary' },
 ];
 
-export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}): BotModule {
+export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<AttendanceRepos> {
   const calendar = deps.calendar ?? new WorkingCalendar();
   const clockOf = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: calendar.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-  const inGroup = (ctx: CommandContext) => ctx.inbound.conversation.kind === 'group';
+  const inGroup = (ctx: CommandContext<AttendanceRepos>) => ctx.inbound.conversation.kind === 'group';
 
-  async function outsideOf(tx: Tx, grid: OrgUnit, point: GeoPoint | null): Promise<boolean | null> {
+  async function outsideOf(tx: Tx<AttendanceRepos>, grid: OrgUnit, point: GeoPoint | null): Promise<boolean | null> {
     if (!point) return null;
     const raw = await tx.repos.org.boundary(grid.id);
     if (!raw) return null;
@@ -49,7 +52,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     return parsed.ok ? !containsPoint(parsed.boundary, point) : null;
   }
 
-  async function alertOutside(ctx: CommandContext, grid: OrgUnit, kind: CheckKind, where: string): Promise<void> {
+  async function alertOutside(ctx: CommandContext<AttendanceRepos>, grid: OrgUnit, kind: CheckKind, where: string): Promise<void> {
     const text = t('attendance.outside.alert', { name: ctx.member!.name, grid: grid.name, kind: t(`attendance.kind.${kind}` as TextKey), time: clockOf(ctx.now), where });
     await ctx.notify.members(await gridHeads(ctx.tx, grid), { text });
   }
@@ -98,7 +101,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     },
   });
 
-  async function headGrid(ctx: CommandContext, unit: OrgUnit | undefined): Promise<OrgUnit> {
+  async function headGrid(ctx: CommandContext<AttendanceRepos>, unit: OrgUnit | undefined): Promise<OrgUnit> {
     const member = ctx.requireMember();
     let grid = unit ?? (ctx.conversationUnit?.level === 'grid' ? ctx.conversationUnit : undefined);
     if (!grid) {
@@ -191,7 +194,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     return { text: [title, ...fields.map((f) => `${f.label}：${f.value}`)].join('\n'), card: { title, fields, buttons } };
   }
 
-  async function decidable(ctx: CommandContext, id: string): Promise<{ leave: LeaveRecord; grid: OrgUnit }> {
+  async function decidable(ctx: CommandContext<AttendanceRepos>, id: string): Promise<{ leave: LeaveRecord; grid: OrgUnit }> {
     const number = /^[Ll]?(\d+)$/.exec(id)?.[1];
     const leave = number ? await ctx.repos.attendance.leave(Number(number)) : null;
     const grid = leave ? await ctx.repos.org.unit(leave.unitId) : null;
@@ -297,7 +300,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
   });
 
   /** A bare location after 签到/签退, or bare photos after 巡查, complete that record. */
-  async function followUp(ctx: CommandContext): Promise<boolean> {
+  async function followUp(ctx: CommandContext<AttendanceRepos>): Promise<boolean> {
     if (!ctx.member) return false;
     const since = new Date(ctx.now.getTime() - FOLLOW_UP_MS);
     const place = ctx.inbound.attachments.find((a) => a.kind === 'location');
@@ -322,7 +325,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     return true;
   }
 
-  const fire: TimerHandler = {
+  const fire: TimerHandler<AttendanceRepos> = {
     name: PATROL_FIRE_TIMER,
     async run(ctx, data) {
       const { step } = z.object({ step: z.enum(['reminder', 'summary']) }).parse(data);
@@ -331,7 +334,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     },
   };
 
-  const perGrid: TimerHandler = {
+  const perGrid: TimerHandler<AttendanceRepos> = {
     name: gridTimerName('patrol'),
     async run(ctx, data) {
       const { step, period, unitId } = gridStepPayload.parse(data);
@@ -349,7 +352,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
   };
 }
 
-async function patrolStep(ctx: TimerContext, grid: OrgUnit, step: string, day: string): Promise<void> {
+async function patrolStep(ctx: TimerContext<AttendanceRepos>, grid: OrgUnit, step: string, day: string): Promise<void> {
   const { tx } = ctx;
   const workers = (await tx.repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.id);
   if (!workers.length) return;

@@ -5,17 +5,18 @@
  */
 import type { BotModule } from '../bot';
 import type { TaskListener, TaskService } from '../tasks/contract';
+import type { EventsRepos } from './ports';
 import { eventCommands } from './commands';
 import { createReportFlow } from './dialogs';
 import { EventService } from './service';
 
 export interface EventsModule {
-  module: BotModule;
+  module: BotModule<EventsRepos>;
   service: EventService;
-  listener: TaskListener;
+  listener: TaskListener<EventsRepos>;
 }
 
-export function createEventsModule(deps: { tasks: TaskService }): EventsModule {
+export function createEventsModule(deps: { tasks: TaskService<EventsRepos> }): EventsModule {
   const service = new EventService(deps.tasks);
   const flow = createReportFlow(service);
   const commands = eventCommands(service, flow);

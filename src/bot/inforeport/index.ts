@@ -10,7 +10,7 @@ import { categoryOf, parseInfoAnswer, maskPhonesIn, type InfoAnswer, type InfoCa
 import { HOLIDAY_MODES, planReportFiring, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
-import { arg, defineCommand, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, type CommandContext } from '../commands/framework';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
 import type { Tx } from '../ports';
@@ -20,6 +20,9 @@ import { communityOf, dutyGrid, gridHeads, namesOf, tellGrid } from '../attendan
 import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../schedules/fanout';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import { answerLine, categoryMenu, promptCard } from './format';
+import type { AttendanceRepos } from '../attendance/ports';
+
+const defineCommand = commandsOf<AttendanceRepos>();
 
 export const HOLIDAY_SETTING = 'inforeport.holiday';
 export const REPORT_FIRE_TIMER = 'inforeport-fire';
@@ -33,7 +36,7 @@ export const INFO_REPORT_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'inforeport-summary', name: '报送汇总', defaultPattern: '0 30 17 * * 2,5', timerName: REPORT_FIRE_TIMER, data: { step: 'summary' }, description: 'schedule.desc.reportSummary' },
 ];
 
-async function holidayMode(tx: Tx): Promise<HolidayMode> {
+async function holidayMode(tx: Tx<AttendanceRepos>): Promise<HolidayMode> {
   const stored = await tx.repos.settings.get<string>(HOLIDAY_SETTING);
   return (HOLIDAY_MODES as readonly string[]).includes(stored ?? '') ? (stored as HolidayMode) : 'shift';
 }
@@ -42,7 +45,7 @@ function describeAnswer(answer: InfoAnswer): string {
   return answerLine(answer);
 }
 
-async function saveAnswer(ctx: CommandContext, grid: OrgUnit, answer: InfoAnswer, calendar: WorkingCalendar): Promise<string> {
+async function saveAnswer(ctx: CommandContext<AttendanceRepos>, grid: OrgUnit, answer: InfoAnswer, calendar: WorkingCalendar): Promise<string> {
   const member = ctx.requireMember();
   const period = calendar.localDate(ctx.now);
   const items: InfoItem[] = answer.unchanged ? [] : answer.items;
@@ -54,7 +57,7 @@ function readError(reason: string, line?: string): SessionError {
   return new SessionError(`report.error.${reason}` as TextKey, { line: line ?? '', menu: categoryMenu() });
 }
 
-export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}): BotModule {
+export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<AttendanceRepos> {
   const calendar = deps.calendar ?? new WorkingCalendar();
 
   const report = defineCommand({
@@ -75,7 +78,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
     },
   });
 
-  const guided: DialogHandler = {
+  const guided: DialogHandler<AttendanceRepos> = {
     kind: DIALOG,
     async step(ctx, state) {
       const data = z.object({ unitId: z.number(), step: z.enum(['pick', 'detail']), pending: z.array(z.string()).default([]), items: z.array(z.object({ category: z.string(), detail: z.string() })).default([]) }).parse(state.data);
@@ -142,7 +145,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
     },
   });
 
-  const fire: TimerHandler = {
+  const fire: TimerHandler<AttendanceRepos> = {
     name: REPORT_FIRE_TIMER,
     async run(ctx, data) {
       const { step } = z.object({ step: z.enum(STEPS) }).parse(data);
@@ -155,7 +158,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
     },
   };
 
-  const perGrid: TimerHandler = {
+  const perGrid: TimerHandler<AttendanceRepos> = {
     name: gridTimerName('inforeport'),
     async run(ctx, data) {
       const { step, period, unitId } = gridStepPayload.parse(data);
@@ -173,7 +176,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
   };
 }
 
-async function runGridStep(ctx: TimerContext, grid: OrgUnit, step: Step, period: string): Promise<void> {
+async function runGridStep(ctx: TimerContext<AttendanceRepos>, grid: OrgUnit, step: Step, period: string): Promise<void> {
   const { tx } = ctx;
   const workers = (await tx.repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.id);
   const onLeave = new Set(await tx.repos.attendance.onLeave(workers, period));

@@ -1,8 +1,8 @@
 /** Resolves a download token into the meeting's document (agenda as posted + minutes), for the files route. */
-import type { Repos } from '../ports';
 import { meetingDocument, type AgendaSnapshot } from './format';
 import type { DocumentFormat, MeetingDocument } from './render-port';
 import { exportFileName, MIME } from './service';
+import type { MeetingsRepos } from './ports';
 
 export interface ResolvedExport {
   document: MeetingDocument;
@@ -13,7 +13,7 @@ export interface ResolvedExport {
 
 export type ExportLookup = { ok: true; export: ResolvedExport } | { ok: false; reason: 'unknown' | 'expired' };
 
-export async function resolveExport(repos: Repos, token: string, now: Date): Promise<ExportLookup> {
+export async function resolveExport(repos: MeetingsRepos, token: string, now: Date): Promise<ExportLookup> {
   if (!/^[0-9a-f]{32}$/.test(token)) return { ok: false, reason: 'unknown' };
   const found = await repos.meetings.exportByToken(token);
   if (!found) return { ok: false, reason: 'unknown' };

@@ -2,6 +2,7 @@
 import type { MeetingKind } from '../../domain/meeting/meeting';
 import type { EventCounts, HandlingLevel, MatterFacts, MonthlyPlan, Period, Ratio } from '../../domain/meeting';
 import type { TrackedItem } from '../../domain/meeting/carry-over';
+import type { TasksRepos } from '../tasks/ports';
 
 export type MeetingStatus = 'open' | 'closed';
 
@@ -93,3 +94,8 @@ export interface MeetingRepo extends AgendaSources {
 }
 
 export type { HandlingLevel };
+
+/** The repositories the meetings area works with: its own, and the tasks its decisions become. */
+export interface MeetingsRepos extends TasksRepos {
+  meetings: MeetingRepo;
+}

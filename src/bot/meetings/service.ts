@@ -27,12 +27,13 @@ import { MEETING_LEVEL } from '../../domain/meeting/meeting';
 import type { BotMessage } from '../message';
 import { cardToText } from '../message';
 import type { Notifier } from '../notify';
-import type { Repos, Tx } from '../ports';
+import type { Tx } from '../ports';
 import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
 import { agendaCard, agendaSnapshot, meetingName, minutesCard, ZONE, type AgendaSnapshot } from './format';
 import type { MinuteEntry, StoredMeeting } from './ports';
-import { meetingOutput, type DocumentFormat } from './render-port';
+import { NO_OUTPUT, type DocumentFormat, type MeetingOutput } from './render-port';
+import type { MeetingsRepos } from './ports';
 
 /** Matters listed per agenda section at most; the counts stay exact. */
 const LIST_LIMIT = 200;
@@ -52,15 +53,16 @@ export class MeetingService {
   readonly calendar: WorkingCalendar;
 
   constructor(
-    private readonly tasks: TaskService,
+    private readonly tasks: TaskService<MeetingsRepos>,
     readonly times: MeetingTimes = DEFAULT_MEETING_TIMES,
     calendar?: WorkingCalendar,
+    private readonly output: MeetingOutput = NO_OUTPUT,
   ) {
     this.calendar = calendar ?? new WorkingCalendar();
   }
 
   /** Composes the unit's agenda for the current period and stores it; a closed meeting is shown as it was. */
-  async prepareAgenda(tx: Tx, kind: MeetingKind, unit: OrgUnit, notify: Notifier): Promise<PreparedAgenda> {
+  async prepareAgenda(tx: Tx<MeetingsRepos>, kind: MeetingKind, unit: OrgUnit, notify: Notifier): Promise<PreparedAgenda> {
     const repo = tx.repos.meetings;
     const occ = occurrenceOf(kind, tx.now, this.calendar, ZONE, this.times);
     const existing = await repo.byPeriod(unit.id, kind, occ.key);
@@ -116,7 +118,7 @@ export class MeetingService {
   }
 
   async agendaMessage(snapshot: AgendaSnapshot): Promise<BotMessage> {
-    const { renderer } = meetingOutput();
+    const { renderer } = this.output;
     let imageUrl: string | null = null;
     if (renderer && snapshot.chart.bars.length) {
       const png = await renderer.chartPng(snapshot.chart);
@@ -126,7 +128,7 @@ export class MeetingService {
     return { text: cardToText(card), card };
   }
 
-  private async weeklyFigures(repos: Repos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  private async weeklyFigures(repos: MeetingsRepos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
     const grids = subtree.filter((u) => u.level === 'grid');
     const ids = grids.map((g) => g.id);
     const counts = new Map((await repos.meetings.eventCounts(ids, period)).map((c) => [c.gridUnitId, c]));
@@ -150,7 +152,7 @@ export class MeetingService {
     return { grids: gridWeeks, problems };
   }
 
-  private async monthlyFigures(repos: Repos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  private async monthlyFigures(repos: MeetingsRepos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
     const communities = subtree.filter((u) => u.level === 'community');
     const grids = subtree.filter((u) => u.level === 'grid');
     const communityOf = new Map<number, number>();
@@ -199,7 +201,7 @@ export class MeetingService {
   }
 
   async recordDecision(
-    tx: Tx,
+    tx: Tx<MeetingsRepos>,
     meeting: StoredMeeting,
     input: { text: string; responsible: { id: number; name: string }; deadline: Date; authorId: number },
   ): Promise<{ minute: MinuteEntry; taskNumber: string; n: number }> {
@@ -237,7 +239,7 @@ export class MeetingService {
     return { minute, taskNumber: task.number, n };
   }
 
-  async close(tx: Tx, meeting: StoredMeeting, memberId: number, unit: OrgUnit, notify: Notifier): Promise<BotMessage> {
+  async close(tx: Tx<MeetingsRepos>, meeting: StoredMeeting, memberId: number, unit: OrgUnit, notify: Notifier): Promise<BotMessage> {
     await tx.repos.meetings.close(meeting.id, memberId, tx.now);
     const card = minutesCard(meeting, await tx.repos.meetings.minutes(meeting.id));
     const message: BotMessage = { text: `${t('meeting.minutes.closed', { meeting: meetingName(meeting) })}\n${cardToText(card)}`, card };
@@ -245,11 +247,11 @@ export class MeetingService {
     return message;
   }
 
-  async createExport(tx: Tx, meeting: StoredMeeting, format: DocumentFormat): Promise<{ url: string; fileName: string }> {
+  async createExport(tx: Tx<MeetingsRepos>, meeting: StoredMeeting, format: DocumentFormat): Promise<{ url: string; fileName: string }> {
     const token = crypto.randomBytes(16).toString('hex');
     await tx.repos.meetings.createExport({ token, meetingId: meeting.id, format, createdAt: tx.now, expiresAt: new Date(tx.now.getTime() + EXPORT_TTL_MS) });
     const fileName = exportFileName(meeting, format);
-    const base = meetingOutput().baseUrl ?? '';
+    const base = this.output.baseUrl() ?? '';
     return { url: `${base.replace(/\/$/, '')}/files/${token}/${encodeURIComponent(fileName)}`, fileName };
   }
 

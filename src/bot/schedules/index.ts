@@ -19,7 +19,7 @@ function find(declarations: ScheduleDeclaration[], name: string): ScheduleDeclar
 }
 
 /** `modules` is read when a command runs, so the list may include the module itself. */
-export function createSchedulesModule(modules: () => readonly BotModule[]): BotModule {
+export function createSchedulesModule(modules: () => readonly Pick<BotModule, 'schedules'>[]): BotModule {
   const declarations = () => collectSchedules(modules());
 
   const list = defineCommand({
