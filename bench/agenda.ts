@@ -14,6 +14,7 @@ import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
 import { EventSchema, type EventRow } from '../src/adapters/db/schemas/events';
 import { createMeetingRenderer } from '../src/adapters/render';
 import { MeetingService } from '../src/bot/meetings';
+import { AssessmentService } from '../src/bot/assessment';
 import { Notifier } from '../src/bot/notify';
 import { createBotModules } from '../src/bot/modules';
 import type { OrgUnit } from '../src/domain/org/org';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const { dataSource } = await openDatabase(db.url);
   const uow = new TypeOrmUnitOfWork(dataSource, clock, db.url);
   const output = { renderer: createMeetingRenderer(), baseUrl: () => 'http://bench.local' };
-  const service = new MeetingService(createBotModules({ output }).tasks, undefined, undefined, output);
+  const service = new MeetingService({ tasks: createBotModules({ output }).tasks, attendance: new AssessmentService(), output });
   try {
     const created = await uow.runOnce('bench-org', async ({ repos, now }): Promise<Org> => {
       const county = await repos.org.createUnit({ code: 'B01', name: '基准县', level: 'county', parent: null, now });

@@ -105,7 +105,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     }
     if (!command) {
       // In a group, chatter that does not address the bot is not ours to answer.
-      if (inbound.conversation.kind === 'group' && !inbound.mentionedBot && inbound.channel !== 'sandbox') return null;
+      if (inbound.conversation.kind === 'group' && !inbound.mentionedBot) return null;
       ctx.reply([t('error.unknownCommand', { word: firstWord }), shortHelp(this.commands, ctx.member)].join('\n'));
       return null;
     }

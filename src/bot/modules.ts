@@ -17,7 +17,7 @@ import { createAttendanceModule } from './attendance';
 import type { AttendanceRepos } from './attendance/ports';
 import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
-import { createAssessmentModule } from './assessment';
+import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
@@ -38,6 +38,7 @@ export interface BotModules {
 
 export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const output = deps.output ?? NO_OUTPUT;
+  const assessment = new AssessmentService();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
@@ -46,12 +47,12 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     orgModule,
     events.module,
     tasks.module,
-    createMeetingsModule({ tasks: tasks.service, output }),
+    createMeetingsModule({ tasks: tasks.service, attendance: assessment, output }),
     createAttendanceModule(),
     createInfoReportModule(),
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
     createSchedulesModule(() => modules),
-    createAssessmentModule({ output }),
+    createAssessmentModule({ service: assessment, output }),
   ];
   return { modules, tasks: tasks.service, events: events.service };
 }

@@ -119,9 +119,11 @@ export interface MessageEffect {
   replyContext?: Record<string, string>;
 }
 
-/** A BullMQ job to add once the transaction commits (a reminder rung, a fan-out step). */
+/**
+ * A timer to fire once the transaction commits (a reminder rung, a fan-out step): `name` is the
+ * registered timer handler. The jobs layer owns the queues these go to.
+ */
 export interface JobEffect {
-  queue: string;
   name: string;
   /** Deterministic: the same logical job always has the same id. Must not contain ':'. */
   jobId: string;
@@ -132,8 +134,10 @@ export interface JobEffect {
 export interface Effects {
   send(effect: MessageEffect): void;
   schedule(job: JobEffect): void;
-  /** Removes a scheduled job that no longer applies (best effort; a firing job re-checks state). */
-  cancel(job: { queue: string; jobId: string }): void;
+  /** Removes a scheduled timer that no longer applies (best effort; a firing job re-checks state). */
+  cancel(job: { jobId: string }): void;
+  /** Asks the scheduler process to re-read one schedule's pattern from settings (after 修改日程). */
+  syncSchedule(scheduleId: string, jobId: string): void;
 }
 
 /** One transaction and the repositories `R` bound to it. */

@@ -4,33 +4,14 @@
  */
 import crypto from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { Clock, Effects, JobEffect, MessageEffect, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import type { Clock, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import { CollectingEffects, type OutboxPayload } from '../../jobs/outbox-payload';
 import type { BotRepos } from '../../bot/modules';
 import { createRepos } from './repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
 
-/** An outbox row's payload, as stored. */
-export type OutboxPayload =
-  | ({ kind: 'message' } & MessageEffect)
-  | ({ kind: 'job' } & Omit<JobEffect, 'runAt'> & { runAt: string })
-  | { kind: 'cancel'; queue: string; jobId: string };
-
 export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
-
-class CollectingEffects implements Effects {
-  readonly items: OutboxPayload[] = [];
-  send(effect: MessageEffect): void {
-    this.items.push({ kind: 'message', ...effect });
-  }
-  schedule(job: JobEffect): void {
-    if (job.jobId.includes(':')) throw new Error(`job id must not contain ':' (${job.jobId})`);
-    this.items.push({ kind: 'job', ...job, runAt: job.runAt.toISOString() });
-  }
-  cancel(job: { queue: string; jobId: string }): void {
-    this.items.push({ kind: 'cancel', ...job });
-  }
-}
 
 /** Deterministic outbox id: the n-th effect of a key always gets the same id. */
 export function outboxId(key: string, n: number): string {
@@ -77,7 +58,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
           const now = this.clock.now();
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
-          const effects = new CollectingEffects();
+          const effects = new CollectingEffects(now);
           const result = await work({ now, repos: createRepos(em), effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };

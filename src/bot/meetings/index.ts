@@ -5,7 +5,7 @@
 import type { BotModule } from '../bot';
 import type { MeetingOutput } from './render-port';
 import type { TaskService } from '../tasks/contract';
-import type { MeetingsRepos } from './ports';
+import type { AttendanceFacts, MeetingsRepos } from './ports';
 import { meetingCommands } from './commands';
 import { MeetingService } from './service';
 import { AGENDA_TIMER, agendaTimer } from './agenda-timer';
@@ -28,7 +28,7 @@ export { NO_OUTPUT, type MeetingOutput, type MeetingRenderer } from './render-po
 export { MeetingService } from './service';
 export { resolveExport } from './exports';
 
-export function createMeetingsModule(deps: { tasks: TaskService<MeetingsRepos>; service?: MeetingService; output?: MeetingOutput }): BotModule<MeetingsRepos> {
-  const service = deps.service ?? new MeetingService(deps.tasks, undefined, undefined, deps.output);
+export function createMeetingsModule(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput }): BotModule<MeetingsRepos> {
+  const service = new MeetingService(deps);
   return { commands: meetingCommands(service), timers: [agendaTimer(service)], schedules: MEETING_SCHEDULES };
 }

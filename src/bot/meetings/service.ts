@@ -21,6 +21,7 @@ import {
   type Leader,
   type MeetingKind,
   type MeetingTimes,
+  type Ratio,
   type TrackedItem,
 } from '../../domain/meeting';
 import { MEETING_LEVEL } from '../../domain/meeting/meeting';
@@ -31,7 +32,7 @@ import type { Tx } from '../ports';
 import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
 import { agendaCard, agendaSnapshot, meetingName, minutesCard, ZONE, type AgendaSnapshot } from './format';
-import type { MinuteEntry, StoredMeeting } from './ports';
+import type { AttendanceFacts, MinuteEntry, StoredMeeting } from './ports';
 import { NO_OUTPUT, type DocumentFormat, type MeetingOutput } from './render-port';
 import type { MeetingsRepos } from './ports';
 
@@ -52,13 +53,38 @@ export interface PreparedAgenda {
 export class MeetingService {
   readonly calendar: WorkingCalendar;
 
-  constructor(
-    private readonly tasks: TaskService<MeetingsRepos>,
-    readonly times: MeetingTimes = DEFAULT_MEETING_TIMES,
-    calendar?: WorkingCalendar,
-    private readonly output: MeetingOutput = NO_OUTPUT,
-  ) {
-    this.calendar = calendar ?? new WorkingCalendar();
+  readonly times: MeetingTimes;
+  private readonly tasks: TaskService<MeetingsRepos>;
+  private readonly attendance: AttendanceFacts;
+  private readonly output: MeetingOutput;
+
+  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput; times?: MeetingTimes; calendar?: WorkingCalendar }) {
+    this.tasks = deps.tasks;
+    this.attendance = deps.attendance;
+    this.output = deps.output ?? NO_OUTPUT;
+    this.times = deps.times ?? DEFAULT_MEETING_TIMES;
+    this.calendar = deps.calendar ?? new WorkingCalendar();
+  }
+
+  /** 信息报送 and 巡查 per grid: the sums over its active gridworkers, judged at the period's end. */
+  private async gridAttendance(repos: MeetingsRepos, gridUnitIds: number[], period: { from: Date; to: Date }): Promise<{ infoReports: Map<number, Ratio>; patrols: Map<number, Ratio> }> {
+    const infoReports = new Map<number, Ratio>(gridUnitIds.map((id) => [id, { done: 0, of: 0 }]));
+    const patrols = new Map<number, Ratio>(gridUnitIds.map((id) => [id, { done: 0, of: 0 }]));
+    const workers = await repos.meetings.gridworkers(gridUnitIds);
+    const memberIds = [...new Set([...workers.values()].flat())];
+    if (!memberIds.length) return { infoReports, patrols };
+    // The reviewed period has ended, so its end is the instant it is judged at: every day of it counts.
+    const perMember = await this.attendance.attendanceFacts(repos, memberIds, { start: period.from, end: period.to }, period.to);
+    const add = (a: Ratio, b: Ratio): Ratio => ({ done: a.done + b.done, of: a.of + b.of });
+    for (const [gridId, ids] of workers) {
+      for (const id of ids) {
+        const m = perMember.get(id);
+        if (!m) continue;
+        infoReports.set(gridId, add(infoReports.get(gridId)!, m.infoReports));
+        patrols.set(gridId, add(patrols.get(gridId)!, m.patrols));
+      }
+    }
+    return { infoReports, patrols };
   }
 
   /** Composes the unit's agenda for the current period and stores it; a closed meeting is shown as it was. */
@@ -133,15 +159,14 @@ export class MeetingService {
     const ids = grids.map((g) => g.id);
     const counts = new Map((await repos.meetings.eventCounts(ids, period)).map((c) => [c.gridUnitId, c]));
     const problems = await repos.meetings.eventsReported(ids, period, now, LIST_LIMIT);
-    const info = await repos.meetings.infoReports(ids, period);
-    const patrols = await repos.meetings.patrols(ids, period, this.workingDays(period));
+    const { infoReports: info, patrols } = await this.gridAttendance(repos, ids, period);
     const gridWeeks: GridWeek[] = grids.map((g) => {
       const c = counts.get(g.id);
       return {
         grid: { id: g.id, code: g.code, name: g.name },
         events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
-        infoReports: info ? (info.get(g.id) ?? { done: 0, of: 0 }) : null,
-        patrols: patrols ? (patrols.get(g.id) ?? { done: 0, of: 0 }) : null,
+        infoReports: info.get(g.id) ?? { done: 0, of: 0 },
+        patrols: patrols.get(g.id) ?? { done: 0, of: 0 },
         notable: problems
           .filter((p) => p.gridUnitId === g.id && p.urgency !== 'normal')
           .slice(-3)
@@ -162,8 +187,7 @@ export class MeetingService {
     }
     const gridIds = grids.map((g) => g.id);
     const counts = await repos.meetings.eventCounts(gridIds, period);
-    const info = await repos.meetings.infoReports(gridIds, period);
-    const patrols = await repos.meetings.patrols(gridIds, period, this.workingDays(period));
+    const { infoReports: info, patrols } = await this.gridAttendance(repos, gridIds, period);
     const months: CommunityMonth[] = [];
     for (const c of communities) {
       const mine = counts.filter((x) => communityOf.get(x.gridUnitId) === c.id);
@@ -194,11 +218,6 @@ export class MeetingService {
     return { communities: months, planMonth, plans, candidates };
   }
 
-  private workingDays(period: { from: Date; to: Date }): number {
-    let n = 0;
-    for (let d = period.from.getTime(); d < period.to.getTime(); d += 86_400_000) if (this.calendar.isWorkingDay(new Date(d + 12 * 3_600_000))) n++;
-    return n;
-  }
 
   async recordDecision(
     tx: Tx<MeetingsRepos>,

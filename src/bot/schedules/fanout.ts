@@ -9,7 +9,6 @@ import type { LocalDate } from '../../domain/calendar/working-calendar';
 import { periodJobId } from '../../domain/inforeport/period';
 import type { TimerContext, TimerHandler } from '../timers';
 import type { Tx } from '../ports';
-import { TIMERS_QUEUE_NAME } from './registry';
 
 export type PeriodicArea = 'inforeport' | 'patrol';
 
@@ -22,7 +21,7 @@ export const gridTimerName = (area: PeriodicArea) => `${area}-grid`;
 
 /** The period's fan-out, now or at a later moment (a report moved past a holiday). */
 export function scheduleFanout(tx: Tx, area: PeriodicArea, step: string, period: LocalDate, runAt: Date): void {
-  tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: fanoutTimerName(area), jobId: periodJobId(area, step, period), data: { step, period }, runAt });
+  tx.effects.schedule({ name: fanoutTimerName(area), jobId: periodJobId(area, step, period), data: { step, period }, runAt });
 }
 
 /** One timer job per grid of the whole tree. */
@@ -34,7 +33,7 @@ export function fanoutTimer(area: PeriodicArea): TimerHandler {
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {
           if (unit.level !== 'grid') continue;
-          ctx.tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: gridTimerName(area), jobId: periodJobId(area, step, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
+          ctx.tx.effects.schedule({ name: gridTimerName(area), jobId: periodJobId(area, step, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
         }
       }
     },

@@ -6,7 +6,7 @@ import type { BotModule } from '../bot';
 import { SessionError } from '../errors';
 import { t } from '../texts';
 import { arg, defineCommand, type CommandContext } from '../commands/framework';
-import { TIMERS_QUEUE_NAME, collectSchedules, currentPattern, scheduleSettingKey, SCHEDULE_SYNC_JOB, SCHEDULES_QUEUE, type ScheduleDeclaration } from './registry';
+import { collectSchedules, currentPattern, scheduleSettingKey, type ScheduleDeclaration } from './registry';
 import { describePattern, parsePatternInput } from './pattern';
 
 export * from './registry';
@@ -66,7 +66,7 @@ export function createSchedulesModule(modules: () => readonly Pick<BotModule, 's
     args: { name: arg.word('arg.scheduleName') },
     async run(ctx, { name }) {
       const d = find(declarations(), name);
-      ctx.tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: d.timerName, jobId: `manual-${d.id}-${ctx.now.getTime()}`, data: { ...(d.data ?? {}), scheduleId: d.id, manual: true }, runAt: ctx.now });
+      ctx.tx.effects.schedule({ name: d.timerName, jobId: `manual-${d.id}-${ctx.now.getTime()}`, data: { ...(d.data ?? {}), scheduleId: d.id, manual: true }, runAt: ctx.now });
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: ctx.member!.id, action: 'schedule.run', target: d.id });
       return t('schedule.ran', { name: d.name });
     },
@@ -77,5 +77,5 @@ export function createSchedulesModule(modules: () => readonly Pick<BotModule, 's
 
 /** Asks the scheduler process to re-upsert the schedule from settings (through the outbox: never lost). */
 function requestSync(ctx: CommandContext, d: ScheduleDeclaration): void {
-  ctx.tx.effects.schedule({ queue: SCHEDULES_QUEUE, name: SCHEDULE_SYNC_JOB, jobId: `sync-${d.id}-${ctx.now.getTime()}`, data: { scheduleId: d.id }, runAt: ctx.now });
+  ctx.tx.effects.syncSchedule(d.id, `sync-${d.id}-${ctx.now.getTime()}`);
 }

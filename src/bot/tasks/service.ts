@@ -11,7 +11,6 @@ import type { BotMessage } from '../message';
 import { Notifier } from '../notify';
 import type { Tx } from '../ports';
 import type { TasksRepos } from './ports';
-import { TIMERS_QUEUE_NAME } from './timer-name';
 import { t } from '../texts';
 import type { DispatchInput, TaskAssignee, TaskListener, TaskService, TaskSource, TaskView } from './contract';
 import { formatTime, memberName, priorityName, taskButtons, taskFields } from './format';
@@ -270,7 +269,6 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
   private scheduleRungs(tx: Tx<R>, task: TaskRecord, rungs: Rung[]): void {
     for (const rung of rungs) {
       tx.effects.schedule({
-        queue: TIMERS_QUEUE_NAME,
         name: TASK_REMINDER_TIMER,
         jobId: reminderJobId(task.number, rung.key, rung.deadlineVersion),
         data: {
@@ -285,7 +283,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
 
   /** Best effort: a rung that still fires is refused by its version/state check. */
   private cancelRungs(tx: Tx<R>, task: TaskRecord): void {
-    for (const jobId of task.scheduledRungs) tx.effects.cancel({ queue: TIMERS_QUEUE_NAME, jobId });
+    for (const jobId of task.scheduledRungs) tx.effects.cancel({ jobId });
   }
 
   /** A new deadline version: the old rungs go, the new version's rungs come. */
