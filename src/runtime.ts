@@ -35,8 +35,12 @@ import { createWechatyChannel } from './adapters/wechaty';
 import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
-import { createMeetingRenderer, mountMeetingFiles } from './adapters/render';
-import { mountSpreadsheetFiles } from './adapters/xlsx/files-route';
+import { createMeetingRenderer, minutesFile } from './adapters/render';
+import { mountOrgImport } from './adapters/xlsx/import-route';
+import { ledgerFile } from './adapters/xlsx/ledger-file';
+import { mountFiles } from './adapters/http/files-route';
+import { LEDGER_FILE } from './bot/assessment/ledgers';
+import { MINUTES_FILE } from './bot/meetings/exports';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -136,8 +140,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  mounts.push((router) => mountMeetingFiles(router, { uow, renderer: meetingRenderer, clock: options.clock ?? systemClock, logger }));
-  mounts.push((router) => mountSpreadsheetFiles(router, { uow, clock: options.clock ?? systemClock, logger }));
+  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer) };
+  mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
+  mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};

@@ -102,6 +102,35 @@ export interface SequenceRepo {
   next(name: string): Promise<number>;
 }
 
+/**
+ * A link handed out in chat to a file built from the database when it is opened (a ledger, a
+ * meeting's minutes) or to an upload page: `kind` says which, `spec` what to build. It works
+ * until `expiresAt`, and a `once` link only for its first opening. See src/bot/files.ts.
+ */
+export interface FileLink {
+  /** 128-bit random, hex. */
+  token: string;
+  kind: string;
+  spec: Record<string, unknown>;
+  /** Who asked for it (an upload is made in their name). */
+  memberId: number | null;
+  once: boolean;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** A refusal names the link's kind when the link exists (so the answer can say where to get a new one). */
+export type FileLinkLookup = { ok: true; link: FileLink } | { ok: false; reason: 'unknown' | 'expired' | 'used'; kind?: string };
+
+export interface FileLinkRepo {
+  create(link: FileLink): Promise<void>;
+  /** Looks at a link without using it. */
+  peek(token: string, now: Date): Promise<FileLinkLookup>;
+  /** Opens a link: a `once` link is marked used, so a second opening is refused. */
+  open(token: string, now: Date): Promise<FileLinkLookup>;
+}
+
 /** The repositories of the kernel, bound to one transaction; every area may use them. */
 export interface CoreRepos {
   org: OrgRepo;
@@ -109,6 +138,7 @@ export interface CoreRepos {
   settings: SettingsRepo;
   audit: AuditRepo;
   sequences: SequenceRepo;
+  files: FileLinkRepo;
 }
 
 /** A message to send once the transaction commits. */

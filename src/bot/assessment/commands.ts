@@ -1,5 +1,4 @@
 /** 考核, 统计, 加分 / 扣分, 导出 (台账) and 导入: the assessment area's commands. */
-import crypto from 'node:crypto';
 import { GLOBAL_UNIT_ID, hasAuthority, roleRank, type Member, type OrgUnit, type RoleGrant } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import { SessionError } from '../errors';
@@ -8,9 +7,11 @@ import { cardToText, type BotMessage, type Card } from '../message';
 import type { MeetingOutput } from '../meetings/render-port';
 import { arg, commandsOf, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
+import { fileLinkUrl, issueFileLink } from '../files';
 import { AssessmentService, ZONE, loadRules } from './service';
 import { formatPoints, rankingCard, ratioText, scoreCard } from './format';
-import { LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
+import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
+import { ORG_IMPORT_LINK } from './org-import';
 import { XLSX_MIME } from './sheets';
 import type { AssessmentRepos } from './ports';
 
@@ -238,11 +239,10 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
       ctx.authorize(unit, 'grid_head');
       const ledger = ledgerWords[kind];
       const spec: LedgerSpec = { kind: ledger, unitId: unit.id, period: period.key };
-      const token = crypto.randomBytes(16).toString('hex');
-      await ctx.repos.assessment.createToken({ token, purpose: 'download', spec, memberId: sender.id, createdAt: ctx.now, expiresAt: new Date(ctx.now.getTime() + LINK_TTL_MINUTES * 60_000), usedAt: null });
+      const link = await issueFileLink(ctx, { kind: LEDGER_FILE, spec, memberId: sender.id, lifetimeMs: LINK_TTL_MINUTES * 60_000, once: true });
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: sender.id, action: 'ledger.export', target: unit.code, detail: { kind: ledger, period: period.key } });
       const name = t('ledger.fileName', { kind, unit: unit.name, period: period.key });
-      const url = `${baseUrl()}/files/xlsx/${token}/${encodeURIComponent(name)}`;
+      const url = fileLinkUrl(output.baseUrl(), link.token, name);
       const rows = await countRows(ctx, ledger, unit, period);
       return {
         text: t('ledger.ready', { kind, unit: unit.name, period: period.label, rows: String(rows), minutes: String(LINK_TTL_MINUTES), url }),
@@ -270,10 +270,9 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
     args: {},
     async run(ctx) {
       const sender = ctx.requireMember();
-      const token = crypto.randomBytes(16).toString('hex');
-      await ctx.repos.assessment.createToken({ token, purpose: 'upload', spec: { kind: 'org' }, memberId: sender.id, createdAt: ctx.now, expiresAt: new Date(ctx.now.getTime() + LINK_TTL_MINUTES * 60_000), usedAt: null });
+      const link = await issueFileLink(ctx, { kind: ORG_IMPORT_LINK, spec: {}, memberId: sender.id, lifetimeMs: LINK_TTL_MINUTES * 60_000, once: true });
       const base = baseUrl();
-      return t('import.link', { minutes: String(LINK_TTL_MINUTES), url: `${base}/files/xlsx/import/${token}`, template: `${base}/files/xlsx/template/${encodeURIComponent('组织导入模板.xlsx')}` });
+      return t('import.link', { minutes: String(LINK_TTL_MINUTES), url: `${base}/files/xlsx/import/${link.token}`, template: `${base}/files/xlsx/template/${encodeURIComponent('组织导入模板.xlsx')}` });
     },
   });
 

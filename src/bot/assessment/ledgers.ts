@@ -16,6 +16,9 @@ export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment'] as cons
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /** What a download token stands for. */
+/** The file-link kind of a ledger download (src/bot/files.ts). */
+export const LEDGER_FILE = 'ledger';
+
 export const ledgerSpecSchema = z.object({ kind: z.enum(LEDGER_KINDS), unitId: z.number().int(), period: z.string().max(16) });
 export type LedgerSpec = z.infer<typeof ledgerSpecSchema>;
 

@@ -9,6 +9,9 @@ import { t, type TextKey } from '../texts';
 import type { ReadSheet, SheetBook } from './sheets';
 import type { AssessmentRepos } from './ports';
 
+/** The file-link kind of the organisation upload page (src/bot/files.ts). */
+export const ORG_IMPORT_LINK = 'org-import';
+
 export const INVITE_DAYS = 7;
 
 const LEVEL_WORDS: Record<string, UnitLevel> = {

@@ -11,7 +11,8 @@ import { cardToText } from '../message';
 import { t, type TextKey } from '../texts';
 import { meetingName, minutesCard, when } from './format';
 import type { StoredMeeting } from './ports';
-import { MIME, type MeetingService } from './service';
+import type { MeetingService } from './service';
+import { MIME } from './exports';
 import type { DocumentFormat } from './render-port';
 import type { MeetingsRepos } from './ports';
 

@@ -92,8 +92,6 @@ export interface MeetingRepo extends AgendaSources {
   savePlan(plan: MonthlyPlan & { submittedById: number }): Promise<'created' | 'updated'>;
   plans(unitIds: number[], month: string): Promise<MonthlyPlan[]>;
 
-  createExport(input: { token: string; meetingId: number; format: string; createdAt: Date; expiresAt: Date }): Promise<void>;
-  exportByToken(token: string): Promise<{ meetingId: number; format: string; expiresAt: Date } | null>;
   byId(meetingId: number): Promise<StoredMeeting | null>;
 }
 

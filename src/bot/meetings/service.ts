@@ -2,7 +2,6 @@
  * The meetings use cases inside one transaction: prepare (compose and store) an agenda, record a
  * decision as a task, close a meeting, file a monthly plan, create an export link.
  */
-import crypto from 'node:crypto';
 import { LEADER_ROLE, type OrgUnit } from '../../domain/org/org';
 import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import {
@@ -29,6 +28,8 @@ import type { BotMessage } from '../message';
 import { cardToText } from '../message';
 import type { Notifier } from '../notify';
 import type { Tx } from '../ports';
+import { fileLinkUrl, issueFileLink } from '../files';
+import { exportFileName, MINUTES_FILE, type MinutesSpec } from './exports';
 import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
 import { agendaCard, agendaSnapshot, meetingName, minutesCard, ZONE, type AgendaSnapshot } from './format';
@@ -267,23 +268,13 @@ export class MeetingService {
   }
 
   async createExport(tx: Tx<MeetingsRepos>, meeting: StoredMeeting, format: DocumentFormat): Promise<{ url: string; fileName: string }> {
-    const token = crypto.randomBytes(16).toString('hex');
-    await tx.repos.meetings.createExport({ token, meetingId: meeting.id, format, createdAt: tx.now, expiresAt: new Date(tx.now.getTime() + EXPORT_TTL_MS) });
+    const spec: MinutesSpec = { meetingId: meeting.id, format };
+    const link = await issueFileLink(tx, { kind: MINUTES_FILE, spec, memberId: null, lifetimeMs: EXPORT_TTL_MS, once: false });
     const fileName = exportFileName(meeting, format);
-    const base = this.output.baseUrl() ?? '';
-    return { url: `${base.replace(/\/$/, '')}/files/${token}/${encodeURIComponent(fileName)}`, fileName };
+    return { url: fileLinkUrl(this.output.baseUrl(), link.token, fileName), fileName };
   }
 
   planMonth(now: Date): string {
     return planMonthFor(now, this.calendar, ZONE, this.times);
   }
 }
-
-export function exportFileName(meeting: Pick<StoredMeeting, 'number'>, format: DocumentFormat): string {
-  return `${meeting.number}.${format}`;
-}
-
-export const MIME: Record<DocumentFormat, string> = {
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  md: 'text/markdown; charset=utf-8',
-};

@@ -8,6 +8,7 @@ import { TypeOrmTaskRepo } from './task-repository';
 import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
+import { TypeOrmFileLinkRepo } from './file-link-repository';
 
 export function createRepos(em: EntityManager): BotRepos {
   return {
@@ -16,6 +17,7 @@ export function createRepos(em: EntityManager): BotRepos {
     settings: new TypeOrmSettingsRepo(em),
     audit: new TypeOrmAuditRepo(em),
     sequences: new TypeOrmSequenceRepo(em),
+    files: new TypeOrmFileLinkRepo(em),
     events: new TypeOrmEventRepo(em),
     tasks: new TypeOrmTaskRepo(em),
     meetings: new TypeOrmMeetingRepo(em),

@@ -1,5 +1,5 @@
 /**
- * Meetings (例会) on TypeORM: the meeting rows, carried items, minutes, plans and export tokens,
+ * Meetings (例会) on TypeORM: the meeting rows, carried items, minutes and plans,
  * and the read queries an agenda needs over the events and tasks tables and the attendance
  * area's info reports, patrol log and leave (read only; those areas own their tables).
  */
@@ -14,7 +14,6 @@ import { EventSchema, type EventRow } from '../schemas/events';
 import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 import { TaskSchema } from '../schemas/tasks';
 import {
-  MeetingExportSchema,
   MeetingItemSchema,
   MeetingMinuteSchema,
   MeetingPlanSchema,
@@ -294,14 +293,5 @@ export class TypeOrmMeetingRepo extends TypeOrmAgendaSources implements MeetingR
     if (!unitIds.length) return [];
     const rows = await this.em.getRepository(MeetingPlanSchema).find({ where: { unitId: In(unitIds), month } });
     return rows.map((r) => ({ communityId: r.unitId, month: r.month, text: r.text, submittedBy: r.submittedByName, submittedAt: r.submittedAt }));
-  }
-
-  async createExport(input: { token: string; meetingId: number; format: string; createdAt: Date; expiresAt: Date }): Promise<void> {
-    await this.em.getRepository(MeetingExportSchema).insert(input);
-  }
-
-  async exportByToken(token: string): Promise<{ meetingId: number; format: string; expiresAt: Date } | null> {
-    const r = await this.em.getRepository(MeetingExportSchema).findOne({ where: { token } });
-    return r ? { meetingId: r.meetingId, format: r.format, expiresAt: r.expiresAt } : null;
   }
 }
