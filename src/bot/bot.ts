@@ -21,6 +21,9 @@ export const MAX_TEXT_LENGTH = 2000;
 /** Handles a message with no command (a photo, a location) when no dialog is open; true if it did. */
 export type AttachmentHandler<R extends CoreRepos = CoreRepos> = (ctx: CommandContext<R>) => Promise<boolean>;
 
+/** Words an area's typed refusal (a service's refusal error) for the user; null when it is not one of its own. */
+export type RefusalWording = (err: unknown) => string | null;
+
 /** What one area (org, events, tasks …) contributes to the bot. */
 export interface BotModule<R extends CoreRepos = CoreRepos> {
   commands?: Command<R>[];
@@ -29,6 +32,8 @@ export interface BotModule<R extends CoreRepos = CoreRepos> {
   attachmentHandlers?: AttachmentHandler<R>[];
   /** Periodic work this area fires (one BullMQ job scheduler each; see src/jobs/schedules.ts). */
   schedules?: ScheduleDeclaration[];
+  /** How this area's services' refusals read (services return codes, never chat text). */
+  refusals?: RefusalWording;
 }
 
 export interface HandleResult {
@@ -44,6 +49,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
   readonly schedules: ScheduleDeclaration[];
   private readonly dialogs = new Map<string, DialogHandler<R>>();
   private readonly attachmentHandlers: AttachmentHandler<R>[] = [];
+  private readonly refusals: RefusalWording[] = [];
 
   constructor(
     modules: BotModule<R>[],
@@ -56,6 +62,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       this.timers.register(...(m.timers ?? []));
       for (const d of m.dialogs ?? []) this.dialogs.set(d.kind, d);
       this.attachmentHandlers.push(...(m.attachmentHandlers ?? []));
+      if (m.refusals) this.refusals.push(m.refusals);
     }
   }
 
@@ -71,8 +78,9 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     try {
       commandName = await this.route(ctx, text);
     } catch (err) {
-      if (!(err instanceof SessionError)) throw err;
-      ctx.reply(err.toText());
+      const refusal = this.refusalText(err);
+      if (refusal === null) throw err;
+      ctx.reply(refusal);
     }
     this.flushReplies(ctx, replies);
     return { memberId: member?.id ?? null, command: commandName };
@@ -121,6 +129,16 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     if (command.where === 'group' && ctx.inbound.conversation.kind !== 'group') throw new SessionError('error.groupOnly', { command: command.name });
     if (command.where === 'direct' && ctx.inbound.conversation.kind !== 'direct') throw new SessionError('error.directOnly', { command: command.name });
     this.push(ctx, await command.execute(ctx, rest));
+  }
+
+  /** A user's mistake or a service's refusal, worded; null for a fault (which is thrown on). */
+  private refusalText(err: unknown): string | null {
+    if (err instanceof SessionError) return err.toText();
+    for (const word of this.refusals) {
+      const text = word(err);
+      if (text !== null) return text;
+    }
+    return null;
   }
 
   private push(ctx: CommandContext<R>, result: BotMessage | string | void): void {

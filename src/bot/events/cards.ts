@@ -10,6 +10,7 @@ import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { StoredEvent } from './ports';
 import type { EventsRepos } from './ports';
+import { EventRefusedError, type EventServiceRefusal } from './refusals';
 
 /** How a member stands to an event (the EventService answers it). */
 export interface RelationSource {
@@ -141,3 +142,28 @@ export async function eventMessage(
   const text = cardToText(card);
   return { text, card };
 }
+
+/** A refusal of the events service in words (the catalogue's `event.refusal.*`). */
+export function refusalText(refusal: EventServiceRefusal): string {
+  switch (refusal.code) {
+    case 'not_found':
+      return t('event.notFound', { number: refusal.number });
+    case 'settle_own_only':
+      return t('event.settleOwnOnly', { number: refusal.number });
+    case 'assignee_outside':
+      return t('event.assigneeOutside', { name: refusal.assignee, unit: refusal.unit });
+    case 'result_required':
+    case 'note_required':
+    case 'top_level':
+      return t(`event.refusal.${refusal.code}`, { number: refusal.number });
+    default:
+      return t(`event.refusal.${refusal.code}` as TextKey, {
+        number: refusal.number,
+        state: t(`event.state.${refusal.state}` as TextKey),
+        action: t(`event.action.${refusal.action}` as TextKey),
+      });
+  }
+}
+
+/** For the bot: words an EventRefusedError, and nothing else. */
+export const eventRefusals = (err: unknown): string | null => (err instanceof EventRefusedError ? refusalText(err.refusal) : null);

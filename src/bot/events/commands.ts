@@ -11,6 +11,7 @@ import {
   type EventAction,
   type EventCatalogue,
   type EventCategory,
+  type EventRefusal,
   type EventUrgency,
   type CategoryRef,
 } from '../../domain/event';
@@ -24,6 +25,7 @@ import { arg, commandsOf, type ArgSpec, type Command, type CommandContext } from
 import { eventMessage, formatAt, type Audience } from './cards';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
+import { EventRefusedError } from './refusals';
 import type { EventsRepos } from './ports';
 
 const defineCommand = commandsOf<EventsRepos>();
@@ -63,17 +65,15 @@ async function askMore(ctx: CommandContext<EventsRepos>, command: string, prompt
   return prompt;
 }
 
-/** Refuses early (before asking anything) when the domain would refuse the step anyway. */
-async function precheck(ctx: CommandContext<EventsRepos>, service: EventService, event: StoredEvent, action: EventAction): Promise<void> {
+/**
+ * Refuses early (before asking anything) when the domain would refuse the step anyway; a missing
+ * reason or deadline is what is about to be asked for, and `asked` names refusals the command handles.
+ */
+async function precheck(ctx: CommandContext<EventsRepos>, service: EventService, event: StoredEvent, action: EventAction, asked: readonly EventRefusal[] = []): Promise<void> {
   const member = ctx.requireMember();
   const result = applyEventAction(event, action, { memberId: member.id, relation: await service.relationsOf(ctx.tx, member, event) }, ctx.now);
-  if (!result.ok && result.reason !== 'reason_required' && result.reason !== 'deadline_in_past') {
-    throw new SessionError(`event.refusal.${result.reason}` as TextKey, {
-      number: event.number,
-      state: t(`event.state.${event.state}` as TextKey),
-      action: t(`event.action.${action.type}` as TextKey),
-    });
-  }
+  if (result.ok || ['reason_required', 'deadline_in_past', ...asked].includes(result.reason)) return;
+  throw new EventRefusedError({ code: result.reason, number: event.number, state: event.state, action: action.type });
 }
 
 /** The grid a report belongs to: the grid group it is sent in, or the sender's only grid. */
@@ -248,9 +248,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
       const member = ctx.requireMember();
       if (!reason) {
         const event = await service.load(ctx.tx, number);
-        if (event.state !== 'submitted') await precheck(ctx, service, event, { type: 'escalate', to: event.handler, reason: '-' }).catch((err: unknown) => {
-          if (!(err instanceof SessionError && err.key === 'event.refusal.wrong_level')) throw err;
-        });
+        if (event.state !== 'submitted') await precheck(ctx, service, event, { type: 'escalate', to: event.handler, reason: '-' }, ['wrong_level']);
         return askMore(ctx, `上报上级 ${number}`, t('event.reasonAsk', { action: t('event.action.escalate') }));
       }
       const { event, to } = await service.escalate(ctx.tx, member, number, reason);

@@ -8,6 +8,7 @@ import type { TaskListener, TaskService } from '../tasks/contract';
 import type { EventsRepos } from './ports';
 import { eventCommands } from './commands';
 import { createReportFlow } from './dialogs';
+import { eventRefusals } from './cards';
 import { EventService } from './service';
 
 export interface EventsModule {
@@ -21,7 +22,7 @@ export function createEventsModule(deps: { tasks: TaskService<EventsRepos> }): E
   const flow = createReportFlow(service);
   const commands = eventCommands(service, flow);
   return {
-    module: { commands, dialogs: [...flow.dialogs, flow.more(commands)], attachmentHandlers: [flow.attachmentHandler] },
+    module: { commands, dialogs: [...flow.dialogs, flow.more(commands)], attachmentHandlers: [flow.attachmentHandler], refusals: eventRefusals },
     service,
     listener: service.listener(),
   };

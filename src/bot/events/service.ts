@@ -20,7 +20,6 @@ import {
   type TimelineEntry,
 } from '../../domain/event';
 import { LEADER_ROLE, hasAuthority, isWithin, type Member, type OrgUnit } from '../../domain/org/org';
-import { SessionError } from '../errors';
 import { Notifier } from '../notify';
 import type { BotMessage } from '../message';
 import type { MemberSummary, Tx } from '../ports';
@@ -28,6 +27,7 @@ import type { TaskListener, TaskService, TaskView } from '../tasks/contract';
 import { t, type TextKey } from '../texts';
 import { eventMessage, type Audience } from './cards';
 import type { StoredEvent } from './ports';
+import { EventRefusedError, type EventServiceRefusal } from './refusals';
 import type { EventsRepos } from './ports';
 
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -44,7 +44,7 @@ export interface ReportInput {
   settledOnSpot?: { result: string };
 }
 
-const refusal = (reason: string, number: string, extra: Record<string, string> = {}) => new SessionError(`event.refusal.${reason}` as TextKey, { number, ...extra });
+const refused = (refusal: EventServiceRefusal) => new EventRefusedError(refusal);
 
 export class EventService {
   constructor(private readonly tasks: TaskService<EventsRepos>) {}
@@ -53,7 +53,7 @@ export class EventService {
 
   async load(tx: Tx<EventsRepos>, number: string): Promise<StoredEvent> {
     const event = await tx.repos.events.byNumber(number);
-    if (!event) throw new SessionError('event.notFound', { number });
+    if (!event) throw refused({ code: 'not_found', number });
     return event;
   }
 
@@ -92,7 +92,7 @@ export class EventService {
 
   // ---- applying a step --------------------------------------------------------------------------
 
-  /** Applies a step for a member, or throws the domain's refusal as a user's mistake. */
+  /** Applies a step for a member, or throws the domain's refusal (EventRefusedError). */
   async act(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, member: Member): Promise<StoredEvent> {
     const relations = await this.relationsOf(tx, member, event);
     return this.apply(tx, event, action, member.id, relations);
@@ -100,9 +100,7 @@ export class EventService {
 
   private async apply(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, actorId: number, relations: EventRelation[]): Promise<StoredEvent> {
     const result = applyEventAction(event, action, { memberId: actorId, relation: relations }, tx.now);
-    if (!result.ok) {
-      throw refusal(result.reason, event.number, { state: t(`event.state.${event.state}` as TextKey), action: t(`event.action.${action.type}` as TextKey) });
-    }
+    if (!result.ok) throw refused({ code: result.reason, number: event.number, state: event.state, action: action.type });
     const next: StoredEvent = { ...result.event, id: event.id, taskId: event.taskId };
     await tx.repos.events.save(next, tx.now);
     await tx.repos.events.addEntry(event.id, result.entry);
@@ -146,7 +144,7 @@ export class EventService {
       },
       tx.now,
     );
-    if (!created.ok) throw refusal(created.reason === 'result_required' ? 'result_required' : 'note_required', number);
+    if (!created.ok) throw refused({ code: created.reason === 'result_required' ? 'result_required' : 'note_required', number });
     const event = await tx.repos.events.create(created.event, tx.now);
     await tx.repos.events.addEntry(event.id, created.entry);
     if (event.state === 'reported') await this.announceNew(tx, event);
@@ -207,8 +205,8 @@ export class EventService {
     if (!target || !target.roles.some((g) => isWithin(g.unitPath, scope.path))) {
       // Only name the scope problem to someone who may dispatch at all: refusals reveal nothing.
       const dry = applyEventAction(event, action, { memberId: member.id, relation: await this.relationsOf(tx, member, event) }, tx.now);
-      if (!dry.ok) throw refusal(dry.reason, number, { state: t(`event.state.${event.state}` as TextKey), action: t('event.action.dispatch') });
-      throw new SessionError('event.assigneeOutside', { name: assignee.name, unit: scope.name });
+      if (!dry.ok) throw refused({ code: dry.reason, number, state: event.state, action: 'dispatch' });
+      throw refused({ code: 'assignee_outside', assignee: assignee.name, unit: scope.name });
     }
     const previousTask = event.taskId;
     event = await this.act(tx, event, action, member);
@@ -239,7 +237,7 @@ export class EventService {
     if (!parent) {
       // Let the domain give its reason (no standing, or the top of the tree).
       await this.apply(tx, event, { type: 'escalate', to: event.handler, reason }, member.id, relations);
-      throw refusal('top_level', number);
+      throw refused({ code: 'top_level', number });
     }
     const to: HandlingUnit = { unitId: parent.id, level: parent.level as HandlingLevel };
     if (event.state === 'submitted' && relations.includes('handlerAtLevel') && reason.trim()) {
@@ -280,7 +278,7 @@ export class EventService {
 
   async settleReported(tx: Tx<EventsRepos>, member: Member, number: string, result: string): Promise<StoredEvent> {
     const event = await this.load(tx, number);
-    if (event.reporterId !== member.id) throw new SessionError('event.settleOwnOnly', { number });
+    if (event.reporterId !== member.id) throw refused({ code: 'settle_own_only', number });
     return this.act(tx, event, { type: 'settle_on_spot', result }, member);
   }
 
@@ -365,33 +363,28 @@ export class EventService {
       return event && event.taskId === task.id ? event : null;
     };
     const nameOf = async (tx: Tx<EventsRepos>, id: number) => (await tx.repos.org.memberSummary(id))?.name ?? `#${id}`;
-    // The task already moved: an event step the table refuses is skipped, never thrown into the task's transaction.
-    const quietly = async (work: () => Promise<unknown>) => {
-      try {
-        await work();
-      } catch (err) {
-        if (!(err instanceof SessionError)) throw err;
-      }
+    // The task already moved: an event step the table refuses is skipped (asked first, not caught), so
+    // nothing is thrown into the task's transaction and every other error still surfaces.
+    const follow = async (tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, actorId: number): Promise<StoredEvent | null> => {
+      if (!applyEventAction(event, action, { memberId: actorId, relation: ['assignee'] }, tx.now).ok) return null;
+      return this.apply(tx, event, action, actorId, ['assignee']);
     };
     return {
       sourceKind: 'event',
       onAccepted: async (tx, task, actorId) => {
         const event = await forTask(tx, task);
-        if (event) await quietly(() => this.apply(tx, event, { type: 'take' }, actorId, ['assignee']));
+        if (event) await follow(tx, event, { type: 'take' }, actorId);
       },
       onProgress: async (tx, task, actorId, note) => {
         const event = await forTask(tx, task);
-        if (event) await quietly(() => this.apply(tx, event, { type: 'progress', note }, actorId, ['assignee']));
+        if (event) await follow(tx, event, { type: 'progress', note }, actorId);
       },
       onSubmitted: async (tx, task, actorId, result) => {
         let event = await forTask(tx, task);
         if (!event) return;
         // A 办结 without a prior 接单 is still a 接单 first.
         if (event.state === 'dispatched') event = await this.apply(tx, event, { type: 'take' }, actorId, ['assignee']);
-        const done = await this.apply(tx, event, { type: 'complete', result: result.text || '-', attachments: result.photoUrls }, actorId, ['assignee']).catch((err: unknown) => {
-          if (err instanceof SessionError) return null;
-          throw err;
-        });
+        const done = await follow(tx, event, { type: 'complete', result: result.text || '-', attachments: result.photoUrls }, actorId);
         if (!done) return;
         const headline = t('event.submitted', { number: done.number, name: await nameOf(tx, actorId), result: result.text });
         if (done.dispatcherId) await this.tellMember(tx, done, done.dispatcherId, headline);
