@@ -14,7 +14,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/log';
 import { startRuntime, type Runtime } from '../src/runtime';
-import { seedDemo } from '../src/bot/demo';
+import { seedDemo } from '../src/adapters/db/demo';
 import { REMINDER_SETTING, type ReminderSetting } from '../src/bot/tasks';
 import { TIMERS_QUEUE } from '../src/jobs/queues';
 import { createTestDatabase } from '../test/support/databases';

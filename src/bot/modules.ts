@@ -4,7 +4,7 @@
  * 帮助. Nothing here runs at import; the runtime (and tests) call `createBotModules`.
  */
 import type { BotModule } from './bot';
-import { orgModule } from './commands/org';
+import { orgModule } from './org/commands';
 import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
 import { createEventsModule } from './events';

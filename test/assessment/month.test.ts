@@ -4,7 +4,7 @@
  * each grid's score and rank, 统计 counts what happened, and the ledgers download once as .xlsx.
  */
 import ExcelJS from 'exceljs';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { EventSchema } from '../../src/adapters/db/schemas/events';
 import { AuditLogSchema } from '../../src/adapters/db/schemas/core';
 import { DEFAULT_RULES, emptyFacts, scoreOf } from '../../src/domain/assessment';

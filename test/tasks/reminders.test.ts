@@ -5,7 +5,7 @@
  * a restart between rungs and two processes side by side still send each reminder once.
  */
 import crypto from 'node:crypto';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { REMINDER_SETTING, type ReminderSetting } from '../../src/bot/tasks';
 import type { TasksService } from '../../src/bot/tasks/service';
 import { TaskHistorySchema, TaskSchema } from '../../src/adapters/db/schemas/tasks';

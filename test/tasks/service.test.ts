@@ -4,7 +4,7 @@
  * a reopened task gets a fresh reminder plan.
  */
 import crypto from 'node:crypto';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { TaskView } from '../../src/bot/tasks/contract';
 import type { Tx } from '../../src/bot/ports';
 import type { BotRepos } from '../../src/bot/modules';

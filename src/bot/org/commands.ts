@@ -4,7 +4,7 @@ import { ROLES, childLevel, isValidUnitCode, type OrgUnit, type Role } from '../
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import type { BotModule } from '../bot';
-import { arg, defineCommand, type CommandContext } from './framework';
+import { arg, defineCommand, type CommandContext } from '../commands/framework';
 
 const INVITE_DAYS = 7;
 const ROLE_WORDS: Record<string, Role> = Object.fromEntries(ROLES.map((r) => [t(`role.${r}` as TextKey), r]));
