@@ -4,7 +4,7 @@
  * 帮助. Nothing here runs at import; the runtime (and tests) call `createBotModules`.
  */
 import type { BotModule } from './bot';
-import { orgModule } from './org/commands';
+import { createOrgModule } from './org';
 import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
 import { createEventsModule } from './events';
@@ -44,7 +44,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const events = createEventsModule({ tasks: tasks.service });
   tasks.addListener(events.listener);
   const modules: BotModule<BotRepos>[] = [
-    orgModule,
+    createOrgModule(),
     events.module,
     tasks.module,
     createMeetingsModule({ tasks: tasks.service, attendance: assessment, output }),

@@ -7,7 +7,6 @@
 import crypto from 'node:crypto';
 import { seedDemo } from '../../src/adapters/db/demo';
 import { REMINDER_SETTING, type ReminderSetting } from '../../src/bot/tasks';
-import type { TasksService } from '../../src/bot/tasks/service';
 import { TaskHistorySchema, TaskSchema } from '../../src/adapters/db/schemas/tasks';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';

@@ -1,46 +1,35 @@
 /**
- * Attendance (考勤): 签到/签退 with an optional location checked against the grid boundary,
- * 巡查 into the 民情日志 that the grid head reads and comments on (点评), the daily patrol rule
- * with its reminder and end-of-day list, and 请假 approved by the grid head with AB岗 cover.
+ * The attendance commands (考勤): 签到/签退 with an optional location checked against the grid
+ * boundary, 巡查 into the 民情日志 that the grid head reads and comments on (点评), and 请假
+ * approved by the grid head with AB岗 cover.
  */
-import { z } from 'zod';
 import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { containsPoint, parseBoundary, parseCoordinates, type GeoPoint } from '../../domain/attendance/boundary';
 import { blocksNewLeave, overlaps, parseLeaveDates } from '../../domain/attendance/leave';
-import { patrolStanding } from '../../domain/attendance/patrol';
-import { planPatrolFiring } from '../../domain/inforeport/period';
 import { maskPhonesIn } from '../../domain/inforeport/categories';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
 import { arg, commandsOf, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import { SessionError } from '../errors';
-import type { BotMessage } from '../message';
 import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
-import type { TimerContext, TimerHandler } from '../timers';
-import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../schedules/fanout';
-import type { ScheduleDeclaration } from '../schedules/registry';
 import type { CheckKind, LeaveRecord } from './ports';
-import { communityOf, dutyGrid, gridHeads, namesOf, tellGrid } from './grid';
+import { communityOf, dutyGrid, gridHeads, namesOf } from './grid';
+import { leaveCard, locationLine } from './cards';
 import type { AttendanceRepos } from './ports';
 
 const defineCommand = commandsOf<AttendanceRepos>();
 
-export const PATROL_FIRE_TIMER = 'patrol-fire';
 export const backupSettingKey = (memberId: number) => `attendance.backup.${memberId}`;
 /** A bare location or photo this soon after 签到 / 巡查 belongs to it. */
 const FOLLOW_UP_MS = 10 * 60 * 1000;
 const LOG_DAYS = 7;
 const LOG_LIMIT = 20;
 
-export const PATROL_SCHEDULES: ScheduleDeclaration[] = [
-  { id: 'patrol-reminder', name: '巡查提醒', defaultPattern: '0 0 16 * * *', timerName: PATROL_FIRE_TIMER, data: { step: 'reminder' }, description: 'schedule.desc.patrolReminder' },
-  { id: 'patrol-summary', name: '巡查日报', defaultPattern: '0 0 18 * * *', timerName: PATROL_FIRE_TIMER, data: { step: 'summary' }, description: 'schedule.desc.patrolSummary' },
-];
 
-export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<AttendanceRepos> {
-  const calendar = deps.calendar ?? new WorkingCalendar();
+/** The attendance commands and the follow-ups (a bare location or photos) that complete a record. */
+export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<AttendanceRepos>, 'commands' | 'attachmentHandlers'> {
   const clockOf = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: calendar.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
   const inGroup = (ctx: CommandContext<AttendanceRepos>) => ctx.inbound.conversation.kind === 'group';
 
@@ -57,11 +46,6 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     await ctx.notify.members(await gridHeads(ctx.tx, grid), { text });
   }
 
-  function locationLine(outside: boolean | null, where: string | null): string {
-    if (outside === true) return t('attendance.where.outside', { where: where ?? '' });
-    if (outside === false) return t('attendance.where.inside', { where: where ?? '' });
-    return where ? t('attendance.where.plain', { where }) : t('attendance.where.none');
-  }
 
   function checkCommand(kind: CheckKind): ReturnType<typeof defineCommand> {
     return defineCommand({
@@ -180,19 +164,6 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     },
   });
 
-  function leaveCard(leave: LeaveRecord, name: string, gridName: string): BotMessage {
-    const title = t('leave.card.title', { id: `L${leave.id}` });
-    const fields = [
-      { label: t('leave.card.who'), value: `${name}（${gridName}）` },
-      { label: t('leave.card.when'), value: leave.start === leave.end ? leave.start : `${leave.start} 至 ${leave.end}` },
-      { label: t('leave.card.reason'), value: leave.reason },
-    ];
-    const buttons = [
-      { label: t('leave.button.approve'), command: `准假 L${leave.id}`, style: 'primary' as const },
-      { label: t('leave.button.refuse'), command: `驳回请假 L${leave.id}`, style: 'danger' as const },
-    ];
-    return { text: [title, ...fields.map((f) => `${f.label}：${f.value}`)].join('\n'), card: { title, fields, buttons } };
-  }
 
   async function decidable(ctx: CommandContext<AttendanceRepos>, id: string): Promise<{ leave: LeaveRecord; grid: OrgUnit }> {
     const number = /^[Ll]?(\d+)$/.exec(id)?.[1];
@@ -325,52 +296,11 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
     return true;
   }
 
-  const fire: TimerHandler<AttendanceRepos> = {
-    name: PATROL_FIRE_TIMER,
-    async run(ctx, data) {
-      const { step } = z.object({ step: z.enum(['reminder', 'summary']) }).parse(data);
-      const plan = planPatrolFiring(calendar, calendar.localDate(ctx.now));
-      if (plan.kind === 'run') scheduleFanout(ctx.tx, 'patrol', step, plan.period, ctx.now);
-    },
-  };
 
-  const perGrid: TimerHandler<AttendanceRepos> = {
-    name: gridTimerName('patrol'),
-    async run(ctx, data) {
-      const { step, period, unitId } = gridStepPayload.parse(data);
-      const grid = await ctx.tx.repos.org.unit(unitId);
-      if (!grid || grid.level !== 'grid') return;
-      await patrolStep(ctx, grid, step, period);
-    },
-  };
 
   return {
     commands: [checkCommand('in'), checkCommand('out'), patrol, patrolLog, comment, askLeave, approve, refuse, setBackup, setBoundary, attendanceList],
-    timers: [fire, fanoutTimer('patrol'), perGrid],
     attachmentHandlers: [followUp],
-    schedules: PATROL_SCHEDULES,
   };
 }
 
-async function patrolStep(ctx: TimerContext<AttendanceRepos>, grid: OrgUnit, step: string, day: string): Promise<void> {
-  const { tx } = ctx;
-  const workers = (await tx.repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.id);
-  if (!workers.length) return;
-  const standing = patrolStanding({
-    workers,
-    patrolled: new Set(await tx.repos.attendance.patrolledMembers(grid.id, day)),
-    onLeave: new Set(await tx.repos.attendance.onLeave(workers, day)),
-  });
-  const names = await namesOf(tx, workers);
-  const list = (ids: number[]) => ids.map((id) => names.get(id)!).join('、');
-  if (step === 'reminder') {
-    if (!standing.missing.length) return;
-    const text = t('patrol.reminder', { date: day, names: list(standing.missing) });
-    await tellGrid(tx, ctx.notify, grid, { text }, standing.missing);
-    return;
-  }
-  const title = t('patrol.summary.title', { grid: grid.name, date: day });
-  const lines = [t('patrol.summary.done', { names: list(standing.done) || t('common.none') }), t('patrol.summary.missing', { names: list(standing.missing) || t('common.none') })];
-  if (standing.excused.length) lines.push(t('patrol.summary.leave', { names: list(standing.excused) }));
-  await ctx.notify.members(await gridHeads(tx, grid), { text: [title, ...lines].join('\n'), card: { title, lines } });
-}
