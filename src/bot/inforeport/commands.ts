@@ -15,14 +15,14 @@ import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
 import { communityOf, dutyGrid, gridHeads } from '../attendance/grid';
 import { answerLine, categoryMenu } from './format';
-import type { AttendanceRepos } from '../attendance/ports';
+import type { InfoReportRepos } from './ports';
 
-const defineCommand = commandsOf<AttendanceRepos>();
+const defineCommand = commandsOf<InfoReportRepos>();
 
 export const HOLIDAY_SETTING = 'inforeport.holiday';
 const DIALOG = 'inforeport';
 
-export async function holidayMode(tx: Tx<AttendanceRepos>): Promise<HolidayMode> {
+export async function holidayMode(tx: Tx<InfoReportRepos>): Promise<HolidayMode> {
   const stored = await tx.repos.settings.get<string>(HOLIDAY_SETTING);
   return (HOLIDAY_MODES as readonly string[]).includes(stored ?? '') ? (stored as HolidayMode) : 'shift';
 }
@@ -31,7 +31,7 @@ function describeAnswer(answer: InfoAnswer): string {
   return answerLine(answer);
 }
 
-async function saveAnswer(ctx: CommandContext<AttendanceRepos>, grid: OrgUnit, answer: InfoAnswer, calendar: WorkingCalendar): Promise<string> {
+async function saveAnswer(ctx: CommandContext<InfoReportRepos>, grid: OrgUnit, answer: InfoAnswer, calendar: WorkingCalendar): Promise<string> {
   const member = ctx.requireMember();
   const period = calendar.localDate(ctx.now);
   const items: InfoItem[] = answer.unchanged ? [] : answer.items;
@@ -44,7 +44,7 @@ function readError(reason: string, line?: string): SessionError {
 }
 
 /** 报送, 特殊信息, 报送节假日 and the guided dialog. */
-export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<AttendanceRepos>, 'commands' | 'dialogs'> {
+export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<InfoReportRepos>, 'commands' | 'dialogs'> {
 
   const report = defineCommand({
     id: 'infoReport',
@@ -64,7 +64,7 @@ export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<At
     },
   });
 
-  const guided: DialogHandler<AttendanceRepos> = {
+  const guided: DialogHandler<InfoReportRepos> = {
     kind: DIALOG,
     async step(ctx, state) {
       const data = z.object({ unitId: z.number(), step: z.enum(['pick', 'detail']), pending: z.array(z.string()).default([]), items: z.array(z.object({ category: z.string(), detail: z.string() })).default([]) }).parse(state.data);

@@ -5,7 +5,7 @@
 import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { BotModule } from '../bot';
 import type { ScheduleDeclaration } from '../schedules/registry';
-import type { AttendanceRepos } from '../attendance/ports';
+import type { InfoReportRepos } from './ports';
 import { infoReportCommands } from './commands';
 import { REPORT_FIRE_TIMER, reportTimers } from './report-timer';
 
@@ -18,7 +18,7 @@ export const INFO_REPORT_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'inforeport-summary', name: '报送汇总', defaultPattern: '0 30 17 * * 2,5', timerName: REPORT_FIRE_TIMER, data: { step: 'summary' }, description: 'schedule.desc.reportSummary' },
 ];
 
-export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<AttendanceRepos> {
+export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<InfoReportRepos> {
   const calendar = deps.calendar ?? new WorkingCalendar();
   return { ...infoReportCommands(calendar), timers: reportTimers(calendar), schedules: INFO_REPORT_SCHEDULES };
 }

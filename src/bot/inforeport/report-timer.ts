@@ -11,7 +11,7 @@ import { t } from '../texts';
 import type { TimerContext, TimerHandler } from '../timers';
 import { communityOf, gridHeads, namesOf, tellGrid } from '../attendance/grid';
 import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../schedules/fanout';
-import type { AttendanceRepos } from '../attendance/ports';
+import type { InfoReportRepos } from './ports';
 import { holidayMode } from './commands';
 import { answerLine, promptCard } from './format';
 
@@ -19,8 +19,8 @@ export const REPORT_FIRE_TIMER = 'inforeport-fire';
 const STEPS = ['prompt', 'reminder', 'summary'] as const;
 type Step = (typeof STEPS)[number];
 
-export function reportTimers(calendar: WorkingCalendar): TimerHandler<AttendanceRepos>[] {
-  const fire: TimerHandler<AttendanceRepos> = {
+export function reportTimers(calendar: WorkingCalendar): TimerHandler<InfoReportRepos>[] {
+  const fire: TimerHandler<InfoReportRepos> = {
     name: REPORT_FIRE_TIMER,
     async run(ctx, data) {
       const { step } = z.object({ step: z.enum(STEPS) }).parse(data);
@@ -33,7 +33,7 @@ export function reportTimers(calendar: WorkingCalendar): TimerHandler<Attendance
     },
   };
 
-  const perGrid: TimerHandler<AttendanceRepos> = {
+  const perGrid: TimerHandler<InfoReportRepos> = {
     name: gridTimerName('inforeport'),
     async run(ctx, data) {
       const { step, period, unitId } = gridStepPayload.parse(data);
@@ -46,7 +46,7 @@ export function reportTimers(calendar: WorkingCalendar): TimerHandler<Attendance
   return [fire, fanoutTimer('inforeport'), perGrid];
 }
 
-async function runGridStep(ctx: TimerContext<AttendanceRepos>, grid: OrgUnit, step: Step, period: string): Promise<void> {
+async function runGridStep(ctx: TimerContext<InfoReportRepos>, grid: OrgUnit, step: Step, period: string): Promise<void> {
   const { tx } = ctx;
   const workers = (await tx.repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.id);
   const onLeave = new Set(await tx.repos.attendance.onLeave(workers, period));
