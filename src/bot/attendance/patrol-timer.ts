@@ -9,7 +9,7 @@ import { planPatrolFiring } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import { t } from '../texts';
 import type { TimerContext, TimerHandler } from '../timers';
-import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../schedules/fanout';
+import { fanoutTimer, gridStepTimer, scheduleFanout } from '../schedules/fanout';
 import { gridHeads, namesOf, tellGrid } from './grid';
 import type { AttendanceRepos } from './ports';
 
@@ -26,15 +26,7 @@ export function patrolTimers(calendar: WorkingCalendar): TimerHandler<Attendance
     },
   };
 
-  const perGrid: TimerHandler<AttendanceRepos> = {
-    name: gridTimerName('patrol'),
-    async run(ctx, data) {
-      const { step, period, unitId } = gridStepPayload.parse(data);
-      const grid = await ctx.tx.repos.org.unit(unitId);
-      if (!grid || grid.level !== 'grid') return;
-      await patrolStep(ctx, grid, step, period);
-    },
-  };
+  const perGrid = gridStepTimer<AttendanceRepos>('patrol', patrolStep);
 
   return [fire, fanoutTimer('patrol'), perGrid];
 }

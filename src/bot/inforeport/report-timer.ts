@@ -10,7 +10,7 @@ import type { OrgUnit } from '../../domain/org/org';
 import { t } from '../texts';
 import type { TimerContext, TimerHandler } from '../timers';
 import { communityOf, gridHeads, namesOf, tellGrid } from '../attendance/grid';
-import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../schedules/fanout';
+import { fanoutTimer, gridStepTimer, scheduleFanout } from '../schedules/fanout';
 import type { InfoReportRepos } from './ports';
 import { holidayMode } from './commands';
 import { answerLine, promptCard } from './format';
@@ -33,15 +33,7 @@ export function reportTimers(calendar: WorkingCalendar): TimerHandler<InfoReport
     },
   };
 
-  const perGrid: TimerHandler<InfoReportRepos> = {
-    name: gridTimerName('inforeport'),
-    async run(ctx, data) {
-      const { step, period, unitId } = gridStepPayload.parse(data);
-      const grid = await ctx.tx.repos.org.unit(unitId);
-      if (!grid || grid.level !== 'grid') return;
-      await runGridStep(ctx, grid, step as Step, period);
-    },
-  };
+  const perGrid = gridStepTimer<InfoReportRepos>('inforeport', (ctx, grid, step, period) => runGridStep(ctx, grid, step as Step, period));
 
   return [fire, fanoutTimer('inforeport'), perGrid];
 }
