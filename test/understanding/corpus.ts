@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { Bot } from '../../src/bot/bot';
-import { botModules } from '../../src/bot/modules';
+import { createBotModules } from '../../src/bot/modules';
 import { understand, type Understanding } from '../../src/bot/commands/understand';
 import type { CommandRegistry } from '../../src/bot/commands/framework';
 import { parseDeadline } from '../../src/domain/calendar/deadline-parser';
@@ -47,7 +47,7 @@ export function loadChatter(): string[] {
 }
 
 export function registry(): CommandRegistry {
-  return new Bot(botModules, silentLogger).commands;
+  return new Bot(createBotModules().modules, silentLogger).commands;
 }
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();

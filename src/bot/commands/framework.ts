@@ -11,7 +11,7 @@ import { parseEventNumber } from '../../domain/event/event';
 import { parseTaskNumber } from '../../domain/task/task';
 import type { Inbound } from '../inbound';
 import type { BotMessage } from '../message';
-import type { MemberSummary, Repos, Tx } from '../ports';
+import type { CoreRepos, MemberSummary, Tx } from '../ports';
 import type { Notifier } from '../notify';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
@@ -29,10 +29,11 @@ export interface DialogControl {
   clear(): Promise<void>;
 }
 
-export interface CommandContext {
-  tx: Tx;
+/** What a handler sees; `R` are the repositories its area needs (the kernel's by default). */
+export interface CommandContext<R extends CoreRepos = CoreRepos> {
+  tx: Tx<R>;
   now: Date;
-  repos: Repos;
+  repos: R;
   inbound: Inbound;
   member: Member | null;
   /** The org unit the conversation is bound to (a grid group, a community group), if any. */
@@ -219,7 +220,7 @@ export const arg = {
 
 type ArgValues<A extends Record<string, ArgSpec<unknown>>> = { [K in keyof A]: A[K] extends ArgSpec<infer V> ? V : never };
 
-export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>> {
+export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>, R extends CoreRepos = CoreRepos> {
   /** English id; help texts are `cmd.<id>.summary`, `.usage`, `.example` in the catalogue. */
   id: string;
   /** What the user types, in Chinese. */
@@ -229,10 +230,10 @@ export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>> 
   /** Where the command may be used. */
   where?: 'any' | 'group' | 'direct';
   args: A;
-  run(ctx: CommandContext, args: ArgValues<A>): Promise<BotMessage | string | void>;
+  run(ctx: CommandContext<R>, args: ArgValues<A>): Promise<BotMessage | string | void>;
 }
 
-export interface Command {
+export interface Command<R extends CoreRepos = CoreRepos> {
   id: string;
   name: string;
   aliases: string[];
@@ -243,10 +244,15 @@ export interface Command {
   /** What the first argument is (`task`/`event` number): a quote-reply to a card supplies it. */
   subject?: 'task' | 'event';
   /** Parses the words after the command name and runs it. */
-  execute(ctx: CommandContext, rest: string): Promise<BotMessage | string | void>;
+  execute(ctx: CommandContext<R>, rest: string): Promise<BotMessage | string | void>;
 }
 
-export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: CommandDeclaration<A>): Command {
+/** `defineCommand` for an area whose handlers need the repositories `R`. */
+export function commandsOf<R extends CoreRepos>() {
+  return <A extends Record<string, ArgSpec<unknown>>>(decl: CommandDeclaration<A, R>): Command<R> => defineCommand<A, R>(decl);
+}
+
+export function defineCommand<A extends Record<string, ArgSpec<unknown>>, R extends CoreRepos = CoreRepos>(decl: CommandDeclaration<A, R>): Command<R> {
   const specs = Object.entries(decl.args);
   return {
     id: decl.id,
@@ -367,7 +373,7 @@ export function declaredUsage(command: Pick<Command, 'name' | 'signature'>): str
 }
 
 /** Whether a member (or an unbound sender, `null`) may see and run a command at all. */
-export function mayUse(command: Command, member: Member | null): boolean {
+export function mayUse(command: Pick<Command, 'access'>, member: Member | null): boolean {
   if (command.access === 'anyone') return true;
   if (!member) return false;
   if (command.access === 'member') return true;
@@ -389,8 +395,8 @@ export function authorizeOn(member: Member, unit: OrgUnit, minRole: Role, comman
 const SEPARATOR = /^[\s\u200b\u3000:：,，、。.;；!！?？~～\-—]+/;
 
 /** A command word found at the start of a message. */
-export interface CommandMatch {
-  command: Command;
+export interface CommandMatch<R extends CoreRepos = CoreRepos> {
+  command: Command<R>;
   /** The declared word (name or alias) that matched. */
   word: string;
   /** What follows the word and its separator. */
@@ -400,13 +406,13 @@ export interface CommandMatch {
 }
 
 /** The command table: lookup by name or alias, exactly or at the start of a message. */
-export class CommandRegistry {
-  private readonly byWord = new Map<string, Command>();
+export class CommandRegistry<R extends CoreRepos = CoreRepos> {
+  private readonly byWord = new Map<string, Command<R>>();
   /** Declared words, longest first, each with a pattern that allows stray spaces inside it (`签 到`). */
   private patterns: { word: string; re: RegExp }[] = [];
-  readonly all: Command[] = [];
+  readonly all: Command<R>[] = [];
 
-  register(...commands: Command[]): this {
+  register(...commands: Command<R>[]): this {
     for (const c of commands) {
       for (const word of [c.name, ...c.aliases]) {
         if (this.byWord.has(word)) throw new Error(`command word "${word}" declared twice`);
@@ -420,7 +426,7 @@ export class CommandRegistry {
     return this;
   }
 
-  find(word: string): Command | undefined {
+  find(word: string): Command<R> | undefined {
     return this.byWord.get(word) ?? this.byWord.get(word.toLowerCase()) ?? this.byWord.get(narrow(word).toLowerCase());
   }
 
@@ -429,7 +435,7 @@ export class CommandRegistry {
    * a separator, or — for Chinese words — directly by the text (`上报幸福路…`). Latin words
    * (`help`) must end at a word boundary.
    */
-  match(text: string): CommandMatch | undefined {
+  match(text: string): CommandMatch<R> | undefined {
     const head = narrowHead(text.trim());
     for (const { word, re } of this.patterns) {
       const m = re.exec(head);
@@ -443,7 +449,7 @@ export class CommandRegistry {
   }
 
   /** Every declared word with its command (for suggestions). */
-  words(): [string, Command][] {
+  words(): [string, Command<R>][] {
     return [...this.byWord];
   }
 }
