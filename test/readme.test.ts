@@ -9,7 +9,8 @@ import { zhCN } from '../src/bot/texts/zh-CN';
 import { silentLogger } from '../src/log';
 
 describe('README', () => {
-  const commands = new Bot(createBotModules().modules, silentLogger).commands.all;
+  const registry = new Bot(createBotModules().modules, silentLogger).commands;
+  const commands = registry.all;
 
   it('has the generated command table (run `npm run docs:commands` after changing a command)', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -28,6 +29,11 @@ describe('README', () => {
       return name === c.name && fits ? [] : [`${helpText(c.id, 'usage')} ≠ ${declaredUsage(c)}`];
     });
     expect(disagree).toEqual([]);
+  });
+
+  it('has, for every command, an example that the bot reads as that command', () => {
+    const misread = commands.filter((c) => registry.match(helpText(c.id, 'example'))?.command.id !== c.id).map((c) => `${c.name}: ${helpText(c.id, 'example')}`);
+    expect(misread).toEqual([]);
   });
 
   it('has a summary, usage and example in the catalogue for every command', () => {

@@ -86,6 +86,19 @@ export function narrow(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).trim();
 }
 
+/** A daily number (`T…`, `SJ…`) in its canonical form, or what it should look like. */
+function numbered(label: TextKey, parse: (text: string) => string | null, badKey: TextKey): ArgSpec<string> {
+  return {
+    label,
+    optional: false,
+    rest: false,
+    parse: (raw) => {
+      const n = parse(narrow(raw));
+      return n ? ok(n) : bad(t(badKey));
+    },
+  };
+}
+
 /** `紧急=urgent、加急=urgent` from the catalogue as a map, so a deployer can change the words. */
 export function inputWords(key: TextKey): Map<string, string> {
   const map = new Map<string, string>();
@@ -163,25 +176,9 @@ export const arg = {
     },
   }),
   /** A task number `T20261122-0007` (any case, short sequence, full-width digits). */
-  taskNumber: (label: TextKey = 'arg.taskNumber'): ArgSpec<string> => ({
-    label,
-    optional: false,
-    rest: false,
-    parse: (raw) => {
-      const n = parseTaskNumber(narrow(raw));
-      return n ? ok(n) : bad(t('arg.taskNumberBad'));
-    },
-  }),
+  taskNumber: (label: TextKey = 'arg.taskNumber'): ArgSpec<string> => numbered(label, parseTaskNumber, 'arg.taskNumberBad'),
   /** An event number `SJ20261122-0007`. */
-  eventNumber: (label: TextKey = 'arg.eventNumber'): ArgSpec<string> => ({
-    label,
-    optional: false,
-    rest: false,
-    parse: (raw) => {
-      const n = parseEventNumber(narrow(raw));
-      return n ? ok(n) : bad(t('arg.eventNumberBad'));
-    },
-  }),
+  eventNumber: (label: TextKey = 'arg.eventNumber'): ArgSpec<string> => numbered(label, parseEventNumber, 'arg.eventNumberBad'),
   /**
    * A deadline as people say it (`明天 17:00`, `3个工作日`, `月底`), in the calendar the command
    * names. A refusal says which moment was read (`in_past`, `too_far`) and how deadlines are written.
