@@ -11,7 +11,7 @@ import { Notifier } from './notify';
 import { SessionError } from './errors';
 import { t } from './texts';
 import { CommandRegistry, UsageError, authorizeOn, mayUse, type Command, type CommandContext } from './commands/framework';
-import { listWords, understand, type Suggestion } from './commands/understand';
+import { firstWord, listWords, understand, type Suggestion } from './commands/understand';
 import { DEFAULT_DIALOG_TTL_MS, dialogKey, type DialogHandler } from './dialogs/dialog';
 import { TimerRegistry, type TimerHandler } from './timers';
 import { helpCommand } from './commands/help';
@@ -136,6 +136,8 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       await ctx.repos.dialogs.clear(key);
     }
     if (!text) {
+      // A photo or a location shared in a group without addressing the bot is not for it.
+      if (!addressed) return null;
       for (const handle of this.attachmentHandlers) if (await handle(ctx)) return null;
       return null;
     }
@@ -144,8 +146,14 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       ctx.reply(t('understand.dismissed'));
       return null;
     }
+    const report = this.commands.all.find((c) => c.id === 'report');
+    if (understood.kind === 'offerReport' && report && mayUse(report, ctx.member)) {
+      ctx.reply(offerReport(understood.text, report.name));
+      return null;
+    }
     if (understood.kind === 'offerReport') {
-      ctx.reply(offerReport(understood.text, this.commandNameFor('report')));
+      // Someone who may not report (unbound, or a role without 上报) is told what they can do instead.
+      ctx.reply(ctx.member ? [t('error.unknownCommand', { word: firstWord(text) }), t('help.footer')].join('\n') : t('help.introUnbound'));
       return null;
     }
     if (understood.kind === 'unknown') {

@@ -173,3 +173,7 @@ it('派遣 with a deadline on a day off says so and offers the one-press move fo
   const moved = await app.chat.press('dm-h1', 'h1', dispatched, move!.command);
   expect(moved.map((m) => m.text).join()).toContain('的时限改为');
 });
+
+it('does not offer a report to someone who may not file one', async () => {
+  expect(await app.chat.ask('dm-stranger', 'stranger', '幸福路路灯坏了两天了')).toContain('您还未绑定身份');
+});
