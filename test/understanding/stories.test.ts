@@ -84,6 +84,9 @@ it('in a group, acts on talk that does not @-mention the bot only when it is unm
   expect(await quiet('幸福路路灯坏了两天了')).toEqual([]);
   expect(await quiet('打卡')).toEqual([]);
   expect(await quiet('任务，大家抓紧')).toEqual([]);
+  const shared = await app.chat.post('grid-s1', 'w1', '', { mentioned: false, attachments: [{ kind: 'location', latitude: 30.1, longitude: 120.2, label: '幸福路' }] });
+  await app.chat.settled(shared);
+  expect((await app.chat.messages('grid-s1', shared)).filter((m) => m.from === 'bot')).toEqual([]);
   const taken = await quiet('我的任务');
   expect(taken.map((m) => m.text).join()).toMatch(/任务/);
   expect(taken.map((m) => m.text).join()).not.toContain('没有「');
