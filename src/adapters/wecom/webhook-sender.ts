@@ -165,10 +165,8 @@ function digest(waiting: { id: string; content: string }[]): { text: string; inc
     const part = `（${included.length + 1}）${item.content}`;
     const candidate = [header(included.length + 1), ...parts, part].join('\n\n');
     if (Buffer.byteLength(candidate, 'utf8') > max) {
-      if (included.length === 0) {
-        parts.push(truncateBytes(part, max - Buffer.byteLength(header(1), 'utf8') - 2));
-        included.push(item.id);
-      }
+      // The oldest alone does not fit beside the header: it goes alone (it fits by itself).
+      if (included.length === 0) return { text: truncateBytes(item.content, max), included: [item.id] };
       break;
     }
     parts.push(part);

@@ -75,6 +75,8 @@ export const core = {
   'org.membersTitle': '{unit} 的成员',
   'org.memberLine': '· {name}（#{id}）{role} · {unit}',
   'org.noMembers': '{unit} 下还没有成员。',
+  'message.partHeader': '（{index}/{count}）',
+  'channelOutage.admin': '⚠ {channel} 渠道暂时无法发送消息（{reason}）。消息已保留，渠道恢复后会自动补发。请检查该渠道的密钥、应用状态或服务器 IP 白名单。',
   'permanentFailure.admin': '⚠ 发送失败（{channel}）：{target}，原因：{reason}。此类错误不会自动重试，请检查配置。',
   'bootstrap.admin': '系统管理员',
   'common.cancelled': '已取消。',
