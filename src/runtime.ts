@@ -13,7 +13,7 @@ import { Metrics } from './metrics';
 import { Bot, type BotModule } from './bot/bot';
 import { botModules } from './bot/modules';
 import { bootstrapAdmins } from './bot/bootstrap';
-import { reportPermanentFailure } from './bot/failures';
+import { reportChannelOutage, reportPermanentFailure } from './bot/failures';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
@@ -21,6 +21,8 @@ import { createInboundSink } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
+import { ChannelOutages } from './jobs/channel-outages';
+import { SendHolds } from './jobs/send-holds';
 import { SCHEDULES_QUEUE, startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
@@ -99,6 +101,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
 
+  const outages = new ChannelOutages(connections.producer, config.QUEUE_PREFIX);
+  const holds = new SendHolds(connections.producer, config.QUEUE_PREFIX);
+  const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
   let relay: { stop(): void } | null = null;
   if (roles.has('worker')) {
@@ -117,6 +122,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           metrics,
           logger,
           onPermanentFailure: (f) => reportPermanentFailure(uow, f),
+          outages,
+          holds,
+          onChannelOutage: async (outage) => {
+            const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
+            await reportChannelOutage(uow, outage, (c) => channelNames.includes(c) && !down.has(c));
+          },
         }),
       );
     }
@@ -147,7 +158,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await dataSource.query('SELECT 1');
       await connections.producer.ping();
     },
+    channelOutages: () => outages.current(channelNames),
     beforeScrape: async () => {
+      const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
+      for (const name of channelNames) metrics.channelOutage.set({ channel: name }, down.has(name) ? 1 : 0);
       for (const [queue, counts] of Object.entries(await queueCounts())) for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, n);
     },
     dashboard: config.ADMIN_TOKEN ? createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
