@@ -30,13 +30,15 @@ export function partHeader(index: number, count: number): string {
  * `text` as one message when it fits, else as numbered parts, each within `limit`. Lines stay
  * whole; only a single line longer than a whole part is cut (between characters).
  */
-export function splitToLimit(text: string, limit: SizeLimit): string[] {
+export function splitToLimit(text: string, limit: SizeLimit, options: { lineBreak?: string } = {}): string[] {
   if (fits(text, limit)) return [text];
+  // DingTalk's markdown needs two spaces before a newline to break the line.
+  const lineBreak = options.lineBreak ?? '\n';
   // Room for the widest header this split can need (three-digit part numbers are plenty).
-  const room = limit.max - measure(`${partHeader(999, 999)}\n`, limit.unit);
+  const room = limit.max - measure(`${partHeader(999, 999)}${lineBreak}`, limit.unit);
   if (room <= 0) throw new Error(`size limit ${limit.max} ${limit.unit} leaves no room for text`);
   const bodies = packLines(text.split('\n'), room, limit.unit);
-  return bodies.map((body, i) => `${partHeader(i + 1, bodies.length)}\n${body}`);
+  return bodies.map((body, i) => `${partHeader(i + 1, bodies.length)}${lineBreak}${body}`);
 }
 
 function packLines(lines: string[], room: number, unit: SizeLimit['unit']): string[] {
