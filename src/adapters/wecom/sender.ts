@@ -69,7 +69,9 @@ export class WeComSender implements ChannelSender {
     }
 
     const responseUrl = delivery.replyContext?.[REPLY_CONTEXT.responseUrl];
-    if (responseUrl && (await this.claimResponseUrl(responseUrl, delivery.id))) {
+    // A 1:1 answer too long for the one message a response_url takes goes through the app, in parts.
+    const appTakesIt = directUserOf(target) !== undefined && this.deps.app !== undefined && !fitsOneBotMessage(delivery.message);
+    if (responseUrl && !appTakesIt && (await this.claimResponseUrl(responseUrl, delivery.id))) {
       try {
         return await this.viaResponseUrl(delivery, responseUrl);
       } catch (error) {
@@ -179,6 +181,10 @@ export class WeComSender implements ChannelSender {
     const claimed = await this.deps.redis.set(key, deliveryId, 'EX', RESPONSE_URL_TTL_S, 'NX');
     return claimed !== null || (await this.deps.redis.get(key)) === deliveryId;
   }
+}
+
+function fitsOneBotMessage(message: BotMessage): boolean {
+  return (isActionable(message) && cardFitsTemplate(message.card!)) || splitToLimit(renderMarkdown(message, { mention: true }), SIZE_LIMITS.botMarkdown).length === 1;
 }
 
 /** The WeCom userid a target reaches directly, or undefined for a group or webhook. */

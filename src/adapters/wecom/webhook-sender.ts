@@ -99,7 +99,8 @@ export class WebhookSender {
       .exec();
     const waitMs = await this.flush(webhookKey, keys);
     if (await this.redis.exists(sentKey)) return;
-    throw new TransientSendError('group robot webhook is at its rate limit; the message waits for the next digest', waitMs);
+    // Only this webhook waits (its limit is its own); the rest of WeCom keeps sending.
+    throw new TransientSendError('group robot webhook is at its rate limit; the message waits for the next digest', waitMs, { hold: `wecom-webhook:${keys.hash}` });
   }
 
   /** Sends what waits as one digest if a slot is free; returns how long to wait otherwise. */
