@@ -13,7 +13,8 @@ import { Metrics } from './metrics';
 import { Bot, type BotModule } from './bot/bot';
 import { botModules } from './bot/modules';
 import { bootstrapAdmins } from './bot/bootstrap';
-import { reportChannelOutage, reportPermanentFailure } from './bot/failures';
+import { reportChannelOutage } from './bot/failures';
+import { reportRefusal } from './jobs/refusals';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
@@ -121,7 +122,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           lockMs: config.JOB_LOCK_MS,
           metrics,
           logger,
-          onPermanentFailure: (f) => reportPermanentFailure(uow, f),
+          onPermanentFailure: (f) => reportRefusal(uow, queues, f),
           outages,
           holds,
           onChannelOutage: async (outage) => {

@@ -45,3 +45,28 @@ export async function reportChannelOutage(
     if (!told && working('sandbox')) tx.effects.send({ channel: 'sandbox', target: { kind: 'conversation', id: SANDBOX_ALERTS_CONVERSATION }, message });
   });
 }
+
+/** What a message-specific refusal tells the person whose message caused the refused delivery. */
+export interface RefusedDelivery {
+  outboxId: string;
+  /** The refused delivery. */
+  channel: ChannelName;
+  target: { kind: 'conversation' | 'user'; id: string };
+  /** The message whose handling produced it. */
+  cause: { channel: ChannelName; senderId: string; conversationId: string };
+}
+
+/**
+ * A delivery refused for good (unknown user, bot not in the group) is told to the person whose
+ * message caused it, 1:1 on their channel, once — unless the refused delivery was to them, where
+ * telling them would fail the same way.
+ */
+export async function tellSenderOfRefusal(uow: UnitOfWork, refused: RefusedDelivery): Promise<void> {
+  const { cause, target } = refused;
+  if (refused.channel === cause.channel && target.kind === 'user' && target.id === cause.senderId) return;
+  await uow.runOnce(`refused|${refused.outboxId}`.slice(0, 191), async (tx) => {
+    const member = target.kind === 'user' ? await tx.repos.org.memberByChannelUser({ channel: refused.channel, platformUserId: target.id }) : null;
+    const text = target.kind === 'user' ? t('delivery.refused.user', { who: member?.name ?? t('delivery.someone') }) : t('delivery.refused.group');
+    tx.effects.send({ channel: cause.channel, target: { kind: 'user', id: cause.senderId }, message: { text } });
+  });
+}

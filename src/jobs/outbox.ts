@@ -23,6 +23,10 @@ export interface PermanentFailure {
   channel: ChannelName;
   target: string;
   reason: string;
+  /** The refused delivery's target, as the Delivery had it. */
+  deliveryTarget: Delivery['target'];
+  /** The processed key of the work that produced the message (`in|channel|messageId` for a message). */
+  sourceKey: string;
 }
 
 export class OutboxDispatcher {
@@ -161,7 +165,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
           await store.markFailed(row.id, err.message, new Date());
           metrics.messagesOut.inc({ channel, status: 'failed' });
           logger.error({ outboxId: row.id, channel, target: delivery.target.kind, reason: err.message }, 'permanent send failure');
-          await opts.onPermanentFailure({ outboxId: row.id, channel, target: `${delivery.target.kind}:${delivery.target.id}`, reason: err.message });
+          await opts.onPermanentFailure({ outboxId: row.id, channel, target: `${delivery.target.kind}:${delivery.target.id}`, reason: err.message, deliveryTarget: delivery.target, sourceKey: row.sourceKey });
           throw new UnrecoverableError(err.message);
         }
         const message = err instanceof Error ? err.message : String(err);

@@ -10,6 +10,20 @@ import { FakeWeComApi } from './fakes/wecom-api';
 import { randomAesKey } from './fakes/wecom-callbacks';
 import type { BotMessage } from '../../src/bot/message';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
+import { botModules } from '../../src/bot/modules';
+import { defineCommand } from '../../src/bot/commands/framework';
+
+/** A command that tells a WeCom user WeCom does not know (its app answers `invaliduser`). */
+const notifyStranger = defineCommand({
+  id: 'help',
+  name: '通知测试',
+  access: 'anyone',
+  args: {},
+  async run(ctx) {
+    ctx.tx.effects.send({ channel: 'wecom', target: { kind: 'user', id: 'nobody' }, message: { text: '请于明日前完成巡查' } });
+    return '已通知';
+  },
+});
 
 const corpId = `ww${crypto.randomBytes(8).toString('hex')}`;
 let api: FakeWeComApi;
@@ -18,6 +32,7 @@ let app: TestApp;
 beforeAll(async () => {
   api = await new FakeWeComApi(corpId, 'outage-secret').start();
   app = await startTestApp({
+    modules: [...botModules, { commands: [notifyStranger] }],
     env: {
       WECOM_CORP_ID: corpId,
       WECOM_AGENT_ID: '1000002',
@@ -114,4 +129,18 @@ it('a 45009 for one member holds that member\'s messages, in order, while anothe
   expect(texts[0]).toContain('孙七 第一条');
   expect(texts[1]).toContain('孙七 第二条');
   expect((order[0].data as { heldUntil: number }).heldUntil).toBeGreaterThan(Date.now() + 30_000);
+});
+
+it('a refusal that concerns one message fails only that message, and the person who caused it is told', async () => {
+  const id = await app.chat.post('dm-admin', 'admin', '通知测试');
+  const told = await eventually(async () => {
+    const m = (await app.chat.messages('dm-admin', id)).filter((x) => x.from === 'bot' && x.text.includes('未能送达'));
+    return m.length ? m : undefined;
+  }, 'the sender to be told');
+  expect(told[0].text).toContain('通知未能送达');
+  await app.chat.settled(id); // 孙七's messages still wait behind their 45009; this one's are done
+  const rows = await app.runtime.dataSource.getRepository(OutboxSchema).find({ where: { channel: 'wecom', status: 'failed' } });
+  expect(rows).toHaveLength(1);
+  expect(rows[0].payload).toContain('nobody');
+  expect((await app.chat.messages('dm-admin', id)).filter((x) => x.text.includes('未能送达'))).toHaveLength(1);
 });
