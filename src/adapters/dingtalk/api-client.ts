@@ -93,7 +93,8 @@ export function classifySendFailure(error: unknown): TransientSendError | Perman
   if (error instanceof CredentialsRejectedError) return new ChannelUnavailableError(error.message, 'DingTalk refused the app credentials', CHANNEL_RETRY_MS);
   if (error instanceof PermanentSendError || error instanceof TransientSendError || error instanceof ChannelUnavailableError) return error;
   if (error instanceof DingTalkApiError) {
-    if (error.flowControlled) return new TransientSendError(error.message, FLOW_CONTROL_RETRY_MS);
+    // DingTalk counts its QPS per API and app: only that API waits.
+    if (error.flowControlled) return new TransientSendError(error.message, FLOW_CONTROL_RETRY_MS, { hold: `dingtalk-api:${error.api}` });
     if (error.channelWide) return new ChannelUnavailableError(error.message, `DingTalk ${error.status} ${error.code ?? ''}`.trim(), CHANNEL_RETRY_MS);
     if (error.status >= 500) return new TransientSendError(error.message);
     // 401: the token was revoked early; it was dropped, the next attempt fetches a new one.

@@ -88,7 +88,7 @@ export class DingTalkSender implements ChannelSender {
         if (refused) return;
         const result = await this.opts.api.sendBySession(webhook, body);
         if (result.errcode === 0) return;
-        if (WEBHOOK_RATE_LIMIT_ERRCODES.has(result.errcode)) throw new TransientSendError(`session webhook: ${result.errcode} ${result.errmsg}`, 1_000);
+        if (WEBHOOK_RATE_LIMIT_ERRCODES.has(result.errcode)) throw new TransientSendError(`session webhook: ${result.errcode} ${result.errmsg}`, 1_000, 'target');
         this.opts.logger.info({ deliveryId: delivery.id, errcode: result.errcode }, 'session webhook refused; using the OpenAPI');
         refused = true;
         throw new SessionRefused();
@@ -146,7 +146,8 @@ export class DingTalkSender implements ChannelSender {
       }
       pending = throttled;
       if (pending.length === 0) break;
-      if (round >= FLOW_CONTROL_ROUNDS) throw new TransientSendError(`DingTalk flow-controlled ${pending.length} recipient(s)`, FLOW_CONTROL_WAIT_MS);
+      // Flow control of a recipient concerns that recipient: the rest of DingTalk keeps sending.
+      if (round >= FLOW_CONTROL_ROUNDS) throw new TransientSendError(`DingTalk flow-controlled ${pending.length} recipient(s)`, FLOW_CONTROL_WAIT_MS, 'target');
       await sleep(FLOW_CONTROL_WAIT_MS);
     }
     if (invalid.length) {
