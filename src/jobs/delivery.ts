@@ -38,9 +38,11 @@ export class PermanentSendError extends Error {
  * What a wait asked for by the platform applies to:
  * - `channel`: the whole channel pauses (a limit on the app as a whole);
  * - `target`: only deliveries to this delivery's target wait (a per-user or per-group limit), in order;
- * - `{ hold: key }`: only this delivery, and later ones that hit the same key, wait (a per-API limit).
+ * - `{ hold: key }`: only this delivery, and later ones that hit the same key, wait (a per-API
+ *   limit); later deliveries to the same target queue behind it, unless `orderTarget: false` says
+ *   the sender keeps that order itself (the WeCom group robot merges what waits into a digest).
  */
-export type BackoffScope = 'channel' | 'target' | { hold: string };
+export type BackoffScope = 'channel' | 'target' | { hold: string; orderTarget?: boolean };
 
 /** Worth another try later (rate limit, 5xx, network); `retryAfterMs` when the platform says. */
 export class TransientSendError extends Error {

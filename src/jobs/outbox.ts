@@ -139,9 +139,15 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
   const channel = sender.channel;
   let outageFailures = 0;
 
-  /** Puts this job back behind `hold` (in order with the others held there); it uses up no attempt. */
-  const delayBehind = async (job: Job<SendJobData>, token: string | undefined, hold: string, waitMs: number): Promise<never> => {
-    const slot = await holds.schedule(channel, hold, waitMs, Date.now());
+  /**
+   * Puts this job back behind `hold` (in order with the others held there); it uses up no attempt.
+   * With `target`, that target's hold is moved to the job's slot as well, so later messages to the
+   * same target stay behind it whatever made it wait.
+   */
+  const delayBehind = async (job: Job<SendJobData>, token: string | undefined, hold: string, waitMs: number, target?: string): Promise<never> => {
+    const now = Date.now();
+    const slot = await holds.schedule(channel, hold, waitMs, now);
+    if (target && target !== hold) await holds.schedule(channel, target, slot - now, now);
     await job.updateData({ ...job.data, heldUntil: slot });
     await job.moveToDelayed(slot, token);
     throw new DelayedError();
@@ -187,7 +193,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
         logger.warn({ outboxId: row.id, channel, attempt: job.attemptsMade + 1, reason: message }, 'transient send failure; retrying');
         if (err instanceof TransientSendError && err.retryAfterMs) {
           if (err.scope === 'target') await delayBehind(job, token, hold, err.retryAfterMs);
-          if (typeof err.scope === 'object') await delayBehind(job, token, err.scope.hold, err.retryAfterMs);
+          if (typeof err.scope === 'object') await delayBehind(job, token, err.scope.hold, err.retryAfterMs, err.scope.orderTarget === false ? undefined : hold);
           await worker.rateLimit(err.retryAfterMs);
           throw new RateLimitError();
         }

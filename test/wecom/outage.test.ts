@@ -144,3 +144,15 @@ it('a refusal that concerns one message fails only that message, and the person 
   expect(rows[0].payload).toContain('nobody');
   expect((await app.chat.messages('dm-admin', id)).filter((x) => x.text.includes('未能送达'))).toHaveLength(1);
 });
+
+it('a concurrency limit on an API (45033) holds the refused message briefly; later ones to that person stay behind it, others go on', async () => {
+  api.failNext('/cgi-bin/message/send', 45033);
+  await tellOnWeCom('wujiu', '吴九 第一条');
+  await eventually(async () => api.callsTo('/cgi-bin/message/send').some((c) => c.body.touser === 'wujiu' && c.errcode === 45033), 'the refused send');
+  await tellOnWeCom('wujiu', '吴九 第二条');
+  await tellOnWeCom('zhengshi', '郑十 第一条');
+  await eventually(async () => delivered('zhengshi').length === 1, 'another member\'s message at once', 1_500);
+  expect(delivered('wujiu')).toEqual([]);
+  await eventually(async () => delivered('wujiu').length === 2, 'the held messages after the wait', 10_000);
+  expect(delivered('wujiu')).toEqual(['吴九 第一条', '吴九 第二条']);
+});

@@ -99,8 +99,12 @@ export class WebhookSender {
       .exec();
     const waitMs = await this.flush(webhookKey, keys);
     if (await this.redis.exists(sentKey)) return;
-    // Only this webhook waits (its limit is its own); the rest of WeCom keeps sending.
-    throw new TransientSendError('group robot webhook is at its rate limit; the message waits for the next digest', waitMs, { hold: `wecom-webhook:${keys.hash}` });
+    // Only this webhook waits (its limit is its own); the rest of WeCom keeps sending. Later
+    // messages to it still reach this sender, to join the digest, which keeps their order.
+    throw new TransientSendError('group robot webhook is at its rate limit; the message waits for the next digest', waitMs, {
+      hold: `wecom-webhook:${keys.hash}`,
+      orderTarget: false,
+    });
   }
 
   /** Sends what waits as one digest if a slot is free; returns how long to wait otherwise. */
