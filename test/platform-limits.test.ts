@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { log as wechatyLog } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { Redis } from 'ioredis';
-import { seedDemo } from '../src/bot/demo';
+import { seedDemo } from '../src/adapters/db/demo';
 import { cardToText, type BotMessage, type Card } from '../src/bot/message';
 import { t } from '../src/bot/texts';
 import { agendaCard, minutesCard, type AgendaSnapshot } from '../src/bot/meetings/format';

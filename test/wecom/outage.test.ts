@@ -10,7 +10,6 @@ import { FakeWeComApi } from './fakes/wecom-api';
 import { randomAesKey } from './fakes/wecom-callbacks';
 import type { BotMessage } from '../../src/bot/message';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
-import { botModules } from '../../src/bot/modules';
 import { defineCommand } from '../../src/bot/commands/framework';
 
 /** A command that tells a WeCom user WeCom does not know (its app answers `invaliduser`). */
@@ -32,7 +31,7 @@ let app: TestApp;
 beforeAll(async () => {
   api = await new FakeWeComApi(corpId, 'outage-secret').start();
   app = await startTestApp({
-    modules: [...botModules, { commands: [notifyStranger] }],
+    extraModules: [{ commands: [notifyStranger] }],
     env: {
       WECOM_CORP_ID: corpId,
       WECOM_AGENT_ID: '1000002',

@@ -6,16 +6,19 @@
 import { z } from 'zod';
 import type { OrgUnit } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
-import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
 import { AssessmentService, ZONE, reportDaysOf } from './service';
 import { gradeName, indicatorName } from './format';
+import type { AssessmentRepos } from './ports';
 
 export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /** What a download token stands for. */
+/** The file-link kind of a ledger download (src/bot/files.ts). */
+export const LEDGER_FILE = 'ledger';
+
 export const ledgerSpecSchema = z.object({ kind: z.enum(LEDGER_KINDS), unitId: z.number().int(), period: z.string().max(16) });
 export type LedgerSpec = z.infer<typeof ledgerSpecSchema>;
 
@@ -24,7 +27,7 @@ const yesNo = (v: boolean) => t(v ? 'ledger.yes' : 'ledger.no');
 
 class Names {
   private readonly cache = new Map<number, string>();
-  constructor(private readonly repos: Repos) {}
+  constructor(private readonly repos: AssessmentRepos) {}
   async of(id: number | null): Promise<string> {
     if (id === null) return '';
     if (!this.cache.has(id)) this.cache.set(id, (await this.repos.org.memberSummary(id))?.name ?? `#${id}`);
@@ -36,7 +39,7 @@ export function ledgerFileName(kind: LedgerKind, unit: OrgUnit, period: Assessme
   return t('ledger.fileName', { kind: t(`ledger.kind.${kind}` as TextKey), unit: unit.name, period: period.key });
 }
 
-export async function buildLedger(repos: Repos, spec: LedgerSpec, now: Date, service = new AssessmentService()): Promise<SheetBook | null> {
+export async function buildLedger(repos: AssessmentRepos, spec: LedgerSpec, now: Date, service = new AssessmentService()): Promise<SheetBook | null> {
   const unit = await repos.org.unit(spec.unitId);
   const period = parsePeriod(spec.period, now, ZONE);
   if (!unit || !period) return null;
@@ -49,7 +52,7 @@ export async function buildLedger(repos: Repos, spec: LedgerSpec, now: Date, ser
 }
 
 interface LedgerInput {
-  repos: Repos;
+  repos: AssessmentRepos;
   unit: OrgUnit;
   period: AssessmentPeriod;
   now: Date;

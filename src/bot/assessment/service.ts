@@ -26,8 +26,8 @@ import {
   type Ranked,
   type Ratio,
 } from '../../domain/assessment';
-import type { Repos } from '../ports';
 import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
+import type { AssessmentRepos } from './ports';
 
 export const ZONE = 'Asia/Shanghai';
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
@@ -52,7 +52,7 @@ export const rulesOverrideSchema = z
   })
   .strict();
 
-export async function loadRules(repos: Repos): Promise<AssessmentRules> {
+export async function loadRules(repos: AssessmentRepos): Promise<AssessmentRules> {
   const stored = await repos.settings.get<unknown>(RULES_SETTING);
   const parsed = rulesOverrideSchema.safeParse(stored ?? {});
   return mergeRules(parsed.success ? parsed.data : null);
@@ -101,7 +101,7 @@ export class AssessmentService {
   constructor(readonly calendar: WorkingCalendar = new WorkingCalendar()) {}
 
   /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
-  async attendanceFacts(repos: Pick<Repos, 'assessment' | 'settings'>, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
+  async attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
     const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, ZONE);
     const filed = await repos.assessment.infoReportsFiled(memberIds, period, ZONE);
     const working = workingDaysOf(period, now, this.calendar);
@@ -118,7 +118,7 @@ export class AssessmentService {
     return out;
   }
 
-  async memberScore(repos: Repos, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
+  async memberScore(repos: AssessmentRepos, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
     const rules = await loadRules(repos);
     const recorded = (await repos.assessment.memberFacts([memberId], period, { now, verificationHours: rules.verificationHours })).get(memberId);
     const attendance = (await this.attendanceFacts(repos, [memberId], period, now)).get(memberId)!;
@@ -128,7 +128,7 @@ export class AssessmentService {
   }
 
   /** Scores of grids: their own events and tasks, their gridworkers' patrols and reports. */
-  async gridScores(repos: Repos, grids: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<Scored<OrgUnit>[]> {
+  async gridScores(repos: AssessmentRepos, grids: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<Scored<OrgUnit>[]> {
     if (!grids.length) return [];
     const rules = await loadRules(repos);
     const ids = grids.map((g) => g.id);
@@ -152,12 +152,12 @@ export class AssessmentService {
   }
 
   /** The grids within a unit (the unit itself when it is a grid). */
-  async gridsUnder(repos: Repos, unit: OrgUnit): Promise<OrgUnit[]> {
+  async gridsUnder(repos: AssessmentRepos, unit: OrgUnit): Promise<OrgUnit[]> {
     return (await repos.org.subtree(unit.path)).filter((u) => u.level === 'grid');
   }
 
   /** The children of a unit ranked: grids by their score, higher units by the mean of their grids. */
-  async rankChildren(repos: Repos, unit: OrgUnit, period: AssessmentPeriod, now: Date, withTrend = false): Promise<Ranked<UnitResult>[]> {
+  async rankChildren(repos: AssessmentRepos, unit: OrgUnit, period: AssessmentPeriod, now: Date, withTrend = false): Promise<Ranked<UnitResult>[]> {
     const children = unit.level === 'grid' ? [unit] : await repos.org.children(unit.id);
     const results = await this.unitResults(repos, children, period, now);
     if (withTrend) {
@@ -170,7 +170,7 @@ export class AssessmentService {
     return rank(results, (r) => r.total, (a, b) => a.unit.code.localeCompare(b.unit.code));
   }
 
-  private async unitResults(repos: Repos, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
+  private async unitResults(repos: AssessmentRepos, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
     const out: UnitResult[] = [];
     for (const unit of units) {
       const grids = await this.gridScores(repos, await this.gridsUnder(repos, unit), period, now);
@@ -181,7 +181,7 @@ export class AssessmentService {
   }
 
   /** Facts of a whole unit (for 统计): its grids' facts summed. */
-  async unitFacts(repos: Repos, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<AssessmentFacts> {
+  async unitFacts(repos: AssessmentRepos, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<AssessmentFacts> {
     const grids = await this.gridScores(repos, await this.gridsUnder(repos, unit), period, now);
     return sumFacts(grids.map((g) => g.facts));
   }

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { periodContaining, previousPeriod, topAndBottom } from '../../domain/assessment';
 import type { TimerHandler } from '../timers';
 import { t } from '../texts';
-import { meetingOutput } from '../meetings/render-port';
+import type { MeetingOutput } from '../meetings/render-port';
 import { cardToText, type BotMessage, type Card } from '../message';
 import { AssessmentService, ZONE, loadRules } from './service';
 import { formatPoints, rankingLines, trendText } from './format';
+import type { AssessmentRepos } from './ports';
 
 export const SUMMARY_TIMER = 'assessment-summary';
 /** Charts larger than this stay out of the outbox row; the card goes without. */
@@ -18,7 +19,7 @@ const MAX_INLINE_CHART_BYTES = 48 * 1024;
 
 const payload = z.object({ kind: z.enum(['monthly', 'quarterly']) });
 
-export function summaryTimer(service: AssessmentService): TimerHandler {
+export function summaryTimer(service: AssessmentService, output: MeetingOutput): TimerHandler<AssessmentRepos> {
   return {
     name: SUMMARY_TIMER,
     async run(ctx, data) {
@@ -37,7 +38,7 @@ export function summaryTimer(service: AssessmentService): TimerHandler {
           const names = (rs: typeof top) => rs.map((r) => `${r.item.unit.name} ${formatPoints(r.total)}${trendText(r.item.trend)}`).join('、');
           const title = t(kind === 'monthly' ? 'summary.monthly.title' : 'summary.quarterly.title', { period: period.label, unit: unit.name });
           let imageUrl: string | undefined;
-          const renderer = meetingOutput().renderer;
+          const renderer = output.renderer;
           if (renderer) {
             const png = await renderer.chartPng({
               title: t('summary.chart', { unit: unit.name, period: period.label }),

@@ -9,6 +9,7 @@ import { MEETING_KINDS, MEETING_LEVEL, occurrenceOf } from '../../domain/meeting
 import { ZONE } from './format';
 import type { TimerHandler } from '../timers';
 import type { MeetingService } from './service';
+import type { MeetingsRepos } from './ports';
 
 export const AGENDA_TIMER = 'meeting-agenda';
 
@@ -23,7 +24,7 @@ function sameLocalDay(a: Date, b: Date, zone: string): boolean {
   return day(a) === day(b);
 }
 
-export function agendaTimer(service: MeetingService): TimerHandler {
+export function agendaTimer(service: MeetingService): TimerHandler<MeetingsRepos> {
   return {
     name: AGENDA_TIMER,
     async run(ctx, data) {

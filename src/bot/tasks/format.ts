@@ -3,9 +3,9 @@ import { DateTime } from 'luxon';
 import { availableTaskActions, type TaskActionType, type TaskActor } from '../../domain/task/lifecycle';
 import { isOverdue } from '../../domain/task/task';
 import type { CardButton, CardField } from '../message';
-import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { TaskHistoryRecord, TaskRecord } from './ports';
+import type { TasksRepos } from './ports';
 
 const WEEKDAYS = ['', '一', '二', '三', '四', '五', '六', '日'];
 
@@ -29,12 +29,12 @@ export function actionName(action: string): string {
   return t(`task.action.${action}` as TextKey);
 }
 
-export async function memberName(repos: Repos, id: number | null): Promise<string> {
+export async function memberName(repos: TasksRepos, id: number | null): Promise<string> {
   if (id === null) return t('task.system');
   return (await repos.org.memberSummary(id))?.name ?? `#${id}`;
 }
 
-export async function unitName(repos: Repos, id: number | null): Promise<string> {
+export async function unitName(repos: TasksRepos, id: number | null): Promise<string> {
   if (id === null) return t('common.none');
   return (await repos.org.unit(id))?.name ?? `#${id}`;
 }
@@ -56,7 +56,7 @@ export function deadlineText(task: TaskRecord, timeZone: string, now: Date): str
 }
 
 /** The key facts of a task as card fields. */
-export async function taskFields(repos: Repos, task: TaskRecord, timeZone: string, now: Date): Promise<CardField[]> {
+export async function taskFields(repos: TasksRepos, task: TaskRecord, timeZone: string, now: Date): Promise<CardField[]> {
   const fields: CardField[] = [
     { label: t('task.field.number'), value: task.number },
     { label: t('task.field.title'), value: task.title },
@@ -75,7 +75,7 @@ export async function taskFields(repos: Repos, task: TaskRecord, timeZone: strin
   return fields;
 }
 
-export async function historyLines(repos: Repos, history: TaskHistoryRecord[], timeZone: string): Promise<string[]> {
+export async function historyLines(repos: TasksRepos, history: TaskHistoryRecord[], timeZone: string): Promise<string[]> {
   const lines = [t('task.historyTitle')];
   for (const h of history) {
     const at = DateTime.fromJSDate(h.at, { zone: timeZone }).toFormat('M-d HH:mm');
