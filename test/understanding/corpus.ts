@@ -71,6 +71,12 @@ export function interpret(u: Utterance, commands: CommandRegistry): string {
   }
 }
 
+/** The bot's reading of what a channel queued for an utterance (its text and whether it was addressed). */
+export function interpretInbound(u: Utterance, inbound: { text: string; mentionedBot?: boolean; conversation: { kind: string } }, commands: CommandRegistry): string {
+  const addressed = inbound.conversation.kind === 'direct' || inbound.mentionedBot === true;
+  return interpret({ ...u, text: inbound.text, where: addressed ? '@' : 'group' }, commands);
+}
+
 /** Whether the interpretation is the expected one (a command may be expected by any of its words). */
 export function judge(u: Utterance, got: string, commands: CommandRegistry): boolean {
   const expected = u.expected;
@@ -82,4 +88,20 @@ export function judge(u: Utterance, got: string, commands: CommandRegistry): boo
   const [word, ...rest] = expected.split(' ');
   const [gotWord, ...gotRest] = got.split(' ');
   return commands.find(word) !== undefined && commands.find(word) === commands.find(gotWord) && squash(rest.join(' ')) === squash(gotRest.join(' '));
+}
+
+/**
+ * Whether the bot's answers (plain text, as a channel without cards shows them) to an utterance
+ * are the expected reading: nothing, a report offer, suggestions naming the command, or the command
+ * itself run (an answer that is neither of those; its own refusals included).
+ */
+export function judgeReplies(u: Utterance, replies: string[]): boolean {
+  const all = replies.join('\n');
+  const suggested = [...all.matchAll(/「([^」]+)」/g)].map((m) => m[1].split(' ')[0]);
+  const isOffer = all.includes('要上报为事件吗');
+  const isSuggestion = all.includes('这个命令');
+  if (u.expected === '-') return replies.length === 0;
+  if (u.expected === '!offer') return isOffer;
+  if (u.expected.startsWith('?')) return isSuggestion && suggested.includes(u.expected.slice(1));
+  return replies.length > 0 && !isOffer && !isSuggestion;
 }
