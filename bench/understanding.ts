@@ -27,7 +27,7 @@ const lines = [
   '# Understanding: commands as people type them',
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:understanding\` on the corpora in \`test/understanding/\`.`,
-  'The same corpora run in CI (`test/understanding/corpus.test.ts`; chatter end to end on the sandbox and Wechaty in `chatter-e2e.test.ts`).',
+  'The same corpora run in CI: `test/understanding/corpus.test.ts` (this reading step), `utterances-e2e.test.ts` (the utterances end to end on the sandbox, and through the real Wechaty receiver) and `chatter-e2e.test.ts` (the chatter end to end on the sandbox and on Wechaty); each must reach 97 % (chatter: 100 %).',
   '',
   '| corpus | lines | as expected |',
   '|---|---|---|',
