@@ -43,6 +43,8 @@ export interface HandleResult {
 }
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
+/** How much of a message a suggestion or offer button carries back (a few hundred bytes on every platform). */
+const MAX_BUTTON_TEXT = 200;
 
 /** The sender may not use this command at all (role or binding). */
 class NotPermittedError extends SessionError {
@@ -53,7 +55,7 @@ class NotPermittedError extends SessionError {
 function suggestions(word: string, found: Suggestion[]): BotMessage {
   if (found.length === 0) return { text: [t('error.unknownCommand', { word }), t('help.footer')].join('\n') };
   const title = t('understand.suggest', { word });
-  const card = { title, buttons: found.map((s) => ({ label: s.command.name, command: s.line })) };
+  const card = { title, buttons: found.map((s) => ({ label: s.command.name, command: [...s.line].slice(0, MAX_BUTTON_TEXT).join('') })) };
   return { text: cardToText(card), card };
 }
 
@@ -63,7 +65,8 @@ function offerReport(text: string, reportCommand: string): BotMessage {
     title: t('understand.offer.title'),
     lines: [t('understand.offer.line', { text }), t('understand.offer.hint')],
     buttons: [
-      { label: t('understand.offer.report'), command: `${reportCommand} ${text}`, style: 'primary' as const },
+      // A button carries its command to the platform and back: keep it within every platform's limit.
+      { label: t('understand.offer.report'), command: `${reportCommand} ${[...text].slice(0, MAX_BUTTON_TEXT).join('')}`, style: 'primary' as const },
       { label: t('understand.offer.dismiss'), command: listWords('input.dismiss')[0] ?? '' },
     ],
   };
