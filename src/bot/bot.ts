@@ -11,7 +11,7 @@ import { Notifier } from './notify';
 import { SessionError } from './errors';
 import { t } from './texts';
 import { CommandRegistry, UsageError, authorizeOn, mayUse, type Command, type CommandContext } from './commands/framework';
-import { firstWord, listWords, understand, type Suggestion } from './commands/understand';
+import { firstWord, listWords, understand, type Suggestion, type Understanding } from './commands/understand';
 import { DEFAULT_DIALOG_TTL_MS, dialogKey, type DialogHandler } from './dialogs/dialog';
 import { TimerRegistry, type TimerHandler } from './timers';
 import { helpCommand } from './commands/help';
@@ -145,23 +145,8 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       return null;
     }
     if (understood.kind === 'ignore') return null;
-    if (understood.kind === 'offerReport' && listWords('input.dismiss').includes(text)) {
-      ctx.reply(t('understand.dismissed'));
-      return null;
-    }
-    const report = this.commands.all.find((c) => c.id === 'report');
-    if (understood.kind === 'offerReport' && report && mayUse(report, ctx.member)) {
-      ctx.reply(offerReport(understood.text, report.name));
-      return null;
-    }
-    if (understood.kind === 'offerReport') {
-      // Someone who may not report (unbound, or a role without 上报) is told what they can do instead.
-      ctx.reply(ctx.member ? [t('error.unknownCommand', { word: firstWord(text) }), t('help.footer')].join('\n') : t('help.introUnbound'));
-      return null;
-    }
-    if (understood.kind === 'unknown') {
-      if (listWords('input.dismiss').includes(text)) ctx.reply(t('understand.dismissed'));
-      else ctx.reply(ctx.member ? suggestions(understood.word, understood.suggestions) : t('help.introUnbound'));
+    if (understood.kind !== 'command') {
+      ctx.reply(this.answerUnread(understood, text, ctx.member));
       return null;
     }
     const { command, rest } = understood.match;
@@ -174,6 +159,16 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       throw err;
     }
     return command.name;
+  }
+
+  /** A message to the bot that is no command: a report offer, suggestions, or what an unbound sender can do. */
+  private answerUnread(understood: Extract<Understanding, { kind: 'offerReport' | 'unknown' }>, text: string, member: Member | null): BotMessage | string {
+    if (!member) return t('help.introUnbound');
+    if (listWords('input.dismiss').includes(text)) return t('understand.dismissed');
+    if (understood.kind === 'unknown') return suggestions(understood.word, understood.suggestions);
+    // Offered only to someone who may file it (上报's declared access).
+    const report = this.commands.all.find((c) => c.id === 'report');
+    return report && mayUse(report, member) ? offerReport(understood.text, report.name) : suggestions(firstWord(text), []);
   }
 
   /**
