@@ -18,7 +18,7 @@ function clock(word: string): { h: number; m: number } | null {
 
 function days(word: string): string | null {
   if (listWords('input.everyDay').includes(word)) return '*';
-  if (word === '工作日') return '1-5';
+  if (listWords('input.workdays').includes(word)) return '1-5';
   if (!/^每?(周|星期)/.test(word)) return null;
   const parts = word.replace(/^每/, '').split(/[,，、]/).map((p) => p.replace(/^(周|星期)/, '')).filter(Boolean);
   const nums: number[] = [];

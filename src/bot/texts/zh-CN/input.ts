@@ -21,6 +21,15 @@ export const input = {
   'input.priority': '紧急=urgent、加急=urgent、普通=normal、一般=normal',
   /** 上报's urgency flag. */
   'input.urgency': '一般=normal、紧急=urgent、重大=major',
+  /** Dialog answers: skip a question, done sending photos, yes to a suggestion. */
+  'input.skip': '跳过、没有、无、不用',
+  'input.done': '完成、好了、发完了、没有了、跳过、没有、无',
+  'input.yes': '是、对、好、确认、是的、y、yes',
+  /** A possible duplicate report: file it anyway (the first word is what the button sends), or merge it (`并入 编号`). */
+  'input.reportAnyway': '仍然上报、新建',
+  'input.merge': '并入',
+  /** Schedules: Monday to Friday. */
+  'input.workdays': '工作日',
   /** Schedules: every day. */
   'input.everyDay': '每天、每日',
   /** Schedules: back to the default. */
