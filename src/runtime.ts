@@ -38,6 +38,7 @@ import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, mountMeetingFiles } from './adapters/render';
 import { installMeetingOutput } from './bot/meetings';
 import { mountSpreadsheetFiles } from './adapters/xlsx/files-route';
+import { CalendarSource } from './bot/calendar/source';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -84,7 +85,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE));
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
 
   const connections = createRedisConnections(config.REDIS_URL);

@@ -7,6 +7,7 @@ import { createMeetingsModule } from './meetings';
 import { attendanceAreaModules } from './attendance/area';
 
 import { createAssessmentModule } from './assessment';
+import { createCalendarModule } from './calendar';
 /** The one tasks instance of this process: events and meetings dispatch through `tasks.service`. */
 export const tasks = createTasksModule();
 
@@ -14,4 +15,4 @@ export const tasks = createTasksModule();
 export const events = createEventsModule({ tasks: tasks.service });
 tasks.addListener(events.listener);
 
-export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service }), ...attendanceAreaModules(() => botModules), createAssessmentModule()];
+export const botModules: BotModule[] = [orgModule, events.module, tasks.module, createMeetingsModule({ tasks: tasks.service }), ...attendanceAreaModules(() => botModules), createAssessmentModule(), createCalendarModule()];

@@ -7,6 +7,7 @@ import type { ChannelName } from '../config';
 import type { Member, OrgUnit, Role, UnitLevel } from '../domain/org/org';
 import type { BotMessage } from './message';
 import type { EventRepo } from './events/ports';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 
 export interface ChannelUser {
   channel: ChannelName;
@@ -141,6 +142,8 @@ export interface Effects {
 
 export interface Tx {
   now: Date;
+  /** The deployment's one zoned working calendar (TIMEZONE + official arrangement + county days), as of this transaction. */
+  calendar: WorkingCalendar;
   repos: Repos;
   effects: Effects;
 }
@@ -156,6 +159,11 @@ export interface UnitOfWork {
   runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>>;
   /** A read-only look at the data outside any message handling. */
   read<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+}
+
+/** Gives the calendar in force, read in the caller's transaction (src/bot/calendar/source.ts). */
+export interface CalendarProvider {
+  current(settings: SettingsRepo): Promise<WorkingCalendar>;
 }
 
 export interface Clock {

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { In } from 'typeorm';
 import { seedDemo } from '../../src/bot/demo';
 import { timerContext } from '../../src/bot/timers';
+import { CalendarSource } from '../../src/bot/calendar/source';
 import { TypeOrmUnitOfWork } from '../../src/adapters/db/unit-of-work';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';
@@ -65,7 +66,7 @@ describe('the info report exactly once', () => {
     await seedDemo(first.runtime.uow);
     // The first process ran the fan-out's transaction, handed two of the four grid jobs to the
     // queue, and died before the rest (a unit of work without a dispatcher stands for that).
-    const dying = new TypeOrmUnitOfWork(first.runtime.dataSource, clock, db.url);
+    const dying = new TypeOrmUnitOfWork(first.runtime.dataSource, clock, db.url, new CalendarSource(first.runtime.config.TIMEZONE));
     const fanout = first.runtime.bot.timers.get('inforeport-fanout')!;
     const ran = await dying.runOnce(key, (tx) => fanout.run(timerContext(tx, fanoutJobId), { step: 'prompt', period }));
     expect(ran.ran).toBe(true);

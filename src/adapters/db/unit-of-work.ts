@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { Clock, Effects, JobEffect, MessageEffect, Repos, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import type { CalendarProvider, Clock, Effects, JobEffect, MessageEffect, Repos, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
 import { createRepos } from './repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
@@ -52,6 +52,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     url: string,
+    private readonly calendars: CalendarProvider,
   ) {
     this.serial = databaseKind(url) === 'sqlite';
   }
@@ -77,7 +78,9 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
           const effects = new CollectingEffects();
-          const result = await work({ now, repos: createRepos(em), effects });
+          const repos = createRepos(em);
+          const calendar = await this.calendars.current(repos.settings);
+          const result = await work({ now, calendar, repos, effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
         });
