@@ -2,7 +2,7 @@
  * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. In a group
  * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
  */
-import { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
 import { maskPhone, type Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
@@ -18,10 +18,9 @@ export interface RelationSource {
 /** Who will see the card: a member 1:1, a member in a group, or a group at large. */
 export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember'; member: Member | null } | { kind: 'group' };
 
-const TZ = 'Asia/Shanghai';
-
-export function formatAt(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: TZ }).toFormat('MM-dd HH:mm');
+/** A moment that happened (reported, a step of the timeline): `11-22 10:05`, compact for lists. */
+export function formatAt(at: Date, calendar: WorkingCalendar): string {
+  return calendar.toLocal(at).toFormat('MM-dd HH:mm');
 }
 
 /** Phone numbers and ID card numbers in free text, masked for a group. */
@@ -73,10 +72,10 @@ export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) 
   fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
   fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
   fields.push(f('event.card.reporter', await nameOf(tx, event.reporterId)));
-  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt)));
+  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt, tx.calendar)));
   if (event.assignee && event.deadline) {
     const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
-    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: formatAt(event.deadline) })));
+    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: tx.calendar.formatMoment(event.deadline, tx.now) })));
   }
   if (event.result) fields.push(f('event.card.result', mask(event.result)));
   if (event.supervision) fields.push(f('event.card.supervision', t(`event.supervision.${event.supervision}` as TextKey)));
@@ -94,13 +93,13 @@ export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: 
     if (e.detail?.kind === 'moved') action += ` → ${await unitName(tx, e.detail.to.unitId)}`;
     if (e.detail?.kind === 'dispatched') {
       const who = e.detail.assignee.kind === 'member' ? await nameOf(tx, e.detail.assignee.memberId) : await unitName(tx, e.detail.assignee.unitId);
-      action += ` → ${who}（${formatAt(e.detail.deadline)}）`;
+      action += ` → ${who}（${tx.calendar.formatMoment(e.detail.deadline, tx.now)}）`;
     }
     if (e.detail?.kind === 'rated') action += ` ${t(`event.rating.${e.detail.rating}` as TextKey)}`;
     if (e.detail?.kind === 'supervised') action += ` ${t(`event.supervision.${e.detail.level}` as TextKey)}`;
     lines.push(
       t('event.card.timelineLine', {
-        at: formatAt(e.at),
+        at: formatAt(e.at, tx.calendar),
         unit: await unitName(tx, e.unitId),
         actor: await nameOf(tx, e.actorId),
         action,

@@ -5,7 +5,6 @@
  * community. Holidays move the report to the next working day, or skip it (a setting).
  */
 import { z } from 'zod';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { categoryOf, parseInfoAnswer, maskPhonesIn, type InfoAnswer, type InfoCategory, type InfoItem } from '../../domain/inforeport/categories';
 import { HOLIDAY_MODES, planReportFiring, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
@@ -42,9 +41,9 @@ function describeAnswer(answer: InfoAnswer): string {
   return answerLine(answer);
 }
 
-async function saveAnswer(ctx: CommandContext, grid: OrgUnit, answer: InfoAnswer, calendar: WorkingCalendar): Promise<string> {
+async function saveAnswer(ctx: CommandContext, grid: OrgUnit, answer: InfoAnswer): Promise<string> {
   const member = ctx.requireMember();
-  const period = calendar.localDate(ctx.now);
+  const period = ctx.tx.calendar.localDate(ctx.now);
   const items: InfoItem[] = answer.unchanged ? [] : answer.items;
   const { corrected } = await ctx.repos.attendance.saveInfoReport({ unitId: grid.id, memberId: member.id, period, unchanged: answer.unchanged, items, at: ctx.now });
   return t(corrected ? 'report.corrected' : 'report.saved', { date: period, grid: grid.name, answer: describeAnswer(answer) });
@@ -54,8 +53,7 @@ function readError(reason: string, line?: string): SessionError {
   return new SessionError(`report.error.${reason}` as TextKey, { line: line ?? '', menu: categoryMenu() });
 }
 
-export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}): BotModule {
-  const calendar = deps.calendar ?? new WorkingCalendar();
+export function createInfoReportModule(): BotModule {
 
   const report = defineCommand({
     id: 'infoReport',
@@ -71,7 +69,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
       }
       const parsed = parseInfoAnswer(content);
       if (!parsed.ok) throw readError(parsed.reason, parsed.line);
-      return saveAnswer(ctx, grid, parsed.answer, calendar);
+      return saveAnswer(ctx, grid, parsed.answer);
     },
   });
 
@@ -86,7 +84,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
         const direct = parseInfoAnswer(text);
         if (direct.ok && direct.answer.unchanged) {
           await ctx.dialog.clear();
-          return saveAnswer(ctx, grid, { unchanged: true }, calendar);
+          return saveAnswer(ctx, grid, { unchanged: true });
         }
         const picked = text.split(/[\s,，、]+/).filter(Boolean).map(categoryOf);
         if (!picked.length || picked.some((c) => c === null)) return [t('report.dialog.badPick'), categoryMenu()].join('\n');
@@ -101,7 +99,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
         return t('report.dialog.detail', { category: rest[0] });
       }
       await ctx.dialog.clear();
-      return saveAnswer(ctx, grid, { unchanged: false, items }, calendar);
+      return saveAnswer(ctx, grid, { unchanged: false, items });
     },
   };
 
@@ -146,12 +144,12 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
     name: REPORT_FIRE_TIMER,
     async run(ctx, data) {
       const { step } = z.object({ step: z.enum(STEPS) }).parse(data);
-      const plan = planReportFiring(calendar, calendar.localDate(ctx.now), await holidayMode(ctx.tx));
+      const plan = planReportFiring(ctx.tx.calendar, ctx.tx.calendar.localDate(ctx.now), await holidayMode(ctx.tx));
       if (plan.kind === 'skip') return;
       if (plan.kind === 'run') return scheduleFanout(ctx.tx, 'inforeport', step, plan.period, ctx.now);
       // Moved past a holiday: the same clock time on the next working day.
-      const clock = new Intl.DateTimeFormat('en-GB', { timeZone: calendar.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ctx.now);
-      scheduleFanout(ctx.tx, 'inforeport', step, plan.period, calendar.at(plan.period, clock));
+      const clock = ctx.tx.calendar.clockOf(ctx.now);
+      scheduleFanout(ctx.tx, 'inforeport', step, plan.period, ctx.tx.calendar.at(plan.period, clock));
     },
   };
 

@@ -72,8 +72,8 @@ export function reminderTimer(service: TasksService, onFired?: (outcome: RungOut
 }
 
 async function deliver(tx: Tx, service: TasksService, task: TaskRecord, job: ReminderJob): Promise<void> {
-  const policy = await service.policy.load(tx.repos.settings);
-  const tz = policy.calendar.timeZone;
+  const policy = await service.policy.load(tx);
+  const tz = policy.calendar;
   const scope = await tx.repos.org.unit(task.scopeUnitId);
   const params = {
     number: task.number,

@@ -68,6 +68,7 @@ export class CalendarConfigError extends Error {
   override readonly name = 'CalendarConfigError';
 }
 
+const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'];
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -321,6 +322,26 @@ export class WorkingCalendar {
       this.tables.set(year, table);
     }
     return table;
+  }
+
+  /** The local wall-clock time of an instant, `HH:mm`. */
+  clockOf(instant: Date): ClockTime {
+    return this.zoned(instant).toFormat('HH:mm');
+  }
+
+  /**
+   * The one way a moment (a deadline, a meeting) is written: `12月8日 17:00（周二）`, with the year
+   * in front when it is not the year of `now`.
+   */
+  formatMoment(instant: Date, now?: Date): string {
+    const local = this.zoned(instant);
+    const sameYear = !now || this.zoned(now).year === local.year;
+    return `${local.toFormat(sameYear ? 'M月d日 HH:mm' : 'yyyy年M月d日 HH:mm')}（周${WEEKDAY_NAMES[local.weekday - 1]}）`;
+  }
+
+  /** A day written as people read it: `12月8日`. */
+  formatDay(instant: Date): string {
+    return this.zoned(instant).toFormat('M月d日');
   }
 
   /** The instant in the calendar's zone, for formatting. */
