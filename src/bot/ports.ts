@@ -157,8 +157,8 @@ export interface UnitOfWork {
    * are dispatched; a second run of a handled key re-dispatches its undelivered effects.
    */
   runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>>;
-  /** A read-only look at the data outside any message handling. */
-  read<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+  /** A read-only look at the data outside any message handling, with the calendar in force. */
+  read<T>(work: (repos: Repos, calendar: WorkingCalendar) => Promise<T>): Promise<T>;
 }
 
 /** Gives the calendar in force, read in the caller's transaction (src/bot/calendar/source.ts). */

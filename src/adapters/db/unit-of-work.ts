@@ -6,6 +6,8 @@ import crypto from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { CalendarProvider, Clock, Effects, JobEffect, MessageEffect, Repos, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
 import { createRepos } from './repositories';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { TypeOrmSettingsRepo } from './repositories/support-repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
 
@@ -78,8 +80,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
           const effects = new CollectingEffects();
-          const repos = createRepos(em);
-          const calendar = await this.calendars.current(repos.settings);
+          const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+          const repos = createRepos(em, calendar);
           const result = await work({ now, calendar, repos, effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
@@ -97,8 +99,12 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return { ran: false };
   }
 
-  async read<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(createRepos(this.dataSource.manager)));
+  async read<T>(work: (repos: Repos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const em = this.dataSource.manager;
+      const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+      return work(createRepos(em, calendar), calendar);
+    });
   }
 
   private async isProcessed(key: string): Promise<boolean> {

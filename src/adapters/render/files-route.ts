@@ -18,7 +18,7 @@ export interface FilesRouteDeps {
 export function mountMeetingFiles(router: Router, deps: FilesRouteDeps): void {
   router.get('/files/:token/:name', async (ctx) => {
     const token = String(ctx.params.token);
-    const found = await deps.uow.read((repos) => resolveExport(repos, token, deps.clock.now()));
+    const found = await deps.uow.read((repos, calendar) => resolveExport(repos, token, deps.clock.now(), calendar));
     if (!found.ok) {
       ctx.status = found.reason === 'expired' ? 410 : 404;
       ctx.type = 'text/plain; charset=utf-8';

@@ -62,7 +62,7 @@ async function readBody(ctx: Context): Promise<Buffer | null> {
 export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps): void {
   router.get('/files/xlsx/template/:name', async (ctx) => {
     const book = importTemplate();
-    attachment(ctx, book.fileName, await writeWorkbook(book));
+    attachment(ctx, book.fileName, await writeWorkbook(book, await deps.uow.read(async (_repos, calendar) => calendar.timeZone)));
   });
 
   router.get('/files/xlsx/import/:token', async (ctx) => {
@@ -125,13 +125,13 @@ export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps
       const claim = await tx.repos.assessment.claimToken(token, 'download', tx.now);
       if (!claim.ok) return { ok: false as const, reason: claim.reason };
       const spec = ledgerSpecSchema.safeParse(claim.token.spec);
-      const book = spec.success ? await buildLedger(tx.repos, spec.data, tx.now) : null;
-      return book ? { ok: true as const, book } : { ok: false as const, reason: 'unknown' as const };
+      const book = spec.success ? await buildLedger(tx.repos, spec.data, tx.now, tx.calendar) : null;
+      return book ? { ok: true as const, book, timeZone: tx.calendar.timeZone } : { ok: false as const, reason: 'unknown' as const };
     });
     if (!outcome.ran) return plain(ctx, 410, t('ledger.used'));
     const result = outcome.result;
     if (!result.ok) return plain(ctx, result.reason === 'unknown' ? 404 : 410, t(result.reason === 'unknown' ? 'ledger.unknown' : result.reason === 'expired' ? 'ledger.expired' : 'ledger.used'));
-    const body = await writeWorkbook(result.book);
+    const body = await writeWorkbook(result.book, result.timeZone);
     deps.logger.info({ sheets: result.book.sheets.map((s) => s.rows.length), bytes: body.length }, 'ledger downloaded');
     attachment(ctx, result.book.fileName, body);
   });

@@ -5,7 +5,6 @@
 import type { BotModule } from '../bot';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import { assessmentCommands } from './commands';
-import { AssessmentService } from './service';
 import { summaryTimer, SUMMARY_TIMER } from './summary-timer';
 
 export { AssessmentService } from './service';
@@ -13,13 +12,12 @@ export { buildLedger, ledgerSpecSchema } from './ledgers';
 export { applyImport, checkImport, importTemplate } from './org-import';
 export { SUMMARY_TIMER } from './summary-timer';
 
-/** Default times of the summaries (cron with seconds, Asia/Shanghai). */
+/** Default times of the summaries (cron with seconds, in TIMEZONE). */
 export const SUMMARY_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'assessment-monthly', name: '考核月报', defaultPattern: '0 0 9 1 * *', timerName: SUMMARY_TIMER, data: { kind: 'monthly' }, description: 'schedule.assessmentMonthly' },
   { id: 'assessment-quarterly', name: '考核季报', defaultPattern: '0 30 9 1 1,4,7,10 *', timerName: SUMMARY_TIMER, data: { kind: 'quarterly' }, description: 'schedule.assessmentQuarterly' },
 ];
 
-export function createAssessmentModule(deps: { service?: AssessmentService } = {}): BotModule {
-  const service = deps.service ?? new AssessmentService();
-  return { commands: assessmentCommands(service), timers: [summaryTimer(service)], schedules: SUMMARY_SCHEDULES };
+export function createAssessmentModule(): BotModule {
+  return { commands: assessmentCommands(), timers: [summaryTimer()], schedules: SUMMARY_SCHEDULES };
 }

@@ -7,9 +7,10 @@ import { z } from 'zod';
 import type { OrgUnit } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import type { Repos } from '../ports';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
-import { AssessmentService, ZONE, reportDaysOf } from './service';
+import { AssessmentService, reportDaysOf } from './service';
 import { gradeName, indicatorName } from './format';
 
 export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment'] as const;
@@ -36,9 +37,10 @@ export function ledgerFileName(kind: LedgerKind, unit: OrgUnit, period: Assessme
   return t('ledger.fileName', { kind: t(`ledger.kind.${kind}` as TextKey), unit: unit.name, period: period.key });
 }
 
-export async function buildLedger(repos: Repos, spec: LedgerSpec, now: Date, service = new AssessmentService()): Promise<SheetBook | null> {
+export async function buildLedger(repos: Repos, spec: LedgerSpec, now: Date, calendar: WorkingCalendar): Promise<SheetBook | null> {
+  const service = new AssessmentService(calendar);
   const unit = await repos.org.unit(spec.unitId);
-  const period = parsePeriod(spec.period, now, ZONE);
+  const period = parsePeriod(spec.period, now, calendar.timeZone);
   if (!unit || !period) return null;
   const units = await repos.org.subtree(unit.path);
   const byId = new Map(units.map((u) => [u.id, u]));
@@ -122,7 +124,7 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
   async reports({ repos, period, now, byId, gridIds, names, service }) {
     const members = new Map<number, number>();
     for (const g of gridIds) for (const m of await repos.org.membersWithRole(g, 'gridworker')) members.set(m.id, g);
-    const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, ZONE);
+    const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, service.calendar.timeZone);
     // Report days up to and including today; a filing on another day answers no report day.
     const due = new Set(reportDaysOf(period, new Date(now.getTime() + 86400_000), service.calendar));
     const header = ['period', 'gridCode', 'grid', 'member', 'filedAt', 'onTime', 'content'].map(h);

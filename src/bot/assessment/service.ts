@@ -4,7 +4,7 @@
  * community's manual add / deduct entries.
  */
 import { z } from 'zod';
-import { WorkingCalendar, type LocalDate } from '../../domain/calendar/working-calendar';
+import type { WorkingCalendar, LocalDate } from '../../domain/calendar/working-calendar';
 import { HOLIDAY_MODES, planReportFiring, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import {
@@ -29,7 +29,6 @@ import {
 import type { Repos } from '../ports';
 import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
 
-export const ZONE = 'Asia/Shanghai';
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
 export const RULES_SETTING = 'assessment.rules';
 /** The info report area's holiday setting (顺延 / 跳过): which report days were due. */
@@ -98,12 +97,13 @@ export function infoReportRatio(due: readonly LocalDate[], filed: readonly Filed
 }
 
 export class AssessmentService {
-  constructor(readonly calendar: WorkingCalendar = new WorkingCalendar()) {}
+  /** `calendar` is the acting transaction's (`tx.calendar`). */
+  constructor(readonly calendar: WorkingCalendar) {}
 
   /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
   async attendanceFacts(repos: Pick<Repos, 'assessment' | 'settings'>, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
-    const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, ZONE);
-    const filed = await repos.assessment.infoReportsFiled(memberIds, period, ZONE);
+    const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, this.calendar.timeZone);
+    const filed = await repos.assessment.infoReportsFiled(memberIds, period, this.calendar.timeZone);
     const working = workingDaysOf(period, now, this.calendar);
     const mode = await repos.settings.get<string>(REPORT_HOLIDAY_SETTING);
     const reportDays = reportDaysOf(period, now, this.calendar, (HOLIDAY_MODES as readonly string[]).includes(mode ?? '') ? (mode as HolidayMode) : 'shift');
@@ -161,7 +161,7 @@ export class AssessmentService {
     const children = unit.level === 'grid' ? [unit] : await repos.org.children(unit.id);
     const results = await this.unitResults(repos, children, period, now);
     if (withTrend) {
-      const before = await this.unitResults(repos, children, previousPeriod(period, ZONE), now);
+      const before = await this.unitResults(repos, children, previousPeriod(period, this.calendar.timeZone), now);
       for (const r of results) {
         const prev = before.find((b) => b.unit.id === r.unit.id);
         r.trend = trend(r.total, prev && prev.grids.length ? prev.total : null);

@@ -9,7 +9,7 @@ import type { TimerHandler } from '../timers';
 import { t } from '../texts';
 import { meetingOutput } from '../meetings/render-port';
 import { cardToText, type BotMessage, type Card } from '../message';
-import { AssessmentService, ZONE, loadRules } from './service';
+import { AssessmentService, loadRules } from './service';
 import { formatPoints, rankingLines, trendText } from './format';
 
 export const SUMMARY_TIMER = 'assessment-summary';
@@ -18,19 +18,19 @@ const MAX_INLINE_CHART_BYTES = 48 * 1024;
 
 const payload = z.object({ kind: z.enum(['monthly', 'quarterly']) });
 
-export function summaryTimer(service: AssessmentService): TimerHandler {
+export function summaryTimer(): TimerHandler {
   return {
     name: SUMMARY_TIMER,
     async run(ctx, data) {
       const { kind } = payload.parse(data);
       // Fired at the start of a month or quarter: the summary is of the one just ended.
-      const period = previousPeriod(periodContaining(kind === 'monthly' ? 'month' : 'quarter', ctx.now, ZONE), ZONE);
+      const period = previousPeriod(periodContaining(kind === 'monthly' ? 'month' : 'quarter', ctx.now, ctx.tx.calendar.timeZone), ctx.tx.calendar.timeZone);
       const rules = await loadRules(ctx.tx.repos);
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {
           if (unit.level !== 'community' && unit.level !== 'town') continue;
           if (!(await ctx.tx.repos.org.conversationsOf(unit.id)).length) continue;
-          const ranked = await service.rankChildren(ctx.tx.repos, unit, period, ctx.now, true);
+          const ranked = await new AssessmentService(ctx.tx.calendar).rankChildren(ctx.tx.repos, unit, period, ctx.now, true);
           if (!ranked.length || ranked.every((r) => r.item.grids.length === 0)) continue;
           const { top, bottom } = topAndBottom(ranked, Math.min(3, Math.ceil(ranked.length / 2)));
           const average = ranked.reduce((s, r) => s + r.total, 0) / ranked.length;

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { LEADER_ROLE, type OrgUnit } from '../../domain/org/org';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import {
   composeMonthlyAgenda,
   composeWeeklyAgenda,
@@ -30,7 +30,7 @@ import type { Notifier } from '../notify';
 import type { Repos, Tx } from '../ports';
 import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
-import { agendaCard, agendaSnapshot, meetingName, minutesCard, ZONE, type AgendaSnapshot } from './format';
+import { agendaCard, agendaSnapshot, meetingName, minutesCard, type AgendaSnapshot } from './format';
 import type { MinuteEntry, StoredMeeting } from './ports';
 import { meetingOutput, type DocumentFormat } from './render-port';
 
@@ -49,20 +49,15 @@ export interface PreparedAgenda {
 }
 
 export class MeetingService {
-  readonly calendar: WorkingCalendar;
-
   constructor(
     private readonly tasks: TaskService,
     readonly times: MeetingTimes = DEFAULT_MEETING_TIMES,
-    calendar?: WorkingCalendar,
-  ) {
-    this.calendar = calendar ?? new WorkingCalendar();
-  }
+  ) {}
 
   /** Composes the unit's agenda for the current period and stores it; a closed meeting is shown as it was. */
   async prepareAgenda(tx: Tx, kind: MeetingKind, unit: OrgUnit, notify: Notifier): Promise<PreparedAgenda> {
     const repo = tx.repos.meetings;
-    const occ = occurrenceOf(kind, tx.now, this.calendar, ZONE, this.times);
+    const occ = occurrenceOf(kind, tx.now, tx.calendar, tx.calendar.timeZone, this.times);
     const existing = await repo.byPeriod(unit.id, kind, occ.key);
     if (existing?.status === 'closed') {
       const snapshot = JSON.parse(existing.agenda) as AgendaSnapshot;
@@ -86,10 +81,10 @@ export class MeetingService {
     const base = { occurrence: occ, previous: previous ? { tracked: prevItems } : null, status, leaders, now: tx.now };
     const agenda: Agenda =
       kind === 'weekly'
-        ? composeWeeklyAgenda({ ...base, community: ref, ...(await this.weeklyFigures(tx.repos, subtree, occ.reviews, tx.now)) })
-        : composeMonthlyAgenda({ ...base, town: ref, ...(await this.monthlyFigures(tx.repos, subtree, occ.reviews, tx.now)) });
+        ? composeWeeklyAgenda({ ...base, community: ref, ...(await this.weeklyFigures(tx.repos, tx.calendar, subtree, occ.reviews, tx.now)) })
+        : composeMonthlyAgenda({ ...base, town: ref, ...(await this.monthlyFigures(tx.repos, tx.calendar, subtree, occ.reviews, tx.now)) });
 
-    const snapshot = agendaSnapshot(agenda);
+    const snapshot = agendaSnapshot(tx.calendar, agenda);
     const number = meetingNumber(kind, unit.code, occ.key);
     const meeting =
       existing ?? (await repo.create({ number, kind, unitId: unit.id, periodKey: occ.key, heldAt: occ.at, agenda: '{}', chairId: leaders[0]?.memberId ?? null, composedAt: tx.now }));
@@ -102,15 +97,15 @@ export class MeetingService {
 
     const wasSupervised = new Set(stored.filter((i) => i.supervisedSince !== null).map((i) => i.ref));
     const newlySupervised = agenda.carried.filter((i) => i.supervisedSince !== null && i.supervisedSince.getTime() === tx.now.getTime() && !wasSupervised.has(i.ref));
-    await this.tellSupervisors(notify, meeting, newlySupervised);
+    await this.tellSupervisors(tx.calendar, notify, meeting, newlySupervised);
     return { meeting: { ...meeting, agenda: JSON.stringify(snapshot) }, snapshot, message: await this.agendaMessage(snapshot), newlySupervised };
   }
 
-  private async tellSupervisors(notify: Notifier, meeting: StoredMeeting, items: TrackedItem[]): Promise<void> {
+  private async tellSupervisors(calendar: WorkingCalendar, notify: Notifier, meeting: StoredMeeting, items: TrackedItem[]): Promise<void> {
     const byLeader = new Map<number, TrackedItem[]>();
     for (const i of items) if (i.supervisor) byLeader.set(i.supervisor.memberId, [...(byLeader.get(i.supervisor.memberId) ?? []), i]);
     for (const [memberId, list] of byLeader) {
-      const text = t('meeting.supervision.notice', { meeting: meetingName(meeting), items: list.map((i) => `· ${i.title}`).join('\n') });
+      const text = t('meeting.supervision.notice', { meeting: meetingName(calendar, meeting), items: list.map((i) => `· ${i.title}`).join('\n') });
       await notify.member(memberId, { text });
     }
   }
@@ -126,13 +121,13 @@ export class MeetingService {
     return { text: cardToText(card), card };
   }
 
-  private async weeklyFigures(repos: Repos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  private async weeklyFigures(repos: Repos, calendar: WorkingCalendar, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
     const grids = subtree.filter((u) => u.level === 'grid');
     const ids = grids.map((g) => g.id);
     const counts = new Map((await repos.meetings.eventCounts(ids, period)).map((c) => [c.gridUnitId, c]));
     const problems = await repos.meetings.eventsReported(ids, period, now, LIST_LIMIT);
     const info = await repos.meetings.infoReports(ids, period);
-    const patrols = await repos.meetings.patrols(ids, period, this.workingDays(period));
+    const patrols = await repos.meetings.patrols(ids, period, this.workingDays(calendar, period));
     const gridWeeks: GridWeek[] = grids.map((g) => {
       const c = counts.get(g.id);
       return {
@@ -150,7 +145,7 @@ export class MeetingService {
     return { grids: gridWeeks, problems };
   }
 
-  private async monthlyFigures(repos: Repos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  private async monthlyFigures(repos: Repos, calendar: WorkingCalendar, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
     const communities = subtree.filter((u) => u.level === 'community');
     const grids = subtree.filter((u) => u.level === 'grid');
     const communityOf = new Map<number, number>();
@@ -161,7 +156,7 @@ export class MeetingService {
     const gridIds = grids.map((g) => g.id);
     const counts = await repos.meetings.eventCounts(gridIds, period);
     const info = await repos.meetings.infoReports(gridIds, period);
-    const patrols = await repos.meetings.patrols(gridIds, period, this.workingDays(period));
+    const patrols = await repos.meetings.patrols(gridIds, period, this.workingDays(calendar, period));
     const months: CommunityMonth[] = [];
     for (const c of communities) {
       const mine = counts.filter((x) => communityOf.get(x.gridUnitId) === c.id);
@@ -182,7 +177,7 @@ export class MeetingService {
         patrols: ratioOf(patrols),
       });
     }
-    const planMonth = planMonthFor(now, this.calendar, ZONE, this.times);
+    const planMonth = planMonthFor(now, calendar, calendar.timeZone, this.times);
     const plans = await repos.meetings.plans(
       communities.map((c) => c.id),
       planMonth,
@@ -192,9 +187,9 @@ export class MeetingService {
     return { communities: months, planMonth, plans, candidates };
   }
 
-  private workingDays(period: { from: Date; to: Date }): number {
+  private workingDays(calendar: WorkingCalendar, period: { from: Date; to: Date }): number {
     let n = 0;
-    for (let d = period.from.getTime(); d < period.to.getTime(); d += 86_400_000) if (this.calendar.isWorkingDay(new Date(d + 12 * 3_600_000))) n++;
+    for (let d = period.from.getTime(); d < period.to.getTime(); d += 86_400_000) if (calendar.isWorkingDay(new Date(d + 12 * 3_600_000))) n++;
     return n;
   }
 
@@ -205,7 +200,7 @@ export class MeetingService {
   ): Promise<{ minute: MinuteEntry; taskNumber: string; n: number }> {
     const [task] = await this.tasks.dispatch(tx, {
       title: t('meeting.decision.title', { text: input.text }).slice(0, 200),
-      details: `${meetingName(meeting)}（${meeting.number}）`,
+      details: `${meetingName(tx.calendar, meeting)}（${meeting.number}）`,
       assignee: { kind: 'member', memberId: input.responsible.id },
       dispatcherMemberId: input.authorId,
       scopeUnitId: meeting.unitId,
@@ -239,8 +234,8 @@ export class MeetingService {
 
   async close(tx: Tx, meeting: StoredMeeting, memberId: number, unit: OrgUnit, notify: Notifier): Promise<BotMessage> {
     await tx.repos.meetings.close(meeting.id, memberId, tx.now);
-    const card = minutesCard(meeting, await tx.repos.meetings.minutes(meeting.id));
-    const message: BotMessage = { text: `${t('meeting.minutes.closed', { meeting: meetingName(meeting) })}\n${cardToText(card)}`, card };
+    const card = minutesCard(tx.calendar, meeting, await tx.repos.meetings.minutes(meeting.id));
+    const message: BotMessage = { text: `${t('meeting.minutes.closed', { meeting: meetingName(tx.calendar, meeting) })}\n${cardToText(card)}`, card };
     await notify.unit(unit, message);
     return message;
   }
@@ -253,8 +248,8 @@ export class MeetingService {
     return { url: `${base.replace(/\/$/, '')}/files/${token}/${encodeURIComponent(fileName)}`, fileName };
   }
 
-  planMonth(now: Date): string {
-    return planMonthFor(now, this.calendar, ZONE, this.times);
+  planMonth(now: Date, calendar: WorkingCalendar): string {
+    return planMonthFor(now, calendar, calendar.timeZone, this.times);
   }
 }
 

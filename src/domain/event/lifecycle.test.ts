@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { DateTime } from 'luxon';
 import {
   createEvent,
@@ -20,7 +21,7 @@ import {
 } from './lifecycle';
 
 function sh(local: string): Date {
-  return DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
+  return DateTime.fromISO(local, { zone: DEFAULT_TIME_ZONE }).toJSDate();
 }
 
 const GRID = 301;
@@ -346,7 +347,7 @@ describe('what a card may offer', () => {
 
 describe('event numbers and levels', () => {
   it('SJ + Shanghai date + 4-digit daily sequence', () => {
-    expect(formatEventNumber(new Date('2026-11-21T16:30:00Z'), 7)).toBe('SJ20261122-0007');
+    expect(formatEventNumber(new Date('2026-11-21T16:30:00Z'), 7, DEFAULT_TIME_ZONE)).toBe('SJ20261122-0007');
     expect(parseEventNumber('sj20261122-7')).toBe('SJ20261122-0007');
     expect(parseEventNumber('T20261122-0007')).toBeNull();
   });

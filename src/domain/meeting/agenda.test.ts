@@ -1,8 +1,9 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { composeMonthlyAgenda, composeWeeklyAgenda, hardCaseReasons, nextStepFor, percent, type CommunityMonth, type GridWeek, type MatterFacts } from './agenda';
 import { weeklyOccurrence, monthlyOccurrence } from './meeting';
 import { WorkingCalendar } from '../calendar/working-calendar';
 
-const zone = 'Asia/Shanghai';
+const zone = DEFAULT_TIME_ZONE;
 const now = new Date('2026-11-22T23:30:00Z');
 const grid = (id: number, code: string, name: string, reported: number): GridWeek => ({
   grid: { id, code, name },

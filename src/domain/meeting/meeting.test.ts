@@ -1,7 +1,8 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { WorkingCalendar } from '../calendar/working-calendar';
 import { meetingNumber, monthlyOccurrence, planMonthFor, weeklyOccurrence } from './meeting';
 
-const zone = 'Asia/Shanghai';
+const zone = DEFAULT_TIME_ZONE;
 const calendar = new WorkingCalendar();
 
 describe('meeting occurrences', () => {

@@ -10,7 +10,7 @@ import type { ItemSource, TrackedItem } from '../../../domain/meeting/carry-over
 import type { MeetingKind } from '../../../domain/meeting/meeting';
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { FINAL_TASK_STATES } from '../../../domain/task/task';
-import { WorkingCalendar } from '../../../domain/calendar/working-calendar';
+import type { WorkingCalendar } from '../../../domain/calendar/working-calendar';
 import { AssessmentService } from '../../../bot/assessment/service';
 import { EventSchema, type EventRow } from '../schemas/events';
 import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
@@ -116,10 +116,10 @@ export class TypeOrmAgendaSources implements AgendaSources {
   /** Per-transaction memo: an agenda asks for info reports and patrols of the same grids and period. */
   private readonly attendanceMemo = new Map<string, Promise<Map<number, GridAttendance>>>();
 
-  /** The calendar defaults to the official one, as the info report, attendance and assessment modules do. */
+  /** `calendar` is the transaction's (src/bot/calendar): working days, report days and leave follow it. */
   constructor(
     protected readonly em: EntityManager,
-    private readonly calendar: WorkingCalendar = new WorkingCalendar(),
+    private readonly calendar: WorkingCalendar,
   ) {}
 
   async eventCounts(gridUnitIds: number[], period: Period): Promise<GridEventCounts[]> {
