@@ -35,7 +35,7 @@ describe('the info report exactly once', () => {
     const two = await startTestApp({ database: db, queuePrefix, clock });
     try {
       await seedDemo(one.runtime.uow);
-      for (const id of ['inforeport-prompt', 'inforeport-reminder', 'inforeport-summary']) expect((await one.runtime.queues.get('schedules').getJobScheduler(id))?.tz).toBe('Asia/Shanghai');
+      for (const id of ['inforeport-prompt', 'inforeport-reminder', 'inforeport-summary']) expect((await one.runtime.queues.get('schedules').getJobScheduler(id))?.tz).toBe(one.runtime.config.TIMEZONE);
       for (const name of ['信息报送', '报送提醒', '报送汇总']) await everySecond(one, name);
       const before = await firingsOf(one, 'inforeport-fire');
       await awaitFirings(two, 'inforeport-fire', before + 9);

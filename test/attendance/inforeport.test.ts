@@ -121,7 +121,7 @@ describe('info report on a working Tuesday', () => {
       const s = await app.runtime.queues.get('schedules').getJobScheduler('inforeport-reminder');
       return s?.pattern === '0 30 15 * * 2,5' ? s : null;
     }, 'the job scheduler to be re-upserted');
-    expect(scheduler.tz).toBe('Asia/Shanghai');
+    expect(scheduler.tz).toBe(app.runtime.config.TIMEZONE);
     expect(await app.runtime.queues.get(TIMERS_QUEUE).getJobSchedulersCount()).toBe(0);
   });
 });
