@@ -36,7 +36,8 @@ export function buttonsFor(event: StoredEvent, actions: readonly EventActionType
   const buttons: CardButton[] = [];
   const has = (a: EventActionType) => actions.includes(a);
   if (has('accept')) buttons.push({ label: t('event.button.accept'), command: `受理 ${n}`, style: 'primary' });
-  if (has('dispatch')) buttons.push({ label: t('event.button.dispatch'), command: `派遣 ${n}` });
+  // Once dispatched, the same command re-dispatches (改派): the card says so instead of offering 派遣 again.
+  if (has('dispatch')) buttons.push({ label: t(event.assignee ? 'event.button.redispatch' : 'event.button.dispatch'), command: `派遣 ${n}` });
   if (has('verify_pass')) buttons.push({ label: t('event.button.verifyPass'), command: `核查 ${n} 通过`, style: 'primary' });
   if (has('verify_fail')) buttons.push({ label: t('event.button.verifyFail'), command: `核查 ${n} 不通过`, style: 'danger' });
   if (has('escalate')) buttons.push({ label: t('event.button.escalate'), command: `上报上级 ${n}` });

@@ -320,6 +320,19 @@ describe('the whole loop of issue 3', () => {
     expect(again.event).toMatchObject({ state: 'reported', handler: { unitId: GRID, level: 'grid' } });
   });
 
+  it('a result belongs to its round: 核查不通过, 不满意 and 上报 clear it, the timeline keeps it', () => {
+    const done = ok(applyEventAction(inState('in_progress'), { type: 'complete', result: '已清运' }, worker, tick())).event;
+    expect(done.result).toBe('已清运');
+    const failed = ok(applyEventAction(done, { type: 'verify_fail', reason: '仍有残留' }, gridHead, tick()));
+    expect(failed.event.result).toBeNull();
+    const closed = ok(applyEventAction(ok(applyEventAction(failed.event, { type: 'complete', result: '已彻底清运' }, worker, tick())).event, { type: 'close' }, gridHead, tick())).event;
+    expect(closed.result).toBe('已彻底清运');
+    const reopened = ok(applyEventAction(closed, { type: 'rate', rating: 'unsatisfied', reason: '又有了' }, reporter, tick())).event;
+    expect(reopened).toMatchObject({ state: 'accepted', result: null });
+    const redispatched = ok(applyEventAction(reopened, { type: 'dispatch', assignee: { kind: 'member', memberId: WORKER }, deadline }, gridHead, tick())).event;
+    expect(redispatched.result).toBeNull();
+  });
+
   it('督办 keeps the strongest card', () => {
     let event = inState('dispatched');
     for (const level of ['yellow', 'normal', 'red', 'yellow'] as const) {
