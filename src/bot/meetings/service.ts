@@ -20,6 +20,7 @@ import {
   type GridWeek,
   type Leader,
   type MeetingKind,
+  type MeetingOccurrence,
   type MeetingTimes,
   type TrackedItem,
 } from '../../domain/meeting';
@@ -82,7 +83,7 @@ export class MeetingService {
     const agenda: Agenda =
       kind === 'weekly'
         ? composeWeeklyAgenda({ ...base, community: ref, ...(await this.weeklyFigures(tx.repos, tx.calendar, subtree, occ.reviews, tx.now)) })
-        : composeMonthlyAgenda({ ...base, town: ref, ...(await this.monthlyFigures(tx.repos, tx.calendar, subtree, occ.reviews, tx.now)) });
+        : composeMonthlyAgenda({ ...base, town: ref, ...(await this.monthlyFigures(tx.repos, tx.calendar, subtree, occ, tx.now)) });
 
     const snapshot = agendaSnapshot(tx.calendar, agenda);
     const number = meetingNumber(kind, unit.code, occ.key);
@@ -145,7 +146,9 @@ export class MeetingService {
     return { grids: gridWeeks, problems };
   }
 
-  private async monthlyFigures(repos: Repos, calendar: WorkingCalendar, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  /** Figures of the month the meeting `occ` reviews, and the plans submitted for that meeting's month. */
+  private async monthlyFigures(repos: Repos, calendar: WorkingCalendar, subtree: OrgUnit[], occ: MeetingOccurrence, now: Date) {
+    const period = occ.reviews;
     const communities = subtree.filter((u) => u.level === 'community');
     const grids = subtree.filter((u) => u.level === 'grid');
     const communityOf = new Map<number, number>();
@@ -177,7 +180,9 @@ export class MeetingService {
         patrols: ratioOf(patrols),
       });
     }
-    const planMonth = planMonthFor(now, calendar, calendar.timeZone, this.times);
+    // The month follows from the meeting, not from when the agenda is asked for: after the meeting
+    // has started, its agenda still lists the plans submitted for it.
+    const planMonth = occ.key;
     const plans = await repos.meetings.plans(
       communities.map((c) => c.id),
       planMonth,
