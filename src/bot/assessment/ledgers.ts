@@ -8,6 +8,8 @@ import type { OrgUnit } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import type { Repos } from '../ports';
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { isTaskDue, isTaskOnTime, reportedDoneAt } from '../../domain/figures';
+import type { TaskState } from '../../domain/task/task';
 import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
 import { AssessmentService, reportDaysOf } from './service';
@@ -93,14 +95,17 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
     return { name: t('ledger.kind.events'), header, rows: out, widths: [18, 12, 14, 12, 12, 8, 40, 20, 10, 18, 14, 10, 18, 18, 10, 8, 8, 30] };
   },
 
-  async tasks({ repos, period, byId, unitIds, names }) {
+  async tasks({ repos, period, now, byId, unitIds, names }) {
     const rows = await repos.assessment.taskLedger(unitIds, period);
-    const header = ['number', 'title', 'priority', 'state', 'unit', 'dispatcher', 'assignee', 'event', 'dispatchedAt', 'deadline', 'submittedAt', 'onTime', 'escalation', 'result'].map(h);
+    const header = ['number', 'title', 'priority', 'state', 'unit', 'dispatcher', 'assignee', 'event', 'dispatchedAt', 'deadline', 'submittedAt', 'due', 'onTime', 'escalation', 'result'].map(h);
     const out = [];
     for (const r of rows) {
       const unit = byId.get(r.gridId ?? r.scopeUnitId);
-      const done = r.submittedAt ?? r.finishedAt;
-      const onTime = done ? yesNo(done.getTime() <= r.deadline.getTime()) : r.state === 'withdrawn' ? '' : t('ledger.pending');
+      const facts = { state: r.state as TaskState, deadline: r.deadline, submittedAt: r.submittedAt, finishedAt: r.finishedAt };
+      const done = reportedDoneAt(facts);
+      // 本期到期 and 是否按期 are the figures' own rules (domain/figures), so the sheet adds up to 统计 and 考核.
+      const due = yesNo(isTaskDue(facts, period, now));
+      const onTime = done ? yesNo(isTaskOnTime(facts)) : r.state === 'withdrawn' ? '' : t('ledger.pending');
       out.push([
         r.number,
         r.title,
@@ -113,12 +118,13 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         r.dispatchedAt,
         r.deadline,
         done,
+        due,
         onTime,
         r.escalation ? t(`task.rung.${r.escalation}` as TextKey) : '',
         r.result ?? '',
       ]);
     }
-    return { name: t('ledger.kind.tasks'), header, rows: out, widths: [16, 30, 8, 10, 14, 10, 10, 18, 18, 18, 18, 8, 8, 30] };
+    return { name: t('ledger.kind.tasks'), header, rows: out, widths: [16, 30, 8, 10, 14, 10, 10, 18, 18, 18, 18, 8, 8, 8, 30] };
   },
 
   async reports({ repos, period, now, byId, gridIds, names, service }) {

@@ -16,6 +16,7 @@ import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { TimerContext, TimerHandler } from '../timers';
 import { communityOf, dutyGrid, gridHeads, namesOf, tellGrid } from '../attendance/grid';
+import { communityDigestTimer, gridSummary } from './digest';
 import { fanoutTimer, gridStepPayload, gridTimerName, scheduleFanout } from '../schedules/fanout';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import { answerLine, categoryMenu, promptCard } from './format';
@@ -166,7 +167,7 @@ export function createInfoReportModule(): BotModule {
   return {
     commands: [report, special, holidays],
     dialogs: [guided],
-    timers: [fire, fanoutTimer('inforeport'), perGrid],
+    timers: [fire, fanoutTimer('inforeport', ['summary']), perGrid, communityDigestTimer()],
     schedules: INFO_REPORT_SCHEDULES,
   };
 }
@@ -191,24 +192,7 @@ async function runGridStep(ctx: TimerContext, grid: OrgUnit, step: Step, period:
     await tellGrid(tx, ctx.notify, grid, { text, card: { title: t('report.reminder.title'), lines: [text], buttons: [{ label: t('report.button.unchanged'), command: '报送 无变化' }, { label: t('report.button.guided'), command: '报送' }] } }, missing);
     return;
   }
-  const lines: string[] = [];
-  for (const r of reports) {
-    const name = names.get(r.memberId) ?? (await tx.repos.org.memberSummary(r.memberId))?.name ?? `#${r.memberId}`;
-    lines.push(t('report.summary.reported', { name, answer: answerLine(r.unchanged ? { unchanged: true } : { unchanged: false, items: r.items }) }));
-  }
-  const missing = active.filter((id) => !reported.has(id));
-  if (missing.length) lines.push(t('report.summary.missing', { names: missing.map((id) => names.get(id)!).join('、') }));
-  const leave = workers.filter((id) => onLeave.has(id) && !reported.has(id));
-  if (leave.length) lines.push(t('report.summary.leave', { names: leave.map((id) => names.get(id)!).join('、') }));
-  if (!lines.length) return;
-  const title = t('report.summary.title', { grid: grid.name, date: period });
-  const changed = reports.filter((r) => !r.unchanged).length;
-  const fields = [
-    { label: t('report.summary.field.reported'), value: `${reports.length}/${workers.length}` },
-    { label: t('report.summary.field.changed'), value: String(changed) },
-  ];
-  const message = { text: [title, ...fields.map((f) => `${f.label}：${f.value}`), ...lines].join('\n'), card: { title, fields, lines } };
-  await ctx.notify.members(await gridHeads(tx, grid), message);
-  const community = await communityOf(tx, grid);
-  if (community) await ctx.notify.unit(community, message);
+  // The grid head gets the grid's summary; the community gets one digest of all its grids (./digest.ts).
+  const summary = await gridSummary(tx, grid, period);
+  if (summary) await ctx.notify.members(await gridHeads(tx, grid), summary.message);
 }

@@ -3,6 +3,8 @@
  * sections of the export, and the chart spec. Reads only the composed agenda; no storage.
  */
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { eventStanding } from '../../domain/figures';
+import type { EventState } from '../../domain/event/event';
 import { percent, type Agenda, type AgendaItem, type MonthlyAgenda, type NextStep, type Ratio, type WeeklyAgenda } from '../../domain/meeting';
 import type { Card } from '../message';
 import { t, type TextKey } from '../texts';
@@ -16,6 +18,11 @@ export function when(calendar: WorkingCalendar, d: Date): string {
 
 function day(calendar: WorkingCalendar, d: Date): string {
   return calendar.formatDay(d);
+}
+
+/** `，退回 1` when events were sent back, so the parts add up to 上报; nothing otherwise. */
+function returnedPart(n: number): string {
+  return n ? t('meeting.returnedPart', { returned: n }) : '';
 }
 
 export function rate(r: Ratio | null): string {
@@ -57,12 +64,15 @@ function weeklySections(a: WeeklyAgenda): DocumentSection[] {
       reported: g.events.reported,
       solved: g.events.solved,
       open: g.events.open,
+      returned: returnedPart(g.events.returned),
       info: rate(g.infoReports),
       patrol: rate(g.patrols),
     }) + (g.notable.length ? `\n${t('meeting.grid.notable', { items: g.notable.join('；') })}` : ''),
   );
   const problems = a.problems.map((p) =>
-    p.open ? t('meeting.problem.open', { number: p.number, title: p.title, step: step(p.nextStep) }) : t('meeting.problem.solved', { number: p.number, title: p.title }),
+    p.open
+      ? t('meeting.problem.open', { number: p.number, title: p.title, step: step(p.nextStep) })
+      : t(eventStanding(p.state as EventState) === 'returned' ? 'meeting.problem.returned' : 'meeting.problem.solved', { number: p.number, title: p.title }),
   );
   return [
     { heading: t('meeting.section.grids'), paragraphs: grids.length ? grids : [t('meeting.none')] },
@@ -83,6 +93,7 @@ function monthlySections(a: MonthlyAgenda): DocumentSection[] {
           .join('、') || t('meeting.none'),
       solved: c.events.solved,
       open: c.events.open,
+      returned: returnedPart(c.events.returned),
       escalated: c.events.escalated,
       tasks: rate(c.tasks),
       info: rate(c.infoReports),
@@ -116,7 +127,7 @@ export function agendaSnapshot(calendar: WorkingCalendar, a: Agenda): AgendaSnap
   const title = t('meeting.agenda.title', { kind, unit: a.unit.name, when: when(calendar, a.at) });
   const subtitle = t('meeting.agenda.subtitle', { kind, unit: a.unit.name, when: when(calendar, a.at), from: day(calendar, a.reviews.from), to: day(calendar, new Date(a.reviews.to.getTime() - 1)) });
   const supervised = a.carried.filter((i) => i.supervisedSince !== null).length;
-  const fields = [{ label: t('meeting.field.events'), value: t('meeting.field.eventsValue', { reported: a.totals.reported, solved: a.totals.solved, open: a.totals.open }) }];
+  const fields = [{ label: t('meeting.field.events'), value: t('meeting.field.eventsValue', { reported: a.totals.reported, solved: a.totals.solved, open: a.totals.open, returned: a.totals.returned ? t('meeting.field.returnedPart', { returned: a.totals.returned }) : '' }) }];
   if (a.kind === 'monthly') fields.push({ label: t('meeting.field.tasks'), value: rate(a.totals.tasks) });
   fields.push({ label: t('meeting.field.infoReports'), value: rate(a.totals.infoReports) }, { label: t('meeting.field.patrols'), value: rate(a.totals.patrols) });
   fields.push({ label: t('meeting.field.carried'), value: t('meeting.field.carriedValue', { count: a.carried.length, supervised }) });

@@ -60,7 +60,7 @@ export interface AgendaSources {
   /** Current facts of tracked matters by ref (`event:SJ…`, `task:T…`); missing refs no longer exist. */
   matters(refs: string[], now: Date): Promise<Map<string, MatterFacts>>;
   /** Tasks of these scope units due in the period, and those finished by their deadline. */
-  tasksDue(scopeUnitIds: number[], period: Period): Promise<Ratio>;
+  tasksDue(unitIds: number[], period: Period, now: Date): Promise<Ratio>;
   /** Info reports (信息报送) filed per grid of those due in the period; null while not recorded. */
   infoReports(gridUnitIds: number[], period: Period): Promise<Map<number, Ratio> | null>;
   /** Days with a patrol per grid of the working days in the period; null while not recorded. */

@@ -133,7 +133,7 @@ export class MeetingService {
       const c = counts.get(g.id);
       return {
         grid: { id: g.id, code: g.code, name: g.name },
-        events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
+        events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, returned: c?.returned ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
         infoReports: info ? (info.get(g.id) ?? { done: 0, of: 0 }) : null,
         patrols: patrols ? (patrols.get(g.id) ?? { done: 0, of: 0 }) : null,
         notable: problems
@@ -171,10 +171,11 @@ export class MeetingService {
         m ? myGrids.reduce((r, id) => ({ done: r.done + (m.get(id)?.done ?? 0), of: r.of + (m.get(id)?.of ?? 0) }), { done: 0, of: 0 }) : null;
       months.push({
         community: { id: c.id, code: c.code, name: c.name },
-        events: { reported: sum((x) => x.reported), solved: sum((x) => x.solved), open: sum((x) => x.open), settledOnSpot: sum((x) => x.settledOnSpot), escalated: sum((x) => x.escalated), byCategory },
+        events: { reported: sum((x) => x.reported), solved: sum((x) => x.solved), open: sum((x) => x.open), returned: sum((x) => x.returned), settledOnSpot: sum((x) => x.settledOnSpot), escalated: sum((x) => x.escalated), byCategory },
         tasks: await repos.meetings.tasksDue(
           subtree.filter((u) => u.path.startsWith(c.path)).map((u) => u.id),
           period,
+          now,
         ),
         infoReports: ratioOf(info),
         patrols: ratioOf(patrols),

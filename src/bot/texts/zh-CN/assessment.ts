@@ -116,6 +116,7 @@ export const assessment = {
   'ledger.h.dispatchedAt': '派单时间',
   'ledger.h.submittedAt': '办结时间',
   'ledger.h.finishedAt': '完成时间',
+  'ledger.h.due': '本期到期',
   'ledger.h.onTime': '是否按期',
   'ledger.h.escalation': '催督办',
   'ledger.h.member': '网格员',
