@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { getLunarDate } from 'chinese-days';
-import type { LocalDate } from './working-calendar';
+import type { LocalDate } from './local-date';
 
 /** One named holiday of a year: its days off and the weekend days worked in exchange (调休上班). */
 export interface HolidayEntry {

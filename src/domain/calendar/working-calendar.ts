@@ -8,10 +8,8 @@ import { DateTime } from 'luxon';
 import officialData from 'chinese-days/dist/chinese-days.json';
 import { statutoryArrangement, type HolidayEntry, type YearArrangement } from './arrangement';
 
-/** A calendar day in the calendar's zone, `YYYY-MM-DD`. */
-export type LocalDate = string;
-/** A local wall-clock time, `HH:mm` (24 h). */
-export type ClockTime = string;
+import type { ClockTime, LocalDate } from './local-date';
+export type { ClockTime, LocalDate } from './local-date';
 
 /** A stretch of the day between two clock times; `end` after `start` except for quiet hours. */
 export interface ClockRange {
