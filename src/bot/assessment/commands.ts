@@ -9,7 +9,7 @@ import { meetingOutput } from '../meetings/render-port';
 import { arg, defineCommand, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
 import { AssessmentService, loadRules } from './service';
-import { formatPoints, rankingCard, ratioText, scoreCard } from './format';
+import { formatPoints, rankingCard, ratioText, rulesLines, scoreCard } from './format';
 import { LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
 import { XLSX_MIME } from './sheets';
 
@@ -110,6 +110,7 @@ export function assessmentCommands() {
     aliases: ['考核得分', '我的考核'],
     access: 'member',
     args: { first: arg.optional(targetArg()), second: arg.optional(targetArg()) },
+    details: async (ctx) => rulesLines(await loadRules(ctx.repos)),
     async run(ctx, { first, second }) {
       const sender = ctx.requireMember();
       const { period, subject } = pickTargets([first, second], ctx);

@@ -1,5 +1,5 @@
 /** Cards and lines of assessment: a score's breakdown, a ranking, a period summary. */
-import type { AssessmentPeriod, AssessmentRules, AssessmentScore, Grade, IndicatorScore, Ranked, Ratio } from '../../domain/assessment';
+import { INDICATORS, type AssessmentPeriod, type AssessmentRules, type AssessmentScore, type Grade, type IndicatorScore, type Ranked, type Ratio } from '../../domain/assessment';
 import { cardToText, type BotMessage, type Card } from '../message';
 import { t, type TextKey } from '../texts';
 import type { AssessmentFacts } from '../../domain/assessment';
@@ -15,11 +15,31 @@ export function ratioText(r: Ratio | null): string {
   return t('assess.ratio', { done: String(r.done), of: String(r.of), percent: num((r.done / r.of) * 100) });
 }
 
+/** One indicator: its points, and what it counted (numerator / denominator); 无数据 when nothing was measured. */
 function indicatorLine(i: IndicatorScore): string {
   const params = { name: indicatorName(i.indicator), points: num(i.points), weight: num(i.weight) };
-  if (!i.counted) return t('assess.line.indicatorExcluded', params);
-  if (i.rate === null) return t('assess.line.indicatorNoData', params);
-  return t('assess.line.indicator', { ...params, ratio: ratioText(i.ratio) });
+  if (i.ratio === null) return t('assess.line.indicatorExcluded', params);
+  const parts = t(`assess.parts.${i.indicator}` as TextKey, { done: String(i.ratio.done), of: String(i.ratio.of) });
+  if (i.rate === null) return t('assess.line.indicatorNoData', { ...params, parts, policy: i.counted ? t('assess.noData.full', params) : t('assess.noData.excluded') });
+  return t('assess.line.indicator', { ...params, parts, percent: num(i.rate * 100) });
+}
+
+/** The rules in force (from the settings): each indicator's formula, weight and target, deductions, grades. */
+export function rulesLines(rules: AssessmentRules): string[] {
+  return [
+    t('assess.rules.title'),
+    ...INDICATORS.map((i) =>
+      t('assess.rules.indicator', {
+        formula: t(`assess.formula.${i}` as TextKey, { hours: String(rules.verificationHours) }),
+        weight: num(rules.weights[i]),
+        target: num(rules.targets[i] * 100),
+      }),
+    ),
+    t('assess.rules.deductions', { perSupervision: num(rules.deductions.perSupervision), perOverdue: num(rules.deductions.perOverdue), max: num(rules.deductions.max) }),
+    t('assess.rules.manual', { maxAdd: num(rules.manual.maxAdd), maxDeduct: num(rules.manual.maxDeduct) }),
+    t(rules.noData === 'full' ? 'assess.rules.noData.full' : 'assess.rules.noData.excluded'),
+    t('assess.rules.grades', { excellent: num(rules.grades.excellent), pass: num(rules.grades.pass) }),
+  ];
 }
 
 export function trendText(delta: number | null): string {

@@ -116,6 +116,8 @@ export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>> 
   where?: 'any' | 'group' | 'direct';
   args: A;
   run(ctx: CommandContext, args: ArgValues<A>): Promise<BotMessage | string | void>;
+  /** Extra lines for `帮助 <command>`, read when asked (the 考核 rules in force, say). */
+  details?(ctx: CommandContext): Promise<string[]>;
 }
 
 export interface Command {
@@ -126,6 +128,7 @@ export interface Command {
   where: 'any' | 'group' | 'direct';
   /** Parses the words after the command name and runs it. */
   execute(ctx: CommandContext, rest: string): Promise<BotMessage | string | void>;
+  details?(ctx: CommandContext): Promise<string[]>;
 }
 
 export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: CommandDeclaration<A>): Command {
@@ -136,6 +139,7 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
     aliases: decl.aliases ?? [],
     access: decl.access,
     where: decl.where ?? 'any',
+    ...(decl.details ? { details: decl.details } : {}),
     async execute(ctx, rest) {
       const values: Record<string, unknown> = {};
       let remaining = rest.trim();
