@@ -8,7 +8,8 @@ import type { OrgUnit } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import type { Repos } from '../ports';
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
-import { isTaskDue, isTaskOnTime, reportedDoneAt } from '../../domain/figures';
+import { eventStanding, isTaskDue, isTaskOnTime, reportedDoneAt } from '../../domain/figures';
+import type { EventState } from '../../domain/event/event';
 import type { TaskState } from '../../domain/task/task';
 import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
@@ -67,7 +68,7 @@ interface LedgerInput {
 const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> = {
   async events({ repos, period, byId, gridIds, names }) {
     const rows = await repos.assessment.eventLedger(gridIds, period);
-    const header = ['number', 'gridCode', 'grid', 'category', 'item', 'urgency', 'description', 'location', 'reporter', 'reportedAt', 'state', 'level', 'deadline', 'closedAt', 'rating', 'reopen', 'supervision', 'result'].map(h);
+    const header = ['number', 'gridCode', 'grid', 'category', 'item', 'urgency', 'description', 'location', 'reporter', 'reportedAt', 'state', 'standing', 'level', 'deadline', 'closedAt', 'rating', 'reopen', 'supervision', 'result'].map(h);
     const out = [];
     for (const r of rows) {
       const grid = byId.get(r.gridUnitId);
@@ -83,6 +84,8 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         await names.of(r.reporterId),
         r.reportedAt,
         t(`event.state.${r.state}` as TextKey),
+        // 统计口径: the figures' own standing (domain/figures), so the sheet adds up to the agenda and 统计.
+        t(`ledger.standing.${eventStanding(r.state as EventState)}` as TextKey),
         t(`level.${r.closedByLevel ?? r.handlerLevel}` as TextKey),
         r.deadline,
         r.closedAt,
@@ -92,7 +95,7 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         r.result ?? '',
       ]);
     }
-    return { name: t('ledger.kind.events'), header, rows: out, widths: [18, 12, 14, 12, 12, 8, 40, 20, 10, 18, 14, 10, 18, 18, 10, 8, 8, 30] };
+    return { name: t('ledger.kind.events'), header, rows: out, widths: [18, 12, 14, 12, 12, 8, 40, 20, 10, 18, 14, 8, 10, 18, 18, 10, 8, 8, 30] };
   },
 
   async tasks({ repos, period, now, byId, unitIds, names }) {
