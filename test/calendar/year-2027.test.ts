@@ -10,6 +10,7 @@ import { seedDemo } from '../../src/bot/demo';
 import { timerContext } from '../../src/bot/timers';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 import { ARRANGEMENT_CHECK_TIMER } from '../../src/bot/calendar';
+import { AGENDA_TIMER } from '../../src/bot/meetings/agenda-timer';
 import { startTestApp, type TestApp } from '../support/app';
 
 const NOTICE_2027 = [
@@ -130,5 +131,34 @@ describe('2027 by chat', () => {
     // 20 weekdays − 6 festival weekdays + 1 make-up Saturday − 1 county day = 14 (the statutory
     // fallback alone would give 18), for the grid's one gridworker.
     expect(stats).toContain('巡查率：0/14，0%');
+  });
+
+  it('holds no weekly meeting in the Spring Festival week, and moves the next one past the county day', async () => {
+    const agendas = async () => (await app.chat.messages('community-01001')).filter((m) => m.from === 'bot' && m.text.includes('周例会议程'));
+    const weekly = { kind: 'weekly', onlyOnAgendaDay: true };
+    moveTo('2027-02-08T07:30:00'); // Monday of the festival week: 8–12 Feb off, then the weekend
+    await fire(AGENDA_TIMER, 'weekly-2027-02-08', weekly);
+    moveTo('2027-02-15T07:30:00'); // Monday 15: the county's day off
+    await fire(AGENDA_TIMER, 'weekly-2027-02-15', weekly);
+    expect(await agendas()).toHaveLength(0);
+    moveTo('2027-02-16T07:30:00');
+    await fire(AGENDA_TIMER, 'weekly-2027-02-16', weekly);
+    const posted = await agendas();
+    expect(posted).toHaveLength(1);
+    expect(posted[0].card?.title).toBe('周例会议程 · 阳光社区 · 2月16日 08:30');
+  });
+
+  it('follows county days off at a month start: the town meeting and the Tuesday report move', async () => {
+    moveTo('2027-02-26T10:00:00');
+    await app.chat.ask('dm-admin', 'admin', '增加休息日 2027-03-01');
+    await app.chat.ask('dm-admin', 'admin', '增加休息日 2027年3月2日 县庆');
+    moveTo('2027-03-01T08:00:00');
+    expect(await app.chat.ask('dm-zhen', 'zhen', '月例会 议程')).toContain('月例会议程 · 幸福街道 · 3月3日 09:00');
+    moveTo('2027-03-02T09:00:00');
+    await fire('inforeport-fire', 'mar-02-prompt', { step: 'prompt' });
+    const rows = await app.runtime.dataSource.getRepository(OutboxSchema).find({ where: { sourceKey: 'timer|inforeport-fire|mar-02-prompt', kind: 'job' } });
+    expect(rows.map((r) => (JSON.parse(r.payload) as { data: { period: string } }).data.period)).toEqual(['2027-03-03']);
+    expect(await app.chat.ask('dm-admin', 'admin', '取消休息日 2027-03-02')).toContain('已取消本县休息日2027-03-02');
+    expect(await app.chat.ask('dm-admin', 'admin', '取消休息日 2027-03-02')).toContain('不是本县增加的休息日');
   });
 });

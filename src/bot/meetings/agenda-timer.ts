@@ -23,7 +23,9 @@ export function agendaTimer(service: MeetingService): TimerHandler {
     async run(ctx, data) {
       const { kind, onlyOnAgendaDay } = payload.parse(data);
       const calendar = ctx.tx.calendar;
-      if (onlyOnAgendaDay && calendar.localDate(occurrenceOf(kind, ctx.now, calendar, calendar.timeZone, service.times).agendaAt) !== calendar.localDate(ctx.now)) return;
+      const occurrence = occurrenceOf(kind, ctx.now, calendar, calendar.timeZone, service.times);
+      if (!occurrence.held) return;
+      if (onlyOnAgendaDay && calendar.localDate(occurrence.agendaAt) !== calendar.localDate(ctx.now)) return;
       const level = MEETING_LEVEL[kind];
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {

@@ -104,6 +104,6 @@ export const meetings = {
   'cmd.exportMinutes.summary': '把最近一次例会的议程和纪要导出为 Word 或 Markdown 文件',
   'cmd.exportMinutes.usage': '导出纪要 [word|md]',
   'cmd.exportMinutes.example': '导出纪要 word',
-  'schedule.desc.weeklyAgenda': '周例会前 1 小时向各社区群和书记发送议程（默认周一 07:30）',
+  'schedule.desc.weeklyAgenda': '周例会前 1 小时向各社区群和书记发送议程（周一，遇节假日顺延到本周下一个工作日；每天 07:30 检查）',
   'schedule.desc.monthlyAgenda': '每月第一个工作日月例会前向各镇(街道)发送议程（每天 08:00 检查）',
 } as const;
