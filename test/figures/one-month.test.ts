@@ -146,4 +146,12 @@ describe('one month, one set of figures', () => {
     const [, ...reports] = await ledger('报送台账');
     expect(reports.filter((r) => r.includes('是'))).toHaveLength(infoDone);
   });
+
+  it('the weekly agenda lists the event sent back as sent back, not as solved', async () => {
+    at('2026-11-16T07:00:00'); // the agenda of the week after E2 was sent back
+    const agenda = await say('community-01001', 'sj-yg', '周例会 议程');
+    expect(agenda).toMatch(/↩ SJ\d{8}-\d{4} 环境卫生：和美路5号有人乱扔纸屑（已退回上报人，未解决）/);
+    expect(agenda).not.toMatch(/✔ SJ\d{8}-\d{4} 环境卫生：和美路5号/);
+    expect(agenda).toMatch(/01001002 阳光二网格：上报 3，解决 1，在办 1，退回 1/);
+  });
 });
