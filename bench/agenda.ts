@@ -15,9 +15,10 @@ import { CalendarSource } from '../src/bot/calendar/source';
 import { loadConfig } from '../src/config';
 import { EventSchema, type EventRow } from '../src/adapters/db/schemas/events';
 import { createMeetingRenderer } from '../src/adapters/render';
-import { installMeetingOutput, MeetingService } from '../src/bot/meetings';
+import { MeetingService } from '../src/bot/meetings';
+import { AssessmentService } from '../src/bot/assessment';
 import { Notifier } from '../src/bot/notify';
-import { tasks } from '../src/bot/modules';
+import { createBotModules } from '../src/bot/modules';
 import type { OrgUnit } from '../src/domain/org/org';
 import type { MeetingKind } from '../src/domain/meeting';
 import { createTestDatabase, mysqlAvailable } from '../test/support/databases';
@@ -49,8 +50,8 @@ async function main(): Promise<void> {
   const clock = { at: new Date('2026-12-07T00:00:00Z'), now: () => clock.at };
   const { dataSource } = await openDatabase(db.url);
   const uow = new TypeOrmUnitOfWork(dataSource, clock, db.url, new CalendarSource(loadConfig({}).TIMEZONE));
-  installMeetingOutput({ renderer: createMeetingRenderer(), baseUrl: 'http://bench.local' });
-  const service = new MeetingService(tasks.service);
+  const output = { renderer: createMeetingRenderer(), baseUrl: () => 'http://bench.local' };
+  const service = new MeetingService({ tasks: createBotModules({ output }).tasks, attendance: new AssessmentService(), output });
   try {
     const created = await uow.runOnce('bench-org', async ({ repos, now }): Promise<Org> => {
       const county = await repos.org.createUnit({ code: 'B01', name: '基准县', level: 'county', parent: null, now });

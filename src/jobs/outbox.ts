@@ -8,13 +8,11 @@ import cron from 'node-cron';
 import type { ChannelName } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
-import type { MessageEffect, JobEffect } from '../bot/ports';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
 import type { OutboxStore, StoredOutboxRow } from './outbox-store';
+import type { OutboxPayload } from './outbox-payload';
 import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS, MAX_STALLED_COUNT } from './retry';
 import { outboxQueueName, type QueueRegistry, type RedisConnections } from './queues';
-
-type StoredPayload = ({ kind: 'message' } & MessageEffect) | ({ kind: 'job' } & Omit<JobEffect, 'runAt'> & { runAt: string }) | { kind: 'cancel'; queue: string; jobId: string };
 
 export interface PermanentFailure {
   outboxId: string;
@@ -35,7 +33,7 @@ export class OutboxDispatcher {
   async dispatch(rows: StoredOutboxRow[]): Promise<void> {
     const done: string[] = [];
     for (const row of rows) {
-      const payload = JSON.parse(row.payload) as StoredPayload;
+      const payload = JSON.parse(row.payload) as OutboxPayload;
       try {
         await this.dispatchOne(row, payload);
         done.push(row.id);
@@ -47,7 +45,7 @@ export class OutboxDispatcher {
     await this.store.markDispatched(done, new Date());
   }
 
-  private async dispatchOne(row: StoredOutboxRow, payload: StoredPayload): Promise<void> {
+  private async dispatchOne(row: StoredOutboxRow, payload: OutboxPayload): Promise<void> {
     if (payload.kind === 'message') {
       if (!this.enabledChannels.has(payload.channel)) {
         await this.store.markFailed(row.id, `channel ${payload.channel} is not configured`, new Date());
@@ -124,7 +122,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
     async (job: Job<{ id: string }>) => {
       const row = await store.load(job.data.id);
       if (!row || row.status === 'sent' || row.status === 'failed') return;
-      const payload = JSON.parse(row.payload) as StoredPayload;
+      const payload = JSON.parse(row.payload) as OutboxPayload;
       if (payload.kind !== 'message') return;
       const delivery: Delivery = { id: row.id, channel, target: payload.target, message: payload.message, ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       try {

@@ -4,7 +4,7 @@
  * each grid's score and rank, 统计 counts what happened, and the ledgers download once as .xlsx.
  */
 import ExcelJS from 'exceljs';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { EventSchema } from '../../src/adapters/db/schemas/events';
 import { AuditLogSchema } from '../../src/adapters/db/schemas/core';
 import { DEFAULT_RULES, emptyFacts, scoreOf } from '../../src/domain/assessment';
@@ -146,7 +146,7 @@ describe('assessment over a seeded month', () => {
   it('exports the event ledger as an .xlsx whose rows match the database, downloadable once', async () => {
     const [message] = await app.chat.say('dm-sj-yg', 'sj-yg', '导出 事件台账 2026-11');
     expect(message.text).toContain('事件台账（阳光社区 · 2026年11月）已生成，共 2 行');
-    const url = /http\S+\/files\/xlsx\/\S+/.exec(message.text)![0];
+    const url = /http\S+\/files\/[0-9a-f]{32}\/\S+/.exec(message.text)![0];
     // The sandbox shows it as a file to download, not only as a link in the text.
     expect(message.file).toEqual({ name: expect.stringMatching(/\.xlsx$/), url });
     const res = await fetch(url);
@@ -172,7 +172,7 @@ describe('assessment over a seeded month', () => {
 
   it('exports the assessment table with the same scores as the chat, and refuses a gridworker', async () => {
     const [message] = await app.chat.say('dm-sj-yg', 'sj-yg', '导出 考核 本月');
-    const url = /http\S+\/files\/xlsx\/\S+/.exec(message.text)![0];
+    const url = /http\S+\/files\/[0-9a-f]{32}\/\S+/.exec(message.text)![0];
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (await fetch(url)).arrayBuffer());
     const ws = wb.getWorksheet('考核')!;
@@ -184,7 +184,7 @@ describe('assessment over a seeded month', () => {
 
   it('refuses an expired link', async () => {
     const [message] = await app.chat.say('dm-sj-yg', 'sj-yg', '导出 任务台账');
-    const url = /http\S+\/files\/xlsx\/\S+/.exec(message.text)![0];
+    const url = /http\S+\/files\/[0-9a-f]{32}\/\S+/.exec(message.text)![0];
     current = sh('2026-11-24T12:00:00'); // 60 minutes later: past the 30-minute validity
     try {
       const res = await fetch(url);
@@ -218,7 +218,7 @@ describe('assessment over a seeded month', () => {
     const [message] = await app.chat.say('dm-sj-yg', 'sj-yg', '导出 报送台账 本月');
     expect(message.text).toContain('共 2 行');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await (await fetch(/http\S+\/files\/xlsx\/\S+/.exec(message.text)![0])).arrayBuffer());
+    await wb.xlsx.load(await (await fetch(/http\S+\/files\/[0-9a-f]{32}\/\S+/.exec(message.text)![0])).arrayBuffer());
     const ws = wb.getWorksheet('报送台账')!;
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(['报送日', '网格编码', '网格', '网格员', '报送时间', '是否按期', '内容']);
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(['2026-11-03', '01001001', '阳光一网格', '冯网格员', '2026-11-03 10:00', '是', '无变化']);

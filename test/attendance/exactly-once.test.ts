@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { In } from 'typeorm';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { timerContext } from '../../src/bot/timers';
 import { CalendarSource } from '../../src/bot/calendar/source';
 import { TypeOrmUnitOfWork } from '../../src/adapters/db/unit-of-work';

@@ -4,7 +4,7 @@
  * answers and corrections are stored, the reminder reaches only who has not reported and is not on
  * leave, the summary reaches the grid head and the community once; 特殊信息 arrives flagged at once.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { Like } from 'typeorm';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';

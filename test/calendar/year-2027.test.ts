@@ -6,7 +6,7 @@
  * figures all follow at once, under a clock moved into 2027.
  */
 import { Like } from 'typeorm';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { timerContext } from '../../src/bot/timers';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 import { ARRANGEMENT_CHECK_TIMER } from '../../src/bot/calendar';

@@ -3,7 +3,7 @@
  * write it, 改派 instead of 派遣 once dispatched, and a 处置结果 that belongs to the current round of
  * work — gone after 核查不通过 and re-dispatch, the new one after the next 办结.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { startTestApp, type TestApp } from '../support/app';
 

@@ -6,7 +6,7 @@
  * agenda, 统计, 考核 (both grids' cards) and the exported ledgers — and every figure must agree.
  */
 import ExcelJS from 'exceljs';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { startTestApp, type TestApp } from '../support/app';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
@@ -79,7 +79,7 @@ describe('one month, one set of figures', () => {
 
   async function ledger(kind: string): Promise<unknown[][]> {
     const reply = await say('dm-sj-yg', 'sj-yg', `导出 ${kind} 2026-11 01001`);
-    const url = grab(/http\S+\/files\/xlsx\/\S+/, reply);
+    const url = grab(/http\S+\/files\/\S+/, reply);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (await fetch(url)).arrayBuffer());
     const ws = wb.worksheets[0];

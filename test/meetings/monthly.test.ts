@@ -3,7 +3,7 @@
  * the agenda shows each community's month, lists the missing plans and the hard cases (escalated to
  * the town, or open for more than 30 days), and charts events by category.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { startTestApp, type TestApp } from '../support/app';
 import { dataUrlPng, decodeChart } from './chart-support';

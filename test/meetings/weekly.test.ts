@@ -4,7 +4,7 @@
  * minutes posted on 散会, and the carry-over: a problem solved in week 2 leaves the agenda, one
  * open at two meetings in a row goes to the secretary's 督办 in week 3 and stays.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { timerContext } from '../../src/bot/timers';
 import { TaskSchema } from '../../src/adapters/db/schemas/tasks';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';

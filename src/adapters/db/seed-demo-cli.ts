@@ -1,7 +1,7 @@
-/** `npm run seed:demo`: applies migrations and creates the demo organisation (see src/bot/demo.ts). */
+/** `npm run seed:demo`: applies migrations and creates the demo organisation (see demo.ts beside it). */
 import fs from 'node:fs';
 import { loadConfig } from '../../config';
-import { seedDemo, DEMO_MEMBERS, DEMO_UNITS } from '../../bot/demo';
+import { seedDemo, DEMO_MEMBERS, DEMO_UNITS } from './demo';
 import { openDatabase } from './data-source';
 import { TypeOrmUnitOfWork } from './unit-of-work';
 import { CalendarSource } from '../../bot/calendar/source';

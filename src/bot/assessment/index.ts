@@ -3,8 +3,11 @@
  * from what the platform saw, rankings, scheduled summaries, Excel in and out.
  */
 import type { BotModule } from '../bot';
+import { NO_OUTPUT, type MeetingOutput } from '../meetings/render-port';
+import type { AssessmentRepos } from './ports';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import { assessmentCommands } from './commands';
+import { AssessmentService } from './service';
 import { summaryTimer, SUMMARY_TIMER } from './summary-timer';
 
 export { AssessmentService } from './service';
@@ -18,6 +21,8 @@ export const SUMMARY_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'assessment-quarterly', name: '考核季报', defaultPattern: '0 30 9 1 1,4,7,10 *', timerName: SUMMARY_TIMER, data: { kind: 'quarterly' }, description: 'schedule.assessmentQuarterly' },
 ];
 
-export function createAssessmentModule(): BotModule {
-  return { commands: assessmentCommands(), timers: [summaryTimer()], schedules: SUMMARY_SCHEDULES };
+export function createAssessmentModule(deps: { service?: AssessmentService; output?: MeetingOutput } = {}): BotModule<AssessmentRepos> {
+  const service = deps.service ?? new AssessmentService();
+  const output = deps.output ?? NO_OUTPUT;
+  return { commands: assessmentCommands(service, output), timers: [summaryTimer(service, output)], schedules: SUMMARY_SCHEDULES };
 }

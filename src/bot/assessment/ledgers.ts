@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import type { OrgUnit } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
-import type { Repos } from '../ports';
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { eventStanding, isTaskDue, isTaskOnTime, reportedDoneAt } from '../../domain/figures';
 import type { EventState } from '../../domain/event/event';
@@ -15,11 +14,15 @@ import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
 import { AssessmentService, reportDaysOf } from './service';
 import { gradeName, indicatorName } from './format';
+import type { AssessmentRepos } from './ports';
 
 export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /** What a download token stands for. */
+/** The file-link kind of a ledger download (src/bot/files.ts). */
+export const LEDGER_FILE = 'ledger';
+
 export const ledgerSpecSchema = z.object({ kind: z.enum(LEDGER_KINDS), unitId: z.number().int(), period: z.string().max(16) });
 export type LedgerSpec = z.infer<typeof ledgerSpecSchema>;
 
@@ -28,7 +31,7 @@ const yesNo = (v: boolean) => t(v ? 'ledger.yes' : 'ledger.no');
 
 class Names {
   private readonly cache = new Map<number, string>();
-  constructor(private readonly repos: Repos) {}
+  constructor(private readonly repos: AssessmentRepos) {}
   async of(id: number | null): Promise<string> {
     if (id === null) return '';
     if (!this.cache.has(id)) this.cache.set(id, (await this.repos.org.memberSummary(id))?.name ?? `#${id}`);
@@ -40,8 +43,7 @@ export function ledgerFileName(kind: LedgerKind, unit: OrgUnit, period: Assessme
   return t('ledger.fileName', { kind: t(`ledger.kind.${kind}` as TextKey), unit: unit.name, period: period.key });
 }
 
-export async function buildLedger(repos: Repos, spec: LedgerSpec, now: Date, calendar: WorkingCalendar): Promise<SheetBook | null> {
-  const service = new AssessmentService(calendar);
+export async function buildLedger(repos: AssessmentRepos, spec: LedgerSpec, now: Date, calendar: WorkingCalendar, service = new AssessmentService()): Promise<SheetBook | null> {
   const unit = await repos.org.unit(spec.unitId);
   const period = parsePeriod(spec.period, now, calendar.timeZone);
   if (!unit || !period) return null;
@@ -49,12 +51,12 @@ export async function buildLedger(repos: Repos, spec: LedgerSpec, now: Date, cal
   const byId = new Map(units.map((u) => [u.id, u]));
   const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
   const names = new Names(repos);
-  const sheet = await SHEETS[spec.kind]({ repos, unit, period, now, byId, gridIds, unitIds: units.map((u) => u.id), names, service });
+  const sheet = await SHEETS[spec.kind]({ repos, unit, period, now, byId, gridIds, unitIds: units.map((u) => u.id), names, service, calendar });
   return { fileName: ledgerFileName(spec.kind, unit, period), sheets: Array.isArray(sheet) ? sheet : [sheet] };
 }
 
 interface LedgerInput {
-  repos: Repos;
+  repos: AssessmentRepos;
   unit: OrgUnit;
   period: AssessmentPeriod;
   now: Date;
@@ -63,6 +65,7 @@ interface LedgerInput {
   unitIds: number[];
   names: Names;
   service: AssessmentService;
+  calendar: WorkingCalendar;
 }
 
 const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> = {
@@ -130,12 +133,12 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
     return { name: t('ledger.kind.tasks'), header, rows: out, widths: [16, 30, 8, 10, 14, 10, 10, 18, 18, 18, 18, 8, 8, 8, 30] };
   },
 
-  async reports({ repos, period, now, byId, gridIds, names, service }) {
+  async reports({ repos, period, now, byId, gridIds, names, calendar }) {
     const members = new Map<number, number>();
     for (const g of gridIds) for (const m of await repos.org.membersWithRole(g, 'gridworker')) members.set(m.id, g);
-    const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, service.calendar.timeZone);
+    const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, calendar.timeZone);
     // Report days up to and including today; a filing on another day answers no report day.
-    const due = new Set(reportDaysOf(period, new Date(now.getTime() + 86400_000), service.calendar));
+    const due = new Set(reportDaysOf(period, new Date(now.getTime() + 86400_000), calendar));
     const header = ['period', 'gridCode', 'grid', 'member', 'filedAt', 'onTime', 'content'].map(h);
     const out = [];
     for (const f of filed) {
@@ -146,16 +149,16 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         grid?.name ?? '',
         await names.of(f.memberId),
         f.reportedAt,
-        due.has(f.period) ? yesNo(service.calendar.localDate(f.reportedAt) <= f.period) : t('ledger.notReportDay'),
+        due.has(f.period) ? yesNo(calendar.localDate(f.reportedAt) <= f.period) : t('ledger.notReportDay'),
         f.unchanged ? t('ledger.unchanged') : f.categories.join('、'),
       ]);
     }
     return { name: t('ledger.kind.reports'), header, rows: out, widths: [12, 12, 14, 10, 18, 8, 40] };
   },
 
-  async assessment({ repos, unit, period, now, gridIds, byId, names, service }) {
+  async assessment({ repos, unit, period, now, gridIds, byId, names, service, calendar }) {
     const grids = gridIds.map((id) => byId.get(id)!).filter(Boolean);
-    const scored = await service.gridScores(repos, grids, period, now);
+    const scored = await service.gridScores(repos, calendar, grids, period, now);
     const ranked = [...scored].sort((a, b) => b.score.total - a.score.total || a.subject.code.localeCompare(b.subject.code));
     const header = [h('rank'), h('gridCode'), h('grid'), h('total'), h('grade'), ...ranked[0]?.score.indicators.map((i) => indicatorName(i.indicator)) ?? [], h('deduction'), h('manual')];
     let rankNo = 0;

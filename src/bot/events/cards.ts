@@ -9,10 +9,12 @@ import { cardToText, type BotMessage, type CardButton, type CardField } from '..
 import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { StoredEvent } from './ports';
+import type { EventsRepos } from './ports';
+import { EventRefusedError, type EventServiceRefusal } from './refusals';
 
 /** How a member stands to an event (the EventService answers it). */
 export interface RelationSource {
-  relationsOf(tx: Tx, member: Member, event: GridEvent): Promise<EventRelation[]>;
+  relationsOf(tx: Tx<EventsRepos>, member: Member, event: GridEvent): Promise<EventRelation[]>;
 }
 
 /** Who will see the card: a member 1:1, a member in a group, or a group at large. */
@@ -53,15 +55,15 @@ export function buttonsFor(event: StoredEvent, actions: readonly EventActionType
   return buttons;
 }
 
-async function nameOf(tx: Tx, memberId: number): Promise<string> {
+async function nameOf(tx: Tx<EventsRepos>, memberId: number): Promise<string> {
   return (await tx.repos.org.memberSummary(memberId))?.name ?? `#${memberId}`;
 }
 
-async function unitName(tx: Tx, unitId: number): Promise<string> {
+async function unitName(tx: Tx<EventsRepos>, unitId: number): Promise<string> {
   return (await tx.repos.org.unit(unitId))?.name ?? `#${unitId}`;
 }
 
-export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
+export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
   const f = (label: TextKey, value: string): CardField => ({ label: t(label), value });
   const fields = [
     f('event.card.category', formatCategory(event.category)),
@@ -87,7 +89,7 @@ export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) 
 }
 
 /** One line per step: `11-22 10:05 阳光一网格 周网格长 受理：说明`. */
-export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
+export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
   const lines: string[] = [];
   for (const e of entries) {
     let action = t(`event.action.${e.action}` as TextKey);
@@ -113,7 +115,7 @@ export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: 
 
 /** The event as a message for an audience, with a headline and optionally its timeline. */
 export async function eventMessage(
-  tx: Tx,
+  tx: Tx<EventsRepos>,
   service: RelationSource,
   event: StoredEvent,
   audience: Audience,
@@ -140,3 +142,28 @@ export async function eventMessage(
   const text = cardToText(card);
   return { text, card };
 }
+
+/** A refusal of the events service in words (the catalogue's `event.refusal.*`). */
+export function refusalText(refusal: EventServiceRefusal): string {
+  switch (refusal.code) {
+    case 'not_found':
+      return t('event.notFound', { number: refusal.number });
+    case 'settle_own_only':
+      return t('event.settleOwnOnly', { number: refusal.number });
+    case 'assignee_outside':
+      return t('event.assigneeOutside', { name: refusal.assignee, unit: refusal.unit });
+    case 'result_required':
+    case 'note_required':
+    case 'top_level':
+      return t(`event.refusal.${refusal.code}`, { number: refusal.number });
+    default:
+      return t(`event.refusal.${refusal.code}` as TextKey, {
+        number: refusal.number,
+        state: t(`event.state.${refusal.state}` as TextKey),
+        action: t(`event.action.${refusal.action}` as TextKey),
+      });
+  }
+}
+
+/** For the bot: words an EventRefusedError, and nothing else. */
+export const eventRefusals = (err: unknown): string | null => (err instanceof EventRefusedError ? refusalText(err.refusal) : null);

@@ -7,6 +7,7 @@ import type { OrgUnit } from '../../domain/org/org';
 import { reportDayRatio } from '../../domain/figures';
 import type { BotMessage } from '../message';
 import type { Tx } from '../ports';
+import type { InfoReportRepos } from './ports';
 import { t } from '../texts';
 import type { TimerHandler } from '../timers';
 import { namesOf } from '../attendance/grid';
@@ -22,7 +23,7 @@ export interface GridSummary {
 }
 
 /** One grid's summary of a report day, or null when there is nothing to say (no gridworkers). */
-export async function gridSummary(tx: Tx, grid: OrgUnit, period: string): Promise<GridSummary | null> {
+export async function gridSummary(tx: Tx<InfoReportRepos>, grid: OrgUnit, period: string): Promise<GridSummary | null> {
   const workers = (await tx.repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.id);
   const onLeave = new Set(await tx.repos.attendance.onLeave(workers, period));
   const reports = await tx.repos.attendance.infoReportsOf(grid.id, period);
@@ -50,7 +51,7 @@ export async function gridSummary(tx: Tx, grid: OrgUnit, period: string): Promis
 }
 
 /** The community's digest: one line block per grid, the totals on top. */
-export function communityDigestTimer(): TimerHandler {
+export function communityDigestTimer(): TimerHandler<InfoReportRepos> {
   return {
     name: communityTimerName('inforeport'),
     async run(ctx, data) {

@@ -8,6 +8,7 @@ import { LEADER_ROLE } from '../../domain/org/org';
 import { MEETING_KINDS, MEETING_LEVEL, occurrenceOf } from '../../domain/meeting/meeting';
 import type { TimerHandler } from '../timers';
 import type { MeetingService } from './service';
+import type { MeetingsRepos } from './ports';
 
 export const AGENDA_TIMER = 'meeting-agenda';
 
@@ -17,7 +18,7 @@ export const AGENDA_TIMER = 'meeting-agenda';
  */
 const payload = z.object({ kind: z.enum(MEETING_KINDS), onlyOnAgendaDay: z.boolean().optional() });
 
-export function agendaTimer(service: MeetingService): TimerHandler {
+export function agendaTimer(service: MeetingService): TimerHandler<MeetingsRepos> {
   return {
     name: AGENDA_TIMER,
     async run(ctx, data) {

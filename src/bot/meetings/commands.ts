@@ -5,18 +5,22 @@
 import { LEADER_ROLE, type OrgUnit } from '../../domain/org/org';
 import { parseDeadline } from '../../domain/calendar/deadline-parser';
 import { MEETING_LEVEL, type MeetingKind } from '../../domain/meeting/meeting';
-import { arg, defineCommand, helpText, type Command, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, helpText, type Command, type CommandContext } from '../commands/framework';
 import { SessionError } from '../errors';
 import { cardToText } from '../message';
 import { t, type TextKey } from '../texts';
 import { meetingName, minutesCard, when } from './format';
 import type { StoredMeeting } from './ports';
-import { MIME, type MeetingService } from './service';
+import type { MeetingService } from './service';
+import { MIME } from './exports';
 import type { DocumentFormat } from './render-port';
+import type { MeetingsRepos } from './ports';
+
+const defineCommand = commandsOf<MeetingsRepos>();
 
 const MEETING_LEVELS = ['community', 'town'] as const;
 
-async function meetingUnit(ctx: CommandContext, kind: MeetingKind, given: OrgUnit | undefined): Promise<OrgUnit> {
+async function meetingUnit(ctx: CommandContext<MeetingsRepos>, kind: MeetingKind, given: OrgUnit | undefined): Promise<OrgUnit> {
   const level = MEETING_LEVEL[kind];
   let unit = given ?? (ctx.conversationUnit?.level === level ? ctx.conversationUnit : undefined);
   if (!unit && !given && !ctx.conversationUnit) {
@@ -36,7 +40,7 @@ async function meetingUnit(ctx: CommandContext, kind: MeetingKind, given: OrgUni
 }
 
 /** The newest meeting (open only, if asked) of the group's unit, or of the units the sender leads. */
-async function currentMeeting(ctx: CommandContext, openOnly: boolean): Promise<{ meeting: StoredMeeting; unit: OrgUnit }> {
+async function currentMeeting(ctx: CommandContext<MeetingsRepos>, openOnly: boolean): Promise<{ meeting: StoredMeeting; unit: OrgUnit }> {
   const member = ctx.requireMember();
   const units: OrgUnit[] = [];
   const cu = ctx.conversationUnit;
@@ -57,7 +61,7 @@ async function currentMeeting(ctx: CommandContext, openOnly: boolean): Promise<{
   return best;
 }
 
-function agendaCommand(service: MeetingService, kind: MeetingKind): Command {
+function agendaCommand(service: MeetingService, kind: MeetingKind): Command<MeetingsRepos> {
   return defineCommand({
     id: kind === 'weekly' ? 'weeklyMeeting' : 'monthlyMeeting',
     name: kind === 'weekly' ? '周例会' : '月例会',
@@ -72,7 +76,7 @@ function agendaCommand(service: MeetingService, kind: MeetingKind): Command {
 }
 
 /** `内容 负责人 期限`: the deadline is the last word (or two), the member the word before it. */
-async function parseDecision(ctx: CommandContext, service: MeetingService, raw: string) {
+async function parseDecision(ctx: CommandContext<MeetingsRepos>, service: MeetingService, raw: string) {
   const words = raw.trim().split(/\s+/);
   if (words.length < 3) throw new SessionError('meeting.error.decisionFormat');
   for (const deadlineWords of [1, 2]) {
@@ -89,7 +93,7 @@ async function parseDecision(ctx: CommandContext, service: MeetingService, raw: 
   throw new SessionError('meeting.error.deadline', { value: words[words.length - 1] }, [t('error.example', { usage: helpText('meetingDecision', 'usage'), example: helpText('meetingDecision', 'example') })]);
 }
 
-export function meetingCommands(service: MeetingService): Command[] {
+export function meetingCommands(service: MeetingService): Command<MeetingsRepos>[] {
   const decision = defineCommand({
     id: 'meetingDecision',
     name: '决议',

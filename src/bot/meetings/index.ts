@@ -3,7 +3,9 @@
  * become tasks through the TaskService, minutes, monthly plans and exports.
  */
 import type { BotModule } from '../bot';
+import type { MeetingOutput } from './render-port';
 import type { TaskService } from '../tasks/contract';
+import type { AttendanceFacts, MeetingsRepos } from './ports';
 import { meetingCommands } from './commands';
 import { MeetingService } from './service';
 import { AGENDA_TIMER, agendaTimer } from './agenda-timer';
@@ -23,11 +25,11 @@ export const MEETING_SCHEDULES: ScheduleDeclaration[] = [
   },
 ];
 
-export { installMeetingOutput, meetingOutput, type MeetingRenderer } from './render-port';
+export { NO_OUTPUT, type MeetingOutput, type MeetingRenderer } from './render-port';
 export { MeetingService } from './service';
 export { resolveExport } from './exports';
 
-export function createMeetingsModule(deps: { tasks: TaskService; service?: MeetingService }): BotModule {
-  const service = deps.service ?? new MeetingService(deps.tasks);
+export function createMeetingsModule(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput }): BotModule<MeetingsRepos> {
+  const service = new MeetingService(deps);
   return { commands: meetingCommands(service), timers: [agendaTimer(service)], schedules: MEETING_SCHEDULES };
 }

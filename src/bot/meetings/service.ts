@@ -2,7 +2,6 @@
  * The meetings use cases inside one transaction: prepare (compose and store) an agenda, record a
  * decision as a task, close a meeting, file a monthly plan, create an export link.
  */
-import crypto from 'node:crypto';
 import { LEADER_ROLE, type OrgUnit } from '../../domain/org/org';
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import {
@@ -22,18 +21,22 @@ import {
   type MeetingKind,
   type MeetingOccurrence,
   type MeetingTimes,
+  type Ratio,
   type TrackedItem,
 } from '../../domain/meeting';
 import { MEETING_LEVEL } from '../../domain/meeting/meeting';
 import type { BotMessage } from '../message';
 import { cardToText } from '../message';
 import type { Notifier } from '../notify';
-import type { Repos, Tx } from '../ports';
+import type { Tx } from '../ports';
+import { fileLinkUrl, issueFileLink } from '../files';
+import { exportFileName, MINUTES_FILE, type MinutesSpec } from './exports';
 import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
 import { agendaCard, agendaSnapshot, meetingName, minutesCard, type AgendaSnapshot } from './format';
-import type { MinuteEntry, StoredMeeting } from './ports';
-import { meetingOutput, type DocumentFormat } from './render-port';
+import type { AttendanceFacts, MinuteEntry, StoredMeeting } from './ports';
+import { NO_OUTPUT, type DocumentFormat, type MeetingOutput } from './render-port';
+import type { MeetingsRepos } from './ports';
 
 /** Matters listed per agenda section at most; the counts stay exact. */
 const LIST_LIMIT = 200;
@@ -50,13 +53,41 @@ export interface PreparedAgenda {
 }
 
 export class MeetingService {
-  constructor(
-    private readonly tasks: TaskService,
-    readonly times: MeetingTimes = DEFAULT_MEETING_TIMES,
-  ) {}
+  readonly times: MeetingTimes;
+  private readonly tasks: TaskService<MeetingsRepos>;
+  private readonly attendance: AttendanceFacts;
+  private readonly output: MeetingOutput;
+
+  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput; times?: MeetingTimes }) {
+    this.tasks = deps.tasks;
+    this.attendance = deps.attendance;
+    this.output = deps.output ?? NO_OUTPUT;
+    this.times = deps.times ?? DEFAULT_MEETING_TIMES;
+  }
+
+  /** 信息报送 and 巡查 per grid: the sums over its active gridworkers, judged at the period's end. */
+  private async gridAttendance(repos: MeetingsRepos, calendar: WorkingCalendar, gridUnitIds: number[], period: { from: Date; to: Date }): Promise<{ infoReports: Map<number, Ratio>; patrols: Map<number, Ratio> }> {
+    const infoReports = new Map<number, Ratio>(gridUnitIds.map((id) => [id, { done: 0, of: 0 }]));
+    const patrols = new Map<number, Ratio>(gridUnitIds.map((id) => [id, { done: 0, of: 0 }]));
+    const workers = await repos.meetings.gridworkers(gridUnitIds);
+    const memberIds = [...new Set([...workers.values()].flat())];
+    if (!memberIds.length) return { infoReports, patrols };
+    // The reviewed period has ended, so its end is the instant it is judged at: every day of it counts.
+    const perMember = await this.attendance.attendanceFacts(repos, calendar, memberIds, { start: period.from, end: period.to }, period.to);
+    const add = (a: Ratio, b: Ratio): Ratio => ({ done: a.done + b.done, of: a.of + b.of });
+    for (const [gridId, ids] of workers) {
+      for (const id of ids) {
+        const m = perMember.get(id);
+        if (!m) continue;
+        infoReports.set(gridId, add(infoReports.get(gridId)!, m.infoReports));
+        patrols.set(gridId, add(patrols.get(gridId)!, m.patrols));
+      }
+    }
+    return { infoReports, patrols };
+  }
 
   /** Composes the unit's agenda for the current period and stores it; a closed meeting is shown as it was. */
-  async prepareAgenda(tx: Tx, kind: MeetingKind, unit: OrgUnit, notify: Notifier): Promise<PreparedAgenda> {
+  async prepareAgenda(tx: Tx<MeetingsRepos>, kind: MeetingKind, unit: OrgUnit, notify: Notifier): Promise<PreparedAgenda> {
     const repo = tx.repos.meetings;
     const occ = occurrenceOf(kind, tx.now, tx.calendar, tx.calendar.timeZone, this.times);
     const existing = await repo.byPeriod(unit.id, kind, occ.key);
@@ -112,7 +143,7 @@ export class MeetingService {
   }
 
   async agendaMessage(snapshot: AgendaSnapshot): Promise<BotMessage> {
-    const { renderer } = meetingOutput();
+    const { renderer } = this.output;
     let imageUrl: string | null = null;
     if (renderer && snapshot.chart.bars.length) {
       const png = await renderer.chartPng(snapshot.chart);
@@ -122,20 +153,19 @@ export class MeetingService {
     return { text: cardToText(card), card };
   }
 
-  private async weeklyFigures(repos: Repos, calendar: WorkingCalendar, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  private async weeklyFigures(repos: MeetingsRepos, calendar: WorkingCalendar, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
     const grids = subtree.filter((u) => u.level === 'grid');
     const ids = grids.map((g) => g.id);
     const counts = new Map((await repos.meetings.eventCounts(ids, period)).map((c) => [c.gridUnitId, c]));
     const problems = await repos.meetings.eventsReported(ids, period, now, LIST_LIMIT);
-    const info = await repos.meetings.infoReports(ids, period);
-    const patrols = await repos.meetings.patrols(ids, period, this.workingDays(calendar, period));
+    const { infoReports: info, patrols } = await this.gridAttendance(repos, calendar, ids, period);
     const gridWeeks: GridWeek[] = grids.map((g) => {
       const c = counts.get(g.id);
       return {
         grid: { id: g.id, code: g.code, name: g.name },
         events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, returned: c?.returned ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
-        infoReports: info ? (info.get(g.id) ?? { done: 0, of: 0 }) : null,
-        patrols: patrols ? (patrols.get(g.id) ?? { done: 0, of: 0 }) : null,
+        infoReports: info.get(g.id) ?? { done: 0, of: 0 },
+        patrols: patrols.get(g.id) ?? { done: 0, of: 0 },
         notable: problems
           .filter((p) => p.gridUnitId === g.id && p.urgency !== 'normal')
           .slice(-3)
@@ -147,7 +177,7 @@ export class MeetingService {
   }
 
   /** Figures of the month the meeting `occ` reviews, and the plans submitted for that meeting's month. */
-  private async monthlyFigures(repos: Repos, calendar: WorkingCalendar, subtree: OrgUnit[], occ: MeetingOccurrence, now: Date) {
+  private async monthlyFigures(repos: MeetingsRepos, calendar: WorkingCalendar, subtree: OrgUnit[], occ: MeetingOccurrence, now: Date) {
     const period = occ.reviews;
     const communities = subtree.filter((u) => u.level === 'community');
     const grids = subtree.filter((u) => u.level === 'grid');
@@ -158,8 +188,7 @@ export class MeetingService {
     }
     const gridIds = grids.map((g) => g.id);
     const counts = await repos.meetings.eventCounts(gridIds, period);
-    const info = await repos.meetings.infoReports(gridIds, period);
-    const patrols = await repos.meetings.patrols(gridIds, period, this.workingDays(calendar, period));
+    const { infoReports: info, patrols } = await this.gridAttendance(repos, calendar, gridIds, period);
     const months: CommunityMonth[] = [];
     for (const c of communities) {
       const mine = counts.filter((x) => communityOf.get(x.gridUnitId) === c.id);
@@ -193,14 +222,9 @@ export class MeetingService {
     return { communities: months, planMonth, plans, candidates };
   }
 
-  private workingDays(calendar: WorkingCalendar, period: { from: Date; to: Date }): number {
-    let n = 0;
-    for (let d = period.from.getTime(); d < period.to.getTime(); d += 86_400_000) if (calendar.isWorkingDay(new Date(d + 12 * 3_600_000))) n++;
-    return n;
-  }
 
   async recordDecision(
-    tx: Tx,
+    tx: Tx<MeetingsRepos>,
     meeting: StoredMeeting,
     input: { text: string; responsible: { id: number; name: string }; deadline: Date; authorId: number },
   ): Promise<{ minute: MinuteEntry; taskNumber: string; n: number }> {
@@ -238,7 +262,7 @@ export class MeetingService {
     return { minute, taskNumber: task.number, n };
   }
 
-  async close(tx: Tx, meeting: StoredMeeting, memberId: number, unit: OrgUnit, notify: Notifier): Promise<BotMessage> {
+  async close(tx: Tx<MeetingsRepos>, meeting: StoredMeeting, memberId: number, unit: OrgUnit, notify: Notifier): Promise<BotMessage> {
     await tx.repos.meetings.close(meeting.id, memberId, tx.now);
     const card = minutesCard(tx.calendar, meeting, await tx.repos.meetings.minutes(meeting.id));
     const message: BotMessage = { text: `${t('meeting.minutes.closed', { meeting: meetingName(tx.calendar, meeting) })}\n${cardToText(card)}`, card };
@@ -246,24 +270,14 @@ export class MeetingService {
     return message;
   }
 
-  async createExport(tx: Tx, meeting: StoredMeeting, format: DocumentFormat): Promise<{ url: string; fileName: string }> {
-    const token = crypto.randomBytes(16).toString('hex');
-    await tx.repos.meetings.createExport({ token, meetingId: meeting.id, format, createdAt: tx.now, expiresAt: new Date(tx.now.getTime() + EXPORT_TTL_MS) });
+  async createExport(tx: Tx<MeetingsRepos>, meeting: StoredMeeting, format: DocumentFormat): Promise<{ url: string; fileName: string }> {
+    const spec: MinutesSpec = { meetingId: meeting.id, format };
+    const link = await issueFileLink(tx, { kind: MINUTES_FILE, spec, memberId: null, lifetimeMs: EXPORT_TTL_MS, once: false });
     const fileName = exportFileName(meeting, format);
-    const base = meetingOutput().baseUrl ?? '';
-    return { url: `${base.replace(/\/$/, '')}/files/${token}/${encodeURIComponent(fileName)}`, fileName };
+    return { url: fileLinkUrl(this.output.baseUrl(), link.token, fileName), fileName };
   }
 
   planMonth(now: Date, calendar: WorkingCalendar): string {
     return planMonthFor(now, calendar, calendar.timeZone, this.times);
   }
 }
-
-export function exportFileName(meeting: Pick<StoredMeeting, 'number'>, format: DocumentFormat): string {
-  return `${meeting.number}.${format}`;
-}
-
-export const MIME: Record<DocumentFormat, string> = {
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  md: 'text/markdown; charset=utf-8',
-};

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import { periodJobId } from '../../domain/inforeport/period';
 import type { TimerContext, TimerHandler } from '../timers';
-import type { Tx } from '../ports';
-import { TIMERS_QUEUE_NAME } from './registry';
+import type { OrgUnit } from '../../domain/org/org';
+import type { CoreRepos, Tx } from '../ports';
 
 export type PeriodicArea = 'inforeport' | 'patrol';
 
@@ -23,7 +23,20 @@ export const communityTimerName = (area: PeriodicArea) => `${area}-community`;
 
 /** The period's fan-out, now or at a later moment (a report moved past a holiday). */
 export function scheduleFanout(tx: Tx, area: PeriodicArea, step: string, period: LocalDate, runAt: Date): void {
-  tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: fanoutTimerName(area), jobId: periodJobId(area, step, period), data: { step, period }, runAt });
+  tx.effects.schedule({ name: fanoutTimerName(area), jobId: periodJobId(area, step, period), data: { step, period }, runAt });
+}
+
+/** The per-grid job: `run` gets the grid (skipped when the unit is gone or no longer a grid), the step and the period. */
+export function gridStepTimer<R extends CoreRepos>(area: PeriodicArea, run: (ctx: TimerContext<R>, grid: OrgUnit, step: string, period: LocalDate) => Promise<void>): TimerHandler<R> {
+  return {
+    name: gridTimerName(area),
+    async run(ctx, data) {
+      const { step, period, unitId } = gridStepPayload.parse(data);
+      const grid = await ctx.tx.repos.org.unit(unitId);
+      if (!grid || grid.level !== 'grid') return;
+      await run(ctx, grid, step, period);
+    },
+  };
 }
 
 /**
@@ -38,10 +51,10 @@ export function fanoutTimer(area: PeriodicArea, perCommunity: readonly string[] 
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {
           if (unit.level === 'community' && perCommunity.includes(step)) {
-            ctx.tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: communityTimerName(area), jobId: periodJobId(area, `${step}-c`, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
+            ctx.tx.effects.schedule({ name: communityTimerName(area), jobId: periodJobId(area, `${step}-c`, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
           }
           if (unit.level !== 'grid') continue;
-          ctx.tx.effects.schedule({ queue: TIMERS_QUEUE_NAME, name: gridTimerName(area), jobId: periodJobId(area, step, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
+          ctx.tx.effects.schedule({ name: gridTimerName(area), jobId: periodJobId(area, step, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
         }
       }
     },

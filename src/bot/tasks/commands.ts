@@ -4,7 +4,7 @@ import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/d
 import { hasAuthority, isWithin, roleRank, type Member, type OrgUnit } from '../../domain/org/org';
 import { applyTaskAction, transitionsFor, type TaskAction, type TaskActionType } from '../../domain/task/lifecycle';
 import { ACTIVE_TASK_STATES, isOverdue, parseTaskNumber, wasSubmittedLate, type TaskPriority, type TaskState } from '../../domain/task/task';
-import { arg, defineCommand, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
@@ -13,7 +13,7 @@ import type { MemberSummary } from '../ports';
 import { t, type TextKey } from '../texts';
 import { deadlineText, formatTime, historyLines, memberName, stateName, taskButtons, taskFields, unitName } from './format';
 import type { TaskPolicy } from './policy';
-import type { TaskRecord } from './ports';
+import type { TaskRecord, TasksRepos } from './ports';
 import type { TasksService } from './service';
 
 const COMPLETE_DIALOG = 'task.complete';
@@ -45,17 +45,18 @@ function canDispatchAt(member: Member, unitPath: string): boolean {
   return member.roles.some((g) => (roleRank(g.role) >= roleRank('grid_head') || g.role === 'department') && isWithin(unitPath, g.unitPath));
 }
 
-export function taskCommands(service: TasksService): { commands: Command[]; dialogs: DialogHandler[] } {
-  const policyOf = (ctx: CommandContext) => service.policy.load(ctx.tx);
+export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { commands: Command<R>[]; dialogs: DialogHandler<R>[] } {
+  const defineCommand = commandsOf<R>();
+  const policyOf = (ctx: CommandContext<R>) => service.policy.load(ctx.tx);
 
   /** A superior of the dispatcher: a community secretary or above over the task's unit. */
-  async function isSuperior(ctx: CommandContext, member: Member, task: TaskRecord): Promise<boolean> {
+  async function isSuperior(ctx: CommandContext<R>, member: Member, task: TaskRecord): Promise<boolean> {
     if (task.dispatcherId === member.id || task.assigneeId === member.id) return false;
     const scope = await ctx.repos.org.unit(task.scopeUnitId);
     return scope !== null && hasAuthority(member, scope.path, 'community_secretary');
   }
 
-  async function mayView(ctx: CommandContext, member: Member, task: TaskRecord): Promise<boolean> {
+  async function mayView(ctx: CommandContext<R>, member: Member, task: TaskRecord): Promise<boolean> {
     if (task.dispatcherId === member.id || task.assigneeId === member.id) return true;
     const scope = await ctx.repos.org.unit(task.scopeUnitId);
     return scope !== null && hasAuthority(member, scope.path, 'grid_head');
@@ -65,7 +66,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
    * The task a command is about: the number typed first, or — when the sender has exactly one task
    * this action fits — that one, and the whole text stays for the command's other arguments.
    */
-  async function pickTask(ctx: CommandContext, member: Member, text: string, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<{ task: TaskRecord; rest: string }> {
+  async function pickTask(ctx: CommandContext<R>, member: Member, text: string, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<{ task: TaskRecord; rest: string }> {
     const [first = '', ...others] = text.trim().split(/\s+/).filter(Boolean);
     const number = parseTaskNumber(first);
     if (number) {
@@ -80,7 +81,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
   }
 
   /** Runs an action as the sender, or turns the table's refusal into a clear answer. */
-  async function perform(ctx: CommandContext, member: Member, task: TaskRecord, action: TaskAction): Promise<TaskRecord> {
+  async function perform(ctx: CommandContext<R>, member: Member, task: TaskRecord, action: TaskAction): Promise<TaskRecord> {
     const actor = service.actorFor(task, member.id, await isSuperior(ctx, member, task));
     const outcome = await service.act(ctx.tx, task, action, actor);
     if (outcome.ok) return outcome.task;
@@ -96,7 +97,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     });
   }
 
-  async function resolveTarget(ctx: CommandContext, word: string): Promise<{ kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary }> {
+  async function resolveTarget(ctx: CommandContext<R>, word: string): Promise<{ kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary }> {
     const org = ctx.repos.org;
     const byCode = await org.unitByCode(word);
     if (byCode) return { kind: 'unit', unit: byCode };
@@ -200,7 +201,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     },
   });
 
-  async function complete(ctx: CommandContext, member: Member, number: string, result: string, photos: string[]): Promise<string> {
+  async function complete(ctx: CommandContext<R>, member: Member, number: string, result: string, photos: string[]): Promise<string> {
     const task = await ctx.repos.tasks.byNumber(number, true);
     if (!task) throw new SessionError('task.err.unknownTask', { number });
     const done = await perform(ctx, member, task, { type: 'complete', result, attachments: photos });
@@ -227,7 +228,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     },
   });
 
-  const completeDialog: DialogHandler = {
+  const completeDialog: DialogHandler<R> = {
     kind: COMPLETE_DIALOG,
     async step(ctx, state) {
       const member = ctx.requireMember();
@@ -268,7 +269,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     },
   });
 
-  const loadNumbered = async (ctx: CommandContext, raw: string, commandId: string): Promise<TaskRecord> => {
+  const loadNumbered = async (ctx: CommandContext<R>, raw: string, commandId: string): Promise<TaskRecord> => {
     const number = parseTaskNumber(raw);
     if (!number) throw usageError(commandId, 'error.badArg', { arg: t('arg.taskNumber'), value: raw, reason: t('task.err.unknownTask', { number: raw }) });
     const task = await ctx.repos.tasks.byNumber(number, true);
@@ -356,7 +357,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     },
   });
 
-  async function listLines(ctx: CommandContext, tasks: TaskRecord[], policy: TaskPolicy): Promise<string[]> {
+  async function listLines(ctx: CommandContext<R>, tasks: TaskRecord[], policy: TaskPolicy): Promise<string[]> {
     return tasks.map((task) =>
       t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
     );

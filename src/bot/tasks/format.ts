@@ -3,9 +3,9 @@ import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { availableTaskActions, type TaskActionType, type TaskActor } from '../../domain/task/lifecycle';
 import { isOverdue } from '../../domain/task/task';
 import type { CardButton, CardField } from '../message';
-import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { TaskHistoryRecord, TaskRecord } from './ports';
+import type { TasksRepos } from './ports';
 
 /** `11月30日 17:00（周一）`: the calendar's one format of a moment. */
 export function formatTime(at: Date, calendar: WorkingCalendar, now?: Date): string {
@@ -25,12 +25,12 @@ export function actionName(action: string): string {
   return t(`task.action.${action}` as TextKey);
 }
 
-export async function memberName(repos: Repos, id: number | null): Promise<string> {
+export async function memberName(repos: TasksRepos, id: number | null): Promise<string> {
   if (id === null) return t('task.system');
   return (await repos.org.memberSummary(id))?.name ?? `#${id}`;
 }
 
-export async function unitName(repos: Repos, id: number | null): Promise<string> {
+export async function unitName(repos: TasksRepos, id: number | null): Promise<string> {
   if (id === null) return t('common.none');
   return (await repos.org.unit(id))?.name ?? `#${id}`;
 }
@@ -52,7 +52,7 @@ export function deadlineText(task: TaskRecord, calendar: WorkingCalendar, now: D
 }
 
 /** The key facts of a task as card fields. */
-export async function taskFields(repos: Repos, task: TaskRecord, calendar: WorkingCalendar, now: Date): Promise<CardField[]> {
+export async function taskFields(repos: TasksRepos, task: TaskRecord, calendar: WorkingCalendar, now: Date): Promise<CardField[]> {
   const fields: CardField[] = [
     { label: t('task.field.number'), value: task.number },
     { label: t('task.field.title'), value: task.title },
@@ -71,7 +71,7 @@ export async function taskFields(repos: Repos, task: TaskRecord, calendar: Worki
   return fields;
 }
 
-export async function historyLines(repos: Repos, history: TaskHistoryRecord[], calendar: WorkingCalendar): Promise<string[]> {
+export async function historyLines(repos: TasksRepos, history: TaskHistoryRecord[], calendar: WorkingCalendar): Promise<string[]> {
   const lines = [t('task.historyTitle')];
   for (const h of history) {
     const at = calendar.toLocal(h.at).toFormat('M-d HH:mm');

@@ -1,5 +1,5 @@
 /**
- * Assessment (考核) on TypeORM: manual entries and file tokens (own tables), and the read queries
+ * Assessment (考核) on TypeORM: manual entries (its own table), and the read queries
  * that gather each grid's and member's facts for a period from the events and tasks tables (read
  * only; those areas own them), and from the attendance area's patrol log, leave requests and
  * info reports.
@@ -15,19 +15,17 @@ import type {
   EventLedgerRow,
   EventStats,
   FactsOptions,
-  FileToken,
   FiledReport,
   Range,
   RecordedFacts,
   SubjectKind,
   TaskLedgerRow,
   TaskStats,
-  TokenClaim,
 } from '../../../bot/assessment/ports';
 import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
 import { TaskHistorySchema, TaskSchema, type TaskHistoryRow, type TaskRow } from '../schemas/tasks';
 import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schemas/attendance';
-import { AssessmentAdjustmentSchema, FileTokenSchema, type AssessmentAdjustmentRow, type FileTokenRow } from '../schemas/assessment';
+import { AssessmentAdjustmentSchema, type AssessmentAdjustmentRow } from '../schemas/assessment';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
 const OPEN_TASK_STATES = ['dispatched', 'accepted', 'extension_requested'];
@@ -54,9 +52,6 @@ function adjustmentToDomain(r: AssessmentAdjustmentRow): Adjustment {
   return { ...r, subjectKind: r.subjectKind as SubjectKind, points: Number(r.points) };
 }
 
-function tokenToDomain(r: FileTokenRow): FileToken {
-  return { ...r, purpose: r.purpose as FileToken['purpose'], spec: JSON.parse(r.spec) as Record<string, unknown> };
-}
 
 /** Which subjects a row counts for. */
 type KeysOf<T> = (row: T) => number[];
@@ -353,26 +348,5 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const { due, onTime } = tallyTasks(rows.map(taskFigureFacts), range, now);
     const open = rows.filter((t) => OPEN_TASK_STATES.includes(t.state));
     return { due, onTime, open: open.length, overdueOpen: open.filter((t) => t.deadline.getTime() <= now.getTime()).length };
-  }
-
-  async createToken(token: FileToken): Promise<void> {
-    await this.em.getRepository(FileTokenSchema).insert({ ...token, spec: JSON.stringify(token.spec) });
-  }
-
-  async claimToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim> {
-    const seen = await this.peekToken(token, purpose, now);
-    if (!seen.ok) return seen;
-    // Conditional update: of two concurrent claims only one changes the row.
-    const result = await this.em.getRepository(FileTokenSchema).update({ token, usedAt: IsNull() }, { usedAt: now });
-    if (result.affected !== undefined && result.affected !== 1) return { ok: false, reason: 'used' };
-    return { ok: true, token: { ...seen.token, usedAt: now } };
-  }
-
-  async peekToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim> {
-    const row = await this.em.getRepository(FileTokenSchema).findOne({ where: { token, purpose } });
-    if (!row) return { ok: false, reason: 'unknown' };
-    if (row.usedAt) return { ok: false, reason: 'used' };
-    if (row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-    return { ok: true, token: tokenToDomain(row) };
   }
 }

@@ -1,7 +1,6 @@
-/** Builds every repository for one EntityManager (one transaction). Each area adds its own. */
+/** Builds every repository for one EntityManager (one transaction): the set the composition names. */
 import type { EntityManager } from 'typeorm';
-import type { Repos } from '../../../bot/ports';
-import type { WorkingCalendar } from '../../../domain/calendar/working-calendar';
+import type { BotRepos } from '../../../bot/modules';
 import { TypeOrmOrgRepo } from './org-repository';
 import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettingsRepo } from './support-repositories';
 import { TypeOrmEventRepo } from './event-repository';
@@ -9,18 +8,19 @@ import { TypeOrmTaskRepo } from './task-repository';
 import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
+import { TypeOrmFileLinkRepo } from './file-link-repository';
 
-/** `calendar` is the transaction's calendar (the agenda's attendance figures count its working days). */
-export function createRepos(em: EntityManager, calendar: WorkingCalendar): Repos {
+export function createRepos(em: EntityManager): BotRepos {
   return {
     org: new TypeOrmOrgRepo(em),
     dialogs: new TypeOrmDialogRepo(em),
     settings: new TypeOrmSettingsRepo(em),
     audit: new TypeOrmAuditRepo(em),
     sequences: new TypeOrmSequenceRepo(em),
+    files: new TypeOrmFileLinkRepo(em),
     events: new TypeOrmEventRepo(em),
     tasks: new TypeOrmTaskRepo(em),
-    meetings: new TypeOrmMeetingRepo(em, calendar),
+    meetings: new TypeOrmMeetingRepo(em),
     attendance: new TypeOrmAttendanceRepo(em),
     assessment: new TypeOrmAssessmentRepo(em),
   };

@@ -1,5 +1,5 @@
 /**
- * Meetings (例会) on TypeORM: the meeting rows, carried items, minutes, plans and export tokens,
+ * Meetings (例会) on TypeORM: the meeting rows, carried items, minutes and plans,
  * and the read queries an agenda needs over the events and tasks tables and the attendance
  * area's info reports, patrol log and leave (read only; those areas own their tables).
  */
@@ -12,13 +12,11 @@ import type { ItemSource, TrackedItem } from '../../../domain/meeting/carry-over
 import type { MeetingKind } from '../../../domain/meeting/meeting';
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { FINAL_TASK_STATES } from '../../../domain/task/task';
-import type { WorkingCalendar } from '../../../domain/calendar/working-calendar';
-import { AssessmentService } from '../../../bot/assessment/service';
 import { EventSchema, type EventRow } from '../schemas/events';
+import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 import { TaskSchema } from '../schemas/tasks';
 import {
-  MeetingExportSchema,
   MeetingItemSchema,
   MeetingMinuteSchema,
   MeetingPlanSchema,
@@ -27,8 +25,6 @@ import {
   type MeetingMinuteRow,
   type MeetingRow,
 } from '../schemas/meetings';
-import { TypeOrmAssessmentRepo } from './assessment-repository';
-import { TypeOrmSettingsRepo } from './support-repositories';
 
 const HIGH_LEVELS = ['town', 'county'];
 
@@ -110,21 +106,8 @@ function chunks<T>(xs: T[], size = 500): T[][] {
   return out;
 }
 
-/** Info report and patrol ratios of one grid: the sums over its gridworkers. */
-interface GridAttendance {
-  infoReports: Ratio;
-  patrols: Ratio;
-}
-
 export class TypeOrmAgendaSources implements AgendaSources {
-  /** Per-transaction memo: an agenda asks for info reports and patrols of the same grids and period. */
-  private readonly attendanceMemo = new Map<string, Promise<Map<number, GridAttendance>>>();
-
-  /** `calendar` is the transaction's (src/bot/calendar): working days, report days and leave follow it. */
-  constructor(
-    protected readonly em: EntityManager,
-    private readonly calendar: WorkingCalendar,
-  ) {}
+  constructor(protected readonly em: EntityManager) {}
 
   async eventCounts(gridUnitIds: number[], period: Period): Promise<GridEventCounts[]> {
     if (!gridUnitIds.length) return [];
@@ -201,62 +184,8 @@ export class TypeOrmAgendaSources implements AgendaSources {
     return { done: stats.onTime, of: stats.due };
   }
 
-  /**
-   * 信息报送 per grid: reports its gridworkers filed on the period's report days (Tuesday and
-   * Friday, holidays shifted or skipped per the info report setting) of those due, a gridworker's
-   * approved leave days excused. Counted as the assessment counts them.
-   */
-  async infoReports(gridUnitIds: number[], period: Period): Promise<Map<number, Ratio> | null> {
-    const byGrid = await this.gridAttendance(gridUnitIds, period);
-    return new Map([...byGrid].map(([id, a]) => [id, a.infoReports]));
-  }
-
-  /**
-   * 巡查 per grid: working days with at least one patrol, per gridworker, of the working days
-   * not on approved leave. The working days come from the calendar itself (the count the port
-   * passes is the meeting service's own figure of the same days).
-   */
-  async patrols(gridUnitIds: number[], period: Period): Promise<Map<number, Ratio> | null> {
-    const byGrid = await this.gridAttendance(gridUnitIds, period);
-    return new Map([...byGrid].map(([id, a]) => [id, a.patrols]));
-  }
-
-  private gridAttendance(gridUnitIds: number[], period: Period): Promise<Map<number, GridAttendance>> {
-    const key = `${period.from.toISOString()}|${period.to.toISOString()}|${[...gridUnitIds].sort((a, b) => a - b).join(',')}`;
-    let found = this.attendanceMemo.get(key);
-    if (!found) {
-      found = this.computeGridAttendance(gridUnitIds, period);
-      this.attendanceMemo.set(key, found);
-    }
-    return found;
-  }
-
-  private async computeGridAttendance(gridUnitIds: number[], period: Period): Promise<Map<number, GridAttendance>> {
-    const out = new Map<number, GridAttendance>(gridUnitIds.map((id) => [id, { infoReports: { done: 0, of: 0 }, patrols: { done: 0, of: 0 } }]));
-    const workers = await this.gridworkers(gridUnitIds);
-    const memberIds = [...new Set([...workers.values()].flat())];
-    if (!memberIds.length) return out;
-    // The reviewed period has ended, so its end is the instant it is judged at: every day of it counts.
-    const perMember = await new AssessmentService(this.calendar).attendanceFacts(
-      { assessment: new TypeOrmAssessmentRepo(this.em), settings: new TypeOrmSettingsRepo(this.em) },
-      memberIds,
-      { start: period.from, end: period.to },
-      period.to,
-    );
-    for (const [gridId, ids] of workers) {
-      const sum = out.get(gridId)!;
-      for (const id of ids) {
-        const m = perMember.get(id);
-        if (!m) continue;
-        sum.infoReports = { done: sum.infoReports.done + m.infoReports.done, of: sum.infoReports.of + m.infoReports.of };
-        sum.patrols = { done: sum.patrols.done + m.patrols.done, of: sum.patrols.of + m.patrols.of };
-      }
-    }
-    return out;
-  }
-
   /** The active gridworkers of each grid (as the org repository's membersWithRole reads them), in one pass. */
-  private async gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>> {
+  async gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(gridUnitIds.map((id) => [id, []]));
     const grants: MemberRoleRow[] = [];
     for (const part of chunks(gridUnitIds)) grants.push(...(await this.em.getRepository(MemberRoleSchema).find({ where: { unitId: In(part), role: 'gridworker' }, order: { id: 'ASC' } })));
@@ -342,14 +271,5 @@ export class TypeOrmMeetingRepo extends TypeOrmAgendaSources implements MeetingR
     if (!unitIds.length) return [];
     const rows = await this.em.getRepository(MeetingPlanSchema).find({ where: { unitId: In(unitIds), month } });
     return rows.map((r) => ({ communityId: r.unitId, month: r.month, text: r.text, submittedBy: r.submittedByName, submittedAt: r.submittedAt }));
-  }
-
-  async createExport(input: { token: string; meetingId: number; format: string; createdAt: Date; expiresAt: Date }): Promise<void> {
-    await this.em.getRepository(MeetingExportSchema).insert(input);
-  }
-
-  async exportByToken(token: string): Promise<{ meetingId: number; format: string; expiresAt: Date } | null> {
-    const r = await this.em.getRepository(MeetingExportSchema).findOne({ where: { token } });
-    return r ? { meetingId: r.meetingId, format: r.format, expiresAt: r.expiresAt } : null;
   }
 }

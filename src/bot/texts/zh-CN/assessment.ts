@@ -112,7 +112,6 @@ export const assessment = {
   'ledger.fileName': '{kind}-{unit}-{period}.xlsx',
   'ledger.expired': '下载链接已过期，请重新发送「导出」。',
   'ledger.used': '此下载链接已使用过，请重新发送「导出」。',
-  'ledger.unknown': '文件不存在。',
   'ledger.h.number': '编号',
   'ledger.h.grid': '网格',
   'ledger.h.gridCode': '网格编码',

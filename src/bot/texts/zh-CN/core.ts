@@ -16,6 +16,8 @@ export const core = {
   'error.tooManyArgs': '参数太多：「{extra}」。',
   'error.example': '用法：{usage}\n示例：{example}',
   'error.internal': '抱歉，处理您的消息时出错了，请稍后再试。管理员已收到记录。',
+  'file.unknown': '文件不存在。',
+  'file.used': '此下载链接已使用过，请在聊天中重新获取。',
   'error.tooLong': '消息太长（最多 {max} 字），请分几条发送。',
   'error.groupOnly': '「{command}」请在网格群里发送。',
   'error.directOnly': '「{command}」涉及个人信息，请私聊机器人发送。',

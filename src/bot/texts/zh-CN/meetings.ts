@@ -77,6 +77,7 @@ export const meetings = {
   'meeting.level.town': '镇（街道）',
   'meeting.plan.saved': '已收到{unit} {month} 月度计划，将列入月例会议程。',
   'meeting.plan.updated': '已更新{unit} {month} 月度计划。',
+  'meeting.export.expired': '下载链接已过期，请重新发送「导出纪要」。',
   'meeting.export.ready': '{meeting}议程和纪要（{format}）已生成，点击下载（7 天内有效）：{url}',
   'meeting.button.minutes': '纪要',
   'meeting.button.export': '导出纪要',
