@@ -82,7 +82,18 @@ describe('2027 by chat', () => {
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `录入放假安排 2027\n${NOTICE_2027}`)).toBe('您没有权限执行「录入放假安排」。');
   });
 
-  it('takes the notice as written and lists it back', async () => {
+  it('takes the notice as written and lists it back; a second, long-running process sees it at once', async () => {
+    // Another process on the same database, already running with 2027 computed from the statutory days.
+    const two = await startTestApp({ database: app.database, queuePrefix: app.queuePrefix, clock, env: { GRIDBOT_ROLES: 'receiver' } });
+    const sourceInTwo = () => two.runtime.uow.read(async (_repos, calendar) => [calendar.arrangementOf(2027).source, calendar.isWorkingDay('2027-02-09')]);
+    try {
+      expect(await sourceInTwo()).toEqual(['statutory', true]);
+      const entered = await app.chat.ask('dm-admin', 'admin', `录入放假安排 2027\n${NOTICE_2027}`);
+      expect(entered).toContain('已录入2027年放假安排');
+      expect(await sourceInTwo()).toEqual(['entered', false]);
+    } finally {
+      await two.stop();
+    }
     const entered = await app.chat.ask('dm-admin', 'admin', `录入放假安排 2027\n${NOTICE_2027}`);
     expect(entered).toContain('已录入2027年放假安排，共7个节日');
     expect(entered).toContain('春节：2月5日（周五）至2月12日（周五）放假，共8天；2月20日（周六）上班');
