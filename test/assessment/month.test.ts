@@ -106,6 +106,7 @@ describe('assessment over a seeded month', () => {
     expect(own).toContain('信息按时报送率：2.5/15 分（按时报送 1 / 应报送 6，16.7%）');
     // Nothing rated this month: 无数据, and how the rules score it, not silently full marks.
     expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 评价 0），按规则记满分 10 分');
+    expect(own).toContain('扣分规则：每次督办 -2 分，每项逾期 -1 分，合计最多 -20 分；各项公式见「帮助 考核」。');
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核 @陈网格员')).toContain('没有权限');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', '考核 01001002')).toContain('没有权限');
   });
