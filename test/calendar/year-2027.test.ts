@@ -130,6 +130,14 @@ describe('2027 by chat', () => {
     expect(rows.map((r) => JSON.parse(r.payload) as { runAt: string; data: { period: string } }).map((p) => [p.data.period, p.runAt])).toEqual([['2027-01-04', new Date('2027-01-04T09:00:00+08:00').toISOString()]]);
   });
 
+  it('moves the Spring Festival Tuesday report past the festival and the county day', async () => {
+    moveTo('2027-02-09T09:00:00');
+    await fire('inforeport-fire', 'feb-09-prompt', { step: 'prompt' });
+    const rows = await app.runtime.dataSource.getRepository(OutboxSchema).find({ where: { sourceKey: 'timer|inforeport-fire|feb-09-prompt', kind: 'job' } });
+    // 9–12 Feb off, the weekend, 15 Feb the county's day: Tuesday 16 Feb at the same time.
+    expect(rows.map((r) => JSON.parse(r.payload) as { runAt: string; data: { period: string } }).map((p) => [p.data.period, p.runAt])).toEqual([['2027-02-16', new Date('2027-02-16T09:00:00+08:00').toISOString()]]);
+  });
+
   it('holds January’s town meeting on the first working day, not on 1 January', async () => {
     moveTo('2027-01-01T08:00:00');
     const agenda = await app.chat.ask('dm-zhen', 'zhen', '月例会 议程');
