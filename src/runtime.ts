@@ -39,6 +39,7 @@ import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, minutesFile } from './adapters/render';
+import { CalendarSource } from './bot/calendar/source';
 import { mountOrgImport } from './adapters/xlsx/import-route';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
@@ -93,7 +94,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE));
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
 
   const connections = createRedisConnections(config.REDIS_URL);

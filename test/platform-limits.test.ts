@@ -4,6 +4,7 @@
  * real ones refuse or cut), and what the people receive, put back together from its numbered
  * parts, is the whole reply.
  */
+import { WorkingCalendar } from '../src/domain/calendar';
 import crypto from 'node:crypto';
 import { log as wechatyLog } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
@@ -81,7 +82,7 @@ function minutes(): BotMessage {
       ? ({ kind: 'decision', text: long('对阳光小区东门占道经营问题由城管中队牵头、社区配合开展联合整治并每周反馈进展，', 120), responsibleName: '钱主任', deadline: new Date('2026-11-30T10:00:00Z'), taskNumber: `T20261123-00${10 + i}` } as MinuteEntry)
       : ({ kind: 'note', text: long('网格长汇报本周巡查发现的问题及处置情况，居民反映的停车难问题需进一步摸排，', 120), responsibleName: null, deadline: null, taskNumber: null } as MinuteEntry),
   );
-  const card = minutesCard(meeting, entries);
+  const card = minutesCard(new WorkingCalendar(), meeting, entries);
   return { text: `${t('meeting.minutes.closed', { meeting: '11月23日周例会' })}\n${cardToText(card)}`, card };
 }
 

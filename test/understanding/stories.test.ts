@@ -137,7 +137,7 @@ it('states a deadline on a day off or in quiet hours with a warning, and one pre
   const number = numberIn(weekend.text);
   expect(weekend.text).toContain('是休息日');
   const move = weekend.card?.buttons?.find((b) => b.command.startsWith(`改期 ${number}`));
-  expect(move?.label).toMatch(/^改为 \d+月\d+日 17:30$/);
+  expect(move?.label).toMatch(/^改为 \d+月\d+日 17:30（周[一二三四五]）$/);
   const moved = await app.chat.press('dm-h1', 'h1', weekend, move!.command);
   expect(moved.map((m) => m.text).join()).toContain(`已把任务 ${number} 的时限改为`);
   expect(moved.map((m) => m.text).join()).toMatch(/（周[一二三四五]）/);

@@ -12,7 +12,7 @@ export interface DeadlineNotice {
   /** The suggested deadline and how to type it (`2026-11-30 17:30`), for a button. */
   alternative: Date;
   typed: string;
-  /** The button's label (`改为 11月30日 17:30`). */
+  /** The button's label (`改为 11月30日 17:30（周一）`). */
   label: string;
 }
 
@@ -23,13 +23,11 @@ export function deadlineNotice(deadline: Date, calendar: WorkingCalendar): Deadl
   let day = calendar.workingDayOnOrAfter(deadline);
   if (calendar.officeEndOf(day).getTime() <= deadline.getTime()) day = calendar.nextWorkingDay(day);
   const alternative = calendar.officeEndOf(day);
-  const local = (d: Date) => DateTime.fromJSDate(d, { zone: calendar.timeZone });
-  const shown = local(deadline).toFormat('M月d日 HH:mm');
-  const altShown = local(alternative).toFormat('M月d日 HH:mm');
   return {
-    text: t(offDay ? 'deadline.warn.offDay' : 'deadline.warn.quiet', { deadline: shown }),
+    text: t(offDay ? 'deadline.warn.offDay' : 'deadline.warn.quiet', { deadline: calendar.formatMoment(deadline) }),
     alternative,
-    typed: local(alternative).toFormat('yyyy-MM-dd HH:mm'),
-    label: t('deadline.warn.alternative', { alternative: altShown }),
+    // What the button types: a form the deadline parser reads back exactly.
+    typed: DateTime.fromJSDate(alternative, { zone: calendar.timeZone }).toFormat('yyyy-MM-dd HH:mm'),
+    label: t('deadline.warn.alternative', { alternative: calendar.formatMoment(alternative) }),
   };
 }

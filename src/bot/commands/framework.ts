@@ -4,9 +4,7 @@
  * authorisation and the help text. Help texts live in the catalogue under `cmd.<id>.*`.
  */
 import { hasAuthority, roleRank, type Member, type OrgUnit, type Role } from '../../domain/org/org';
-import { DateTime } from 'luxon';
 import { parseDeadline } from '../../domain/calendar/deadline-parser';
-import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { parseEventNumber } from '../../domain/event/event';
 import { parseTaskNumber } from '../../domain/task/task';
 import type { Inbound } from '../inbound';
@@ -180,19 +178,18 @@ export const arg = {
   /** An event number `SJ20261122-0007`. */
   eventNumber: (label: TextKey = 'arg.eventNumber'): ArgSpec<string> => numbered(label, parseEventNumber, 'arg.eventNumberBad'),
   /**
-   * A deadline as people say it (`明天 17:00`, `3个工作日`, `月底`), in the calendar the command
-   * names. A refusal says which moment was read (`in_past`, `too_far`) and how deadlines are written.
+   * A deadline as people say it (`明天 17:00`, `3个工作日`, `月底`), in the transaction's calendar.
+   * A refusal says which moment was read (`in_past`, `too_far`) and how deadlines are written.
    */
-  deadline: (calendar: (ctx: CommandContext) => Promise<WorkingCalendar> | WorkingCalendar, label: TextKey = 'arg.deadline'): ArgSpec<DeadlineArg> => ({
+  deadline: (label: TextKey = 'arg.deadline'): ArgSpec<DeadlineArg> => ({
     label,
     optional: false,
     rest: false,
     maxWords: 2,
-    parse: async (raw, ctx) => {
-      const cal = await calendar(ctx);
-      const result = parseDeadline(raw, ctx.now, cal);
+    parse: (raw, ctx) => {
+      const result = parseDeadline(raw, ctx.now, ctx.tx.calendar);
       if (result.ok) return ok({ deadline: result.deadline, text: raw });
-      const readAs = result.readAs ? DateTime.fromJSDate(result.readAs, { zone: cal.timeZone }).toFormat('yyyy年M月d日 HH:mm') : '';
+      const readAs = result.readAs ? ctx.tx.calendar.formatMoment(result.readAs, ctx.now) : '';
       return { ok: false, reason: '', key: `deadline.err.${result.error}` as TextKey, params: { value: raw, readAs }, more: [t('deadline.hint')] };
     },
   }),
@@ -228,6 +225,8 @@ export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>, 
   where?: 'any' | 'group' | 'direct';
   args: A;
   run(ctx: CommandContext<R>, args: ArgValues<A>): Promise<BotMessage | string | void>;
+  /** Extra lines for `帮助 <command>`, read when asked (the 考核 rules in force, say). */
+  details?(ctx: CommandContext<R>): Promise<string[]>;
 }
 
 export interface Command<R extends CoreRepos = CoreRepos> {
@@ -242,6 +241,7 @@ export interface Command<R extends CoreRepos = CoreRepos> {
   subject?: 'task' | 'event';
   /** Parses the words after the command name and runs it. */
   execute(ctx: CommandContext<R>, rest: string): Promise<BotMessage | string | void>;
+  details?(ctx: CommandContext<R>): Promise<string[]>;
 }
 
 /** `defineCommand` for an area whose handlers need the repositories `R`. */
@@ -259,6 +259,7 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>, R exte
     where: decl.where ?? 'any',
     signature: specs.map(([, spec]) => ({ label: spec.label, optional: spec.optional, flag: Boolean(spec.flag), rest: spec.rest })),
     ...subjectOf(specs),
+    ...(decl.details ? { details: decl.details } : {}),
     async execute(ctx, rest) {
       const values: Record<string, unknown> = {};
       let remaining = rest.trim();

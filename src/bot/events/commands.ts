@@ -15,13 +15,12 @@ import {
   type EventUrgency,
   type CategoryRef,
 } from '../../domain/event';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { LEADER_ROLE, isAdmin, type Member } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
 import { t, type TextKey } from '../texts';
 import { arg, commandsOf, inputWords, usageError, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
-import { eventMessage, formatAt, type Audience } from './cards';
+import { eventMessage, type Audience } from './cards';
 import { deadlineNotice } from '../commands/deadline-notice';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
@@ -32,7 +31,6 @@ const defineCommand = commandsOf<EventsRepos>();
 
 export const CATALOGUE_SETTING = 'events.catalogue';
 export const MORE_DIALOG = 'event.more';
-const calendar = new WorkingCalendar();
 
 
 export async function loadCatalogue(repos: EventsRepos): Promise<EventCatalogue> {
@@ -202,7 +200,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
     aliases: ['派遣事件'],
     access: 'grid_head',
     // Without whom and when, the command asks for them (a button can carry only the number).
-    args: { number: eventNumber(), who: arg.optional(arg.member()), deadline: arg.optional(arg.deadline(() => calendar)), note: arg.optional(arg.text()) },
+    args: { number: eventNumber(), who: arg.optional(arg.member()), deadline: arg.optional(arg.deadline()), note: arg.optional(arg.text()) },
     async run(ctx, { number, who, deadline, note }) {
       const member = ctx.requireMember();
       const event = await service.load(ctx.tx, number);
@@ -212,9 +210,9 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
       }
       if (!deadline) throw usageError('eventDispatch', 'error.missingArg', { arg: t('arg.deadline') });
       const { event: next, task } = await service.dispatch(ctx.tx, member, number, who, deadline.deadline, note);
-      const message = await eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.name, deadline: formatAt(deadline.deadline), task: task.number }));
+      const message = await eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.name, deadline: ctx.tx.calendar.formatMoment(deadline.deadline, ctx.now), task: task.number }));
       // A deadline on a day off or in quiet hours: said, with one press to the next working day's end.
-      const notice = deadlineNotice(deadline.deadline, calendar);
+      const notice = deadlineNotice(deadline.deadline, ctx.tx.calendar);
       if (!notice) return message;
       const move = { label: notice.label, command: `改期 ${task.number} ${notice.typed}` };
       return { ...message, text: `${message.text}\n${notice.text}`, ...(message.card ? { card: { ...message.card, lines: [...(message.card.lines ?? []), notice.text], buttons: [move, ...(message.card.buttons ?? [])] } } : {}) };

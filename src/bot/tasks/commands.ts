@@ -30,8 +30,7 @@ function canDispatchAt(member: Member, unitPath: string): boolean {
 
 export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { commands: Command<R>[]; dialogs: DialogHandler<R>[] } {
   const defineCommand = commandsOf<R>();
-  const policyOf = (ctx: CommandContext<R>) => service.policy.load(ctx.repos.settings);
-  const calendarOf = async (ctx: CommandContext) => (await service.policy.load(ctx.repos.settings)).calendar;
+  const policyOf = (ctx: CommandContext<R>) => service.policy.load(ctx.tx);
 
   /** A superior of the dispatcher: a community secretary or above over the task's unit. */
   async function isSuperior(ctx: CommandContext<R>, member: Member, task: TaskRecord): Promise<boolean> {
@@ -83,8 +82,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       state: stateName(task),
       action: t(`task.action.${action.type}` as TextKey),
       party: t(`task.party.${party}` as TextKey),
-      current: formatTime(task.deadline, policy.calendar.timeZone, ctx.now),
-      deadline: action.type === 'request_extension' ? formatTime(action.deadline, policy.calendar.timeZone, ctx.now) : '',
+      current: formatTime(task.deadline, policy.calendar, ctx.now),
+      deadline: action.type === 'request_extension' ? formatTime(action.deadline, policy.calendar, ctx.now) : '',
     });
   }
 
@@ -97,7 +96,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     args: {
       target: arg.target('arg.taskTarget', 'task.err.noTarget'),
       priority: arg.flag<TaskPriority>('arg.priority', 'input.priority', 'normal'),
-      deadline: arg.deadline(calendarOf),
+      deadline: arg.deadline(),
       title: arg.word('arg.title'),
       details: arg.optional(arg.text()),
     },
@@ -128,14 +127,14 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'task.dispatch', target: created[0].number, detail: { count: created.length, priority } });
       const first = created[0];
       const last = created[created.length - 1];
-      const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar.timeZone, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
+      const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
       const notice = deadlineNotice(first.deadline, policy.calendar);
       const skipped = (empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '') + (notice ? '\n' + notice.text : '');
       // A deadline on a day off or in quiet hours: one press moves it to the next working day's end.
       const moveButton: CardButton[] = notice ? [{ label: notice.label, command: `${setDeadline.name} ${first.number} ${notice.typed}` }] : [];
       if (created.length === 1) {
         const textOne = t('task.dispatched.one', { ...common, number: first.number, assignee: await memberName(ctx.repos, first.assigneeId) }) + skipped;
-        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar.timeZone, ctx.now), lines: [textOne], buttons: [...moveButton, ...taskButtons(first, service.actorFor(first, member.id, false))] } };
+        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar, ctx.now), lines: [textOne], buttons: [...moveButton, ...taskButtons(first, service.actorFor(first, member.id, false))] } };
       }
       const units = new Set(created.map((c) => c.gridId ?? c.scopeUnitId)).size;
       const textMany = t('task.dispatched.many', { ...common, units, count: created.length, first: first.number, last: last.number }) + skipped;
@@ -150,7 +149,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     aliases: ['修改时限'],
     // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
     access: DISPATCHERS,
-    args: { number: arg.taskNumber(), deadline: arg.deadline(calendarOf) },
+    args: { number: arg.taskNumber(), deadline: arg.deadline() },
     async run(ctx, { number, deadline }) {
       const member = ctx.requireMember();
       const task = await loadNumbered(ctx, number, 'setTaskDeadline');
@@ -158,7 +157,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const open = batch.filter((x) => x.id === task.id || ['dispatched', 'accepted', 'extension_requested'].includes(x.state));
       for (const x of open) await perform(ctx, member, (await ctx.repos.tasks.byId(x.id, true))!, { type: 'set_deadline', deadline: deadline.deadline });
       const policy = await policyOf(ctx);
-      return t('task.deadlineSet.reply', { number: task.number, count: open.length, deadline: formatTime(deadline.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.deadlineSet.reply', { number: task.number, count: open.length, deadline: formatTime(deadline.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -173,7 +172,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const { task } = await pickTask(ctx, member, text ?? '', ['dispatched'], 'accept', 'acceptTask');
       const done = await perform(ctx, member, task, { type: 'accept' });
       const policy = await policyOf(ctx);
-      return t('task.accepted.reply', { number: done.number, title: done.title, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.accepted.reply', { number: done.number, title: done.title, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -244,13 +243,13 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     name: '申请延期',
     aliases: ['延期'],
     access: 'member',
-    args: { number: arg.maybe(arg.taskNumber()), deadline: arg.deadline(calendarOf), reason: arg.text('arg.reason') },
+    args: { number: arg.maybe(arg.taskNumber()), deadline: arg.deadline(), reason: arg.text('arg.reason') },
     async run(ctx, { number, deadline, reason }) {
       const member = ctx.requireMember();
       const task = number ? await taskByNumber(ctx, number) : await onlyOpenTask(ctx, member, ['accepted'], 'request_extension', 'requestExtension');
       const policy = await policyOf(ctx);
       const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.deadline, reason });
-      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.deadline, policy.calendar.timeZone, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
+      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.deadline, policy.calendar, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
     },
   });
 
@@ -273,7 +272,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const member = ctx.requireMember();
       const done = await perform(ctx, member, await loadNumbered(ctx, number, 'approveExtension'), { type: 'approve_extension' });
       const policy = await policyOf(ctx);
-      return t('task.extension.approved.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.extension.approved.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -288,7 +287,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const member = ctx.requireMember();
       const done = await perform(ctx, member, await loadNumbered(ctx, number, 'refuseExtension'), { type: 'refuse_extension', reason });
       const policy = await policyOf(ctx);
-      return t('task.extension.refused.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.extension.refused.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -327,7 +326,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     aliases: ['转派'],
     // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
     access: DISPATCHERS,
-    args: { number: arg.taskNumber(), member: arg.member(), deadline: arg.optional(arg.deadline(calendarOf)) },
+    args: { number: arg.taskNumber(), member: arg.member(), deadline: arg.optional(arg.deadline()) },
     async run(ctx, { number, member: to, deadline: newDeadline }) {
       const member = ctx.requireMember();
       const task = await loadNumbered(ctx, number, 'reassignTask');
@@ -337,13 +336,13 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       if (!full?.roles.some((g) => canDispatchAt(member, g.unitPath)) && !full?.roles.some((g) => g.unitId === task.scopeUnitId)) throw new SessionError('task.err.notYourUnit', { target: to.name });
       const { targets } = await service.resolveAssignees(ctx.tx, { kind: 'member', memberId: to.id }, task.scopeUnitId);
       const done = await perform(ctx, member, task, { type: 'reassign', assigneeId: to.id, gridId: targets[0]?.gridId ?? task.gridId, deadline });
-      return t('task.reassigned.reply', { number: done.number, assignee: to.name, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.reassigned.reply', { number: done.number, assignee: to.name, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
   async function listLines(ctx: CommandContext<R>, tasks: TaskRecord[], policy: TaskPolicy): Promise<string[]> {
     return tasks.map((task) =>
-      t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar.timeZone, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
+      t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
     );
   }
 
@@ -361,8 +360,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       if (number) {
         const task = await loadNumbered(ctx, number, 'tasks');
         if (!(await mayView(ctx, member, task))) throw new SessionError('task.err.notVisible', { number: task.number });
-        const fields = await taskFields(ctx.repos, task, policy.calendar.timeZone, ctx.now);
-        const history = await historyLines(ctx.repos, await ctx.repos.tasks.history(task.id), policy.calendar.timeZone);
+        const fields = await taskFields(ctx.repos, task, policy.calendar, ctx.now);
+        const history = await historyLines(ctx.repos, await ctx.repos.tasks.history(task.id), policy.calendar);
         const buttons: CardButton[] = taskButtons(task, service.actorFor(task, member.id, await isSuperior(ctx, member, task)));
         if (task.dispatcherId === member.id && (await ctx.repos.tasks.byBatch(task.batch)).length > 1) buttons.push({ label: t('task.button.progress'), command: `任务进度 ${task.batch}` });
         const title = t('task.card.task', { number: task.number });
@@ -411,7 +410,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const title = t('task.progress.title', { batch: task.batch });
       const fields = [
         { label: t('task.field.title'), value: task.title },
-        { label: t('task.field.deadline'), value: deadlineText(task, policy.calendar.timeZone, ctx.now) },
+        { label: t('task.field.deadline'), value: deadlineText(task, policy.calendar, ctx.now) },
         { label: t('task.progress.field.done'), value: `${all.filter(isDone).length}/${all.length}` },
         { label: t('task.progress.field.late'), value: String(all.filter(isLate).length) },
         { label: t('task.progress.field.unacknowledged'), value: String(all.filter(unacked).length) },

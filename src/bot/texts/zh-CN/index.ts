@@ -9,6 +9,7 @@ import { meetings } from './meetings';
 import { attendance } from './attendance';
 import { assessment } from './assessment';
 import { input } from './input';
+import { calendar } from './calendar';
 
 export const zhCN = {
   ...core,
@@ -18,4 +19,5 @@ export const zhCN = {
   ...attendance,
   ...assessment,
   ...input,
+  ...calendar,
 } as const;
