@@ -22,9 +22,10 @@ export interface Utterance {
 }
 
 const DIR = __dirname;
-const ZONE = 'Asia/Shanghai';
-/** Tuesday 2026-11-24 10:00 in Shanghai: the moment deadline utterances are read at. */
-export const CORPUS_NOW = DateTime.fromISO('2026-11-24T10:00', { zone: ZONE }).toJSDate();
+/** The default calendar (the deployment's zone, the statutory arrangement): deadlines are read in it. */
+const calendar = new WorkingCalendar();
+/** Tuesday 2026-11-24 10:00 in the calendar's zone: the moment deadline utterances are read at. */
+export const CORPUS_NOW = DateTime.fromISO('2026-11-24T10:00', { zone: calendar.timeZone }).toJSDate();
 
 export function loadUtterances(): Utterance[] {
   return fs
@@ -55,8 +56,8 @@ const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** What the bot made of an utterance, in the corpus's notation. */
 export function interpret(u: Utterance, commands: CommandRegistry): string {
   if (u.where === 'deadline') {
-    const result = parseDeadline(u.text, CORPUS_NOW, new WorkingCalendar());
-    return result.ok ? DateTime.fromJSDate(result.deadline, { zone: ZONE }).toFormat("yyyy-MM-dd'T'HH:mm") : 'error';
+    const result = parseDeadline(u.text, CORPUS_NOW, calendar);
+    return result.ok ? DateTime.fromJSDate(result.deadline, { zone: calendar.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm") : 'error';
   }
   const understood: Understanding = understand(u.text, commands, { addressed: u.where !== 'group', inDialog: false, mayUse: () => true });
   switch (understood.kind) {

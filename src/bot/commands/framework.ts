@@ -265,12 +265,12 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>, R exte
       let remaining = rest.trim();
       for (const [key, spec] of specs) {
         if (!spec.flag) continue;
-        const words = remaining.split(/\s+/).filter(Boolean);
         const flagWords = spec.flag();
-        const at = words.findIndex((w) => flagWords.has(w));
-        const parsed = await spec.parse(at >= 0 ? words[at] : '', ctx);
+        const found = wordsOf(remaining).find((w) => flagWords.has(w.text));
+        const parsed = await spec.parse(found?.text ?? '', ctx);
         values[key] = parsed.ok ? parsed.value : undefined;
-        if (at >= 0) remaining = words.filter((_, i) => i !== at).join(' ');
+        // The flag word is taken out; the rest of the line keeps its own spacing and lines.
+        if (found) remaining = (remaining.slice(0, found.start) + remaining.slice(found.end).replace(/^\s+/, '')).trim();
       }
       for (const [key, spec] of specs) {
         if (spec.flag) continue;
@@ -288,26 +288,27 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>, R exte
           remaining = '';
           continue;
         }
-        const words = remaining.split(/\s+/);
+        const words = wordsOf(remaining);
+        const reading = (n: number) => remaining.slice(words[0].start, words[n - 1].end);
         let parsed: ParseResult<unknown> | undefined;
         let used = 1;
         for (let n = Math.min(spec.maxWords ?? 1, words.length); n >= 1; n--) {
           // A longer reading must leave a word for each required argument after it.
           if (n > 1 && words.length - n < requiredAfter(specs, key)) continue;
-          const attempt = await tryParse(spec, words.slice(0, n).join(' '), ctx, n > 1);
+          const attempt = await tryParse(spec, reading(n), ctx, n > 1);
           if (attempt === null) continue;
           parsed = attempt;
           used = n;
           break;
         }
-        const raw = words.slice(0, used).join(' ');
+        const raw = reading(used);
         if (parsed && !parsed.ok && spec.skippable) {
           values[key] = undefined;
           continue;
         }
         if (!parsed || !parsed.ok) throw refusal(decl.id, spec, raw, parsed ?? { ok: false, reason: '' });
         values[key] = parsed.value;
-        remaining = words.slice(used).join(' ');
+        remaining = remaining.slice(words[used - 1].end).trim();
       }
       if (remaining) throw usageError(decl.id, 'error.tooManyArgs', { extra: remaining });
       return decl.run(ctx, values as ArgValues<A>);
@@ -327,6 +328,11 @@ function subjectOf(specs: [string, ArgSpec<unknown>][]): { subject?: 'task' | 'e
 function refusal(id: string, spec: ArgSpec<unknown>, raw: string, failed: { ok: false; reason: string; key?: TextKey; params?: Record<string, string | number>; more?: string[] }): SessionError {
   if (failed.key) return usageError(id, failed.key, { arg: t(spec.label), value: raw, ...failed.params }, failed.more);
   return usageError(id, 'error.badArg', { arg: t(spec.label), value: raw, reason: failed.reason }, failed.more);
+}
+
+/** The words of a line with where each stands, so what is left keeps its own spacing and lines. */
+function wordsOf(line: string): { text: string; start: number; end: number }[] {
+  return [...line.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
 }
 
 /** How many required, positional arguments come after `key`. */

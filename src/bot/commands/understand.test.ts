@@ -104,3 +104,21 @@ it('measures edits in characters', () => {
   expect(editDistance('申请延期', '申请廷期')).toBe(1);
   expect(editDistance('', '上报')).toBe(2);
 });
+
+describe('declared arguments', () => {
+  it('leave the rest of the line as it was typed: its lines and spacing, a flag word taken out', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const notice = defineCommand({
+      id: 'notice',
+      name: '录入',
+      access: 'anyone',
+      args: { year: arg.int(), urgent: arg.flag('arg.priority', 'input.priority', 'normal'), text: arg.text() },
+      run: async (_ctx, values) => {
+        seen.push(values);
+      },
+    });
+    const ctx = {} as Parameters<typeof notice.execute>[0];
+    await notice.execute(ctx, ' 2027\n元旦：1月1日放假\n春节：2月5日至12日  放假 紧急');
+    expect(seen[0]).toEqual({ year: 2027, urgent: 'urgent', text: '元旦：1月1日放假\n春节：2月5日至12日  放假' });
+  });
+});
