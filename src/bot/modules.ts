@@ -20,9 +20,11 @@ import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
 import { createCalendarModule } from './calendar';
+import type { ConsoleRepos } from './console/ports';
+import { createConsoleModule } from './console';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & ConsoleRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -55,6 +57,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
     createCalendarModule(),
+    createConsoleModule({ output }),
   ];
   return { modules, tasks: tasks.service, events: events.service };
 }
