@@ -27,7 +27,7 @@
     var first = data.units[0];
     if (first) {
       var f = first.figures;
-      var items = [['reported', f.reporting.reported], ['due', f.tasks.due], ['onTime', f.tasks.onTime], ['supervisions', f.supervisions], ['overdue', f.overdue], ['satisfaction', f.satisfaction.done + '/' + f.satisfaction.due]];
+      var items = [['reported', f.reporting.reported], ['due', f.tasks.due], ['onTime', f.tasks.onTime], ['supervisions', f.supervisions], ['overdue', f.overdue], ['satisfaction', f.satisfaction.done + '/' + f.satisfaction.of]];
       items.forEach(function (it) { var d = el('div', undefined, 'figure'); d.appendChild(el('b', String(it[1]))); d.appendChild(el('span', tx('figures.' + it[0]))); box.appendChild(d); });
     }
     var rows = first ? first.ranking : [];
@@ -53,7 +53,7 @@
       series.push({ id: 'heat', type: 'heatmap', coordinateSystem: 'geo', data: events.map(function (e) { return [e.lng, e.lat, 1]; }), pointSize: 12, blurSize: 18 });
     } else {
       series.push({ id: 'events', name: tx('points'), type: 'scatter', coordinateSystem: 'geo', symbolSize: function (v, p) { return p.data.urgency === 'urgent' || p.data.urgency === 'critical' ? 14 : 9; },
-        data: events.map(function (e) { return { name: e.number, value: [e.lng, e.lat], number: e.number, urgency: e.urgency, itemStyle: { color: STANDING_COLOURS[e.standing] || '#409eff', borderColor: e.urgency === 'normal' ? '#fff' : '#d03050', borderWidth: 2 } }; }) });
+        data: events.map(function (e) { return { name: e.number, value: [e.lng, e.lat], number: e.number, urgency: e.urgency, symbol: e.approximate ? 'emptyCircle' : 'circle', itemStyle: { color: STANDING_COLOURS[e.standing] || '#409eff', borderColor: e.urgency === 'normal' ? (STANDING_COLOURS[e.standing] || '#409eff') : '#d03050', borderWidth: 2 } }; }) });
     }
     series.push({ id: 'outside', name: tx('outside'), type: 'scatter', coordinateSystem: 'geo', symbol: 'triangle', symbolSize: 10, itemStyle: { color: '#8e44ad' }, data: mapData.outsideChecks.map(function (c) { return { name: c.unit, value: [c.lng, c.lat] }; }) });
     map.setOption({
