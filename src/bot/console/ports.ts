@@ -23,7 +23,6 @@ export interface ConsoleEventRow {
   urgency: string;
   state: string;
   handlerLevel: string;
-  description: string;
   location: string | null;
   gridUnitId: number;
   reportedAt: Date;
@@ -68,9 +67,11 @@ export interface ConsoleRepo {
 
   /** Events of these grids reported since `since`, and every event of theirs still open. */
   mapEvents(gridIds: number[], since: Date, openStates: readonly string[]): Promise<ConsoleEventRow[]>;
+  /** Events of these grids still open, oldest first. */
+  openEvents(gridIds: number[], openStates: readonly string[]): Promise<ConsoleEventRow[]>;
   /** Tasks of these units still owed (in `activeStates`). */
   activeTasks(unitIds: number[], activeStates: readonly string[]): Promise<ConsoleTaskRow[]>;
-  eventByNumber(number: string): Promise<ConsoleEventRow | null>;
+  eventByNumber(number: string): Promise<(ConsoleEventRow & { description: string }) | null>;
   eventTimeline(eventId: number): Promise<TimelineRow[]>;
   taskByNumber(number: string): Promise<ConsoleTaskRow | null>;
   taskTimeline(taskId: number): Promise<TimelineRow[]>;

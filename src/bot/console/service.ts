@@ -25,6 +25,8 @@ export const LOGIN_LINK_MINUTES = 5;
 export const SESSION_HOURS = 8;
 /** Ledger download links made in the console live as long as those made in chat. */
 const DOWNLOAD_MINUTES = 30;
+/** Rows a queue list shows (the oldest); its total is always given. */
+export const QUEUE_ROWS = 200;
 /** Who may open the console: grid heads and everyone ranked above them. */
 export const CONSOLE_MIN_ROLE = 'grid_head' as const;
 
@@ -98,8 +100,7 @@ export class ConsoleService {
     const period = periodContaining('month', now, calendar.timeZone);
     const units = [];
     for (const unit of who.scope) {
-      const facts = await this.assessment.unitFacts(repos, calendar, unit, period, now);
-      const ranked = await this.assessment.rankChildren(repos, calendar, unit, period, now, true);
+      const { facts, ranking: ranked } = await this.assessment.unitOverview(repos, calendar, unit, period, now);
       units.push({
         unit: { code: unit.code, name: unit.name, level: unit.level },
         figures: facts,
@@ -140,7 +141,7 @@ export class ConsoleService {
     const units = await this.unitsIn(repos, who.scope);
     const grids = units.filter((u) => u.level === 'grid');
     const code = new Map(units.map((u) => [u.id, u.code]));
-    const open = (await repos.console.mapEvents(grids.map((g) => g.id), now, OPEN_EVENT_STATES)).filter((e) => OPEN_EVENT_STATES.includes(e.state as never));
+    const open = await repos.console.openEvents(grids.map((g) => g.id), OPEN_EVENT_STATES);
     const byLevel: Record<string, Record<AgeBucket, number>> = {};
     for (const e of open) {
       byLevel[e.handlerLevel] ??= Object.fromEntries(AGE_BUCKETS.map((b) => [b, 0])) as Record<AgeBucket, number>;
@@ -149,12 +150,15 @@ export class ConsoleService {
     const eventRow = (e: (typeof open)[number]) => ({ number: e.number, category: e.category, state: e.state, level: e.handlerLevel, urgency: e.urgency, grid: code.get(e.gridUnitId) ?? '', at: e.reportedAt.toISOString(), age: ageBucket(e.reportedAt, now), supervision: e.supervision, command: `事件 ${e.number}` });
     const tasks = await repos.console.activeTasks(units.map((u) => u.id), ACTIVE_TASK_STATES);
     const taskRow = (t: (typeof tasks)[number]) => ({ number: t.number, title: t.title, state: t.state, deadline: t.deadline.toISOString(), unit: code.get(t.gridId ?? t.scopeUnitId) ?? '', command: `任务 ${t.number}` });
+    // Oldest first; a list shows its first QUEUE_ROWS rows and says how many there are.
+    const list = <T, R>(items: T[], row: (item: T) => R) => ({ total: items.length, rows: items.slice(0, QUEUE_ROWS).map(row) });
+    const overdue = tasks.filter((t) => t.deadline.getTime() <= now.getTime());
     return {
-      events: [...open].sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime()).map(eventRow),
+      events: list(open, eventRow),
       eventsByLevel: byLevel,
-      overdueTasks: tasks.filter((t) => t.deadline.getTime() <= now.getTime()).map(taskRow),
-      unsignedTasks: tasks.filter((t) => t.state === 'dispatched').map(taskRow),
-      supervised: open.filter((e) => e.supervision !== null).map(eventRow),
+      overdueTasks: list(overdue, taskRow),
+      unsignedTasks: list(tasks.filter((t) => t.state === 'dispatched'), taskRow),
+      supervised: list(open.filter((e) => e.supervision !== null), eventRow),
     };
   }
 

@@ -7,7 +7,7 @@ import { TaskHistorySchema, TaskSchema } from '../schemas/tasks';
 import { AttendanceCheckSchema } from '../schemas/attendance';
 import { OrgUnitSchema } from '../schemas/core';
 
-const EVENT_COLUMNS = { id: true, number: true, category: true, urgency: true, state: true, handlerLevel: true, description: true, location: true, gridUnitId: true, reportedAt: true, deadline: true, supervision: true } as const;
+const EVENT_COLUMNS = { id: true, number: true, category: true, urgency: true, state: true, handlerLevel: true, location: true, gridUnitId: true, reportedAt: true, deadline: true, supervision: true } as const;
 const TASK_COLUMNS = { id: true, number: true, title: true, state: true, deadline: true, dispatchedAt: true, gridId: true, scopeUnitId: true, escalation: true } as const;
 /** IN lists are sent in slices of this size (500 grids is one slice). */
 const SLICE = 1000;
@@ -50,6 +50,14 @@ export class TypeOrmConsoleRepo implements ConsoleRepo {
     return [...byId.values()].sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
   }
 
+  async openEvents(gridIds: number[], openStates: readonly string[]): Promise<ConsoleEventRow[]> {
+    const out: ConsoleEventRow[] = [];
+    for (const ids of slices(gridIds)) {
+      out.push(...((await this.em.getRepository(EventSchema).find({ select: EVENT_COLUMNS, where: { gridUnitId: In(ids), state: In([...openStates]) } })) as ConsoleEventRow[]));
+    }
+    return out.sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime() || a.id - b.id);
+  }
+
   async activeTasks(unitIds: number[], activeStates: readonly string[]): Promise<ConsoleTaskRow[]> {
     const out: ConsoleTaskRow[] = [];
     for (const ids of slices(unitIds)) {
@@ -59,8 +67,8 @@ export class TypeOrmConsoleRepo implements ConsoleRepo {
     return out;
   }
 
-  async eventByNumber(number: string): Promise<ConsoleEventRow | null> {
-    return (await this.em.getRepository(EventSchema).findOne({ select: EVENT_COLUMNS, where: { number } })) as ConsoleEventRow | null;
+  async eventByNumber(number: string): Promise<(ConsoleEventRow & { description: string }) | null> {
+    return (await this.em.getRepository(EventSchema).findOne({ select: { ...EVENT_COLUMNS, description: true }, where: { number } })) as (ConsoleEventRow & { description: string }) | null;
   }
 
   async eventTimeline(eventId: number): Promise<TimelineRow[]> {

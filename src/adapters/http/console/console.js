@@ -79,9 +79,11 @@
     drawMap();
   }
 
-  function rowList(id, rows, line) {
-    var ul = $(id); ul.textContent = '';
+  function rowList(id, list, line) {
+    var ul = $(id), rows = list.rows; ul.textContent = '';
+    ul.setAttribute('data-total', String(list.total));
     if (!rows.length) { ul.appendChild(el('li', tx('none'))); return; }
+    if (list.total > rows.length) ul.appendChild(el('li', tx('shown').replace('{shown}', rows.length).replace('{total}', list.total), 'more'));
     rows.forEach(function (r) { var li = el('li', line(r)); li.setAttribute('data-number', r.number); li.addEventListener('click', function () { openItem(r.number); }); ul.appendChild(li); });
   }
 

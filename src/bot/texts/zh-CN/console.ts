@@ -44,6 +44,7 @@ export const consoleTexts = {
   'console.ui.supervised': '督办事项',
   'console.ui.byLevel': '按层级和时长',
   'console.ui.none': '无',
+  'console.ui.shown': '共{total}项，显示最早的{shown}项',
   'console.ui.timeline': '处理经过',
   'console.ui.copy': '复制命令',
   'console.ui.copied': '已复制，请到聊天中发送',
