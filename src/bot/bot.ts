@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../log';
 import { topRole, type Member, type OrgUnit } from '../domain/org/org';
+import { containsPersonalData } from '../domain/privacy/personal-data';
 import type { Inbound } from './inbound';
 import { cardToText, type BotMessage } from './message';
 import type { Tx } from './ports';
@@ -74,6 +75,8 @@ export class Bot {
       if (!(err instanceof SessionError)) throw err;
       ctx.reply(err.toText());
     }
+    // Personal data typed into a group is masked on the way out; the sender learns to use 1:1.
+    if (inbound.conversation.kind === 'group' && replies.length && containsPersonalData(text)) replies.push({ text: t('privacy.groupHint') });
     this.flushReplies(ctx, replies);
     return { memberId: member?.id ?? null, command: commandName };
   }
@@ -160,7 +163,7 @@ export class Bot {
     for (const message of replies) {
       const text = message.card && !message.text ? cardToText(message.card) : message.text;
       const mention = inbound.conversation.kind === 'group' ? { mentionUserIds: [...(message.mentionUserIds ?? []), inbound.sender.id] } : {};
-      ctx.notify.conversation(inbound.channel, inbound.conversation.id, { ...message, text, ...mention }, inbound.replyContext);
+      ctx.notify.reply(inbound, { ...message, text, ...mention });
     }
   }
 

@@ -9,6 +9,7 @@ import type { ChannelName } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { MessageEffect, JobEffect } from '../bot/ports';
+import { forAudience } from '../bot/group-privacy';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
 import type { OutboxStore, StoredOutboxRow } from './outbox-store';
 import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS, MAX_STALLED_COUNT } from './retry';
@@ -126,7 +127,8 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       if (!row || row.status === 'sent' || row.status === 'failed') return;
       const payload = JSON.parse(row.payload) as StoredPayload;
       if (payload.kind !== 'message') return;
-      const delivery: Delivery = { id: row.id, channel, target: payload.target, message: payload.message, ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
+      // DESIGN §3 step 5: the one masking step for everything addressed to a group.
+      const delivery: Delivery = { id: row.id, channel, target: payload.target, message: forAudience(payload.target, payload.message), ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       try {
         await sender.send(delivery);
       } catch (err) {

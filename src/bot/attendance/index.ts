@@ -9,7 +9,6 @@ import { containsPoint, parseBoundary, parseCoordinates, type GeoPoint } from '.
 import { blocksNewLeave, overlaps, parseLeaveDates } from '../../domain/attendance/leave';
 import { patrolStanding } from '../../domain/attendance/patrol';
 import { planPatrolFiring } from '../../domain/inforeport/period';
-import { maskPhonesIn } from '../../domain/inforeport/categories';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
 import { arg, defineCommand, type CommandContext } from '../commands/framework';
@@ -124,8 +123,7 @@ export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}
       if (!entries.length) return t('patrol.log.empty', { grid: grid.name, days: LOG_DAYS });
       const names = await namesOf(ctx.tx, [...new Set(entries.map((e) => e.memberId))]);
       const lines = entries.map((e) => {
-        const notes = inGroup(ctx) ? maskPhonesIn(e.notes) : e.notes;
-        const line = t('patrol.log.line', { id: `P${e.id}`, date: e.localDate.slice(5), time: clockOf(e.at), name: names.get(e.memberId) ?? '', notes, photos: e.photos.length ? t('patrol.log.photos', { count: e.photos.length }) : '' });
+        const line = t('patrol.log.line', { id: `P${e.id}`, date: e.localDate.slice(5), time: clockOf(e.at), name: names.get(e.memberId) ?? '', notes: e.notes, photos: e.photos.length ? t('patrol.log.photos', { count: e.photos.length }) : '' });
         return e.comment ? `${line}\n　${t('patrol.log.comment', { comment: e.comment })}` : line;
       });
       const title = t('patrol.log.title', { grid: grid.name, days: LOG_DAYS });

@@ -1,10 +1,10 @@
 /**
- * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. In a group
- * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
+ * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. Personal
+ * data is masked for groups on the way out (src/bot/group-privacy.ts), not here.
  */
 import { DateTime } from 'luxon';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
-import { maskPhone, type Member } from '../../domain/org/org';
+import type { Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
 import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
@@ -22,13 +22,6 @@ const TZ = 'Asia/Shanghai';
 
 export function formatAt(at: Date): string {
   return DateTime.fromJSDate(at, { zone: TZ }).toFormat('MM-dd HH:mm');
-}
-
-/** Phone numbers and ID card numbers in free text, masked for a group. */
-export function maskPersonalData(text: string): string {
-  return text
-    .replace(/(?<!\d)\d{17}[\dXx](?!\d)/g, (id) => id.slice(0, 6) + '********' + id.slice(-4))
-    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (phone) => maskPhone(phone));
 }
 
 /** The buttons for the actions the domain allows this viewer now; each is a command to type. */
@@ -61,14 +54,14 @@ async function unitName(tx: Tx, unitId: number): Promise<string> {
   return (await tx.repos.org.unit(unitId))?.name ?? `#${unitId}`;
 }
 
-export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
+export async function eventFields(tx: Tx, event: StoredEvent): Promise<CardField[]> {
   const f = (label: TextKey, value: string): CardField => ({ label: t(label), value });
   const fields = [
     f('event.card.category', formatCategory(event.category)),
     f('event.card.urgency', t(`event.urgency.${event.urgency}` as TextKey)),
-    f('event.card.description', mask(event.description)),
+    f('event.card.description', event.description),
   ];
-  if (event.location) fields.push(f('event.card.location', mask(event.location)));
+  if (event.location) fields.push(f('event.card.location', event.location));
   if (event.attachments.length) fields.push(f('event.card.photos', t('event.card.photoCount', { count: event.attachments.length })));
   fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
   fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
@@ -78,7 +71,7 @@ export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) 
     const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
     fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: formatAt(event.deadline) })));
   }
-  if (event.result) fields.push(f('event.card.result', mask(event.result)));
+  if (event.result) fields.push(f('event.card.result', event.result));
   if (event.supervision) fields.push(f('event.card.supervision', t(`event.supervision.${event.supervision}` as TextKey)));
   if (event.urgeCount) fields.push(f('event.card.urges', t('event.card.urgeCount', { count: event.urgeCount })));
   if (event.reopenCount) fields.push(f('event.card.reopened', t('event.card.reopenCount', { count: event.reopenCount })));
@@ -87,7 +80,7 @@ export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) 
 }
 
 /** One line per step: `11-22 10:05 阳光一网格 周网格长 受理：说明`. */
-export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
+export async function timelineLines(tx: Tx, entries: TimelineEntry[]): Promise<string[]> {
   const lines: string[] = [];
   for (const e of entries) {
     let action = t(`event.action.${e.action}` as TextKey);
@@ -104,7 +97,7 @@ export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: 
         unit: await unitName(tx, e.unitId),
         actor: await nameOf(tx, e.actorId),
         action,
-        note: e.note ? `：${mask(e.note)}` : '',
+        note: e.note ? `：${e.note}` : '',
       }),
     );
   }
@@ -120,20 +113,18 @@ export async function eventMessage(
   headline?: string,
   options: { timeline?: boolean; extraLines?: string[]; extraButtons?: CardButton[] } = {},
 ): Promise<BotMessage> {
-  const inGroup = audience.kind !== 'member';
-  const mask = inGroup ? maskPersonalData : (s: string) => s;
   const viewer = audience.kind === 'group' ? null : audience.member;
   const actions = viewer ? availableEventActions(event, { memberId: viewer.id, relation: await service.relationsOf(tx, viewer, event) }) : [];
   const buttons = [...(options.extraButtons ?? []), ...buttonsFor(event, actions)];
   if (!viewer) buttons.push({ label: t('event.button.show'), command: `事件 ${event.number}` });
-  const lines = [...(headline ? [mask(headline)] : []), ...(options.extraLines ?? [])];
+  const lines = [...(headline ? [headline] : []), ...(options.extraLines ?? [])];
   if (options.timeline) {
     lines.push(t('event.card.timeline'));
-    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id), mask)));
+    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id))));
   }
   const card = {
     title: t('event.card.title', { number: event.number, state: t(`event.state.${event.state}` as TextKey) }),
-    fields: await eventFields(tx, event, mask),
+    fields: await eventFields(tx, event),
     lines,
     buttons,
   };

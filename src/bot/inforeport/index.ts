@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { WorkingCalendar } from '../../domain/calendar/working-calendar';
-import { categoryOf, parseInfoAnswer, maskPhonesIn, type InfoAnswer, type InfoCategory, type InfoItem } from '../../domain/inforeport/categories';
+import { categoryOf, parseInfoAnswer, type InfoAnswer, type InfoCategory, type InfoItem } from '../../domain/inforeport/categories';
 import { HOLIDAY_MODES, planReportFiring, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
@@ -120,8 +120,7 @@ export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}
       await ctx.notify.members(await gridHeads(ctx.tx, grid), flagged);
       const community = await communityOf(ctx.tx, grid);
       if (community) {
-        const masked = { text: maskPhonesIn(body), card: { ...flagged.card, lines: [maskPhonesIn(content)] } };
-        await ctx.notify.unit(community, masked);
+        await ctx.notify.unit(community, flagged);
       }
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'inforeport.special', target: `special#${id}` });
       return t('report.special.sent', { community: community?.name ?? '' });

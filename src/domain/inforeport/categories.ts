@@ -60,7 +60,3 @@ export function parseInfoAnswer(text: string): InfoParse {
   return { ok: true, answer: { unchanged: false, items } };
 }
 
-/** Phone numbers never appear in full in a group (DESIGN §1): 13812345678 → 138****5678. */
-export function maskPhonesIn(text: string): string {
-  return text.replace(/(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)/g, '$1****$2');
-}

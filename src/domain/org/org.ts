@@ -116,16 +116,3 @@ export function isValidUnitCode(code: string): boolean {
   return /^[A-Za-z0-9-]{2,32}$/.test(code);
 }
 
-/** Personal data is never shown in full in a group: 13812345678 → 138****5678. */
-export function maskPhone(phone: string): string {
-  if (phone.length < 7) return '*'.repeat(phone.length);
-  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
-}
-
-/** 张三丰 → 张*丰, 李四 → 李*. */
-export function maskName(name: string): string {
-  const chars = [...name];
-  if (chars.length <= 1) return name;
-  if (chars.length === 2) return chars[0] + '*';
-  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
-}

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { scanGroupDelivery } from '../../support/group-deliveries';
 
 export interface ReceivedCall {
   path: string;
@@ -105,6 +106,7 @@ export class FakeWeComApi {
         const recent = (this.webhookSends.get(key) ?? []).filter((t) => t > this.now - 60_000);
         if (recent.length >= (this.options.webhookLimit ?? 20)) return reply(res, { errcode: 45009, errmsg: 'api freq out of limit' });
         this.webhookSends.set(key, [...recent, this.now]);
+        scanGroupDelivery('wecom group robot', body);
         return reply(res, { errcode: 0, errmsg: 'ok' });
       }
       case '/cgi-bin/aibot/response': {

@@ -19,6 +19,7 @@ export const core = {
   'error.tooLong': '消息太长（最多 {max} 字），请分几条发送。',
   'error.groupOnly': '「{command}」请在网格群里发送。',
   'error.directOnly': '「{command}」涉及个人信息，请私聊机器人发送。',
+  'privacy.groupHint': '温馨提示：群里请不要发送居民的电话、身份证号、银行卡号等个人信息（群里显示时已隐去）。下次请私聊机器人发送。',
   'error.groupNotBound': '本群还未绑定网格。请管理员在群里发送「绑定群 网格编码」。',
   'arg.word': '参数',
   'arg.int': '数字',
