@@ -39,6 +39,16 @@ export interface HandleResult {
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 
+/** The last reply with a line telling the sender to send personal data 1:1 next time. */
+function withPrivacyHint(message: BotMessage): BotMessage {
+  const hint = t('privacy.groupHint');
+  return {
+    ...message,
+    text: message.text ? `${message.text}\n${hint}` : message.text,
+    ...(message.card ? { card: { ...message.card, lines: [...(message.card.lines ?? []), hint] } } : {}),
+  };
+}
+
 export class Bot {
   readonly commands = new CommandRegistry();
   readonly timers = new TimerRegistry();
@@ -76,7 +86,7 @@ export class Bot {
       ctx.reply(err.toText());
     }
     // Personal data typed into a group is masked on the way out; the sender learns to use 1:1.
-    if (inbound.conversation.kind === 'group' && replies.length && containsPersonalData(text)) replies.push({ text: t('privacy.groupHint') });
+    if (inbound.conversation.kind === 'group' && replies.length && containsPersonalData(text)) replies.push(withPrivacyHint(replies.pop()!));
     this.flushReplies(ctx, replies);
     return { memberId: member?.id ?? null, command: commandName };
   }

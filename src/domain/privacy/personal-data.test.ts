@@ -65,6 +65,13 @@ describe('the personal-data detector', () => {
     expect(findPersonalData('联系 0571-87654321 或 13812345678').map((m) => m.kind)).toEqual(['landline', 'mobile']);
   });
 
+  it('hides the start of a number a preview cut off', () => {
+    expect(maskPersonalData('联系人 +86 138 1234…')).toBe('联系人 861****…');
+    expect(maskPersonalData('电话1381234...')).toBe('电话138****...');
+    expect(maskPersonalData('已走访12户…')).toBe('已走访12户…');
+    expect(maskPersonalData('SJ20261122-0007…')).toBe('SJ20261122-0007…');
+  });
+
   it('tells an ID number by its check digit or its birth date', () => {
     expect(findPersonalData('11010519491231002X')[0]?.kind).toBe('idNumber');
     // Wrong check digit, but a real region and birth date: still someone's number.

@@ -5,7 +5,8 @@
  * numbers (Luhn). Pure: the outbox masks with it, tests scan with it.
  */
 
-export type PersonalDataKind = 'mobile' | 'landline' | 'idNumber' | 'bankCard';
+/** `truncated`: the start of a number a preview cut off (138 1234…): its tail would leak. */
+export type PersonalDataKind = 'mobile' | 'landline' | 'idNumber' | 'bankCard' | 'truncated';
 
 export interface PersonalDataMatch {
   kind: PersonalDataKind;
@@ -201,8 +202,27 @@ export function findPersonalData(text: string): PersonalDataMatch[] {
       found.push({ kind: best.kind, start, end: run[best.j]!.end, digits: best.digits });
       i = best.j + 1;
     }
+    const cut = truncatedTail(text, run, found);
+    if (cut) found.push(cut);
   }
-  return found;
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** Fewer digits than this before an ellipsis reveal nothing worth hiding (a count, a house number). */
+const TRUNCATED_MIN_DIGITS = 6;
+
+/** A number cut off by a preview (…): the digit groups before the ellipsis not already matched. */
+function truncatedTail(text: string, run: DigitGroup[], found: PersonalDataMatch[]): PersonalDataMatch | null {
+  const last = run[run.length - 1]!;
+  if (!/^(?:…|\.\.\.|⋯)/.test(text.slice(last.end))) return null;
+  const covered = (g: DigitGroup) => found.some((m) => m.start <= g.start && g.end <= m.end);
+  let k = run.length;
+  while (k > 0 && !covered(run[k - 1]!) && !run[k - 1]!.gluedLeft) k--;
+  const groups = run.slice(k);
+  const digits = groups.map((g) => g.digits).join('');
+  if (groups.length === 0 || digits.length < TRUNCATED_MIN_DIGITS) return null;
+  const first = groups[0]!;
+  return { kind: 'truncated', start: first.plus ? first.start - 1 : first.start, end: last.end, digits };
 }
 
 export function containsPersonalData(text: string): boolean {
@@ -223,6 +243,8 @@ export function maskedForm(match: Pick<PersonalDataMatch, 'kind' | 'digits'>): s
       return `${d.slice(0, 3)}${'*'.repeat(d.length - 7)}${d.slice(-4)}`;
     case 'bankCard':
       return `${d.slice(0, 4)}****${d.slice(-4)}`;
+    case 'truncated':
+      return `${d.slice(0, 3)}****`;
   }
 }
 
