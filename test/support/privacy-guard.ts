@@ -3,20 +3,20 @@
  * delivers to a group conversation through the sandbox (and the fake platforms, which report to
  * the same ledger) is scanned for personal data; a leak fails the test that caused it.
  */
-import { SandboxStore } from '../../src/adapters/sandbox/store';
+import { SandboxStore, type NewSandboxMessage } from '../../src/adapters/sandbox/store';
 import { scanGroupDelivery, takeLeaks } from './group-deliveries';
 
 const append = SandboxStore.prototype.append;
 if (!(append as { guarded?: boolean }).guarded) {
-  const guarded = function (this: SandboxStore, message: Parameters<typeof append>[0]) {
+  const guarded = function (this: SandboxStore, message: NewSandboxMessage, deliveryId?: string) {
     if (message.from === 'bot' && !message.conversation.startsWith('dm-')) {
       const { text, card, file } = message;
       scanGroupDelivery(`sandbox ${message.conversation}`, { text, card, file });
     }
-    return append.call(this, message);
+    return append.call(this, message, deliveryId as string);
   };
   (guarded as { guarded?: boolean }).guarded = true;
-  SandboxStore.prototype.append = guarded;
+  SandboxStore.prototype.append = guarded as typeof append;
 }
 
 afterEach(() => {
