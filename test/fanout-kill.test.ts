@@ -28,8 +28,8 @@ describe('a process killed in the middle of a 200-grid fan-out', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('mysql');
-    env = { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, JOB_LOCK_MS: '3000', SANDBOX_ENABLED: 'true', LOG_LEVEL: 'warn' };
-    redis = new Redis(REDIS_URL);
+    env = { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, JOB_LOCK_MS: '3000', SANDBOX_ENABLED: 'true' };
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     timers = new Queue(TIMERS_QUEUE, { connection: redis, prefix });
     bot = await startBotProcess(env);
     await seedGrids(db.url);
@@ -44,13 +44,14 @@ describe('a process killed in the middle of a 200-grid fan-out', () => {
     await db?.drop();
   });
 
-  /** A town, a community and 200 grids, each with a gridworker and a bound group. */
+  /** A county, a town, a community and 200 grids, each with a gridworker and a bound group. */
   async function seedGrids(url: string): Promise<void> {
     const { dataSource } = await openDatabase(url);
     try {
       const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, url);
       await uow.runOnce('seed-fanout', async ({ repos, now }) => {
-        const town = await repos.org.createUnit({ code: '91', name: '测试镇', level: 'town', parent: null, now });
+        const county = await repos.org.createUnit({ code: '9', name: '测试县', level: 'county', parent: null, now });
+        const town = await repos.org.createUnit({ code: '91', name: '测试镇', level: 'town', parent: county, now });
         const community = await repos.org.createUnit({ code: '91001', name: '测试社区', level: 'community', parent: town, now });
         for (let i = 0; i < GRIDS; i++) {
           const grid = await repos.org.createUnit({ code: `91001${String(i).padStart(3, '0')}`, name: `测试${i}网格`, level: 'grid', parent: community, now });
@@ -79,7 +80,9 @@ describe('a process killed in the middle of a 200-grid fan-out', () => {
     const seen = await eventually(async () => {
       const done = (await promptsPerGroup(String(period))).filter((n) => n > 0).length;
       return done >= killAt ? done : null;
-    }, `${killAt} prompts before the kill`, 60_000);
+    }, `${killAt} prompts before the kill`, 30_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}; ${JSON.stringify(await timers.getJobCounts())} ${(await redis.keys(`${prefix}:*`)).slice(0, 30).join(' ')}; the process said:\n${bot!.output().split('\n').slice(-15).join('\n')}`);
+    });
     bot!.child.kill('SIGKILL');
     await bot!.exited;
     expect(seen).toBeLessThan(GRIDS);

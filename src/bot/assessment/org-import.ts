@@ -8,6 +8,7 @@ import { ROLES, UNIT_LEVELS, childLevel, isValidUnitCode, type OrgUnit, type Rol
 import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { ReadSheet, SheetBook } from './sheets';
+import { lookup } from '../../domain/lookup';
 
 export const INVITE_DAYS = 7;
 
@@ -101,7 +102,7 @@ export async function checkImport(repos: Repos, sheets: ReadSheet[]): Promise<Im
       if (taken) problem('units', row, 'codeTaken', { code, name: taken.name });
     }
     if (!name) problem('units', row, 'nameMissing');
-    const level = LEVEL_WORDS[levelWord] ?? ((UNIT_LEVELS as readonly string[]).includes(levelWord) ? (levelWord as UnitLevel) : undefined);
+    const level = lookup(LEVEL_WORDS, levelWord) ?? ((UNIT_LEVELS as readonly string[]).includes(levelWord) ? (levelWord as UnitLevel) : undefined);
     if (!level) problem('units', row, 'levelBad', { level: levelWord });
     if (level && errors.length === before) {
       if (level === 'county') {
@@ -127,7 +128,7 @@ export async function checkImport(repos: Repos, sheets: ReadSheet[]): Promise<Im
     const [name = '', phone = '', roleWord = '', unitCode = ''] = cells;
     if (!name) problem('members', row, 'memberName');
     if (phone && !/^1\d{10}$/.test(phone)) problem('members', row, 'phoneBad', { phone });
-    const role = ROLE_WORDS[roleWord];
+    const role = lookup(ROLE_WORDS, roleWord);
     if (!role) problem('members', row, 'roleBad', { role: roleWord, roles: Object.keys(ROLE_WORDS).join('、') });
     if (!fileUnits.has(unitCode) && !(unitCode && (await repos.org.unitByCode(unitCode)))) problem('members', row, 'unitMissing', { code: unitCode });
     if (role) members.push({ row, name, phone: phone || null, role, unitCode });

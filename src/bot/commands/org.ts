@@ -5,6 +5,7 @@ import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import type { BotModule } from '../bot';
 import { arg, defineCommand, type CommandContext } from './framework';
+import { lookup } from '../../domain/lookup';
 
 const INVITE_DAYS = 7;
 const ROLE_WORDS: Record<string, Role> = Object.fromEntries(ROLES.map((r) => [t(`role.${r}` as TextKey), r]));
@@ -13,7 +14,7 @@ const roleArg = arg.oneOf('arg.role', ROLES.map((r) => t(`role.${r}` as TextKey)
   分网格长: t('role.grid_head'),
   书记: t('role.community_secretary'),
 });
-const roleOf = (word: string): Role => ROLE_WORDS[word];
+const roleOf = (word: string): Role => lookup(ROLE_WORDS, word)!;
 const roleName = (r: Role) => t(`role.${r}` as TextKey);
 
 function newInviteCode(): string {

@@ -25,6 +25,7 @@ import { arg, defineCommand, type ArgSpec, type Command, type CommandContext } f
 import { eventMessage, formatAt, type Audience } from './cards';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
+import { lookup } from '../../domain/lookup';
 
 export const CATALOGUE_SETTING = 'events.catalogue';
 export const MORE_DIALOG = 'event.more';
@@ -92,7 +93,7 @@ export async function reportGrid(ctx: CommandContext): Promise<number> {
 export function takeUrgency(words: string[]): { urgency: EventUrgency; words: string[] } {
   const i = words.findIndex((w) => w === '紧急' || w === '重大');
   if (i < 0) return { urgency: 'normal', words };
-  return { urgency: URGENCY_WORDS[words[i]], words: words.filter((_, j) => j !== i) };
+  return { urgency: lookup(URGENCY_WORDS, words[i]!)!, words: words.filter((_, j) => j !== i) };
 }
 
 /** A category named without its item gets the item the keywords suggest within it. */

@@ -16,6 +16,7 @@ import { t } from '../texts';
 import { eventMessage, formatAt } from './cards';
 import { MORE_DIALOG, URGENCY_WORDS, audienceOf, catalogueLines, loadCatalogue, takeUrgency, type ReportFlow } from './commands';
 import { ATTACH_WINDOW_MS, type EventService } from './service';
+import { lookup } from '../../domain/lookup';
 
 export const REPORT_DIALOG = 'event.report';
 export const DUPLICATE_DIALOG = 'event.duplicate';
@@ -175,7 +176,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
           break;
         }
         case 'urgency': {
-          const urgency: EventUrgency | undefined = URGENCY_WORDS[text];
+          const urgency: EventUrgency | undefined = lookup(URGENCY_WORDS, text);
           if (!urgency) return t('event.dialog.badUrgency');
           draft.urgency = urgency;
           break;

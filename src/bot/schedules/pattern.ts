@@ -3,6 +3,7 @@
  * `15:30` (same days, new time), `周二,周五 09:00`, `每天 16:00`, `默认`, or a raw cron
  * expression (5 fields, or 6 with seconds — handy for trying a schedule out).
  */
+import { lookup } from '../../domain/lookup';
 export type PatternInput = { ok: true; pattern: string | null } | { ok: false };
 
 const DAY_WORDS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 0 };
@@ -21,8 +22,9 @@ function days(word: string): string | null {
   const parts = word.replace(/^每/, '').split(/[,，、]/).map((p) => p.replace(/^(周|星期)/, '')).filter(Boolean);
   const nums: number[] = [];
   for (const p of parts) {
-    if (!(p in DAY_WORDS)) return null;
-    nums.push(DAY_WORDS[p]);
+    const day = lookup(DAY_WORDS, p);
+    if (day === undefined) return null;
+    nums.push(day);
   }
   return nums.length ? [...new Set(nums)].sort().join(',') : null;
 }

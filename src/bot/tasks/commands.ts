@@ -15,6 +15,7 @@ import { deadlineText, formatTime, historyLines, memberName, stateName, taskButt
 import type { TaskPolicy } from './policy';
 import type { TaskRecord } from './ports';
 import type { TasksService } from './service';
+import { hasEntry, lookup } from '../../domain/lookup';
 
 const COMPLETE_DIALOG = 'task.complete';
 const LIST_LIMIT = 15;
@@ -126,8 +127,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const policy = await policyOf(ctx);
       const words = text.trim().split(/\s+/).filter(Boolean);
       const target = words.shift() ?? '';
-      const priorityAt = words.findIndex((w) => w in PRIORITY_WORDS);
-      const priority: TaskPriority = priorityAt >= 0 ? PRIORITY_WORDS[words.splice(priorityAt, 1)[0]] : 'normal';
+      const priorityAt = words.findIndex((w) => hasEntry(PRIORITY_WORDS, w));
+      const priority: TaskPriority = priorityAt >= 0 ? lookup(PRIORITY_WORDS, words.splice(priorityAt, 1)[0]!)! : 'normal';
       if (words.length === 0) throw usageError('dispatchTask', 'error.missingArg', { arg: t('arg.deadline') });
       const deadline = takeDeadline(words, ctx.now, policy, 1);
       if (!deadline.result.ok) throw deadlineError('dispatchTask', deadline.text, deadline.result, policy, ctx.now);
