@@ -39,6 +39,14 @@ export interface HandleResult {
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 
+/** Characters that show nothing: zero-width spaces and joiners, the BOM, soft hyphens. */
+const INVISIBLE = /[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g;
+
+/** The text as the user sees it: invisible characters out, white space (full-width too) trimmed. */
+function visibleText(raw: string): string {
+  return raw.replace(INVISIBLE, '').trim();
+}
+
 /** The last reply with a line telling the sender to send personal data 1:1 next time. */
 function withPrivacyHint(message: BotMessage): BotMessage {
   const hint = t('privacy.groupHint');
@@ -77,7 +85,7 @@ export class Bot {
     const conversationUnit = await tx.repos.org.unitOfConversation(inbound.channel, inbound.conversation.id);
     const replies: BotMessage[] = [];
     const ctx = this.context(inbound, tx, member, conversationUnit, replies);
-    const text = inbound.text.trim();
+    const text = visibleText(inbound.text);
     let commandName: string | null = null;
     try {
       commandName = await this.route(ctx, text);
@@ -114,6 +122,9 @@ export class Bot {
     }
     if (!text) {
       for (const handle of this.attachmentHandlers) if (await handle(ctx)) return null;
+      // Only blanks (a full-width space, a zero-width one): say so, the same for every kind of blank.
+      const addressed = inbound.conversation.kind === 'direct' || inbound.mentionedBot;
+      if (addressed && !inbound.attachments.length && inbound.text.length) ctx.reply(t('error.emptyText'));
       return null;
     }
     if (!command) {

@@ -16,6 +16,7 @@ export const core = {
   'error.tooManyArgs': '参数太多：「{extra}」。',
   'error.example': '用法：{usage}\n示例：{example}',
   'error.internal': '抱歉，处理您的消息时出错了，请稍后再试。管理员已收到记录。',
+  'error.emptyText': '消息里没有文字。请发送命令，例如「帮助」查看您可以做什么。',
   'error.tooLong': '消息太长（最多 {max} 字），请分几条发送。',
   'error.groupOnly': '「{command}」请在网格群里发送。',
   'error.directOnly': '「{command}」涉及个人信息，请私聊机器人发送。',
