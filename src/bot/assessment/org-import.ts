@@ -9,6 +9,7 @@ import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { ReadSheet, SheetBook } from './sheets';
 import { lookup } from '../../domain/lookup';
+import { roleFromWord, roleName } from '../role-words';
 
 export const INVITE_DAYS = 7;
 
@@ -25,13 +26,6 @@ const LEVEL_WORDS: Record<string, UnitLevel> = {
   村: 'community',
   '社区(村)': 'community',
   网格: 'grid',
-};
-
-const ROLE_WORDS: Record<string, Role> = {
-  ...Object.fromEntries(ROLES.map((r) => [t(`role.${r}` as TextKey), r])),
-  总网格长: 'community_secretary',
-  书记: 'community_secretary',
-  分网格长: 'grid_head',
 };
 
 export interface UnitLine {
@@ -128,8 +122,8 @@ export async function checkImport(repos: Repos, sheets: ReadSheet[]): Promise<Im
     const [name = '', phone = '', roleWord = '', unitCode = ''] = cells;
     if (!name) problem('members', row, 'memberName');
     if (phone && !/^1\d{10}$/.test(phone)) problem('members', row, 'phoneBad', { phone });
-    const role = lookup(ROLE_WORDS, roleWord);
-    if (!role) problem('members', row, 'roleBad', { role: roleWord, roles: Object.keys(ROLE_WORDS).join('、') });
+    const role = roleFromWord(roleWord);
+    if (!role) problem('members', row, 'roleBad', { role: roleWord, roles: ROLES.map(roleName).join('、') });
     if (!fileUnits.has(unitCode) && !(unitCode && (await repos.org.unitByCode(unitCode)))) problem('members', row, 'unitMissing', { code: unitCode });
     if (role) members.push({ row, name, phone: phone || null, role, unitCode });
   }

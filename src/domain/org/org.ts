@@ -29,6 +29,25 @@ const ROLE_RANK: Record<Role, number> = {
   admin: 9,
 };
 
+/** The levels a role can work at (a 网格员 belongs to a grid, a 镇中心 to a town); admins anywhere. */
+const ROLE_LEVELS: Record<Role, readonly UnitLevel[]> = {
+  gridworker: ['grid'],
+  grid_head: ['grid'],
+  community_secretary: ['community'],
+  town_center: ['town'],
+  county_center: ['county'],
+  department: ['county', 'town'],
+  admin: UNIT_LEVELS,
+};
+
+export function levelsOfRole(role: Role): readonly UnitLevel[] {
+  return ROLE_LEVELS[role];
+}
+
+export function roleFitsLevel(role: Role, level: UnitLevel): boolean {
+  return ROLE_LEVELS[role].includes(level);
+}
+
 export function roleRank(role: Role): number {
   return ROLE_RANK[role];
 }
