@@ -1,11 +1,13 @@
 /**
  * Redis stops in the middle of a burst of messages, again and again: every message the sandbox
  * accepted (202) is answered exactly once after Redis is back, and while it is away the sandbox
- * answers 503 with a short reason instead of a 500. Runs on a redis-server of its own.
+ * answers 503 with a short reason instead of a 500. Runs on a redis-server of its own. The same
+ * for MariaDB, cut away behind a TCP relay in the middle of a burst.
  */
 import { startTestApp, eventually, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/databases';
 import { PrivateRedis } from './support/private-redis';
+import { Relay } from './support/relay';
 
 const ROUNDS = 3;
 const BURST = 30;
@@ -85,4 +87,47 @@ describe('Redis stops in the middle of a burst', () => {
       expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
     }
   }, 240_000);
+});
+
+describe('the database is cut in the middle of a burst', () => {
+  let db: TestDatabase;
+  let relay: Relay;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mysql');
+    const url = new URL(db.url);
+    relay = new Relay({ host: url.hostname, port: Number(url.port || 3306) });
+    await relay.open();
+    url.host = `127.0.0.1:${relay.port}`;
+    app = await startTestApp({ database: { ...db, url: url.toString() }, env: { JOB_LOCK_MS: '5000' } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await relay?.cut();
+    await db?.drop();
+  });
+
+  it(`answers every message of the burst once, over ${ROUNDS} cuts`, async () => {
+    expect(await app.chat.ask('dm-admin', 'admin', '我是谁')).toContain('系统管理员');
+    for (let round = 0; round < ROUNDS; round++) {
+      const ids: string[] = [];
+      for (let i = 0; i < BURST; i++) {
+        if (i === STOP_AT) await relay.cut();
+        // Redis is up: every message is accepted even while the database is away.
+        ids.push(await app.chat.post('dm-admin', 'admin', `d${round}m${i}`));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      await relay.open(relay.port);
+      const tags = Array.from({ length: BURST }, (_, i) => `d${round}m${i}`);
+      const countAll = async () => {
+        const replies = (await app.chat.messages('dm-admin')).filter((m) => m.from === 'bot');
+        return tags.map((tag) => replies.filter((m) => m.text.includes(`「${tag}」`)).length);
+      };
+      await eventually(async () => (await countAll()).every((n) => n >= 1), `answers to the ${BURST} messages of cut ${round}`, 90_000);
+      await app.chat.outboxDrained();
+      expect((await countAll()).map((n, i) => [tags[i], n]).filter(([, n]) => n !== 1)).toEqual([]);
+      expect(ids).toHaveLength(BURST);
+    }
+  }, 300_000);
 });
