@@ -7,7 +7,7 @@
  */
 import zlib from 'node:zlib';
 import { In } from 'typeorm';
-import { seedDemo } from '../src/bot/demo';
+import { seedDemo } from '../src/adapters/db/demo';
 import { OutboxSchema, ProcessedKeySchema } from '../src/adapters/db/schemas/core';
 import { inboundKey } from '../src/jobs/inbound-queue';
 import { startTestApp, eventually, type TestApp } from './support/app';

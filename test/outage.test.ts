@@ -3,7 +3,6 @@
  * The bot talks to MariaDB through a TCP relay that the test cuts and restores.
  */
 import { defineCommand } from '../src/bot/commands/framework';
-import { botModules } from '../src/bot/modules';
 import { inboundJobId } from '../src/jobs/inbound-queue';
 import { startTestApp, eventually, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/databases';
@@ -59,7 +58,7 @@ describe('a fault that is not an outage', () => {
         throw new TypeError('a bug in a handler');
       },
     });
-    app = await startTestApp({ modules: [...botModules, { commands: [broken] }] });
+    app = await startTestApp({ extraModules: [{ commands: [broken] }] });
   });
   afterAll(async () => {
     await app.stop();

@@ -2,7 +2,7 @@
  * Answers that tell the truth and reveal nothing: typed words that are Object.prototype's keys,
  * a number one may not see, blank messages, the role words people say, 签收 before 办结.
  */
-import { seedDemo } from '../src/bot/demo';
+import { seedDemo } from '../src/adapters/db/demo';
 import { startTestApp, type TestApp } from './support/app';
 
 const INTERNALS = /\[object Object\]|undefined|function|native code|NaN/;

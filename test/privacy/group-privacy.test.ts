@@ -4,7 +4,7 @@
  * number in a group is told to use 1:1 next time. (The suite-wide guard in
  * test/support/privacy-guard.ts would also fail this file on any leak.)
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { findPersonalData } from '../../src/domain/privacy/personal-data';
 import { maskForGroup } from '../../src/bot/group-privacy';
 import { startTestApp, type TestApp } from '../support/app';
