@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { openDatabase } from '../src/adapters/db/data-source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
 import { CalendarSource } from '../src/bot/calendar/source';
+import { loadConfig } from '../src/config';
 import { TIMERS_QUEUE } from '../src/jobs/queues';
 import { createTestDatabase, type TestDatabase } from './support/databases';
 import { eventually } from './support/app';
@@ -49,7 +50,7 @@ describe('a process killed in the middle of a 200-grid fan-out', () => {
   async function seedGrids(url: string): Promise<void> {
     const { dataSource } = await openDatabase(url);
     try {
-      const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, url, new CalendarSource('Asia/Shanghai'));
+      const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, url, new CalendarSource(loadConfig({ DATABASE_URL: url }).TIMEZONE));
       await uow.runOnce('seed-fanout', async ({ repos, now }) => {
         const county = await repos.org.createUnit({ code: '9', name: '测试县', level: 'county', parent: null, now });
         const town = await repos.org.createUnit({ code: '91', name: '测试镇', level: 'town', parent: county, now });
