@@ -7,8 +7,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { runBotToExit, startBotProcess } from './support/process';
+import { START_BUDGET_MS, runBotToExit, startBotProcess } from './support/process';
 import { createTestDatabase } from './support/databases';
+
+// Each real start may be the first on this runtime and compile everything.
+jest.setTimeout(START_BUDGET_MS + 30_000);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
