@@ -102,9 +102,17 @@ export const envSchema = z
     WECOM_API_BASE: httpUrl('https://qyapi.weixin.qq.com'),
     WECHATY_PUPPET: optionalString,
     WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+    /** host:port of a self-hosted puppet service; set, it skips the public discovery service. */
+    WECHATY_PUPPET_SERVICE_ENDPOINT: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'must be host:port of the puppet service, e.g. 10.0.0.5:8788').optional(),
+    ),
+    /** The puppet service speaks plain gRPC (its WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER=true). */
+    WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   })
   .transform((env) => ({
     ...env,
+    WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT === 'true',
     SANDBOX_ENABLED:
       env.SANDBOX_ENABLED === undefined ? env.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(env.SANDBOX_ENABLED),
   }));

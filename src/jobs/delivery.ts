@@ -41,3 +41,16 @@ export class TransientSendError extends Error {
     super(message);
   }
 }
+
+/**
+ * The whole channel is away (WeChat logged out, the puppet service unreachable): nothing is wrong
+ * with this message, so it waits rather than using up its tries. A TransientSendError with a
+ * `retryAfterMs`, which the sender worker turns into a channel-wide pause that does not count as an
+ * attempt; the message stays queued (gridbot_queue_depth of the channel's outbox) until it goes.
+ */
+export class ChannelUnavailableError extends TransientSendError {
+  override name = 'ChannelUnavailableError';
+  constructor(channel: ChannelName, reason: string, retryAfterMs: number) {
+    super(`${channel} is unavailable: ${reason}`, retryAfterMs);
+  }
+}

@@ -14,11 +14,21 @@ export interface HttpDeps {
   adminToken: string | undefined;
   /** Resolves when DB and Redis answer; rejects with what is down. */
   ready(): Promise<void>;
+  /** State of the channels that hold a connection in this process, with their waiting messages. */
+  channels(): Promise<Record<string, ChannelReadiness>>;
   /** Refreshes gauges (queue depth) just before a scrape. */
   beforeScrape(): Promise<void>;
   /** The queue dashboard, served under /admin/queues to holders of ADMIN_TOKEN. */
   dashboard: Koa.Middleware | null;
   mounts: ((router: Router) => void)[];
+}
+
+export interface ChannelReadiness {
+  connected: boolean;
+  /** ISO time the connection last went up or down. */
+  since: string;
+  /** Messages waiting in the channel's outbox (waiting, delayed, being sent). */
+  queued: number;
 }
 
 const ADMIN_COOKIE = 'gridbot_admin';
@@ -51,7 +61,11 @@ export function createHttpApp(deps: HttpDeps): Koa {
   router.get('/readyz', async (ctx) => {
     try {
       await deps.ready();
-      ctx.body = { status: 'ready' };
+      // A platform away is no reason to take this process out of rotation (the other channels'
+      // callbacks and the held messages still need it): 200, with the state said in the body.
+      const channels = await deps.channels();
+      const degraded = Object.values(channels).some((c) => !c.connected);
+      ctx.body = { status: degraded ? 'degraded' : 'ready', channels };
     } catch (err) {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', reason: (err as Error).message };

@@ -1,27 +1,35 @@
 /**
  * Sends a Delivery through Wechaty: `room.say` into a group (mentioning the contacts the message
- * addresses) and `contact.say` to a person. Not logged in, or the puppet failing, is worth a retry;
- * a room or contact the account does not know is not.
+ * addresses) and `contact.say` to a person. While the account is away (logged out, service
+ * unreachable) messages wait without using up their tries; the puppet failing otherwise is worth a
+ * retry; a room or contact the account does not know is not.
  */
 import type { Wechaty, Contact, Room } from 'wechaty';
-import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
 import type { Logger } from '../../log';
+import { isConnectionLoss } from './connection';
 import { renderText } from './render';
+
+/**
+ * How soon a message held for a logged-out account is tried again. Short, so that the backlog
+ * starts within seconds of the relogin; a try while away costs one Redis round trip.
+ */
+const HOLD_RETRY_MS = 2_000;
 
 export class WechatySender implements ChannelSender {
   readonly channel = 'wechaty' as const;
 
   constructor(
-    private readonly bot: () => Wechaty | undefined,
+    private readonly connection: { readonly bot: Wechaty | undefined },
     private readonly logger: Logger,
   ) {}
 
   async send(delivery: Delivery): Promise<void> {
-    const bot = this.bot();
-    if (!bot?.isLoggedIn) throw new TransientSendError('Wechaty is not logged in', 30_000);
+    const bot = this.connection.bot;
+    if (!bot?.isLoggedIn) throw new ChannelUnavailableError('wechaty', 'the account is not logged in', HOLD_RETRY_MS);
     const text = renderText(delivery.message);
-    const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
     try {
+      const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
       if (room) {
         const mentions = await findContacts(bot, delivery.message.mentionUserIds ?? []);
         await room.say(text, ...mentions);
@@ -32,6 +40,7 @@ export class WechatySender implements ChannelSender {
       await contact.say(text);
     } catch (error) {
       if (error instanceof PermanentSendError) throw error;
+      if (isConnectionLoss(error)) throw new ChannelUnavailableError('wechaty', 'the puppet service is unreachable', HOLD_RETRY_MS);
       this.logger.warn({ channel: 'wechaty', deliveryId: delivery.id, err: error }, 'Wechaty send failed');
       throw new TransientSendError(`Wechaty send failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -42,7 +51,8 @@ export class WechatySender implements ChannelSender {
 async function loadRoom(bot: Wechaty, id: string): Promise<Room | undefined> {
   try {
     await bot.puppet.roomPayload(id);
-  } catch {
+  } catch (error) {
+    if (isConnectionLoss(error)) throw error; // unknown is not the same as unreachable
     return undefined;
   }
   return bot.Room.find({ id });
@@ -51,7 +61,8 @@ async function loadRoom(bot: Wechaty, id: string): Promise<Room | undefined> {
 async function loadContact(bot: Wechaty, id: string): Promise<Contact | undefined> {
   try {
     await bot.puppet.contactPayload(id);
-  } catch {
+  } catch (error) {
+    if (isConnectionLoss(error)) throw error;
     return undefined;
   }
   return bot.Contact.find({ id });
