@@ -21,6 +21,8 @@ export interface WechatyChannelOptions {
   liveness?: WechatyLivenessOptions;
   /** Where the login session is kept (`<name>.memory-card.json`). @defaultValue data/wechaty */
   sessionName?: string;
+  /** Wechaty's own puppet watchdog; must stay above the liveness timeout. @defaultValue 600 */
+  puppetWatchdogSeconds?: number;
 }
 
 export interface WechatyChannel extends Channel {
@@ -42,7 +44,7 @@ export function createWechatyChannel(deps: ChannelDeps & WechatyChannelOptions):
   const receiver = new WechatyReceiver({ sink, redis, logger, keyPrefix: config.QUEUE_PREFIX });
 
   const connection = new WechatyConnection({
-    build: () => withScanLog(deps.puppet ? WechatyBuilder.build({ puppet: deps.puppet }) : buildFromConfig(config, deps.sessionName ?? 'data/wechaty'), log),
+    build: () => withScanLog(deps.puppet ? WechatyBuilder.build({ puppet: deps.puppet }) : buildFromConfig(config, deps.sessionName ?? 'data/wechaty', deps.puppetWatchdogSeconds ?? PUPPET_WATCHDOG_SECONDS), log),
     logger: log,
     onLogin: (at) => receiver.loggedIn(at.getTime()),
     onLogout: () => undefined,
@@ -66,7 +68,7 @@ export function createWechatyChannel(deps: ChannelDeps & WechatyChannelOptions):
   };
 }
 
-function buildFromConfig(config: Config, sessionName: string): Wechaty {
+function buildFromConfig(config: Config, sessionName: string, watchdogSeconds: number): Wechaty {
   if (!config.WECHATY_PUPPET) throw new Error('WECHATY_PUPPET is not set');
   fs.mkdirSync('data', { recursive: true });
   const serviceOptions = {
@@ -78,7 +80,7 @@ function buildFromConfig(config: Config, sessionName: string): Wechaty {
     // The name keeps the login session (memory card, data/wechaty.memory-card.json) across restarts.
     name: sessionName,
     puppet: config.WECHATY_PUPPET as PuppetModuleName,
-    puppetOptions: { ...serviceOptions, timeoutSeconds: PUPPET_WATCHDOG_SECONDS },
+    puppetOptions: { ...serviceOptions, timeoutSeconds: watchdogSeconds },
   });
 }
 
