@@ -13,7 +13,12 @@ import { t, type TextKey } from '../texts';
 import { zhCN } from '../texts/zh-CN';
 
 /** Who may run a command: anyone (even unbound), any bound member, or a minimum role. */
-export type Access = 'anyone' | 'member' | Role;
+/**
+ * Who may send a command: anyone, bound members, a role and above, or `newcomer` — meant for
+ * people not yet bound (绑定): anyone may send it (it answers a bound member itself), but help
+ * offers it only to those it is for.
+ */
+export type Access = 'anyone' | 'newcomer' | 'member' | Role;
 
 export interface DialogControl {
   start(kind: string, data: Record<string, unknown>, ttlMs?: number): Promise<void>;
@@ -179,10 +184,15 @@ export function helpText(id: string, part: 'summary' | 'usage' | 'example'): str
 
 /** Whether a member (or an unbound sender, `null`) may see and run a command at all. */
 export function mayUse(command: Command, member: Member | null): boolean {
-  if (command.access === 'anyone') return true;
+  if (command.access === 'anyone' || command.access === 'newcomer') return true;
   if (!member) return false;
   if (command.access === 'member') return true;
   return hasRoleAnywhere(member, command.access);
+}
+
+/** Whether help lists the command for this sender: usable, and meant for them. */
+export function offeredTo(command: Command, member: Member | null): boolean {
+  return mayUse(command, member) && !(command.access === 'newcomer' && member);
 }
 
 export function authorizeOn(member: Member, unit: OrgUnit, minRole: Role, commandName: string): void {

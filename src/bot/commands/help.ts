@@ -1,11 +1,11 @@
 /** 帮助 / help: what the sender may do, derived from the command declarations. */
 import { topRole, type Member } from '../../domain/org/org';
 import { t, type TextKey } from '../texts';
-import { arg, defineCommand, helpText, mayUse, type Command, type CommandRegistry } from './framework';
+import { arg, defineCommand, helpText, mayUse, offeredTo, type Command, type CommandRegistry } from './framework';
 
 export function shortHelp(registry: CommandRegistry, member: Member | null): string {
   if (!member) return t('help.introUnbound');
-  const usable = registry.all.filter((c) => mayUse(c, member));
+  const usable = registry.all.filter((c) => offeredTo(c, member));
   return [t('help.title') + '：' + usable.map((c) => c.name).join('、'), t('help.footer')].join('\n');
 }
 
@@ -27,7 +27,7 @@ export function helpCommand(registry: CommandRegistry): Command {
       const member = ctx.member;
       if (!member) return t('help.introUnbound');
       const role = topRole(member);
-      const usable = registry.all.filter((c) => mayUse(c, member));
+      const usable = registry.all.filter((c) => offeredTo(c, member));
       const lines = [
         t('help.intro', { name: member.name, role: role ? t(`role.${role}` as TextKey) : t('role.none') }),
         ...usable.map((c) => t('help.line', { usage: helpText(c.id, 'usage'), summary: helpText(c.id, 'summary') })),
