@@ -151,6 +151,17 @@ function checkChannelCompleteness(config: Config): Config {
       throw new ConfigError(`Invalid ${missing}: required when ${set.join(', ')} is set (${label})`);
     }
   }
+  if (config.WECHATY_PUPPET === 'wechaty-puppet-service') {
+    // The client derives the TLS server name from the part before the last "_" and throws without one.
+    const token = config.WECHATY_PUPPET_SERVICE_TOKEN;
+    if (!token) throw new ConfigError('Invalid WECHATY_PUPPET_SERVICE_TOKEN: required for wechaty-puppet-service');
+    if (token.lastIndexOf('_') <= 0) {
+      throw new ConfigError('Invalid WECHATY_PUPPET_SERVICE_TOKEN (got "***"): must be <server name>_<id>, e.g. insecure_<id> for the built-in certificate');
+    }
+  }
+  if (config.WECHATY_PUPPET_SERVICE_ENDPOINT && config.WECHATY_PUPPET !== 'wechaty-puppet-service') {
+    throw new ConfigError('Invalid WECHATY_PUPPET_SERVICE_ENDPOINT: only used with WECHATY_PUPPET=wechaty-puppet-service');
+  }
   return config;
 }
 
