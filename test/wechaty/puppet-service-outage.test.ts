@@ -78,6 +78,11 @@ class PuppetServiceHost {
     this.child?.send({ type: 'say', text: `@网格助手 ${text}` });
   }
 
+  /** The service hangs: its connections stay open, nothing is answered (SIGSTOP / SIGCONT). */
+  freeze(frozen: boolean): void {
+    this.child?.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   async kill(): Promise<void> {
     this.child?.kill('SIGKILL');
     await this.exited;
@@ -208,6 +213,24 @@ it.each([
   const saidBefore = host.said.length;
   host.say('帮助');
   await eventually(async () => (host.said.slice(saidBefore).some((s) => s.conversation === host.ids.room) ? true : null), 'an answer in the room');
+});
+
+it('restarts a connection that stays open but answers nothing, once the service answers again', async () => {
+  expect((await readiness()).channels.wechaty.connected).toBe(true);
+  await new Promise((r) => setTimeout(r, 2_500)); // quiet long enough for a ding to be answered
+  const frozenAt = Date.now();
+  host.freeze(true);
+  try {
+    // No stream error here: only the liveness ding (every 1 s when quiet, 4 s timeout) can tell.
+    await eventually(async () => ((await readiness()).channels.wechaty.connected === false ? true : null), 'the silent service to be noticed', 10_000);
+    expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(3_000);
+  } finally {
+    host.freeze(false);
+  }
+  await eventually(async () => (await readiness()).channels.wechaty.connected || null, 'the relogin after the service answers again', 30_000);
+  const texts = [`停电通知 ${crypto.randomBytes(3).toString('hex')}`];
+  await notifyRoom(texts);
+  await eventually(async () => (host.said.some((s) => s.text === texts[0]) ? true : null), 'a message after the relogin');
 });
 
 it('keeps the puppet service client cache where the documentation says ($HOME/.wechaty)', () => {

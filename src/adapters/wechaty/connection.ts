@@ -27,7 +27,11 @@ export interface WechatyReconnectOptions {
 export interface WechatyLivenessOptions {
   /** Quiet for this long: send a ding (the service answers with a dong). @defaultValue 15000 */
   intervalMs?: number;
-  /** Nothing at all heard for this long: the connection is dead, start again. @defaultValue 45000 */
+  /**
+   * Nothing at all heard for this long: the connection is dead, start again. Applies once the
+   * puppet has answered a ding (some puppets never do; their errors and logouts still count).
+   * @defaultValue 45000
+   */
   timeoutMs?: number;
   /** A start (gRPC connect, event stream, puppet start) slower than this failed. @defaultValue 30000 */
   startTimeoutMs?: number;
@@ -46,6 +50,11 @@ export interface WechatyConnectionOptions {
   onLogin(at: Date): void;
   onLogout(): void;
   onMessage(message: Message): void;
+  /**
+   * Checked before each attempt; rejects when the service cannot be reached at all. A start
+   * against a service that is down does not fail: its gRPC calls wait for the channel to connect.
+   */
+  probe?(): Promise<void>;
   reconnect?: WechatyReconnectOptions;
   liveness?: WechatyLivenessOptions;
 }
@@ -62,6 +71,8 @@ export class WechatyConnection {
   private failures = 0;
   private loggedInAt = 0;
   private lastHeard = 0;
+  /** Silence only means death for a puppet that answers dings (seen once, assumed from then on). */
+  private answersDing = false;
   private state: ConnectionState = { connected: false, since: new Date() };
   private loginWaiters: (() => void)[] = [];
 
@@ -111,6 +122,15 @@ export class WechatyConnection {
   private async startOnce(): Promise<void> {
     await this.teardown();
     if (this.stopped) return;
+    try {
+      await this.options.probe?.();
+    } catch (err) {
+      this.failures += 1;
+      this.options.logger.warn({ err: describe(err), attempt: this.failures }, 'Wechaty puppet service unreachable; retrying with backoff');
+      this.scheduleAttempt(this.backoffMs());
+      return;
+    }
+    if (this.stopped) return;
     const wechaty = this.options.build();
     this.current = this.wire(wechaty);
     this.lastHeard = Date.now();
@@ -133,7 +153,11 @@ export class WechatyConnection {
       if (mine()) this.lastHeard = Date.now();
     };
     wechaty.on('heartbeat', heard);
-    wechaty.on('dong', heard);
+    wechaty.on('dong', () => {
+      if (!mine()) return;
+      heard();
+      this.answersDing = true;
+    });
     wechaty.on('login', () => {
       if (!mine()) return;
       heard();
@@ -173,7 +197,7 @@ export class WechatyConnection {
     this.livenessTimer = setInterval(() => {
       if (this.current !== wechaty) return;
       const quietMs = Date.now() - this.lastHeard;
-      if (quietMs >= timeoutMs) {
+      if (quietMs >= timeoutMs && this.answersDing) {
         void this.lose(wechaty, `nothing heard for ${quietMs} ms`);
       } else if (quietMs >= intervalMs) {
         try {
@@ -197,16 +221,22 @@ export class WechatyConnection {
       this.options.logger.warn({ reason, uptimeMs }, 'Wechaty connection lost; starting again');
       this.options.onLogout();
     }
-    await this.teardown();
+    await this.teardown({ abandon: true });
     this.scheduleAttempt(this.backoffMs());
   }
 
-  private async teardown(): Promise<void> {
+  /**
+   * Stops the current instance. An abandoned (lost) connection's gRPC channel is closed first: its
+   * stop call would otherwise wait for the service and, once it is back, stop the puppet the next
+   * connection has just started.
+   */
+  private async teardown(opts: { abandon?: boolean } = {}): Promise<void> {
     clearInterval(this.livenessTimer);
     this.livenessTimer = undefined;
     const wechaty = this.current;
     this.current = undefined;
     if (!wechaty) return;
+    if (opts.abandon) closeGrpcChannel(wechaty);
     // A stop talks to the service (gRPC stop) and may wait on a dead one; it must not hold us up.
     await withTimeout(wechaty.stop(), 10_000, 'Wechaty stop').catch((err: unknown) =>
       this.options.logger.debug({ err: describe(err) }, 'Wechaty stop of a lost connection failed'),
@@ -261,6 +291,21 @@ export function isConnectionLoss(err: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+function closeGrpcChannel(wechaty: Wechaty): void {
+  const manager = grpcManagerOf(wechaty) as unknown as { eventStream?: { cancel(): void }; client?: { close(): void } } | undefined;
+  try {
+    // The event stream first: a service allows one stream, and closing the channel leaves it open.
+    manager?.eventStream?.cancel();
+  } catch {
+    // already ended
+  }
+  try {
+    manager?.client?.close();
+  } catch {
+    // no client (never connected, or already closed)
+  }
 }
 
 /** wechaty-puppet-service's gRPC manager (its event stream's events), when that is the puppet. */

@@ -4,6 +4,7 @@
  * WechatyConnection's; this file builds the instances and wires receiver and sender to it.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import { WechatyBuilder, qrcodeValueToImageUrl, type Wechaty, type WechatyOptions, type PuppetModuleName } from 'wechaty';
 import type { Channel, ChannelDeps, ChannelStatus } from '../channel';
 import type { Config } from '../../config';
@@ -49,6 +50,7 @@ export function createWechatyChannel(deps: ChannelDeps & WechatyChannelOptions):
     onLogin: (at) => receiver.loggedIn(at.getTime()),
     onLogout: () => undefined,
     onMessage: (message) => void receiver.onMessage(message),
+    ...(!deps.puppet && config.WECHATY_PUPPET_SERVICE_ENDPOINT ? { probe: () => probeTcp(config.WECHATY_PUPPET_SERVICE_ENDPOINT!) } : {}),
     ...(deps.reconnect ? { reconnect: deps.reconnect } : {}),
     ...(deps.liveness ? { liveness: deps.liveness } : {}),
   });
@@ -81,6 +83,25 @@ function buildFromConfig(config: Config, sessionName: string, watchdogSeconds: n
     name: sessionName,
     puppet: config.WECHATY_PUPPET as PuppetModuleName,
     puppetOptions: { ...serviceOptions, timeoutSeconds: watchdogSeconds },
+  });
+}
+
+/** Resolves when host:port accepts a TCP connection within 3 s. */
+function probeTcp(endpoint: string): Promise<void> {
+  const i = endpoint.lastIndexOf(':');
+  const host = endpoint.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(endpoint.slice(i + 1));
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: 3_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`no answer from ${endpoint} within 3 s`));
+    });
+    socket.once('error', (err) => reject(err));
   });
 }
 
