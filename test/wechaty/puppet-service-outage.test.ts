@@ -4,7 +4,8 @@
  * connects to it exactly as a deployer configures it (WECHATY_PUPPET_SERVICE_ENDPOINT, an
  * `insecure_` token, TLS on). The service is killed for 5 s and for a long outage; each time gridbot
  * notices at once, says so in /readyz and /metrics, holds what it wants to send, is logged in again
- * within seconds of the service's return and then delivers every held message once.
+ * within seconds of the service's return and then delivers every held message once. A service that
+ * hangs (SIGSTOP: connection open, nothing answered) is found by the liveness ding.
  *
  * The long outage is 20 s, not 3 minutes: the timers that decide it are injected shorter and the
  * outage is longer than each of them several times over (reconnect backoff capped at 2 s: ~10
