@@ -11,11 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/adapters/db/data-source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
+import { CalendarSource } from '../src/bot/calendar/source';
+import { loadConfig } from '../src/config';
 import { EventSchema, type EventRow } from '../src/adapters/db/schemas/events';
 import { createMeetingRenderer } from '../src/adapters/render';
-import { installMeetingOutput, MeetingService } from '../src/bot/meetings';
+import { MeetingService } from '../src/bot/meetings';
+import { AssessmentService } from '../src/bot/assessment';
 import { Notifier } from '../src/bot/notify';
-import { tasks } from '../src/bot/modules';
+import { createBotModules } from '../src/bot/modules';
 import type { OrgUnit } from '../src/domain/org/org';
 import type { MeetingKind } from '../src/domain/meeting';
 import { createTestDatabase, mysqlAvailable } from '../test/support/databases';
@@ -46,9 +49,9 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('mysql');
   const clock = { at: new Date('2026-12-07T00:00:00Z'), now: () => clock.at };
   const { dataSource } = await openDatabase(db.url);
-  const uow = new TypeOrmUnitOfWork(dataSource, clock, db.url);
-  installMeetingOutput({ renderer: createMeetingRenderer(), baseUrl: 'http://bench.local' });
-  const service = new MeetingService(tasks.service);
+  const uow = new TypeOrmUnitOfWork(dataSource, clock, db.url, new CalendarSource(loadConfig({}).TIMEZONE));
+  const output = { renderer: createMeetingRenderer(), baseUrl: () => 'http://bench.local' };
+  const service = new MeetingService({ tasks: createBotModules({ output }).tasks, attendance: new AssessmentService(), output });
   try {
     const created = await uow.runOnce('bench-org', async ({ repos, now }): Promise<Org> => {
       const county = await repos.org.createUnit({ code: 'B01', name: '基准县', level: 'county', parent: null, now });

@@ -14,8 +14,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/log';
 import { startRuntime, type Runtime } from '../src/runtime';
-import { seedDemo } from '../src/bot/demo';
-import { tasks } from '../src/bot/modules';
+import { seedDemo } from '../src/adapters/db/demo';
 import { REMINDER_SETTING, type ReminderSetting } from '../src/bot/tasks';
 import { TIMERS_QUEUE } from '../src/jobs/queues';
 import { createTestDatabase } from '../test/support/databases';
@@ -86,7 +85,7 @@ async function dispatchMany(runtime: Runtime, setup: Setup, count: number, deadl
       const outcome = await runtime.uow.runOnce(`bench-${label}-${start}`, async (tx) => {
         let scheduled = 0;
         for (let i = start; i < end; i++) {
-          const [view] = await tasks.service.dispatch(tx, {
+          const [view] = await runtime.areas.tasks.dispatch(tx, {
             title: `压测任务 ${i}`,
             assignee: { kind: 'member', memberId: setup.assigneeId },
             dispatcherMemberId: setup.dispatcherId,

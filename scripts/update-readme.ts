@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Bot } from '../src/bot/bot';
-import { botModules } from '../src/bot/modules';
+import { createBotModules } from '../src/bot/modules';
 import { commandReference } from '../src/bot/commands/reference';
 import { silentLogger } from '../src/log';
 
 const file = path.join(__dirname, '..', 'README.md');
 const readme = fs.readFileSync(file, 'utf8');
-const table = commandReference(new Bot(botModules, silentLogger).commands.all);
+const table = commandReference(new Bot(createBotModules().modules, silentLogger).commands.all);
 const next = readme.replace(/<!-- commands:start -->[\s\S]*<!-- commands:end -->/, `<!-- commands:start -->\n${table}\n<!-- commands:end -->`);
 fs.writeFileSync(file, next);
 process.stdout.write(next === readme ? 'README command table is up to date.\n' : 'README command table updated.\n');

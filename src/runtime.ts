@@ -11,9 +11,10 @@ import { channelEnabled, type ChannelName, type Config } from './config';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { Bot, type BotModule } from './bot/bot';
-import { botModules } from './bot/modules';
+import { createBotModules, type BotModules, type BotRepos } from './bot/modules';
 import { bootstrapAdmins } from './bot/bootstrap';
-import { reportPermanentFailure } from './bot/failures';
+import { reportChannelOutage } from './bot/failures';
+import { reportRefusal } from './jobs/refusals';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
@@ -21,8 +22,10 @@ import { createInboundSink } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
-import { SCHEDULES_QUEUE, startScheduleWorker, upsertSchedules } from './jobs/schedules';
-import { INBOUND_QUEUE, TIMERS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
+import { ChannelOutages } from './jobs/channel-outages';
+import { SendHolds } from './jobs/send-holds';
+import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
+import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
@@ -35,9 +38,13 @@ import { createWechatyChannel } from './adapters/wechaty';
 import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
-import { createMeetingRenderer, mountMeetingFiles } from './adapters/render';
-import { installMeetingOutput } from './bot/meetings';
-import { mountSpreadsheetFiles } from './adapters/xlsx/files-route';
+import { createMeetingRenderer, minutesFile } from './adapters/render';
+import { CalendarSource } from './bot/calendar/source';
+import { mountOrgImport } from './adapters/xlsx/import-route';
+import { ledgerFile } from './adapters/xlsx/ledger-file';
+import { mountFiles } from './adapters/http/files-route';
+import { LEDGER_FILE } from './bot/assessment/ledgers';
+import { MINUTES_FILE } from './bot/meetings/exports';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -46,15 +53,18 @@ export interface RuntimeOptions {
   channelFactories?: Partial<Record<ChannelName, (deps: ChannelDeps) => Channel>>;
   /** Called after each message the sandbox channel delivers (tests await replies with it). */
   onSandboxMessage?: (m: SandboxMessage) => void;
-  modules?: BotModule[];
+  /** Modules added after the areas' own (tests add one with a failing command this way). */
+  extraModules?: BotModule<BotRepos>[];
 }
 
 export interface Runtime {
   config: Config;
   url: string;
   port: number;
-  bot: Bot;
-  uow: UnitOfWork;
+  bot: Bot<BotRepos>;
+  /** The areas as composed for this process (tests and benchmarks dispatch through `areas.tasks`). */
+  areas: BotModules;
+  uow: UnitOfWork<BotRepos>;
   dataSource: DataSource;
   queues: QueueRegistry;
   connections: RedisConnections;
@@ -84,14 +94,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE));
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
 
   const connections = createRedisConnections(config.REDIS_URL);
   await connections.ready();
   const queues = new QueueRegistry(connections.producer, config.QUEUE_PREFIX);
   const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics);
-  const bot = new Bot(options.modules ?? botModules, logger);
+  const meetingRenderer = createMeetingRenderer();
+  // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).
+  let ownUrl: string | null = null;
+  const output = { renderer: meetingRenderer, baseUrl: () => config.PUBLIC_URL ?? ownUrl };
+  const areas = createBotModules({ output });
+  const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer };
@@ -99,6 +114,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
 
+  const outages = new ChannelOutages(connections.producer, config.QUEUE_PREFIX);
+  const holds = new SendHolds(connections.producer, config.QUEUE_PREFIX);
+  const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
   let relay: { stop(): void } | null = null;
   if (roles.has('worker')) {
@@ -116,7 +134,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           lockMs: config.JOB_LOCK_MS,
           metrics,
           logger,
-          onPermanentFailure: (f) => reportPermanentFailure(uow, f),
+          onPermanentFailure: (f) => reportRefusal(uow, queues, f),
+          outages,
+          holds,
+          onChannelOutage: async (outage) => {
+            const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
+            await reportChannelOutage(uow, outage, (c) => channelNames.includes(c) && !down.has(c));
+          },
         }),
       );
     }
@@ -129,9 +153,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const meetingRenderer = createMeetingRenderer();
-  mounts.push((router) => mountMeetingFiles(router, { uow, renderer: meetingRenderer, clock: options.clock ?? systemClock, logger }));
-  mounts.push((router) => mountSpreadsheetFiles(router, { uow, clock: options.clock ?? systemClock, logger }));
+  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer) };
+  mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
+  mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};
@@ -159,7 +183,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await connections.producer.ping();
     },
     channels: channelStates,
+    channelOutages: () => outages.current(channelNames),
     beforeScrape: async () => {
+      const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
+      for (const name of channelNames) metrics.channelOutage.set({ channel: name }, down.has(name) ? 1 : 0);
       for (const [queue, counts] of Object.entries(await queueCounts())) for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, n);
       for (const [channel, state] of Object.entries(await channelStates())) {
         metrics.channelConnected.set({ channel }, state.connected ? 1 : 0);
@@ -174,7 +201,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     server.listen(config.PORT, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  installMeetingOutput({ renderer: meetingRenderer, baseUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${port}` });
+  ownUrl = `http://127.0.0.1:${port}`;
 
   if (roles.has('receiver')) for (const c of channels) await c.start?.();
   logger.info({ port, roles: [...roles], channels: channels.map((c) => c.name), database: config.DATABASE_URL.split(':')[0] }, 'gridbot started');
@@ -197,10 +224,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       logger.info('stopped');
     })());
 
-  return { config, url: `http://127.0.0.1:${port}`, port, bot, uow, dataSource, queues, connections, sink, channels, stop };
+  return { config, url: `http://127.0.0.1:${port}`, port, bot, areas, uow, dataSource, queues, connections, sink, channels, stop };
 }
 
-function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork, options: RuntimeOptions): Channel[] {
+function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork<BotRepos>, options: RuntimeOptions): Channel[] {
   const channels: Channel[] = [];
   const factories = options.channelFactories ?? {};
   if (channelEnabled.sandbox(config)) {

@@ -2,7 +2,7 @@
  * The organisation through the bot: the tree, members and roles, invite codes, group binding —
  * and authority that follows the tree.
  */
-import { seedDemo } from '../src/bot/demo';
+import { seedDemo } from '../src/adapters/db/demo';
 import { startTestApp, type TestApp } from './support/app';
 import { allKinds } from './support/databases';
 

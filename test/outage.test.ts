@@ -4,7 +4,6 @@
  */
 import net from 'node:net';
 import { defineCommand } from '../src/bot/commands/framework';
-import { botModules } from '../src/bot/modules';
 import { inboundJobId } from '../src/jobs/inbound-queue';
 import { startTestApp, eventually, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/databases';
@@ -89,7 +88,7 @@ describe('a fault that is not an outage', () => {
         throw new TypeError('a bug in a handler');
       },
     });
-    app = await startTestApp({ modules: [...botModules, { commands: [broken] }] });
+    app = await startTestApp({ extraModules: [{ commands: [broken] }] });
   });
   afterAll(async () => {
     await app.stop();

@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Bot } from '../src/bot/bot';
-import { botModules } from '../src/bot/modules';
+import { createBotModules } from '../src/bot/modules';
 import { commandReference } from '../src/bot/commands/reference';
 import { zhCN } from '../src/bot/texts/zh-CN';
 import { silentLogger } from '../src/log';
 
 describe('README', () => {
-  const commands = new Bot(botModules, silentLogger).commands.all;
+  const commands = new Bot(createBotModules().modules, silentLogger).commands.all;
 
   it('has the generated command table (run `npm run docs:commands` after changing a command)', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');

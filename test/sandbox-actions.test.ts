@@ -1,5 +1,5 @@
 /** Pressing card buttons through the sandbox API: by command, by label, or by position. */
-import { seedDemo } from '../src/bot/demo';
+import { seedDemo } from '../src/adapters/db/demo';
 import { startTestApp, type TestApp } from './support/app';
 
 describe('sandbox card buttons', () => {

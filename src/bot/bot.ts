@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import { topRole, type Member, type OrgUnit } from '../domain/org/org';
 import type { Inbound } from './inbound';
 import { cardToText, type BotMessage } from './message';
-import type { Tx } from './ports';
+import type { CoreRepos, Tx } from './ports';
 import { Notifier } from './notify';
 import { SessionError } from './errors';
 import { t } from './texts';
@@ -19,16 +19,21 @@ import { collectSchedules, type ScheduleDeclaration } from './schedules/registry
 export const MAX_TEXT_LENGTH = 2000;
 
 /** Handles a message with no command (a photo, a location) when no dialog is open; true if it did. */
-export type AttachmentHandler = (ctx: CommandContext) => Promise<boolean>;
+export type AttachmentHandler<R extends CoreRepos = CoreRepos> = (ctx: CommandContext<R>) => Promise<boolean>;
+
+/** Words an area's typed refusal (a service's refusal error) for the user; null when it is not one of its own. */
+export type RefusalWording = (err: unknown) => string | null;
 
 /** What one area (org, events, tasks …) contributes to the bot. */
-export interface BotModule {
-  commands?: Command[];
-  dialogs?: DialogHandler[];
-  timers?: TimerHandler[];
-  attachmentHandlers?: AttachmentHandler[];
+export interface BotModule<R extends CoreRepos = CoreRepos> {
+  commands?: Command<R>[];
+  dialogs?: DialogHandler<R>[];
+  timers?: TimerHandler<R>[];
+  attachmentHandlers?: AttachmentHandler<R>[];
   /** Periodic work this area fires (one BullMQ job scheduler each; see src/jobs/schedules.ts). */
   schedules?: ScheduleDeclaration[];
+  /** How this area's services' refusals read (services return codes, never chat text). */
+  refusals?: RefusalWording;
 }
 
 export interface HandleResult {
@@ -38,15 +43,16 @@ export interface HandleResult {
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 
-export class Bot {
-  readonly commands = new CommandRegistry();
-  readonly timers = new TimerRegistry();
+export class Bot<R extends CoreRepos = CoreRepos> {
+  readonly commands = new CommandRegistry<R>();
+  readonly timers = new TimerRegistry<R>();
   readonly schedules: ScheduleDeclaration[];
-  private readonly dialogs = new Map<string, DialogHandler>();
-  private readonly attachmentHandlers: AttachmentHandler[] = [];
+  private readonly dialogs = new Map<string, DialogHandler<R>>();
+  private readonly attachmentHandlers: AttachmentHandler<R>[] = [];
+  private readonly refusals: RefusalWording[] = [];
 
   constructor(
-    modules: BotModule[],
+    modules: BotModule<R>[],
     private readonly logger: Logger,
   ) {
     this.commands.register(helpCommand(this.commands));
@@ -56,10 +62,11 @@ export class Bot {
       this.timers.register(...(m.timers ?? []));
       for (const d of m.dialogs ?? []) this.dialogs.set(d.kind, d);
       this.attachmentHandlers.push(...(m.attachmentHandlers ?? []));
+      if (m.refusals) this.refusals.push(m.refusals);
     }
   }
 
-  async handle(inbound: Inbound, tx: Tx): Promise<HandleResult> {
+  async handle(inbound: Inbound, tx: Tx<R>): Promise<HandleResult> {
     const user = { channel: inbound.channel, platformUserId: inbound.sender.id };
     const member = await tx.repos.org.memberByChannelUser(user);
     if (member) await tx.repos.org.touchChannelUser(user, tx.now, inbound.sender.name);
@@ -71,14 +78,15 @@ export class Bot {
     try {
       commandName = await this.route(ctx, text);
     } catch (err) {
-      if (!(err instanceof SessionError)) throw err;
-      ctx.reply(err.toText());
+      const refusal = this.refusalText(err);
+      if (refusal === null) throw err;
+      ctx.reply(refusal);
     }
     this.flushReplies(ctx, replies);
     return { memberId: member?.id ?? null, command: commandName };
   }
 
-  private async route(ctx: CommandContext, text: string): Promise<string | null> {
+  private async route(ctx: CommandContext<R>, text: string): Promise<string | null> {
     const { inbound } = ctx;
     if (text.length > MAX_TEXT_LENGTH) throw new SessionError('error.tooLong', { max: MAX_TEXT_LENGTH });
     const firstWord = text.split(/\s+/, 1)[0] ?? '';
@@ -105,7 +113,7 @@ export class Bot {
     }
     if (!command) {
       // In a group, chatter that does not address the bot is not ours to answer.
-      if (inbound.conversation.kind === 'group' && !inbound.mentionedBot && inbound.channel !== 'sandbox') return null;
+      if (inbound.conversation.kind === 'group' && !inbound.mentionedBot) return null;
       ctx.reply([t('error.unknownCommand', { word: firstWord }), shortHelp(this.commands, ctx.member)].join('\n'));
       return null;
     }
@@ -114,7 +122,7 @@ export class Bot {
     return command.name;
   }
 
-  private async runCommand(ctx: CommandContext, command: Command, rest: string): Promise<void> {
+  private async runCommand(ctx: CommandContext<R>, command: Command<R>, rest: string): Promise<void> {
     if (!mayUse(command, ctx.member)) {
       throw new SessionError(ctx.member ? 'error.notAllowed' : 'error.unbound', { command: command.name });
     }
@@ -123,11 +131,21 @@ export class Bot {
     this.push(ctx, await command.execute(ctx, rest));
   }
 
-  private push(ctx: CommandContext, result: BotMessage | string | void): void {
+  /** A user's mistake or a service's refusal, worded; null for a fault (which is thrown on). */
+  private refusalText(err: unknown): string | null {
+    if (err instanceof SessionError) return err.toText();
+    for (const word of this.refusals) {
+      const text = word(err);
+      if (text !== null) return text;
+    }
+    return null;
+  }
+
+  private push(ctx: CommandContext<R>, result: BotMessage | string | void): void {
     if (result !== undefined) ctx.reply(result);
   }
 
-  private context(inbound: Inbound, tx: Tx, member: Member | null, conversationUnit: OrgUnit | null, replies: BotMessage[]): CommandContext {
+  private context(inbound: Inbound, tx: Tx<R>, member: Member | null, conversationUnit: OrgUnit | null, replies: BotMessage[]): CommandContext<R> {
     const key = this.dialogKeyOf(inbound);
     return {
       tx,
@@ -155,7 +173,7 @@ export class Bot {
   }
 
   /** Replies go back into the conversation, the sender @-mentioned in a group. */
-  private flushReplies(ctx: CommandContext, replies: BotMessage[]): void {
+  private flushReplies(ctx: CommandContext<R>, replies: BotMessage[]): void {
     const { inbound } = ctx;
     for (const message of replies) {
       const text = message.card && !message.text ? cardToText(message.card) : message.text;

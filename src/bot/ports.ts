@@ -1,12 +1,15 @@
 /**
- * What the bot needs from storage and the job layer, as interfaces. adapters/db implements them
- * with TypeORM; the bot never sees a driver. Everything a handler does happens inside one
- * transaction (`Tx`), together with the record that the message was handled and the outbox rows.
+ * The kernel: what every area needs from storage and the job layer, as interfaces. adapters/db
+ * implements them with TypeORM; the bot never sees a driver. Everything a handler does happens
+ * inside one transaction (`Tx`), together with the record that the message was handled and the
+ * outbox rows. The kernel names no area: a transaction is generic over the repositories it
+ * carries, each area declares its own in its ports.ts, and the full set is assembled above the
+ * areas (src/bot/modules.ts).
  */
 import type { ChannelName } from '../config';
 import type { Member, OrgUnit, Role, UnitLevel } from '../domain/org/org';
 import type { BotMessage } from './message';
-import type { EventRepo } from './events/ports';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 
 export interface ChannelUser {
   channel: ChannelName;
@@ -100,18 +103,43 @@ export interface SequenceRepo {
   next(name: string): Promise<number>;
 }
 
-/** Every repository, bound to one transaction. Each area adds its own. */
-export interface Repos {
+/**
+ * A link handed out in chat to a file built from the database when it is opened (a ledger, a
+ * meeting's minutes) or to an upload page: `kind` says which, `spec` what to build. It works
+ * until `expiresAt`, and a `once` link only for its first opening. See src/bot/files.ts.
+ */
+export interface FileLink {
+  /** 128-bit random, hex. */
+  token: string;
+  kind: string;
+  spec: Record<string, unknown>;
+  /** Who asked for it (an upload is made in their name). */
+  memberId: number | null;
+  once: boolean;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** A refusal names the link's kind when the link exists (so the answer can say where to get a new one). */
+export type FileLinkLookup = { ok: true; link: FileLink } | { ok: false; reason: 'unknown' | 'expired' | 'used'; kind?: string };
+
+export interface FileLinkRepo {
+  create(link: FileLink): Promise<void>;
+  /** Looks at a link without using it. */
+  peek(token: string, now: Date): Promise<FileLinkLookup>;
+  /** Opens a link: a `once` link is marked used, so a second opening is refused. */
+  open(token: string, now: Date): Promise<FileLinkLookup>;
+}
+
+/** The repositories of the kernel, bound to one transaction; every area may use them. */
+export interface CoreRepos {
   org: OrgRepo;
   dialogs: DialogRepo;
   settings: SettingsRepo;
   audit: AuditRepo;
   sequences: SequenceRepo;
-  events: EventRepo;
-  tasks: import('./tasks/ports').TaskRepo;
-  meetings: import('./meetings/ports').MeetingRepo;
-  attendance: import('./attendance/ports').AttendanceRepo;
-  assessment: import('./assessment/ports').AssessmentRepo;
+  files: FileLinkRepo;
 }
 
 /** A message to send once the transaction commits. */
@@ -122,9 +150,11 @@ export interface MessageEffect {
   replyContext?: Record<string, string>;
 }
 
-/** A BullMQ job to add once the transaction commits (a reminder rung, a fan-out step). */
+/**
+ * A timer to fire once the transaction commits (a reminder rung, a fan-out step): `name` is the
+ * registered timer handler. The jobs layer owns the queues these go to.
+ */
 export interface JobEffect {
-  queue: string;
   name: string;
   /** Deterministic: the same logical job always has the same id. Must not contain ':'. */
   jobId: string;
@@ -135,27 +165,37 @@ export interface JobEffect {
 export interface Effects {
   send(effect: MessageEffect): void;
   schedule(job: JobEffect): void;
-  /** Removes a scheduled job that no longer applies (best effort; a firing job re-checks state). */
-  cancel(job: { queue: string; jobId: string }): void;
+  /** Removes a scheduled timer that no longer applies (best effort; a firing job re-checks state). */
+  cancel(job: { jobId: string }): void;
+  /** Asks the scheduler process to re-read one schedule's pattern from settings (after 修改日程). */
+  syncSchedule(scheduleId: string, jobId: string): void;
 }
 
-export interface Tx {
+/** One transaction and the repositories `R` bound to it. */
+export interface Tx<R extends CoreRepos = CoreRepos> {
   now: Date;
-  repos: Repos;
+  /** The deployment's one zoned working calendar (TIMEZONE + official arrangement + county days), as of this transaction. */
+  calendar: WorkingCalendar;
+  repos: R;
   effects: Effects;
 }
 
 export type RunOnceResult<T> = { ran: true; result: T } | { ran: false };
 
-export interface UnitOfWork {
+export interface UnitOfWork<R extends CoreRepos = CoreRepos> {
   /**
    * Runs `work` in one transaction together with the record that `key` was handled and the
    * outbox rows of its effects, unless `key` was handled before. After the commit the effects
    * are dispatched; a second run of a handled key re-dispatches its undelivered effects.
    */
-  runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>>;
-  /** A read-only look at the data outside any message handling. */
-  read<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+  runOnce<T>(key: string, work: (tx: Tx<R>) => Promise<T>): Promise<RunOnceResult<T>>;
+  /** A read-only look at the data outside any message handling, with the calendar in force. */
+  read<T>(work: (repos: R, calendar: WorkingCalendar) => Promise<T>): Promise<T>;
+}
+
+/** Gives the calendar in force, read in the caller's transaction (src/bot/calendar/source.ts). */
+export interface CalendarProvider {
+  current(settings: SettingsRepo): Promise<WorkingCalendar>;
 }
 
 export interface Clock {

@@ -6,7 +6,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Bot } from '../bot/bot';
 import { inboundSchema } from '../bot/inbound';
-import type { UnitOfWork } from '../bot/ports';
+import type { CoreRepos, UnitOfWork } from '../bot/ports';
 import { t } from '../bot/texts';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -14,9 +14,10 @@ import { inboundKey } from './inbound-queue';
 import { INBOUND_QUEUE, type RedisConnections } from './queues';
 import { MAX_STALLED_COUNT, cappedBackoff, classifyFailure } from './retry';
 
-export interface InboundWorkerOptions {
-  bot: Bot;
-  uow: UnitOfWork;
+/** `R`: the repositories the bot's transactions carry (the jobs layer names no area). */
+export interface InboundWorkerOptions<R extends CoreRepos> {
+  bot: Bot<R>;
+  uow: UnitOfWork<R>;
   connections: RedisConnections;
   prefix: string;
   concurrency: number;
@@ -26,7 +27,7 @@ export interface InboundWorkerOptions {
   logger: Logger;
 }
 
-export function startInboundWorker(opts: InboundWorkerOptions): Worker {
+export function startInboundWorker<R extends CoreRepos>(opts: InboundWorkerOptions<R>): Worker {
   const { bot, uow, metrics, logger } = opts;
   const worker = new Worker(
     INBOUND_QUEUE,

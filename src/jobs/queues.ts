@@ -9,6 +9,8 @@ import type { ChannelName } from '../config';
 export const INBOUND_QUEUE = 'inbound';
 /** Delayed and scheduled work (reminder rungs, prompts, fan-outs), run by registered timer handlers. */
 export const TIMERS_QUEUE = 'timers';
+/** The job schedulers' firings and the re-upsert requests after an admin's change (src/jobs/schedules.ts). */
+export const SCHEDULES_QUEUE = 'schedules';
 export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;
 
 export interface RedisConnections {

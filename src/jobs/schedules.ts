@@ -12,12 +12,15 @@
 import { Worker, type Job, type Queue } from 'bullmq';
 import { z } from 'zod';
 import type { UnitOfWork } from '../bot/ports';
-import { SCHEDULE_FIRE_JOB, SCHEDULE_SYNC_JOB, SCHEDULES_QUEUE, currentPattern, type ScheduleDeclaration } from '../bot/schedules/registry';
+import { currentPattern, type ScheduleDeclaration } from '../bot/schedules/registry';
 import type { Logger } from '../log';
-import { TIMERS_QUEUE, type QueueRegistry, type RedisConnections } from './queues';
+import { SCHEDULES_QUEUE, TIMERS_QUEUE, type QueueRegistry, type RedisConnections } from './queues';
 import { MAX_STALLED_COUNT, cappedBackoff } from './retry';
 
-export { SCHEDULES_QUEUE };
+/** Job name of a scheduler firing on SCHEDULES_QUEUE. */
+export const SCHEDULE_FIRE_JOB = 'fire';
+/** Job name asking the scheduler process to re-upsert one schedule from settings. */
+export const SCHEDULE_SYNC_JOB = 'sync';
 
 export interface ScheduleOptions {
   declarations: readonly ScheduleDeclaration[];

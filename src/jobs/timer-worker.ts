@@ -3,7 +3,7 @@
  * in a transaction keyed by the job id, by the handler registered under the job's name.
  */
 import { Worker, type Job } from 'bullmq';
-import type { UnitOfWork } from '../bot/ports';
+import type { CoreRepos, UnitOfWork } from '../bot/ports';
 import { timerContext, type TimerRegistry } from '../bot/timers';
 import type { Logger } from '../log';
 import { TIMERS_QUEUE, type RedisConnections } from './queues';
@@ -13,7 +13,7 @@ export function timerKey(job: Pick<Job, 'id' | 'name'>): string {
   return `timer|${job.name}|${job.id}`.slice(0, 191);
 }
 
-export function startTimerWorker(opts: { timers: TimerRegistry; uow: UnitOfWork; connections: RedisConnections; prefix: string; logger: Logger; lockMs: number; concurrency?: number }): Worker {
+export function startTimerWorker<R extends CoreRepos>(opts: { timers: TimerRegistry<R>; uow: UnitOfWork<R>; connections: RedisConnections; prefix: string; logger: Logger; lockMs: number; concurrency?: number }): Worker {
   const { timers, uow, logger } = opts;
   const worker = new Worker(
     TIMERS_QUEUE,

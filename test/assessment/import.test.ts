@@ -4,7 +4,7 @@
  * the members with their roles and invite codes, and the admin hears of it in the chat.
  */
 import ExcelJS from 'exceljs';
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { MemberRoleSchema, MemberSchema, OrgUnitSchema } from '../../src/adapters/db/schemas/core';
 import { startTestApp, type TestApp } from '../support/app';
 

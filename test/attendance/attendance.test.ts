@@ -3,7 +3,7 @@
  * admin, patrols into the 民情日志 that the grid head reads and comments on, leave with AB岗
  * cover, and the daily patrol rule with a per-second reminder and the end-of-day list.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { startTestApp, eventually, type TestApp } from '../support/app';
 import { awaitFirings, backToDefault, botMessages, clockAt, everySecond, firingsOf, timersIdle } from './support';
 

@@ -4,7 +4,7 @@
  * town, the town dispatches to a department and closes it, the reporter is not satisfied, the
  * town settles it again, and the reporter is satisfied. Every message each person gets is checked.
  */
-import { seedDemo, DEMO_MEMBERS, DEMO_UNITS } from '../../src/bot/demo';
+import { seedDemo, DEMO_MEMBERS, DEMO_UNITS } from '../../src/adapters/db/demo';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { startTestApp, type TestApp } from '../support/app';
 

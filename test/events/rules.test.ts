@@ -3,7 +3,7 @@
  * locations, likely duplicates, 已处置, urgent reports, 回退 up and down, 督办/催办, lists,
  * categories; and who may not do what — a neighbouring grid, another community, a gridworker.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { EventSchema } from '../../src/adapters/db/schemas/events';
 import { startTestApp, type TestApp } from '../support/app';

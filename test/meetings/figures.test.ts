@@ -6,7 +6,7 @@
  * Monday to Friday): a report on a report day counts, one filed a day late does not; a day with
  * two patrols counts once, a weekend patrol not at all; an approved leave day is not expected.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { startTestApp, type TestApp } from '../support/app';
 
 describe('agenda figures from info reports and patrols', () => {

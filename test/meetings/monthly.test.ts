@@ -3,7 +3,7 @@
  * the agenda shows each community's month, lists the missing plans and the hard cases (escalated to
  * the town, or open for more than 30 days), and charts events by category.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { startTestApp, type TestApp } from '../support/app';
 import { dataUrlPng, decodeChart } from './chart-support';
@@ -69,6 +69,13 @@ describe('monthly meeting', () => {
       { label: '环境卫生', value: 1 },
     ]);
     expect(Math.abs(chart.barHeights[0] - 2 * chart.barHeights[1])).toBeLessThanOrEqual(1);
+
+    // Asked again once the meeting has started, the agenda is still December's: same plans, same gaps.
+    clock.at = new Date('2026-12-01T02:30:00Z');
+    const [during] = (await app.chat.say('town-01', 'zhen', '月例会 议程')) as SandboxMessage[];
+    expect(during.text).toContain('阳光社区：开展冬季消防安全检查，走访独居老人（孙书记）');
+    expect(during.text).toContain('未提交计划：和平社区');
+    expect(during.text).not.toContain('未提交计划：阳光社区');
 
     // A community secretary may not open the town's agenda.
     expect(await app.chat.ask('dm-sj-yg', 'sj-yg', '月例会 议程 01')).toContain('没有权限');

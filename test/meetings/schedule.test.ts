@@ -2,7 +2,7 @@
  * The agendas are scheduled: 日程 lists the weekly and the monthly one, and the monthly schedule,
  * which checks every morning, posts the agenda only on the first working day of the month.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { timerContext } from '../../src/bot/timers';
 import { MEETING_SCHEDULES } from '../../src/bot/meetings';
 import { startTestApp, type TestApp } from '../support/app';

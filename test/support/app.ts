@@ -12,6 +12,7 @@ import { startRuntime, type Runtime } from '../../src/runtime';
 import type { Channel, ChannelDeps } from '../../src/adapters/channel';
 import type { Clock } from '../../src/bot/ports';
 import type { BotModule } from '../../src/bot/bot';
+import type { BotRepos } from '../../src/bot/modules';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { inboundKey } from '../../src/jobs/inbound-queue';
 import type { Attachment } from '../../src/bot/inbound';
@@ -27,8 +28,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   channelFactories?: Partial<Record<ChannelName, (deps: ChannelDeps) => Channel>>;
   clock?: Clock;
-  /** Replaces the bot's modules (a test module with a failing command, say). */
-  modules?: BotModule[];
+  /** Added to the bot's modules (a test module with a failing command, say). */
+  extraModules?: BotModule<BotRepos>[];
 }
 
 export interface TestApp {
@@ -59,7 +60,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: silentLogger,
     clock: options.clock,
     channelFactories: options.channelFactories,
-    modules: options.modules,
+    extraModules: options.extraModules,
     onSandboxMessage: (m) => events.emit('message', m),
   });
   const chat = new ChatDriver(runtime, events);

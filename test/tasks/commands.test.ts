@@ -3,7 +3,7 @@
  * and closes with photos; the dispatcher approves or refuses by button, withdraws, and follows a
  * task sent to every grid of a community in one progress card. Bad input creates nothing.
  */
-import { seedDemo } from '../../src/bot/demo';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { TaskSchema } from '../../src/adapters/db/schemas/tasks';
 import { startTestApp, type TestApp } from '../support/app';

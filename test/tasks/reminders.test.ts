@@ -5,10 +5,8 @@
  * a restart between rungs and two processes side by side still send each reminder once.
  */
 import crypto from 'node:crypto';
-import { seedDemo } from '../../src/bot/demo';
-import { tasks } from '../../src/bot/modules';
+import { seedDemo } from '../../src/adapters/db/demo';
 import { REMINDER_SETTING, type ReminderSetting } from '../../src/bot/tasks';
-import type { TasksService } from '../../src/bot/tasks/service';
 import { TaskHistorySchema, TaskSchema } from '../../src/adapters/db/schemas/tasks';
 import type { SandboxMessage } from '../../src/adapters/sandbox/store';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';
@@ -54,7 +52,7 @@ async function dispatchDueIn(app: TestApp, ms: number): Promise<{ number: string
     const assignee = await tx.repos.org.memberByChannelUser({ channel: 'sandbox', platformUserId: 'wgy-yg1' });
     const dispatcher = await tx.repos.org.memberByChannelUser({ channel: 'sandbox', platformUserId: 'sj-yg' });
     const grid = await tx.repos.org.unitByCode('01001001');
-    const [view] = await tasks.service.dispatch(tx, {
+    const [view] = await app.runtime.areas.tasks.dispatch(tx, {
       title: '排查燃气隐患',
       assignee: { kind: 'member', memberId: assignee!.id },
       dispatcherMemberId: dispatcher!.id,
@@ -136,7 +134,7 @@ describe('the reminder ladder', () => {
     await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `签收 ${number}`);
     const later = new Date(deadline.getTime() + 3000);
     await app.runtime.uow.runOnce(`test-extension-${number}`, async (tx) => {
-      const service = tasks.service as TasksService;
+      const service = app.runtime.areas.tasks;
       const task = (await tx.repos.tasks.byNumber(number, true))!;
       const outcome = await service.act(tx, task, { type: 'request_extension', deadline: later, reason: '住户外出' }, service.actorFor(task, task.assigneeId, false));
       expect(outcome.ok).toBe(true);

@@ -4,10 +4,10 @@
  * a reopened task gets a fresh reminder plan.
  */
 import crypto from 'node:crypto';
-import { seedDemo } from '../../src/bot/demo';
-import { tasks } from '../../src/bot/modules';
+import { seedDemo } from '../../src/adapters/db/demo';
 import type { TaskView } from '../../src/bot/tasks/contract';
 import type { Tx } from '../../src/bot/ports';
+import type { BotRepos } from '../../src/bot/modules';
 import { TaskSchema } from '../../src/adapters/db/schemas/tasks';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';
 import { startTestApp, type TestApp } from '../support/app';
@@ -18,7 +18,7 @@ describe('the task service for events', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await seedDemo(app.runtime.uow);
-    tasks.addListener({
+    app.runtime.areas.tasks.addListener({
       sourceKind: 'event',
       onAccepted: async (_tx: Tx, task: TaskView) => void heard.push(`accepted ${task.source.ref} ${task.status}`),
       onSubmitted: async (_tx, task, _actor, result) => void heard.push(`submitted ${task.source.ref} ${task.status} ${result.text} ${result.photoUrls.length}`),
@@ -29,7 +29,7 @@ describe('the task service for events', () => {
     await app.stop();
   });
 
-  const run = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
+  const run = async <T>(work: (tx: Tx<BotRepos>) => Promise<T>): Promise<T> => {
     const outcome = await app.runtime.uow.runOnce(`test-${crypto.randomUUID()}`, work);
     if (!outcome.ran) throw new Error('did not run');
     await app.chat.outboxDrained();
@@ -42,7 +42,7 @@ describe('the task service for events', () => {
     const head = await memberId('wz-yg1');
     const grid = await run(async (tx) => (await tx.repos.org.unitByCode('01001001'))!.id);
     const [view] = await run((tx) =>
-      tasks.service.dispatch(tx, {
+      app.runtime.areas.tasks.dispatch(tx, {
         title: '清运垃圾',
         assignee: { kind: 'member', memberId: worker },
         dispatcherMemberId: head,
@@ -65,17 +65,17 @@ describe('the task service for events', () => {
     const pendingIds = async () => (await queue.getJobs(['delayed'])).map((j) => j.id).filter((id) => id?.includes(view.number));
     expect(await pendingIds()).toEqual([]); // 办结 silenced the ladder
 
-    await run((tx) => tasks.service.reopen(tx, view.id, head, '现场仍有垃圾'));
+    await run((tx) => app.runtime.areas.tasks.reopen(tx, view.id, head, '现场仍有垃圾'));
     expect((await app.chat.messages('dm-wgy-yg1')).at(-1)!.text).toContain('核查未通过：现场仍有垃圾');
     const rearmed = await pendingIds();
     expect(rearmed.length).toBeGreaterThan(0);
     expect(rearmed.every((id) => id?.endsWith('.v2'))).toBe(true);
 
     await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `办结 ${view.number} 已彻底清运`);
-    await run((tx) => tasks.service.close(tx, view.id, head));
+    await run((tx) => app.runtime.areas.tasks.close(tx, view.id, head));
     expect((await app.runtime.dataSource.getRepository(TaskSchema).findOneByOrFail({ id: view.id })).state).toBe('done');
     expect((await app.chat.messages('dm-wgy-yg1')).at(-1)!.text).toContain('核查通过');
-    expect(await run((tx) => tasks.service.bySource(tx, { kind: 'event', ref: 'SJ20261124-0001' }))).toEqual([expect.objectContaining({ id: view.id, status: 'done' })]);
+    expect(await run((tx) => app.runtime.areas.tasks.bySource(tx, { kind: 'event', ref: 'SJ20261124-0001' }))).toEqual([expect.objectContaining({ id: view.id, status: 'done' })]);
   });
 
   it('tells the source when the assignee hands a task back, and a withdrawal ends it', async () => {
@@ -83,11 +83,11 @@ describe('the task service for events', () => {
     const head = await memberId('wz-yg2');
     const grid = await run(async (tx) => (await tx.repos.org.unitByCode('01001002'))!.id);
     const [view] = await run((tx) =>
-      tasks.service.dispatch(tx, { title: '修补路面', assignee: { kind: 'member', memberId: worker }, dispatcherMemberId: head, scopeUnitId: grid, deadline: new Date(Date.now() + 86_400_000), priority: 'normal', source: { kind: 'event', ref: 'SJ20261124-0002' } }),
+      app.runtime.areas.tasks.dispatch(tx, { title: '修补路面', assignee: { kind: 'member', memberId: worker }, dispatcherMemberId: head, scopeUnitId: grid, deadline: new Date(Date.now() + 86_400_000), priority: 'normal', source: { kind: 'event', ref: 'SJ20261124-0002' } }),
     );
     await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `退回 ${view.number} 需要专业施工队`);
     expect(heard.at(-1)).toBe('returned SJ20261124-0002 需要专业施工队');
-    await run((tx) => tasks.service.withdraw(tx, view.id, head, '改派城管'));
+    await run((tx) => app.runtime.areas.tasks.withdraw(tx, view.id, head, '改派城管'));
     expect((await app.runtime.dataSource.getRepository(TaskSchema).findOneByOrFail({ id: view.id })).state).toBe('withdrawn');
   });
 });

@@ -4,32 +4,16 @@
  */
 import crypto from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { Clock, Effects, JobEffect, MessageEffect, Repos, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import type { CalendarProvider, Clock, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import { CollectingEffects, type OutboxPayload } from '../../jobs/outbox-payload';
+import type { BotRepos } from '../../bot/modules';
 import { createRepos } from './repositories';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { TypeOrmSettingsRepo } from './repositories/support-repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
 
-/** An outbox row's payload, as stored. */
-export type OutboxPayload =
-  | ({ kind: 'message' } & MessageEffect)
-  | ({ kind: 'job' } & Omit<JobEffect, 'runAt'> & { runAt: string })
-  | { kind: 'cancel'; queue: string; jobId: string };
-
 export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
-
-class CollectingEffects implements Effects {
-  readonly items: OutboxPayload[] = [];
-  send(effect: MessageEffect): void {
-    this.items.push({ kind: 'message', ...effect });
-  }
-  schedule(job: JobEffect): void {
-    if (job.jobId.includes(':')) throw new Error(`job id must not contain ':' (${job.jobId})`);
-    this.items.push({ kind: 'job', ...job, runAt: job.runAt.toISOString() });
-  }
-  cancel(job: { queue: string; jobId: string }): void {
-    this.items.push({ kind: 'cancel', ...job });
-  }
-}
 
 /** Deterministic outbox id: the n-th effect of a key always gets the same id. */
 export function outboxId(key: string, n: number): string {
@@ -42,7 +26,7 @@ function isDuplicateKey(err: unknown): boolean {
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-export class TypeOrmUnitOfWork implements UnitOfWork {
+export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   /** better-sqlite3 has one connection: transactions must not interleave. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
@@ -52,6 +36,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     url: string,
+    private readonly calendars: CalendarProvider,
   ) {
     this.serial = databaseKind(url) === 'sqlite';
   }
@@ -69,15 +54,16 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return next;
   }
 
-  async runOnce<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<RunOnceResult<T>> {
+  async runOnce<T>(key: string, work: (tx: Tx<BotRepos>) => Promise<T>): Promise<RunOnceResult<T>> {
     const outcome = await this.exclusive(async () => {
       try {
         return await this.dataSource.transaction(async (em) => {
           const now = this.clock.now();
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
-          const effects = new CollectingEffects();
-          const result = await work({ now, repos: createRepos(em), effects });
+          const effects = new CollectingEffects(now);
+          const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+          const result = await work({ now, calendar, repos: createRepos(em), effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
         });
@@ -94,8 +80,12 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return { ran: false };
   }
 
-  async read<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(createRepos(this.dataSource.manager)));
+  async read<T>(work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const em = this.dataSource.manager;
+      const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+      return work(createRepos(em), calendar);
+    });
   }
 
   private async isProcessed(key: string): Promise<boolean> {

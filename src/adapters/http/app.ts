@@ -16,6 +16,11 @@ export interface HttpDeps {
   ready(): Promise<void>;
   /** State of the channels that hold a connection in this process, with their waiting messages. */
   channels(): Promise<Record<string, ChannelReadiness>>;
+  /**
+   * Channels that cannot send at all right now (their messages are held). They do not make the
+   * process unready — it still receives and works — but /readyz names them.
+   */
+  channelOutages?(): Promise<{ channel: string; since: string; reason: string }[]>;
   /** Refreshes gauges (queue depth) just before a scrape. */
   beforeScrape(): Promise<void>;
   /** The queue dashboard, served under /admin/queues to holders of ADMIN_TOKEN. */
@@ -30,6 +35,9 @@ export interface ChannelReadiness {
   /** Messages waiting in the channel's outbox (waiting, delayed, being sent). */
   queued: number;
 }
+
+/** A channel on /readyz: its connection (if this process holds one) and its outage (if any). */
+type ReadyzChannel = Partial<ChannelReadiness> & { since: string; status?: 'outage'; reason?: string; outageSince?: string };
 
 const ADMIN_COOKIE = 'gridbot_admin';
 
@@ -62,10 +70,15 @@ export function createHttpApp(deps: HttpDeps): Koa {
     try {
       await deps.ready();
       // A platform away is no reason to take this process out of rotation (the other channels'
-      // callbacks and the held messages still need it): 200, with the state said in the body.
-      const channels = await deps.channels();
-      const degraded = Object.values(channels).some((c) => !c.connected);
-      ctx.body = { status: degraded ? 'degraded' : 'ready', channels };
+      // callbacks and the held messages still need it): 200, with the state said in the body —
+      // each connection this process holds, and each channel that cannot send (an outage).
+      const channels: Record<string, ReadyzChannel> = { ...(await deps.channels()) };
+      for (const o of (await deps.channelOutages?.()) ?? []) {
+        const held = channels[o.channel];
+        channels[o.channel] = held ? { ...held, status: 'outage', reason: o.reason, outageSince: o.since } : { status: 'outage', since: o.since, reason: o.reason };
+      }
+      const degraded = Object.values(channels).some((c) => c.connected === false || c.status === 'outage');
+      ctx.body = Object.keys(channels).length ? { status: degraded ? 'degraded' : 'ready', channels } : { status: 'ready' };
     } catch (err) {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', reason: (err as Error).message };

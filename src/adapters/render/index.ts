@@ -1,9 +1,9 @@
-/** The meetings' renderer (charts, documents) and the download route for exported documents. */
+/** The meetings' renderer (charts, documents) and the file kind of exported minutes. */
 import type { MeetingRenderer } from '../../bot/meetings/render-port';
 import { findCjkFamily, renderBarChart } from './bar-chart';
 import { toDocx, toMarkdown } from './document';
 
-export { mountMeetingFiles } from './files-route';
+export { minutesFile } from './minutes-file';
 
 export function createMeetingRenderer(): MeetingRenderer {
   const family = findCjkFamily();

@@ -57,7 +57,7 @@ export function createWechatyChannel(deps: ChannelDeps & WechatyChannelOptions):
 
   return {
     name: 'wechaty',
-    sender: new WechatySender(connection, logger),
+    sender: new WechatySender(connection, logger, { redis, keyPrefix: config.QUEUE_PREFIX }),
     whenLoggedIn: () => connection.whenLoggedIn(),
     status: () => connection.status,
     async start() {

@@ -7,8 +7,10 @@
 import type { Wechaty, Contact, Room } from 'wechaty';
 import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
 import type { Logger } from '../../log';
+import type { Redis } from 'ioredis';
+import { partsProgressKey, sendPartsInOrder } from '../message-parts';
 import { isConnectionLoss } from './connection';
-import { renderText } from './render';
+import { renderTextParts } from './render';
 
 /**
  * How soon a message held for a logged-out account is tried again. Short, so that the backlog
@@ -22,25 +24,35 @@ export class WechatySender implements ChannelSender {
   constructor(
     private readonly connection: { readonly bot: Wechaty | undefined },
     private readonly logger: Logger,
+    /** Where a long message's progress through its parts is kept, so a retry sends no part twice. */
+    private readonly progress: { redis: Redis; keyPrefix: string },
   ) {}
 
   async send(delivery: Delivery): Promise<void> {
     const bot = this.connection.bot;
-    if (!bot?.isLoggedIn) throw new ChannelUnavailableError('wechaty', 'the account is not logged in', HOLD_RETRY_MS);
-    const text = renderText(delivery.message);
+    if (!bot?.isLoggedIn) throw new ChannelUnavailableError('Wechaty is not logged in', 'WeChat account not logged in', HOLD_RETRY_MS);
+    const parts = renderTextParts(delivery.message);
+    const inOrder = (say: (text: string) => Promise<void>) =>
+      sendPartsInOrder(this.progress.redis, partsProgressKey(this.progress.keyPrefix, 'wechaty', delivery.id), parts, say);
     try {
       const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
       if (room) {
         const mentions = await findContacts(bot, delivery.message.mentionUserIds ?? []);
-        await room.say(text, ...mentions);
+        // The mentions go with the first part, where the addressed people start reading.
+        await inOrder(async (text) => {
+          if (text === parts[0]) await room.say(text, ...mentions);
+          else await room.say(text);
+        });
         return;
       }
       const contact = await loadContact(bot, delivery.target.id);
       if (!contact) throw new PermanentSendError('Wechaty does not know this room or contact', { target: delivery.target.id });
-      await contact.say(text);
+      await inOrder(async (text) => {
+        await contact.say(text);
+      });
     } catch (error) {
       if (error instanceof PermanentSendError) throw error;
-      if (isConnectionLoss(error)) throw new ChannelUnavailableError('wechaty', 'the puppet service is unreachable', HOLD_RETRY_MS);
+      if (isConnectionLoss(error)) throw new ChannelUnavailableError(`Wechaty send failed: the puppet service is unreachable`, 'Wechaty puppet service unreachable', HOLD_RETRY_MS);
       this.logger.warn({ channel: 'wechaty', deliveryId: delivery.id, err: error }, 'Wechaty send failed');
       throw new TransientSendError(`Wechaty send failed: ${error instanceof Error ? error.message : String(error)}`);
     }

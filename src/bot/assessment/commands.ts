@@ -1,17 +1,21 @@
 /** 考核, 统计, 加分 / 扣分, 导出 (台账) and 导入: the assessment area's commands. */
-import crypto from 'node:crypto';
 import { GLOBAL_UNIT_ID, hasAuthority, roleRank, type Member, type OrgUnit, type RoleGrant } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { cardToText, type BotMessage, type Card } from '../message';
-import { meetingOutput } from '../meetings/render-port';
-import { arg, defineCommand, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
+import type { MeetingOutput } from '../meetings/render-port';
+import { arg, commandsOf, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
-import { AssessmentService, ZONE, loadRules } from './service';
-import { formatPoints, rankingCard, ratioText, scoreCard } from './format';
-import { LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
+import { fileLinkUrl, issueFileLink } from '../files';
+import { AssessmentService, loadRules } from './service';
+import { formatPoints, rankingCard, ratioText, rulesLines, scoreCard } from './format';
+import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
+import { ORG_IMPORT_LINK } from './org-import';
 import { XLSX_MIME } from './sheets';
+import type { AssessmentRepos } from './ports';
+
+const defineCommand = commandsOf<AssessmentRepos>();
 
 /** How long a download or upload link stays valid. */
 export const LINK_TTL_MINUTES = 30;
@@ -26,7 +30,7 @@ const targetArg = (): ArgSpec<Target> => ({
   optional: false,
   rest: false,
   parse: async (raw, ctx) => {
-    const period = parsePeriod(raw, ctx.now, ZONE);
+    const period = parsePeriod(raw, ctx.now, ctx.tx.calendar.timeZone);
     if (period) return ok({ kind: 'period', period });
     if (/^[@＠#]/.test(raw)) {
       const m = await arg.member().parse(raw, ctx);
@@ -44,7 +48,7 @@ function strongestGrant(member: Member): RoleGrant | null {
 }
 
 /** The unit a command without an explicit unit is about: the group's unit if the sender leads it, else the sender's own. */
-async function defaultUnit(ctx: CommandContext, member: Member): Promise<OrgUnit> {
+async function defaultUnit(ctx: CommandContext<AssessmentRepos>, member: Member): Promise<OrgUnit> {
   if (ctx.conversationUnit && hasAuthority(member, ctx.conversationUnit.path, 'grid_head')) return ctx.conversationUnit;
   const grant = strongestGrant(member);
   if (!grant) throw new SessionError('assess.noRole');
@@ -58,7 +62,7 @@ async function defaultUnit(ctx: CommandContext, member: Member): Promise<OrgUnit
   return unit;
 }
 
-function pickTargets(targets: (Target | undefined)[], ctx: CommandContext) {
+function pickTargets(targets: (Target | undefined)[], ctx: CommandContext<AssessmentRepos>) {
   let period: AssessmentPeriod | null = null;
   let subject: Exclude<Target, { kind: 'period' }> | null = null;
   for (const target of targets) {
@@ -66,38 +70,41 @@ function pickTargets(targets: (Target | undefined)[], ctx: CommandContext) {
     if (target.kind === 'period') period = target.period;
     else subject = target;
   }
-  return { period: period ?? parsePeriod('本月', ctx.now, ZONE)!, subject };
+  return { period: period ?? parsePeriod('本月', ctx.now, ctx.tx.calendar.timeZone)!, subject };
 }
 
-export function assessmentCommands(service: AssessmentService) {
-  async function gridCard(ctx: CommandContext, grid: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
+export function assessmentCommands(service: AssessmentService, output: MeetingOutput) {
+  /** Where links point: PUBLIC_URL or this server. */
+  const baseUrl = (): string => (output.baseUrl() ?? '').replace(/\/$/, '');
+
+  async function gridCard(ctx: CommandContext<AssessmentRepos>, grid: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
     const rules = await loadRules(ctx.repos);
     const parent = grid.parentId !== null ? await ctx.repos.org.unit(grid.parentId) : null;
     if (parent) {
-      const ranked = await service.rankChildren(ctx.repos, parent, period, ctx.now);
+      const ranked = await service.rankChildren(ctx.repos, ctx.tx.calendar, parent, period, ctx.now);
       const mine = ranked.find((r) => r.item.unit.id === grid.id);
       const scored = mine?.item.grids[0];
       if (mine && scored) return scoreCard(t('assess.title.grid', { name: grid.name, period: period.label }), scored.score, scored.facts, rules, { rank: mine.rank, of: ranked.length, unit: parent.name });
     }
-    const [scored] = await service.gridScores(ctx.repos, [grid], period, ctx.now);
+    const [scored] = await service.gridScores(ctx.repos, ctx.tx.calendar, [grid], period, ctx.now);
     return scoreCard(t('assess.title.grid', { name: grid.name, period: period.label }), scored.score, scored.facts, rules);
   }
 
-  async function memberCard(ctx: CommandContext, member: MemberSummary, period: AssessmentPeriod): Promise<BotMessage> {
+  async function memberCard(ctx: CommandContext<AssessmentRepos>, member: MemberSummary, period: AssessmentPeriod): Promise<BotMessage> {
     const rules = await loadRules(ctx.repos);
-    const scored = await service.memberScore(ctx.repos, member.id, period, ctx.now);
+    const scored = await service.memberScore(ctx.repos, ctx.tx.calendar, member.id, period, ctx.now);
     return scoreCard(t('assess.title.member', { name: member.name, period: period.label }), scored.score, scored.facts, rules);
   }
 
-  async function unitCard(ctx: CommandContext, unit: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
+  async function unitCard(ctx: CommandContext<AssessmentRepos>, unit: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
     if (unit.level === 'grid') return gridCard(ctx, unit, period);
-    const ranked = await service.rankChildren(ctx.repos, unit, period, ctx.now, true);
+    const ranked = await service.rankChildren(ctx.repos, ctx.tx.calendar, unit, period, ctx.now, true);
     if (!ranked.length || ranked.every((r) => r.item.grids.length === 0)) throw new SessionError('assess.noGrids', { unit: unit.name });
     return rankingCard(unit.name, period, ranked, await loadRules(ctx.repos));
   }
 
   /** A member may see another's score when they lead a unit the other holds a role in. */
-  async function authorizeMember(ctx: CommandContext, sender: Member, target: MemberSummary): Promise<void> {
+  async function authorizeMember(ctx: CommandContext<AssessmentRepos>, sender: Member, target: MemberSummary): Promise<void> {
     if (target.id === sender.id) return;
     const full = await ctx.repos.org.member(target.id);
     if (!full?.roles.some((g) => hasAuthority(sender, g.unitPath, 'grid_head'))) throw new SessionError('error.notAllowed', { command: '考核' });
@@ -109,6 +116,7 @@ export function assessmentCommands(service: AssessmentService) {
     aliases: ['考核得分', '我的考核'],
     access: 'member',
     args: { first: arg.optional(targetArg()), second: arg.optional(targetArg()) },
+    details: async (ctx) => rulesLines(await loadRules(ctx.repos)),
     async run(ctx, { first, second }) {
       const sender = ctx.requireMember();
       const { period, subject } = pickTargets([first, second], ctx);
@@ -144,7 +152,7 @@ export function assessmentCommands(service: AssessmentService) {
       const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
       const events = await ctx.repos.assessment.eventStats(gridIds, period);
       const tasks = await ctx.repos.assessment.taskStats(units.map((u) => u.id), period, ctx.now);
-      const facts = await service.unitFacts(ctx.repos, unit, period, ctx.now);
+      const facts = await service.unitFacts(ctx.repos, ctx.tx.calendar, unit, period, ctx.now);
       const list = (m: Map<string, number>, key: (k: string) => string) =>
         [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${key(k)} ${n}`).join('、') || t('common.none');
       const lines = [
@@ -177,7 +185,7 @@ export function assessmentCommands(service: AssessmentService) {
         if (!Number.isFinite(value) || value < 0.5 || value > max || Math.round(value * 10) !== value * 10) throw new SessionError('adjust.badPoints', { max: formatPoints(max) });
         const reason = args.reason.trim();
         if (!reason) throw new SessionError('adjust.reasonRequired');
-        const period = parsePeriod('本月', ctx.now, ZONE)!;
+        const period = parsePeriod('本月', ctx.now, ctx.tx.calendar.timeZone)!;
         let subjectKind: 'grid' | 'member';
         let subjectId: number;
         let label: string;
@@ -232,11 +240,10 @@ export function assessmentCommands(service: AssessmentService) {
       ctx.authorize(unit, 'grid_head');
       const ledger = ledgerWords[kind];
       const spec: LedgerSpec = { kind: ledger, unitId: unit.id, period: period.key };
-      const token = crypto.randomBytes(16).toString('hex');
-      await ctx.repos.assessment.createToken({ token, purpose: 'download', spec, memberId: sender.id, createdAt: ctx.now, expiresAt: new Date(ctx.now.getTime() + LINK_TTL_MINUTES * 60_000), usedAt: null });
+      const link = await issueFileLink(ctx, { kind: LEDGER_FILE, spec, memberId: sender.id, lifetimeMs: LINK_TTL_MINUTES * 60_000, once: true });
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: sender.id, action: 'ledger.export', target: unit.code, detail: { kind: ledger, period: period.key } });
       const name = t('ledger.fileName', { kind, unit: unit.name, period: period.key });
-      const url = `${baseUrl()}/files/xlsx/${token}/${encodeURIComponent(name)}`;
+      const url = fileLinkUrl(output.baseUrl(), link.token, name);
       const rows = await countRows(ctx, ledger, unit, period);
       return {
         text: t('ledger.ready', { kind, unit: unit.name, period: period.label, rows: String(rows), minutes: String(LINK_TTL_MINUTES), url }),
@@ -245,7 +252,7 @@ export function assessmentCommands(service: AssessmentService) {
     },
   });
 
-  async function countRows(ctx: CommandContext, kind: LedgerKind, unit: OrgUnit, period: AssessmentPeriod): Promise<number> {
+  async function countRows(ctx: CommandContext<AssessmentRepos>, kind: LedgerKind, unit: OrgUnit, period: AssessmentPeriod): Promise<number> {
     const units = await ctx.repos.org.subtree(unit.path);
     const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
     if (kind === 'events') return (await ctx.repos.assessment.eventLedger(gridIds, period)).length;
@@ -253,7 +260,7 @@ export function assessmentCommands(service: AssessmentService) {
     if (kind === 'assessment') return gridIds.length;
     const members = new Set<number>();
     for (const g of gridIds) for (const m of await ctx.repos.org.membersWithRole(g, 'gridworker')) members.add(m.id);
-    return (await ctx.repos.assessment.infoReportsFiled([...members], period, ZONE)).length;
+    return (await ctx.repos.assessment.infoReportsFiled([...members], period, ctx.tx.calendar.timeZone)).length;
   }
 
   const importOrg = defineCommand({
@@ -264,18 +271,12 @@ export function assessmentCommands(service: AssessmentService) {
     args: {},
     async run(ctx) {
       const sender = ctx.requireMember();
-      const token = crypto.randomBytes(16).toString('hex');
-      await ctx.repos.assessment.createToken({ token, purpose: 'upload', spec: { kind: 'org' }, memberId: sender.id, createdAt: ctx.now, expiresAt: new Date(ctx.now.getTime() + LINK_TTL_MINUTES * 60_000), usedAt: null });
+      const link = await issueFileLink(ctx, { kind: ORG_IMPORT_LINK, spec: {}, memberId: sender.id, lifetimeMs: LINK_TTL_MINUTES * 60_000, once: true });
       const base = baseUrl();
-      return t('import.link', { minutes: String(LINK_TTL_MINUTES), url: `${base}/files/xlsx/import/${token}`, template: `${base}/files/xlsx/template/${encodeURIComponent('组织导入模板.xlsx')}` });
+      return t('import.link', { minutes: String(LINK_TTL_MINUTES), url: `${base}/files/xlsx/import/${link.token}`, template: `${base}/files/xlsx/template/${encodeURIComponent('组织导入模板.xlsx')}` });
     },
   });
 
   return [assess, stats, adjustCommand('add'), adjustCommand('deduct'), exportLedger, importOrg];
-}
-
-/** Where links point: PUBLIC_URL or this server, as installed by the runtime for exports. */
-function baseUrl(): string {
-  return (meetingOutput().baseUrl ?? '').replace(/\/$/, '');
 }
 

@@ -5,9 +5,12 @@
  */
 import crypto from 'node:crypto';
 import { ROLES, UNIT_LEVELS, childLevel, isValidUnitCode, type OrgUnit, type Role, type UnitLevel } from '../../domain/org/org';
-import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { ReadSheet, SheetBook } from './sheets';
+import type { AssessmentRepos } from './ports';
+
+/** The file-link kind of the organisation upload page (src/bot/files.ts). */
+export const ORG_IMPORT_LINK = 'org-import';
 
 export const INVITE_DAYS = 7;
 
@@ -77,7 +80,7 @@ function dataRows(sheet: ReadSheet): { row: number; cells: string[] }[] {
   return sheet.rows.slice(1).flatMap((cells, i) => (cells.some((c) => c.trim() !== '') ? [{ row: i + 2, cells: cells.map((c) => c.trim()) }] : []));
 }
 
-export async function checkImport(repos: Repos, sheets: ReadSheet[]): Promise<ImportCheck> {
+export async function checkImport(repos: AssessmentRepos, sheets: ReadSheet[]): Promise<ImportCheck> {
   const errors: string[] = [];
   const unitSheet = sheets.find((s) => s.name.trim() === sheetName('units'));
   const memberSheet = sheets.find((s) => s.name.trim() === sheetName('members'));
@@ -142,7 +145,7 @@ function inviteCode(): string {
 }
 
 /** Writes a checked import. The same name and phone on several rows is one person with several roles. */
-export async function applyImport(repos: Repos, check: Extract<ImportCheck, { ok: true }>, actorId: number, now: Date): Promise<ImportResult> {
+export async function applyImport(repos: AssessmentRepos, check: Extract<ImportCheck, { ok: true }>, actorId: number, now: Date): Promise<ImportResult> {
   const created = new Map<string, OrgUnit>();
   const unitOf = async (code: string) => created.get(code) ?? (await repos.org.unitByCode(code));
   for (const line of check.units) {

@@ -1,10 +1,11 @@
 /**
- * What assessment (考核), statistics and ledgers (台账) need from storage: manual entries, one-time
- * file tokens, and read queries over the other areas' tables (events, tasks, attendance), which
- * this area reads and never writes.
+ * What assessment (考核), statistics and ledgers (台账) need from storage: manual entries, and
+ * read queries over the other areas' tables (events, tasks, attendance), which this area reads
+ * and never writes.
  */
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { AssessmentFacts } from '../../domain/assessment';
+import type { CoreRepos } from '../ports';
 
 export interface Range {
   start: Date;
@@ -111,18 +112,6 @@ export interface TaskStats {
   overdueOpen: number;
 }
 
-export interface FileToken {
-  token: string;
-  purpose: 'download' | 'upload';
-  spec: Record<string, unknown>;
-  memberId: number;
-  createdAt: Date;
-  expiresAt: Date;
-  usedAt: Date | null;
-}
-
-export type TokenClaim = { ok: true; token: FileToken } | { ok: false; reason: 'unknown' | 'expired' | 'used' };
-
 export interface AssessmentRepo {
   addAdjustment(input: Omit<Adjustment, 'id'>): Promise<Adjustment>;
   adjustments(kind: SubjectKind, subjectIds: number[], range: Range): Promise<Adjustment[]>;
@@ -141,9 +130,9 @@ export interface AssessmentRepo {
   eventStats(gridIds: number[], range: Range): Promise<EventStats>;
   taskStats(unitIds: number[], range: Range, now: Date): Promise<TaskStats>;
 
-  createToken(token: FileToken): Promise<void>;
-  /** Marks a token used, once: a second claim, an expired or unknown token is refused. */
-  claimToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim>;
-  /** Looks at a token without using it (the upload page). */
-  peekToken(token: string, purpose: FileToken['purpose'], now: Date): Promise<TokenClaim>;
+}
+
+/** The repositories assessment, statistics and ledgers work with. */
+export interface AssessmentRepos extends CoreRepos {
+  assessment: AssessmentRepo;
 }

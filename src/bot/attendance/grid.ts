@@ -5,9 +5,10 @@ import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
 import type { Notifier } from '../notify';
 import type { Tx } from '../ports';
+import type { AttendanceRepos } from './ports';
 
 /** The grid of the conversation when the member holds a role there, else the member's own grid. */
-export async function dutyGrid(ctx: CommandContext): Promise<OrgUnit> {
+export async function dutyGrid(ctx: CommandContext<AttendanceRepos>): Promise<OrgUnit> {
   const member = ctx.requireMember();
   const here = ctx.conversationUnit;
   if (here?.level === 'grid' && member.roles.some((g) => g.unitId === here.id)) return here;
@@ -20,15 +21,15 @@ export async function dutyGrid(ctx: CommandContext): Promise<OrgUnit> {
   throw new SessionError('attendance.noGrid');
 }
 
-export async function gridHeads(tx: Tx, grid: OrgUnit): Promise<number[]> {
+export async function gridHeads(tx: Tx<AttendanceRepos>, grid: OrgUnit): Promise<number[]> {
   return (await tx.repos.org.membersWithRole(grid.id, 'grid_head')).map((m) => m.id);
 }
 
-export async function communityOf(tx: Tx, grid: OrgUnit): Promise<OrgUnit | null> {
+export async function communityOf(tx: Tx<AttendanceRepos>, grid: OrgUnit): Promise<OrgUnit | null> {
   return (await tx.repos.org.ancestors(grid)).find((u) => u.level === 'community') ?? null;
 }
 
-export async function namesOf(tx: Tx, ids: number[]): Promise<Map<number, string>> {
+export async function namesOf(tx: Tx<AttendanceRepos>, ids: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (const id of ids) out.set(id, (await tx.repos.org.memberSummary(id))?.name ?? `#${id}`);
   return out;
@@ -43,7 +44,7 @@ export function displayName(name: string, inGroup: boolean): string {
  * A message to a grid's groups, @-mentioning `memberIds` there; without a bound group each of them
  * gets it 1:1.
  */
-export async function tellGrid(tx: Tx, notify: Notifier, grid: OrgUnit, message: BotMessage, memberIds: number[]): Promise<void> {
+export async function tellGrid(tx: Tx<AttendanceRepos>, notify: Notifier, grid: OrgUnit, message: BotMessage, memberIds: number[]): Promise<void> {
   const conversations = await tx.repos.org.conversationsOf(grid.id);
   if (!conversations.length) {
     await notify.members(memberIds, message);

@@ -2,6 +2,7 @@
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { LeaveStatus } from '../../domain/attendance/leave';
 import type { InfoItem } from '../../domain/inforeport/categories';
+import type { CoreRepos } from '../ports';
 
 export type CheckKind = 'in' | 'out';
 
@@ -87,4 +88,9 @@ export interface AttendanceRepo {
   saveInfoReport(input: { unitId: number; memberId: number; period: LocalDate; unchanged: boolean; items: InfoItem[]; at: Date }): Promise<{ corrected: boolean }>;
   infoReportsOf(unitId: number, period: LocalDate): Promise<InfoReportRecord[]>;
   addSpecialInfo(input: { unitId: number; memberId: number; text: string; at: Date }): Promise<number>;
+}
+
+/** The repositories the attendance and info-report areas work with. */
+export interface AttendanceRepos extends CoreRepos {
+  attendance: AttendanceRepo;
 }

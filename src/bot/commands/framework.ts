@@ -6,7 +6,7 @@
 import { hasAuthority, hasRoleAnywhere, type Member, type OrgUnit, type Role } from '../../domain/org/org';
 import type { Inbound } from '../inbound';
 import type { BotMessage } from '../message';
-import type { MemberSummary, Repos, Tx } from '../ports';
+import type { CoreRepos, MemberSummary, Tx } from '../ports';
 import type { Notifier } from '../notify';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
@@ -25,10 +25,11 @@ export interface DialogControl {
   clear(): Promise<void>;
 }
 
-export interface CommandContext {
-  tx: Tx;
+/** What a handler sees; `R` are the repositories its area needs (the kernel's by default). */
+export interface CommandContext<R extends CoreRepos = CoreRepos> {
+  tx: Tx<R>;
   now: Date;
-  repos: Repos;
+  repos: R;
   inbound: Inbound;
   member: Member | null;
   /** The org unit the conversation is bound to (a grid group, a community group), if any. */
@@ -110,7 +111,7 @@ export const arg = {
 
 type ArgValues<A extends Record<string, ArgSpec<unknown>>> = { [K in keyof A]: A[K] extends ArgSpec<infer V> ? V : never };
 
-export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>> {
+export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>, R extends CoreRepos = CoreRepos> {
   /** English id; help texts are `cmd.<id>.summary`, `.usage`, `.example` in the catalogue. */
   id: string;
   /** What the user types, in Chinese. */
@@ -120,20 +121,28 @@ export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>> 
   /** Where the command may be used. */
   where?: 'any' | 'group' | 'direct';
   args: A;
-  run(ctx: CommandContext, args: ArgValues<A>): Promise<BotMessage | string | void>;
+  run(ctx: CommandContext<R>, args: ArgValues<A>): Promise<BotMessage | string | void>;
+  /** Extra lines for `帮助 <command>`, read when asked (the 考核 rules in force, say). */
+  details?(ctx: CommandContext<R>): Promise<string[]>;
 }
 
-export interface Command {
+export interface Command<R extends CoreRepos = CoreRepos> {
   id: string;
   name: string;
   aliases: string[];
   access: Access;
   where: 'any' | 'group' | 'direct';
   /** Parses the words after the command name and runs it. */
-  execute(ctx: CommandContext, rest: string): Promise<BotMessage | string | void>;
+  execute(ctx: CommandContext<R>, rest: string): Promise<BotMessage | string | void>;
+  details?(ctx: CommandContext<R>): Promise<string[]>;
 }
 
-export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: CommandDeclaration<A>): Command {
+/** `defineCommand` for an area whose handlers need the repositories `R`. */
+export function commandsOf<R extends CoreRepos>() {
+  return <A extends Record<string, ArgSpec<unknown>>>(decl: CommandDeclaration<A, R>): Command<R> => defineCommand<A, R>(decl);
+}
+
+export function defineCommand<A extends Record<string, ArgSpec<unknown>>, R extends CoreRepos = CoreRepos>(decl: CommandDeclaration<A, R>): Command<R> {
   const specs = Object.entries(decl.args);
   return {
     id: decl.id,
@@ -141,6 +150,7 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>>(decl: 
     aliases: decl.aliases ?? [],
     access: decl.access,
     where: decl.where ?? 'any',
+    ...(decl.details ? { details: decl.details } : {}),
     async execute(ctx, rest) {
       const values: Record<string, unknown> = {};
       let remaining = rest.trim();
@@ -183,7 +193,7 @@ export function helpText(id: string, part: 'summary' | 'usage' | 'example'): str
 }
 
 /** Whether a member (or an unbound sender, `null`) may see and run a command at all. */
-export function mayUse(command: Command, member: Member | null): boolean {
+export function mayUse(command: Pick<Command, 'access'>, member: Member | null): boolean {
   if (command.access === 'anyone' || command.access === 'newcomer') return true;
   if (!member) return false;
   if (command.access === 'member') return true;
@@ -200,11 +210,11 @@ export function authorizeOn(member: Member, unit: OrgUnit, minRole: Role, comman
 }
 
 /** The command table: lookup by name or alias. */
-export class CommandRegistry {
-  private readonly byWord = new Map<string, Command>();
-  readonly all: Command[] = [];
+export class CommandRegistry<R extends CoreRepos = CoreRepos> {
+  private readonly byWord = new Map<string, Command<R>>();
+  readonly all: Command<R>[] = [];
 
-  register(...commands: Command[]): this {
+  register(...commands: Command<R>[]): this {
     for (const c of commands) {
       for (const word of [c.name, ...c.aliases]) {
         if (this.byWord.has(word)) throw new Error(`command word "${word}" declared twice`);
@@ -215,7 +225,7 @@ export class CommandRegistry {
     return this;
   }
 
-  find(word: string): Command | undefined {
+  find(word: string): Command<R> | undefined {
     return this.byWord.get(word) ?? this.byWord.get(word.toLowerCase());
   }
 }

@@ -6,14 +6,14 @@
  */
 import type { BotMessage } from '../message';
 import type { CommandContext } from '../commands/framework';
-import type { DialogState } from '../ports';
+import type { CoreRepos, DialogState } from '../ports';
 
 export const DEFAULT_DIALOG_TTL_MS = 10 * 60 * 1000;
 
-export interface DialogHandler {
+export interface DialogHandler<R extends CoreRepos = CoreRepos> {
   kind: string;
   /** Handles the next message of the flow; use ctx.dialog to move on or finish. */
-  step(ctx: CommandContext, state: DialogState): Promise<BotMessage | string | void>;
+  step(ctx: CommandContext<R>, state: DialogState): Promise<BotMessage | string | void>;
 }
 
 export function dialogKey(channel: string, conversationId: string, senderId: string): string {

@@ -2,26 +2,27 @@
  * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. In a group
  * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
  */
-import { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
 import { maskPhone, type Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
 import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
 import type { StoredEvent } from './ports';
+import type { EventsRepos } from './ports';
+import { EventRefusedError, type EventServiceRefusal } from './refusals';
 
 /** How a member stands to an event (the EventService answers it). */
 export interface RelationSource {
-  relationsOf(tx: Tx, member: Member, event: GridEvent): Promise<EventRelation[]>;
+  relationsOf(tx: Tx<EventsRepos>, member: Member, event: GridEvent): Promise<EventRelation[]>;
 }
 
 /** Who will see the card: a member 1:1, a member in a group, or a group at large. */
 export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember'; member: Member | null } | { kind: 'group' };
 
-const TZ = 'Asia/Shanghai';
-
-export function formatAt(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: TZ }).toFormat('MM-dd HH:mm');
+/** A moment that happened (reported, a step of the timeline): `11-22 10:05`, compact for lists. */
+export function formatAt(at: Date, calendar: WorkingCalendar): string {
+  return calendar.toLocal(at).toFormat('MM-dd HH:mm');
 }
 
 /** Phone numbers and ID card numbers in free text, masked for a group. */
@@ -37,7 +38,8 @@ export function buttonsFor(event: StoredEvent, actions: readonly EventActionType
   const buttons: CardButton[] = [];
   const has = (a: EventActionType) => actions.includes(a);
   if (has('accept')) buttons.push({ label: t('event.button.accept'), command: `受理 ${n}`, style: 'primary' });
-  if (has('dispatch')) buttons.push({ label: t('event.button.dispatch'), command: `派遣 ${n}` });
+  // Once dispatched, the same command re-dispatches (改派): the card says so instead of offering 派遣 again.
+  if (has('dispatch')) buttons.push({ label: t(event.assignee ? 'event.button.redispatch' : 'event.button.dispatch'), command: `派遣 ${n}` });
   if (has('verify_pass')) buttons.push({ label: t('event.button.verifyPass'), command: `核查 ${n} 通过`, style: 'primary' });
   if (has('verify_fail')) buttons.push({ label: t('event.button.verifyFail'), command: `核查 ${n} 不通过`, style: 'danger' });
   if (has('escalate')) buttons.push({ label: t('event.button.escalate'), command: `上报上级 ${n}` });
@@ -53,15 +55,15 @@ export function buttonsFor(event: StoredEvent, actions: readonly EventActionType
   return buttons;
 }
 
-async function nameOf(tx: Tx, memberId: number): Promise<string> {
+async function nameOf(tx: Tx<EventsRepos>, memberId: number): Promise<string> {
   return (await tx.repos.org.memberSummary(memberId))?.name ?? `#${memberId}`;
 }
 
-async function unitName(tx: Tx, unitId: number): Promise<string> {
+async function unitName(tx: Tx<EventsRepos>, unitId: number): Promise<string> {
   return (await tx.repos.org.unit(unitId))?.name ?? `#${unitId}`;
 }
 
-export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
+export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
   const f = (label: TextKey, value: string): CardField => ({ label: t(label), value });
   const fields = [
     f('event.card.category', formatCategory(event.category)),
@@ -73,10 +75,10 @@ export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) 
   fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
   fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
   fields.push(f('event.card.reporter', await nameOf(tx, event.reporterId)));
-  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt)));
+  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt, tx.calendar)));
   if (event.assignee && event.deadline) {
     const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
-    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: formatAt(event.deadline) })));
+    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: tx.calendar.formatMoment(event.deadline, tx.now) })));
   }
   if (event.result) fields.push(f('event.card.result', mask(event.result)));
   if (event.supervision) fields.push(f('event.card.supervision', t(`event.supervision.${event.supervision}` as TextKey)));
@@ -87,20 +89,20 @@ export async function eventFields(tx: Tx, event: StoredEvent, mask: (s: string) 
 }
 
 /** One line per step: `11-22 10:05 阳光一网格 周网格长 受理：说明`. */
-export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
+export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
   const lines: string[] = [];
   for (const e of entries) {
     let action = t(`event.action.${e.action}` as TextKey);
     if (e.detail?.kind === 'moved') action += ` → ${await unitName(tx, e.detail.to.unitId)}`;
     if (e.detail?.kind === 'dispatched') {
       const who = e.detail.assignee.kind === 'member' ? await nameOf(tx, e.detail.assignee.memberId) : await unitName(tx, e.detail.assignee.unitId);
-      action += ` → ${who}（${formatAt(e.detail.deadline)}）`;
+      action += ` → ${who}（${tx.calendar.formatMoment(e.detail.deadline, tx.now)}）`;
     }
     if (e.detail?.kind === 'rated') action += ` ${t(`event.rating.${e.detail.rating}` as TextKey)}`;
     if (e.detail?.kind === 'supervised') action += ` ${t(`event.supervision.${e.detail.level}` as TextKey)}`;
     lines.push(
       t('event.card.timelineLine', {
-        at: formatAt(e.at),
+        at: formatAt(e.at, tx.calendar),
         unit: await unitName(tx, e.unitId),
         actor: await nameOf(tx, e.actorId),
         action,
@@ -113,7 +115,7 @@ export async function timelineLines(tx: Tx, entries: TimelineEntry[], mask: (s: 
 
 /** The event as a message for an audience, with a headline and optionally its timeline. */
 export async function eventMessage(
-  tx: Tx,
+  tx: Tx<EventsRepos>,
   service: RelationSource,
   event: StoredEvent,
   audience: Audience,
@@ -140,3 +142,28 @@ export async function eventMessage(
   const text = cardToText(card);
   return { text, card };
 }
+
+/** A refusal of the events service in words (the catalogue's `event.refusal.*`). */
+export function refusalText(refusal: EventServiceRefusal): string {
+  switch (refusal.code) {
+    case 'not_found':
+      return t('event.notFound', { number: refusal.number });
+    case 'settle_own_only':
+      return t('event.settleOwnOnly', { number: refusal.number });
+    case 'assignee_outside':
+      return t('event.assigneeOutside', { name: refusal.assignee, unit: refusal.unit });
+    case 'result_required':
+    case 'note_required':
+    case 'top_level':
+      return t(`event.refusal.${refusal.code}`, { number: refusal.number });
+    default:
+      return t(`event.refusal.${refusal.code}` as TextKey, {
+        number: refusal.number,
+        state: t(`event.state.${refusal.state}` as TextKey),
+        action: t(`event.action.${refusal.action}` as TextKey),
+      });
+  }
+}
+
+/** For the bot: words an EventRefusedError, and nothing else. */
+export const eventRefusals = (err: unknown): string | null => (err instanceof EventRefusedError ? refusalText(err.refusal) : null);

@@ -11,28 +11,30 @@ import {
   type EventAction,
   type EventCatalogue,
   type EventCategory,
+  type EventRefusal,
   type EventUrgency,
   type CategoryRef,
 } from '../../domain/event';
 import { parseDeadline } from '../../domain/calendar/deadline-parser';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { LEADER_ROLE, isAdmin, type Member } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
-import type { Repos } from '../ports';
 import { t, type TextKey } from '../texts';
-import { arg, defineCommand, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { eventMessage, formatAt, type Audience } from './cards';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
+import { EventRefusedError } from './refusals';
+import type { EventsRepos } from './ports';
+
+const defineCommand = commandsOf<EventsRepos>();
 
 export const CATALOGUE_SETTING = 'events.catalogue';
 export const MORE_DIALOG = 'event.more';
-const calendar = new WorkingCalendar();
 
 export const URGENCY_WORDS: Record<string, EventUrgency> = { 一般: 'normal', 紧急: 'urgent', 重大: 'major' };
 
-export async function loadCatalogue(repos: Repos): Promise<EventCatalogue> {
+export async function loadCatalogue(repos: EventsRepos): Promise<EventCatalogue> {
   return (await repos.settings.get<EventCategory[]>(CATALOGUE_SETTING)) ?? DEFAULT_EVENT_CATALOGUE;
 }
 
@@ -50,32 +52,30 @@ const eventNumber = (): ArgSpec<string> => ({
   },
 });
 
-export function audienceOf(ctx: CommandContext): Audience {
+export function audienceOf(ctx: CommandContext<EventsRepos>): Audience {
   const member = ctx.requireMember();
   return ctx.inbound.conversation.kind === 'group' ? { kind: 'groupMember', member } : { kind: 'member', member };
 }
 
 /** Asks for what a button could not carry (a reason, whom to dispatch to); the answer completes the command. */
-async function askMore(ctx: CommandContext, command: string, prompt: string): Promise<string> {
+async function askMore(ctx: CommandContext<EventsRepos>, command: string, prompt: string): Promise<string> {
   await ctx.dialog.start(MORE_DIALOG, { command });
   return prompt;
 }
 
-/** Refuses early (before asking anything) when the domain would refuse the step anyway. */
-async function precheck(ctx: CommandContext, service: EventService, event: StoredEvent, action: EventAction): Promise<void> {
+/**
+ * Refuses early (before asking anything) when the domain would refuse the step anyway; a missing
+ * reason or deadline is what is about to be asked for, and `asked` names refusals the command handles.
+ */
+async function precheck(ctx: CommandContext<EventsRepos>, service: EventService, event: StoredEvent, action: EventAction, asked: readonly EventRefusal[] = []): Promise<void> {
   const member = ctx.requireMember();
   const result = applyEventAction(event, action, { memberId: member.id, relation: await service.relationsOf(ctx.tx, member, event) }, ctx.now);
-  if (!result.ok && result.reason !== 'reason_required' && result.reason !== 'deadline_in_past') {
-    throw new SessionError(`event.refusal.${result.reason}` as TextKey, {
-      number: event.number,
-      state: t(`event.state.${event.state}` as TextKey),
-      action: t(`event.action.${action.type}` as TextKey),
-    });
-  }
+  if (result.ok || ['reason_required', 'deadline_in_past', ...asked].includes(result.reason)) return;
+  throw new EventRefusedError({ code: result.reason, number: event.number, state: event.state, action: action.type });
 }
 
 /** The grid a report belongs to: the grid group it is sent in, or the sender's only grid. */
-export async function reportGrid(ctx: CommandContext): Promise<number> {
+export async function reportGrid(ctx: CommandContext<EventsRepos>): Promise<number> {
   const member = ctx.requireMember();
   const here = ctx.conversationUnit;
   if (here?.level === 'grid' && member.roles.some((g) => here.path.startsWith(g.unitPath))) return here.id;
@@ -107,7 +107,7 @@ function listLine(e: StoredEvent): string {
 }
 
 /** The units where the member is the leader (待办 is what waits at their own level). */
-async function ledUnits(ctx: CommandContext, member: Member): Promise<number[]> {
+async function ledUnits(ctx: CommandContext<EventsRepos>, member: Member): Promise<number[]> {
   const ids: number[] = [];
   for (const g of member.roles) {
     const unit = await ctx.repos.org.unit(g.unitId);
@@ -118,11 +118,11 @@ async function ledUnits(ctx: CommandContext, member: Member): Promise<number[]> 
 
 export interface ReportFlow {
   /** Runs the guided dialog from the given start, or files the report when complete. */
-  begin(ctx: CommandContext, draft: { gridUnitId: number; category?: CategoryRef; suggestion?: CategoryRef; description?: string; urgency?: EventUrgency }): Promise<BotMessage | string>;
-  file(ctx: CommandContext, draft: { gridUnitId: number; category: CategoryRef; description: string; location: string | null; attachments: string[]; urgency: EventUrgency }): Promise<BotMessage | string>;
+  begin(ctx: CommandContext<EventsRepos>, draft: { gridUnitId: number; category?: CategoryRef; suggestion?: CategoryRef; description?: string; urgency?: EventUrgency }): Promise<BotMessage | string>;
+  file(ctx: CommandContext<EventsRepos>, draft: { gridUnitId: number; category: CategoryRef; description: string; location: string | null; attachments: string[]; urgency: EventUrgency }): Promise<BotMessage | string>;
 }
 
-export function eventCommands(service: EventService, flow: ReportFlow): Command[] {
+export function eventCommands(service: EventService, flow: ReportFlow): Command<EventsRepos>[] {
   const report = defineCommand({
     id: 'report',
     name: '上报',
@@ -219,10 +219,10 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       const who = await arg.member().parse(words[0], ctx);
       if (!who.ok) throw new SessionError('error.badArg', { arg: t('arg.member'), value: words[0], reason: who.reason }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
       const two = words.slice(1, 3).join(' ');
-      let parsed = words.length >= 3 ? parseDeadline(two, ctx.now, calendar) : null;
+      let parsed = words.length >= 3 ? parseDeadline(two, ctx.now, ctx.tx.calendar) : null;
       let used = 2;
       if (!parsed?.ok) {
-        parsed = parseDeadline(words[1] ?? '', ctx.now, calendar);
+        parsed = parseDeadline(words[1] ?? '', ctx.now, ctx.tx.calendar);
         used = 1;
       }
       if (!words[1]) throw new SessionError('error.missingArg', { arg: '时限' }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
@@ -232,7 +232,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       }
       const note = words.slice(1 + used).join(' ') || undefined;
       const { event: next, task } = await service.dispatch(ctx.tx, member, number, who.value, parsed.deadline, note);
-      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.value.name, deadline: formatAt(parsed.deadline), task: task.number }));
+      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.value.name, deadline: ctx.tx.calendar.formatMoment(parsed.deadline, ctx.now), task: task.number }));
     },
   });
 
@@ -246,9 +246,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command[
       const member = ctx.requireMember();
       if (!reason) {
         const event = await service.load(ctx.tx, number);
-        if (event.state !== 'submitted') await precheck(ctx, service, event, { type: 'escalate', to: event.handler, reason: '-' }).catch((err: unknown) => {
-          if (!(err instanceof SessionError && err.key === 'event.refusal.wrong_level')) throw err;
-        });
+        if (event.state !== 'submitted') await precheck(ctx, service, event, { type: 'escalate', to: event.handler, reason: '-' }, ['wrong_level']);
         return askMore(ctx, `上报上级 ${number}`, t('event.reasonAsk', { action: t('event.action.escalate') }));
       }
       const { event, to } = await service.escalate(ctx.tx, member, number, reason);

@@ -16,6 +16,7 @@ import { t } from '../texts';
 import { eventMessage, formatAt } from './cards';
 import { MORE_DIALOG, URGENCY_WORDS, audienceOf, catalogueLines, loadCatalogue, takeUrgency, type ReportFlow } from './commands';
 import { ATTACH_WINDOW_MS, type EventService } from './service';
+import type { EventsRepos } from './ports';
 
 export const REPORT_DIALOG = 'event.report';
 export const DUPLICATE_DIALOG = 'event.duplicate';
@@ -58,8 +59,8 @@ export function locationText(attachments: readonly Attachment[]): string | null 
   return loc.label ? `${loc.label}（${coords}）` : coords;
 }
 
-export function createReportFlow(service: EventService): ReportFlow & { dialogs: DialogHandler[]; attachmentHandler: AttachmentHandler; more(commands: Command[]): DialogHandler } {
-  const prompt = async (ctx: CommandContext, draft: Draft): Promise<string> => {
+export function createReportFlow(service: EventService): ReportFlow & { dialogs: DialogHandler<EventsRepos>[]; attachmentHandler: AttachmentHandler<EventsRepos>; more(commands: Command<EventsRepos>[]): DialogHandler<EventsRepos> } {
+  const prompt = async (ctx: CommandContext<EventsRepos>, draft: Draft): Promise<string> => {
     await ctx.dialog.start(REPORT_DIALOG, draft);
     const categories = catalogueLines(await loadCatalogue(ctx.repos));
     switch (draft.step) {
@@ -88,13 +89,13 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     return STEPS.slice(from).find((step) => needed[step]) ?? null;
   };
 
-  const file = async (ctx: CommandContext, ready: ReadyDraft): Promise<BotMessage | string> => {
+  const file = async (ctx: CommandContext<EventsRepos>, ready: ReadyDraft): Promise<BotMessage | string> => {
     const recent = await ctx.repos.events.recentInGrid(ready.gridUnitId, ready.category.category, new Date(ctx.now.getTime() - DUPLICATE_WINDOW_DAYS * 86400_000));
     const duplicates = findLikelyDuplicates({ ...ready, reportedAt: ctx.now }, recent, { withinDays: DUPLICATE_WINDOW_DAYS });
     if (duplicates.length) {
       await ctx.dialog.start(DUPLICATE_DIALOG, ready);
       const lines = duplicates.map((d) =>
-        t('event.card.duplicateLine', { number: d.event.number, description: d.event.description, state: t(`event.state.${d.event.state}`), at: formatAt(d.event.reportedAt) }),
+        t('event.card.duplicateLine', { number: d.event.number, description: d.event.description, state: t(`event.state.${d.event.state}`), at: formatAt(d.event.reportedAt, ctx.tx.calendar) }),
       );
       return {
         text: [t('event.card.duplicateHint'), ...lines].join('\n'),
@@ -111,7 +112,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     return create(ctx, ready);
   };
 
-  const create = async (ctx: CommandContext, ready: ReadyDraft): Promise<BotMessage> => {
+  const create = async (ctx: CommandContext<EventsRepos>, ready: ReadyDraft): Promise<BotMessage> => {
     const member = ctx.requireMember();
     const event = await service.report(ctx.tx, member, ready);
     const handlers = await service.handlersOf(ctx.tx, event.gridUnitId);
@@ -127,7 +128,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     return prompt(ctx, { ...draft, step: nextStep(draft, 0) ?? 'urgency' });
   };
 
-  const reportDialog: DialogHandler = {
+  const reportDialog: DialogHandler<EventsRepos> = {
     kind: REPORT_DIALOG,
     async step(ctx, state) {
       const parsed = draftSchema.safeParse(state.data);
@@ -195,7 +196,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     },
   };
 
-  const duplicateDialog: DialogHandler = {
+  const duplicateDialog: DialogHandler<EventsRepos> = {
     kind: DUPLICATE_DIALOG,
     async step(ctx, state) {
       const ready = readyDraftSchema.safeParse(state.data);
@@ -218,7 +219,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     },
   };
 
-  const more = (commands: Command[]): DialogHandler => ({
+  const more = (commands: Command<EventsRepos>[]): DialogHandler<EventsRepos> => ({
     kind: MORE_DIALOG,
     async step(ctx, state) {
       const command = typeof state.data.command === 'string' ? state.data.command : '';
@@ -233,7 +234,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
   });
 
   /** Photos and locations sent after a report (not in a dialog) attach to it for a while. */
-  const attachmentHandler: AttachmentHandler = async (ctx) => {
+  const attachmentHandler: AttachmentHandler<EventsRepos> = async (ctx) => {
     if (!ctx.member || ctx.inbound.attachments.length === 0) return false;
     const [latest] = await ctx.repos.events.byReporter(ctx.member.id, 1);
     if (!latest || !isOpenEvent(latest) || ctx.now.getTime() - latest.reportedAt.getTime() > ATTACH_WINDOW_MS) return false;

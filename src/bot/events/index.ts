@@ -5,22 +5,24 @@
  */
 import type { BotModule } from '../bot';
 import type { TaskListener, TaskService } from '../tasks/contract';
+import type { EventsRepos } from './ports';
 import { eventCommands } from './commands';
 import { createReportFlow } from './dialogs';
+import { eventRefusals } from './cards';
 import { EventService } from './service';
 
 export interface EventsModule {
-  module: BotModule;
+  module: BotModule<EventsRepos>;
   service: EventService;
-  listener: TaskListener;
+  listener: TaskListener<EventsRepos>;
 }
 
-export function createEventsModule(deps: { tasks: TaskService }): EventsModule {
+export function createEventsModule(deps: { tasks: TaskService<EventsRepos> }): EventsModule {
   const service = new EventService(deps.tasks);
   const flow = createReportFlow(service);
   const commands = eventCommands(service, flow);
   return {
-    module: { commands, dialogs: [...flow.dialogs, flow.more(commands)], attachmentHandlers: [flow.attachmentHandler] },
+    module: { commands, dialogs: [...flow.dialogs, flow.more(commands)], attachmentHandlers: [flow.attachmentHandler], refusals: eventRefusals },
     service,
     listener: service.listener(),
   };

@@ -1,5 +1,6 @@
 /** What the events area needs from storage (implemented in adapters/db/repositories/event-repository.ts). */
 import type { EventState, GridEvent, TimelineEntry } from '../../domain/event/event';
+import type { TasksRepos } from '../tasks/ports';
 
 /** A stored event: the domain's value plus its row id and the task carrying the current dispatch. */
 export interface StoredEvent extends GridEvent {
@@ -22,4 +23,9 @@ export interface EventRepo {
   heldBy(unitIds: number[], states: readonly EventState[], limit: number): Promise<StoredEvent[]>;
   /** Events dispatched to or by this member, newest first. */
   involving(memberId: number, limit: number): Promise<StoredEvent[]>;
+}
+
+/** The repositories the events area works with: its own, and the tasks it dispatches. */
+export interface EventsRepos extends TasksRepos {
+  events: EventRepo;
 }

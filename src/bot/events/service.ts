@@ -20,7 +20,6 @@ import {
   type TimelineEntry,
 } from '../../domain/event';
 import { LEADER_ROLE, hasAuthority, isWithin, type Member, type OrgUnit } from '../../domain/org/org';
-import { SessionError } from '../errors';
 import { Notifier } from '../notify';
 import type { BotMessage } from '../message';
 import type { MemberSummary, Tx } from '../ports';
@@ -28,8 +27,9 @@ import type { TaskListener, TaskService, TaskView } from '../tasks/contract';
 import { t, type TextKey } from '../texts';
 import { eventMessage, type Audience } from './cards';
 import type { StoredEvent } from './ports';
+import { EventRefusedError, type EventServiceRefusal } from './refusals';
+import type { EventsRepos } from './ports';
 
-export const TIME_ZONE = 'Asia/Shanghai';
 /** Photos and locations sent within this long after a report attach to it. */
 export const ATTACH_WINDOW_MS = 30 * 60 * 1000;
 
@@ -43,27 +43,27 @@ export interface ReportInput {
   settledOnSpot?: { result: string };
 }
 
-const refusal = (reason: string, number: string, extra: Record<string, string> = {}) => new SessionError(`event.refusal.${reason}` as TextKey, { number, ...extra });
+const refused = (refusal: EventServiceRefusal) => new EventRefusedError(refusal);
 
 export class EventService {
-  constructor(private readonly tasks: TaskService) {}
+  constructor(private readonly tasks: TaskService<EventsRepos>) {}
 
   // ---- lookups ----------------------------------------------------------------------------------
 
-  async load(tx: Tx, number: string): Promise<StoredEvent> {
+  async load(tx: Tx<EventsRepos>, number: string): Promise<StoredEvent> {
     const event = await tx.repos.events.byNumber(number);
-    if (!event) throw new SessionError('event.notFound', { number });
+    if (!event) throw refused({ code: 'not_found', number });
     return event;
   }
 
-  async unitOf(tx: Tx, unitId: number): Promise<OrgUnit> {
+  async unitOf(tx: Tx<EventsRepos>, unitId: number): Promise<OrgUnit> {
     const unit = await tx.repos.org.unit(unitId);
     if (!unit) throw new Error(`unit ${unitId} of an event is missing`);
     return unit;
   }
 
   /** How a member stands to an event, from the org tree (the domain's EventRelation). */
-  async relationsOf(tx: Tx, member: Member, event: GridEvent): Promise<EventRelation[]> {
+  async relationsOf(tx: Tx<EventsRepos>, member: Member, event: GridEvent): Promise<EventRelation[]> {
     const relations: EventRelation[] = [];
     if (event.reporterId === member.id) relations.push('reporter');
     if (event.assignee?.kind === 'member' && event.assignee.memberId === member.id) relations.push('assignee');
@@ -76,7 +76,7 @@ export class EventService {
   }
 
   /** Whether a member may see an event: anyone related, or anyone with a role over its grid. */
-  async maySee(tx: Tx, member: Member, event: StoredEvent): Promise<boolean> {
+  async maySee(tx: Tx<EventsRepos>, member: Member, event: StoredEvent): Promise<boolean> {
     if ((await this.relationsOf(tx, member, event)).length > 0) return true;
     if (event.dispatcherId === member.id) return true;
     const grid = await this.unitOf(tx, event.gridUnitId);
@@ -84,24 +84,22 @@ export class EventService {
   }
 
   /** The members who handle at a unit: its leaders (网格长, 社区书记, 镇中心, 县中心). */
-  async handlersOf(tx: Tx, unitId: number): Promise<MemberSummary[]> {
+  async handlersOf(tx: Tx<EventsRepos>, unitId: number): Promise<MemberSummary[]> {
     const unit = await this.unitOf(tx, unitId);
     return tx.repos.org.membersWithRole(unit.id, LEADER_ROLE[unit.level]);
   }
 
   // ---- applying a step --------------------------------------------------------------------------
 
-  /** Applies a step for a member, or throws the domain's refusal as a user's mistake. */
-  async act(tx: Tx, event: StoredEvent, action: EventAction, member: Member): Promise<StoredEvent> {
+  /** Applies a step for a member, or throws the domain's refusal (EventRefusedError). */
+  async act(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, member: Member): Promise<StoredEvent> {
     const relations = await this.relationsOf(tx, member, event);
     return this.apply(tx, event, action, member.id, relations);
   }
 
-  private async apply(tx: Tx, event: StoredEvent, action: EventAction, actorId: number, relations: EventRelation[]): Promise<StoredEvent> {
+  private async apply(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, actorId: number, relations: EventRelation[]): Promise<StoredEvent> {
     const result = applyEventAction(event, action, { memberId: actorId, relation: relations }, tx.now);
-    if (!result.ok) {
-      throw refusal(result.reason, event.number, { state: t(`event.state.${event.state}` as TextKey), action: t(`event.action.${action.type}` as TextKey) });
-    }
+    if (!result.ok) throw refused({ code: result.reason, number: event.number, state: event.state, action: action.type });
     const next: StoredEvent = { ...result.event, id: event.id, taskId: event.taskId };
     await tx.repos.events.save(next, tx.now);
     await tx.repos.events.addEntry(event.id, result.entry);
@@ -109,7 +107,7 @@ export class EventService {
   }
 
   /** A timeline annotation outside the loop's table (补充材料, 任务被退回): the state is unchanged. */
-  async annotate(tx: Tx, event: StoredEvent, action: string, actorId: number, note: string | null, attachments: string[] = []): Promise<void> {
+  async annotate(tx: Tx<EventsRepos>, event: StoredEvent, action: string, actorId: number, note: string | null, attachments: string[] = []): Promise<void> {
     const entry: TimelineEntry = {
       eventNumber: event.number,
       action,
@@ -128,9 +126,9 @@ export class EventService {
 
   // ---- reporting --------------------------------------------------------------------------------
 
-  async report(tx: Tx, reporter: Member, input: ReportInput): Promise<StoredEvent> {
-    const day = DateTime.fromJSDate(tx.now, { zone: TIME_ZONE }).toFormat('yyyyMMdd');
-    const number = formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), TIME_ZONE);
+  async report(tx: Tx<EventsRepos>, reporter: Member, input: ReportInput): Promise<StoredEvent> {
+    const day = tx.calendar.localDate(tx.now).replace(/-/g, '');
+    const number = formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), tx.calendar.timeZone);
     const created = createEvent(
       {
         number,
@@ -145,7 +143,7 @@ export class EventService {
       },
       tx.now,
     );
-    if (!created.ok) throw refusal(created.reason === 'result_required' ? 'result_required' : 'note_required', number);
+    if (!created.ok) throw refused({ code: created.reason === 'result_required' ? 'result_required' : 'note_required', number });
     const event = await tx.repos.events.create(created.event, tx.now);
     await tx.repos.events.addEntry(event.id, created.entry);
     if (event.state === 'reported') await this.announceNew(tx, event);
@@ -153,7 +151,7 @@ export class EventService {
   }
 
   /** A new report reaches the grid head 1:1; urgent and major ones the community at once. */
-  private async announceNew(tx: Tx, event: StoredEvent): Promise<void> {
+  private async announceNew(tx: Tx<EventsRepos>, event: StoredEvent): Promise<void> {
     const notify = new Notifier(tx);
     const grid = await this.unitOf(tx, event.gridUnitId);
     const params = { number: event.number, grid: grid.name, urgency: t(`event.urgency.${event.urgency}` as TextKey) };
@@ -171,34 +169,34 @@ export class EventService {
   // ---- notifications ------------------------------------------------------------------------------
 
   /** The event's card, 1:1 to a member, with the buttons that member may press. */
-  async tellMember(tx: Tx, event: StoredEvent, memberId: number, headline: string): Promise<boolean> {
+  async tellMember(tx: Tx<EventsRepos>, event: StoredEvent, memberId: number, headline: string): Promise<boolean> {
     const member = await tx.repos.org.member(memberId);
     if (!member) return false;
     const message = await eventMessage(tx, this, event, { kind: 'member', member }, headline);
     return new Notifier(tx).member(memberId, message);
   }
 
-  async tellHandlers(tx: Tx, event: StoredEvent, unitId: number, headline: string, except: number[] = []): Promise<MemberSummary[]> {
+  async tellHandlers(tx: Tx<EventsRepos>, event: StoredEvent, unitId: number, headline: string, except: number[] = []): Promise<MemberSummary[]> {
     const handlers = (await this.handlersOf(tx, unitId)).filter((h) => !except.includes(h.id));
     for (const h of handlers) await this.tellMember(tx, event, h.id, headline);
     return handlers;
   }
 
-  async tellText(tx: Tx, memberId: number, text: string): Promise<void> {
+  async tellText(tx: Tx<EventsRepos>, memberId: number, text: string): Promise<void> {
     const message: BotMessage = { text };
     await new Notifier(tx).member(memberId, message);
   }
 
   // ---- the loop -----------------------------------------------------------------------------------
 
-  async accept(tx: Tx, member: Member, number: string, note?: string): Promise<StoredEvent> {
+  async accept(tx: Tx<EventsRepos>, member: Member, number: string, note?: string): Promise<StoredEvent> {
     const event = await this.act(tx, await this.load(tx, number), { type: 'accept', ...(note ? { note } : {}) }, member);
     const unit = await this.unitOf(tx, event.handler.unitId);
     if (event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.acceptedToReporter', { number, unit: unit.name }));
     return event;
   }
 
-  async dispatch(tx: Tx, member: Member, number: string, assignee: MemberSummary, deadline: Date, note?: string): Promise<{ event: StoredEvent; task: TaskView }> {
+  async dispatch(tx: Tx<EventsRepos>, member: Member, number: string, assignee: MemberSummary, deadline: Date, note?: string): Promise<{ event: StoredEvent; task: TaskView }> {
     let event = await this.load(tx, number);
     const scope = await this.unitOf(tx, event.handler.unitId);
     const target = await tx.repos.org.member(assignee.id);
@@ -206,8 +204,8 @@ export class EventService {
     if (!target || !target.roles.some((g) => isWithin(g.unitPath, scope.path))) {
       // Only name the scope problem to someone who may dispatch at all: refusals reveal nothing.
       const dry = applyEventAction(event, action, { memberId: member.id, relation: await this.relationsOf(tx, member, event) }, tx.now);
-      if (!dry.ok) throw refusal(dry.reason, number, { state: t(`event.state.${event.state}` as TextKey), action: t('event.action.dispatch') });
-      throw new SessionError('event.assigneeOutside', { name: assignee.name, unit: scope.name });
+      if (!dry.ok) throw refused({ code: dry.reason, number, state: event.state, action: 'dispatch' });
+      throw refused({ code: 'assignee_outside', assignee: assignee.name, unit: scope.name });
     }
     const previousTask = event.taskId;
     event = await this.act(tx, event, action, member);
@@ -230,7 +228,7 @@ export class EventService {
 
   /** 上报上级. A matter the assignee reported done that the level still cannot settle is first
    * recorded as not verified (the domain escalates only what is held, not what awaits a check). */
-  async escalate(tx: Tx, member: Member, number: string, reason: string): Promise<{ event: StoredEvent; to: OrgUnit }> {
+  async escalate(tx: Tx<EventsRepos>, member: Member, number: string, reason: string): Promise<{ event: StoredEvent; to: OrgUnit }> {
     let event = await this.load(tx, number);
     const from = await this.unitOf(tx, event.handler.unitId);
     const parent = from.parentId ? await tx.repos.org.unit(from.parentId) : null;
@@ -238,7 +236,7 @@ export class EventService {
     if (!parent) {
       // Let the domain give its reason (no standing, or the top of the tree).
       await this.apply(tx, event, { type: 'escalate', to: event.handler, reason }, member.id, relations);
-      throw refusal('top_level', number);
+      throw refused({ code: 'top_level', number });
     }
     const to: HandlingUnit = { unitId: parent.id, level: parent.level as HandlingLevel };
     if (event.state === 'submitted' && relations.includes('handlerAtLevel') && reason.trim()) {
@@ -255,7 +253,7 @@ export class EventService {
   }
 
   /** 回退: at the grid back to the reporter; above it, down one level towards the grid. */
-  async sendBack(tx: Tx, member: Member, number: string, reason: string): Promise<{ event: StoredEvent; to: OrgUnit | null }> {
+  async sendBack(tx: Tx<EventsRepos>, member: Member, number: string, reason: string): Promise<{ event: StoredEvent; to: OrgUnit | null }> {
     let event = await this.load(tx, number);
     if (event.handler.level === 'grid') {
       event = await this.act(tx, event, { type: 'return_to_reporter', reason }, member);
@@ -271,19 +269,19 @@ export class EventService {
     return { event, to: below };
   }
 
-  async resubmit(tx: Tx, member: Member, number: string, note?: string): Promise<StoredEvent> {
+  async resubmit(tx: Tx<EventsRepos>, member: Member, number: string, note?: string): Promise<StoredEvent> {
     const event = await this.act(tx, await this.load(tx, number), { type: 'resubmit', ...(note ? { note } : {}) }, member);
     await this.tellHandlers(tx, event, event.handler.unitId, t('event.resubmittedIn', { number }), [member.id]);
     return event;
   }
 
-  async settleReported(tx: Tx, member: Member, number: string, result: string): Promise<StoredEvent> {
+  async settleReported(tx: Tx<EventsRepos>, member: Member, number: string, result: string): Promise<StoredEvent> {
     const event = await this.load(tx, number);
-    if (event.reporterId !== member.id) throw new SessionError('event.settleOwnOnly', { number });
+    if (event.reporterId !== member.id) throw refused({ code: 'settle_own_only', number });
     return this.act(tx, event, { type: 'settle_on_spot', result }, member);
   }
 
-  async verify(tx: Tx, member: Member, number: string, pass: boolean, reason: string): Promise<StoredEvent> {
+  async verify(tx: Tx<EventsRepos>, member: Member, number: string, pass: boolean, reason: string): Promise<StoredEvent> {
     const before = await this.load(tx, number);
     if (pass) {
       const event = await this.act(tx, before, { type: 'verify_pass', ...(reason ? { note: reason } : {}) }, member);
@@ -295,19 +293,19 @@ export class EventService {
     return event;
   }
 
-  async close(tx: Tx, member: Member, number: string): Promise<StoredEvent> {
+  async close(tx: Tx<EventsRepos>, member: Member, number: string): Promise<StoredEvent> {
     const event = await this.act(tx, await this.load(tx, number), { type: 'close' }, member);
     await this.closed(tx, member, event);
     return event;
   }
 
   /** After 结案: the task ends (the tasks module tells its assignee), the reporter is asked to rate. */
-  private async closed(tx: Tx, member: Member, event: StoredEvent): Promise<void> {
+  private async closed(tx: Tx<EventsRepos>, member: Member, event: StoredEvent): Promise<void> {
     if (event.taskId) await this.tasks.close(tx, event.taskId, member.id);
     await this.tellMember(tx, event, event.reporterId, t('event.closedToReporter', { number: event.number, result: event.result ?? '' }));
   }
 
-  async rate(tx: Tx, member: Member, number: string, rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied', reason?: string): Promise<StoredEvent> {
+  async rate(tx: Tx<EventsRepos>, member: Member, number: string, rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied', reason?: string): Promise<StoredEvent> {
     const before = await this.load(tx, number);
     const closedBy = before.closedBy;
     const event = await this.act(tx, before, { type: 'rate', rating, ...(reason ? { reason } : {}) }, member);
@@ -319,14 +317,14 @@ export class EventService {
     return event;
   }
 
-  async supervise(tx: Tx, member: Member, number: string, level: 'normal' | 'yellow' | 'red', note?: string): Promise<StoredEvent> {
+  async supervise(tx: Tx<EventsRepos>, member: Member, number: string, level: 'normal' | 'yellow' | 'red', note?: string): Promise<StoredEvent> {
     const event = await this.act(tx, await this.load(tx, number), { type: 'supervise', level, ...(note ? { note } : {}) }, member);
     const by = await this.actingUnitName(tx, member, event);
     await this.tellResponsible(tx, event, t('event.supervisedIn', { level: t(`event.supervision.${level}`), unit: by, number, note: note ? `：${note}` : '' }), member.id);
     return event;
   }
 
-  async urge(tx: Tx, member: Member, number: string, note?: string): Promise<StoredEvent> {
+  async urge(tx: Tx<EventsRepos>, member: Member, number: string, note?: string): Promise<StoredEvent> {
     const event = await this.act(tx, await this.load(tx, number), { type: 'urge', ...(note ? { note } : {}) }, member);
     const by = await this.actingUnitName(tx, member, event);
     await this.tellResponsible(tx, event, t('event.urgedIn', { unit: by, number, note: note ? `：${note}` : '' }), member.id);
@@ -334,7 +332,7 @@ export class EventService {
   }
 
   /** Those responsible now: the level's handlers and, while dispatched, the assignee. */
-  private async tellResponsible(tx: Tx, event: StoredEvent, headline: string, except: number): Promise<void> {
+  private async tellResponsible(tx: Tx<EventsRepos>, event: StoredEvent, headline: string, except: number): Promise<void> {
     const told = await this.tellHandlers(tx, event, event.handler.unitId, headline, [except]);
     const assignee = event.assignee?.kind === 'member' ? event.assignee.memberId : null;
     if (assignee !== null && !told.some((h) => h.id === assignee) && isOpenEvent(event)) {
@@ -342,7 +340,7 @@ export class EventService {
     }
   }
 
-  private async actingUnitName(tx: Tx, member: Member, event: StoredEvent): Promise<string> {
+  private async actingUnitName(tx: Tx<EventsRepos>, member: Member, event: StoredEvent): Promise<string> {
     const handling = await this.unitOf(tx, event.handler.unitId);
     const above = member.roles.filter((g) => isWithin(handling.path, g.unitPath) && g.unitPath !== handling.path).sort((a, b) => b.unitPath.length - a.unitPath.length)[0];
     const unit = above ? await tx.repos.org.unit(above.unitId) : null;
@@ -350,47 +348,42 @@ export class EventService {
   }
 
   /** 并入: a repeat report becomes a note with its photos on the existing event. */
-  async attachReport(tx: Tx, member: Member, event: StoredEvent, description: string, attachments: string[]): Promise<void> {
+  async attachReport(tx: Tx<EventsRepos>, member: Member, event: StoredEvent, description: string, attachments: string[]): Promise<void> {
     await this.annotate(tx, event, 'attach', member.id, description, attachments);
     if (attachments.length) await tx.repos.events.save({ ...event, attachments: [...event.attachments, ...attachments] }, tx.now);
     await this.tellHandlers(tx, event, event.handler.unitId, t('event.attachedIn', { number: event.number, note: description }), [member.id]);
   }
 
-  // ---- the task's side (TaskListener) ---------------------------------------------------------------
+  // ---- the task's side (TaskListener<EventsRepos>) ---------------------------------------------------------------
 
-  listener(): TaskListener {
-    const forTask = async (tx: Tx, task: TaskView): Promise<StoredEvent | null> => {
+  listener(): TaskListener<EventsRepos> {
+    const forTask = async (tx: Tx<EventsRepos>, task: TaskView): Promise<StoredEvent | null> => {
       const event = (await tx.repos.events.byTaskId(task.id)) ?? (await tx.repos.events.byNumber(task.source.ref));
       return event && event.taskId === task.id ? event : null;
     };
-    const nameOf = async (tx: Tx, id: number) => (await tx.repos.org.memberSummary(id))?.name ?? `#${id}`;
-    // The task already moved: an event step the table refuses is skipped, never thrown into the task's transaction.
-    const quietly = async (work: () => Promise<unknown>) => {
-      try {
-        await work();
-      } catch (err) {
-        if (!(err instanceof SessionError)) throw err;
-      }
+    const nameOf = async (tx: Tx<EventsRepos>, id: number) => (await tx.repos.org.memberSummary(id))?.name ?? `#${id}`;
+    // The task already moved: an event step the table refuses is skipped (asked first, not caught), so
+    // nothing is thrown into the task's transaction and every other error still surfaces.
+    const follow = async (tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, actorId: number): Promise<StoredEvent | null> => {
+      if (!applyEventAction(event, action, { memberId: actorId, relation: ['assignee'] }, tx.now).ok) return null;
+      return this.apply(tx, event, action, actorId, ['assignee']);
     };
     return {
       sourceKind: 'event',
       onAccepted: async (tx, task, actorId) => {
         const event = await forTask(tx, task);
-        if (event) await quietly(() => this.apply(tx, event, { type: 'take' }, actorId, ['assignee']));
+        if (event) await follow(tx, event, { type: 'take' }, actorId);
       },
       onProgress: async (tx, task, actorId, note) => {
         const event = await forTask(tx, task);
-        if (event) await quietly(() => this.apply(tx, event, { type: 'progress', note }, actorId, ['assignee']));
+        if (event) await follow(tx, event, { type: 'progress', note }, actorId);
       },
       onSubmitted: async (tx, task, actorId, result) => {
         let event = await forTask(tx, task);
         if (!event) return;
         // A 办结 without a prior 接单 is still a 接单 first.
         if (event.state === 'dispatched') event = await this.apply(tx, event, { type: 'take' }, actorId, ['assignee']);
-        const done = await this.apply(tx, event, { type: 'complete', result: result.text || '-', attachments: result.photoUrls }, actorId, ['assignee']).catch((err: unknown) => {
-          if (err instanceof SessionError) return null;
-          throw err;
-        });
+        const done = await follow(tx, event, { type: 'complete', result: result.text || '-', attachments: result.photoUrls }, actorId);
         if (!done) return;
         const headline = t('event.submitted', { number: done.number, name: await nameOf(tx, actorId), result: result.text });
         if (done.dispatcherId) await this.tellMember(tx, done, done.dispatcherId, headline);

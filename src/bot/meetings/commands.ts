@@ -5,18 +5,22 @@
 import { LEADER_ROLE, type OrgUnit } from '../../domain/org/org';
 import { parseDeadline } from '../../domain/calendar/deadline-parser';
 import { MEETING_LEVEL, type MeetingKind } from '../../domain/meeting/meeting';
-import { arg, defineCommand, helpText, type Command, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, helpText, type Command, type CommandContext } from '../commands/framework';
 import { SessionError } from '../errors';
 import { cardToText } from '../message';
 import { t, type TextKey } from '../texts';
 import { meetingName, minutesCard, when } from './format';
 import type { StoredMeeting } from './ports';
-import { MIME, type MeetingService } from './service';
+import type { MeetingService } from './service';
+import { MIME } from './exports';
 import type { DocumentFormat } from './render-port';
+import type { MeetingsRepos } from './ports';
+
+const defineCommand = commandsOf<MeetingsRepos>();
 
 const MEETING_LEVELS = ['community', 'town'] as const;
 
-async function meetingUnit(ctx: CommandContext, kind: MeetingKind, given: OrgUnit | undefined): Promise<OrgUnit> {
+async function meetingUnit(ctx: CommandContext<MeetingsRepos>, kind: MeetingKind, given: OrgUnit | undefined): Promise<OrgUnit> {
   const level = MEETING_LEVEL[kind];
   let unit = given ?? (ctx.conversationUnit?.level === level ? ctx.conversationUnit : undefined);
   if (!unit && !given && !ctx.conversationUnit) {
@@ -36,7 +40,7 @@ async function meetingUnit(ctx: CommandContext, kind: MeetingKind, given: OrgUni
 }
 
 /** The newest meeting (open only, if asked) of the group's unit, or of the units the sender leads. */
-async function currentMeeting(ctx: CommandContext, openOnly: boolean): Promise<{ meeting: StoredMeeting; unit: OrgUnit }> {
+async function currentMeeting(ctx: CommandContext<MeetingsRepos>, openOnly: boolean): Promise<{ meeting: StoredMeeting; unit: OrgUnit }> {
   const member = ctx.requireMember();
   const units: OrgUnit[] = [];
   const cu = ctx.conversationUnit;
@@ -57,7 +61,7 @@ async function currentMeeting(ctx: CommandContext, openOnly: boolean): Promise<{
   return best;
 }
 
-function agendaCommand(service: MeetingService, kind: MeetingKind): Command {
+function agendaCommand(service: MeetingService, kind: MeetingKind): Command<MeetingsRepos> {
   return defineCommand({
     id: kind === 'weekly' ? 'weeklyMeeting' : 'monthlyMeeting',
     name: kind === 'weekly' ? '周例会' : '月例会',
@@ -72,13 +76,13 @@ function agendaCommand(service: MeetingService, kind: MeetingKind): Command {
 }
 
 /** `内容 负责人 期限`: the deadline is the last word (or two), the member the word before it. */
-async function parseDecision(ctx: CommandContext, service: MeetingService, raw: string) {
+async function parseDecision(ctx: CommandContext<MeetingsRepos>, service: MeetingService, raw: string) {
   const words = raw.trim().split(/\s+/);
   if (words.length < 3) throw new SessionError('meeting.error.decisionFormat');
   for (const deadlineWords of [1, 2]) {
     if (words.length < deadlineWords + 2) break;
     const deadlineText = words.slice(-deadlineWords).join(' ');
-    const parsed = parseDeadline(deadlineText, ctx.now, service.calendar);
+    const parsed = parseDeadline(deadlineText, ctx.now, ctx.tx.calendar);
     if (!parsed.ok && parsed.error === 'unreadable') continue;
     if (!parsed.ok) throw new SessionError('meeting.error.deadlinePast', { value: deadlineText });
     const memberWord = words[words.length - deadlineWords - 1];
@@ -89,7 +93,7 @@ async function parseDecision(ctx: CommandContext, service: MeetingService, raw: 
   throw new SessionError('meeting.error.deadline', { value: words[words.length - 1] }, [t('error.example', { usage: helpText('meetingDecision', 'usage'), example: helpText('meetingDecision', 'example') })]);
 }
 
-export function meetingCommands(service: MeetingService): Command[] {
+export function meetingCommands(service: MeetingService): Command<MeetingsRepos>[] {
   const decision = defineCommand({
     id: 'meetingDecision',
     name: '决议',
@@ -100,7 +104,7 @@ export function meetingCommands(service: MeetingService): Command[] {
       const d = await parseDecision(ctx, service, rest);
       const member = ctx.requireMember();
       const r = await service.recordDecision(ctx.tx, meeting, { text: d.text, responsible: { id: d.responsible.id, name: d.responsible.name }, deadline: d.deadline, authorId: member.id });
-      return t('meeting.decision.recorded', { meeting: meetingName(meeting), n: r.n, task: r.taskNumber, name: d.responsible.name, deadline: when(d.deadline) });
+      return t('meeting.decision.recorded', { meeting: meetingName(ctx.tx.calendar, meeting), n: r.n, task: r.taskNumber, name: d.responsible.name, deadline: ctx.tx.calendar.formatMoment(d.deadline, ctx.now) });
     },
   });
 
@@ -114,9 +118,9 @@ export function meetingCommands(service: MeetingService): Command[] {
       if (note !== undefined) {
         const member = ctx.requireMember();
         await ctx.repos.meetings.addMinute({ meetingId: meeting.id, kind: 'note', text: note, responsibleId: null, responsibleName: null, deadline: null, taskNumber: null, authorId: member.id, at: ctx.now });
-        return t('meeting.note.recorded', { meeting: meetingName(meeting) });
+        return t('meeting.note.recorded', { meeting: meetingName(ctx.tx.calendar, meeting) });
       }
-      const card = minutesCard(meeting, await ctx.repos.meetings.minutes(meeting.id));
+      const card = minutesCard(ctx.tx.calendar, meeting, await ctx.repos.meetings.minutes(meeting.id));
       if (meeting.status === 'open') card.buttons = [{ label: t('meeting.button.close'), command: '散会' }, { label: t('meeting.button.export'), command: '导出纪要' }];
       return { text: cardToText(card), card };
     },
@@ -147,7 +151,7 @@ export function meetingCommands(service: MeetingService): Command[] {
     async run(ctx, { text }) {
       const unit = await meetingUnit(ctx, 'weekly', undefined);
       const member = ctx.requireMember();
-      const month = service.planMonth(ctx.now);
+      const month = service.planMonth(ctx.now, ctx.tx.calendar);
       const result = await ctx.repos.meetings.savePlan({ communityId: unit.id, month, text, submittedBy: member.name, submittedById: member.id, submittedAt: ctx.now });
       return t(result === 'created' ? 'meeting.plan.saved' : 'meeting.plan.updated', { unit: unit.name, month });
     },
@@ -162,7 +166,7 @@ export function meetingCommands(service: MeetingService): Command[] {
       const { meeting } = await currentMeeting(ctx, false);
       const f = format ?? 'docx';
       const link = await service.createExport(ctx.tx, meeting, f);
-      return { text: t('meeting.export.ready', { meeting: meetingName(meeting), format: f === 'docx' ? 'Word' : 'Markdown', url: link.url }), file: { name: link.fileName, url: link.url, mimeType: MIME[f] } };
+      return { text: t('meeting.export.ready', { meeting: meetingName(ctx.tx.calendar, meeting), format: f === 'docx' ? 'Word' : 'Markdown', url: link.url }), file: { name: link.fileName, url: link.url, mimeType: MIME[f] } };
     },
   });
 

@@ -1,7 +1,10 @@
 /** What the meetings area needs from storage (implemented in adapters/db/repositories/meeting-repository.ts). */
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { MeetingKind } from '../../domain/meeting/meeting';
 import type { EventCounts, HandlingLevel, MatterFacts, MonthlyPlan, Period, Ratio } from '../../domain/meeting';
 import type { TrackedItem } from '../../domain/meeting/carry-over';
+import type { TasksRepos } from '../tasks/ports';
+import type { AssessmentRepo, AssessmentRepos } from '../assessment/ports';
 
 export type MeetingStatus = 'open' | 'closed';
 
@@ -60,11 +63,15 @@ export interface AgendaSources {
   /** Current facts of tracked matters by ref (`event:SJ…`, `task:T…`); missing refs no longer exist. */
   matters(refs: string[], now: Date): Promise<Map<string, MatterFacts>>;
   /** Tasks of these scope units due in the period, and those finished by their deadline. */
-  tasksDue(scopeUnitIds: number[], period: Period): Promise<Ratio>;
-  /** Info reports (信息报送) filed per grid of those due in the period; null while not recorded. */
-  infoReports(gridUnitIds: number[], period: Period): Promise<Map<number, Ratio> | null>;
-  /** Days with a patrol per grid of the working days in the period; null while not recorded. */
-  patrols(gridUnitIds: number[], period: Period, workingDays: number): Promise<Map<number, Ratio> | null>;
+  /** 到期 and 按期 of the units' tasks, as 统计 and 考核 count them (domain/figures). */
+  tasksDue(unitIds: number[], period: Period, now: Date): Promise<Ratio>;
+  /** The active gridworkers of each grid (their info reports and patrols make the grid's figures). */
+  gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>>;
+}
+
+/** Per-member 信息报送 and 巡查 ratios, counted as the assessment counts them (the composition hands in its service). */
+export interface AttendanceFacts {
+  attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, calendar: WorkingCalendar, memberIds: number[], period: { start: Date; end: Date }, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>>;
 }
 
 export interface MeetingRepo extends AgendaSources {
@@ -87,9 +94,16 @@ export interface MeetingRepo extends AgendaSources {
   savePlan(plan: MonthlyPlan & { submittedById: number }): Promise<'created' | 'updated'>;
   plans(unitIds: number[], month: string): Promise<MonthlyPlan[]>;
 
-  createExport(input: { token: string; meetingId: number; format: string; createdAt: Date; expiresAt: Date }): Promise<void>;
-  exportByToken(token: string): Promise<{ meetingId: number; format: string; expiresAt: Date } | null>;
   byId(meetingId: number): Promise<StoredMeeting | null>;
 }
 
 export type { HandlingLevel };
+
+/**
+ * The repositories the meetings area works with: its own, the tasks its decisions become, and
+ * the assessment's reads of attendance for the agenda's figures.
+ */
+export interface MeetingsRepos extends TasksRepos {
+  meetings: MeetingRepo;
+  assessment: AssessmentRepo;
+}

@@ -1,7 +1,7 @@
 /**
  * What the meetings area needs drawn or typeset: a bar chart as PNG, and the agenda or minutes as
- * a document. Implemented in adapters/render and installed by the runtime; the bot stays
- * platform-neutral and never sees a canvas or a .docx library.
+ * a document. Implemented in adapters/render and handed to the modules by the runtime; the bot
+ * stays platform-neutral and never sees a canvas or a .docx library.
  */
 
 export interface ChartSpec {
@@ -38,19 +38,12 @@ export interface MeetingRenderer {
   document(doc: MeetingDocument, format: DocumentFormat): Promise<Buffer>;
 }
 
+/** How charts, documents and download links leave the bot; a dependency of meetings and assessment. */
 export interface MeetingOutput {
   renderer: MeetingRenderer | null;
-  /** Where download links point: PUBLIC_URL, or this server's own address. */
-  baseUrl: string | null;
+  /** Where download links point: PUBLIC_URL, or this server's own address (known once it listens). */
+  baseUrl(): string | null;
 }
 
-const output: MeetingOutput = { renderer: null, baseUrl: null };
-
-/** Called once by the runtime; without it agendas go out without a chart and links stay relative. */
-export function installMeetingOutput(value: Partial<MeetingOutput>): void {
-  Object.assign(output, value);
-}
-
-export function meetingOutput(): Readonly<MeetingOutput> {
-  return output;
-}
+/** Without a renderer agendas go out without a chart, and links stay relative. */
+export const NO_OUTPUT: MeetingOutput = { renderer: null, baseUrl: () => null };

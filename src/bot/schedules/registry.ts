@@ -22,16 +22,6 @@ export interface ScheduleDeclaration {
   description: TextKey;
 }
 
-/** The jobs layer's timers queue (src/jobs/queues.ts TIMERS_QUEUE); the bot layer may not import src/jobs. */
-export const TIMERS_QUEUE_NAME = 'timers';
-
-/** Queue of the job schedulers and of the re-upsert requests after an admin's change. */
-export const SCHEDULES_QUEUE = 'schedules';
-/** Job name of a scheduler firing on SCHEDULES_QUEUE. */
-export const SCHEDULE_FIRE_JOB = 'fire';
-/** Job name asking the scheduler process to re-upsert one schedule from settings. */
-export const SCHEDULE_SYNC_JOB = 'sync';
-
 export interface StoredSchedule {
   pattern: string;
 }

@@ -4,7 +4,7 @@ import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/d
 import { hasAuthority, isWithin, roleRank, type Member, type OrgUnit } from '../../domain/org/org';
 import { applyTaskAction, transitionsFor, type TaskAction, type TaskActionType } from '../../domain/task/lifecycle';
 import { ACTIVE_TASK_STATES, isOverdue, parseTaskNumber, wasSubmittedLate, type TaskPriority, type TaskState } from '../../domain/task/task';
-import { arg, defineCommand, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
@@ -13,7 +13,7 @@ import type { MemberSummary } from '../ports';
 import { t, type TextKey } from '../texts';
 import { deadlineText, formatTime, historyLines, memberName, stateName, taskButtons, taskFields, unitName } from './format';
 import type { TaskPolicy } from './policy';
-import type { TaskRecord } from './ports';
+import type { TaskRecord, TasksRepos } from './ports';
 import type { TasksService } from './service';
 
 const COMPLETE_DIALOG = 'task.complete';
@@ -32,7 +32,7 @@ function takeDeadline(words: string[], now: Date, policy: TaskPolicy, minLeft: n
 }
 
 function deadlineError(id: string, text: string, result: DeadlineParseResult & { ok: false }, policy: TaskPolicy, now: Date): SessionError {
-  const readAs = result.readAs ? formatTime(result.readAs, policy.calendar.timeZone, now) : '';
+  const readAs = result.readAs ? formatTime(result.readAs, policy.calendar, now) : '';
   return usageError(id, `task.err.deadline.${result.error}` as TextKey, { value: text, readAs }, [t('task.err.deadline.hint')]);
 }
 
@@ -45,17 +45,18 @@ function canDispatchAt(member: Member, unitPath: string): boolean {
   return member.roles.some((g) => (roleRank(g.role) >= roleRank('grid_head') || g.role === 'department') && isWithin(unitPath, g.unitPath));
 }
 
-export function taskCommands(service: TasksService): { commands: Command[]; dialogs: DialogHandler[] } {
-  const policyOf = (ctx: CommandContext) => service.policy.load(ctx.repos.settings);
+export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { commands: Command<R>[]; dialogs: DialogHandler<R>[] } {
+  const defineCommand = commandsOf<R>();
+  const policyOf = (ctx: CommandContext<R>) => service.policy.load(ctx.tx);
 
   /** A superior of the dispatcher: a community secretary or above over the task's unit. */
-  async function isSuperior(ctx: CommandContext, member: Member, task: TaskRecord): Promise<boolean> {
+  async function isSuperior(ctx: CommandContext<R>, member: Member, task: TaskRecord): Promise<boolean> {
     if (task.dispatcherId === member.id || task.assigneeId === member.id) return false;
     const scope = await ctx.repos.org.unit(task.scopeUnitId);
     return scope !== null && hasAuthority(member, scope.path, 'community_secretary');
   }
 
-  async function mayView(ctx: CommandContext, member: Member, task: TaskRecord): Promise<boolean> {
+  async function mayView(ctx: CommandContext<R>, member: Member, task: TaskRecord): Promise<boolean> {
     if (task.dispatcherId === member.id || task.assigneeId === member.id) return true;
     const scope = await ctx.repos.org.unit(task.scopeUnitId);
     return scope !== null && hasAuthority(member, scope.path, 'grid_head');
@@ -65,7 +66,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
    * The task a command is about: the number typed first, or — when the sender has exactly one task
    * this action fits — that one, and the whole text stays for the command's other arguments.
    */
-  async function pickTask(ctx: CommandContext, member: Member, text: string, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<{ task: TaskRecord; rest: string }> {
+  async function pickTask(ctx: CommandContext<R>, member: Member, text: string, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<{ task: TaskRecord; rest: string }> {
     const [first = '', ...others] = text.trim().split(/\s+/).filter(Boolean);
     const number = parseTaskNumber(first);
     if (number) {
@@ -80,7 +81,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
   }
 
   /** Runs an action as the sender, or turns the table's refusal into a clear answer. */
-  async function perform(ctx: CommandContext, member: Member, task: TaskRecord, action: TaskAction): Promise<TaskRecord> {
+  async function perform(ctx: CommandContext<R>, member: Member, task: TaskRecord, action: TaskAction): Promise<TaskRecord> {
     const actor = service.actorFor(task, member.id, await isSuperior(ctx, member, task));
     const outcome = await service.act(ctx.tx, task, action, actor);
     if (outcome.ok) return outcome.task;
@@ -91,12 +92,12 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       state: stateName(task),
       action: t(`task.action.${action.type}` as TextKey),
       party: t(`task.party.${party}` as TextKey),
-      current: formatTime(task.deadline, policy.calendar.timeZone, ctx.now),
-      deadline: action.type === 'request_extension' ? formatTime(action.deadline, policy.calendar.timeZone, ctx.now) : '',
+      current: formatTime(task.deadline, policy.calendar, ctx.now),
+      deadline: action.type === 'request_extension' ? formatTime(action.deadline, policy.calendar, ctx.now) : '',
     });
   }
 
-  async function resolveTarget(ctx: CommandContext, word: string): Promise<{ kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary }> {
+  async function resolveTarget(ctx: CommandContext<R>, word: string): Promise<{ kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary }> {
     const org = ctx.repos.org;
     const byCode = await org.unitByCode(word);
     if (byCode) return { kind: 'unit', unit: byCode };
@@ -158,11 +159,11 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'task.dispatch', target: created[0].number, detail: { count: created.length, priority } });
       const first = created[0];
       const last = created[created.length - 1];
-      const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar.timeZone, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
+      const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
       const skipped = empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '';
       if (created.length === 1) {
         const textOne = t('task.dispatched.one', { ...common, number: first.number, assignee: await memberName(ctx.repos, first.assigneeId) }) + skipped;
-        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar.timeZone, ctx.now), lines: [textOne], buttons: taskButtons(first, service.actorFor(first, member.id, false)) } };
+        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar, ctx.now), lines: [textOne], buttons: taskButtons(first, service.actorFor(first, member.id, false)) } };
       }
       const units = new Set(created.map((c) => c.gridId ?? c.scopeUnitId)).size;
       const textMany = t('task.dispatched.many', { ...common, units, count: created.length, first: first.number, last: last.number }) + skipped;
@@ -181,7 +182,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const { task } = await pickTask(ctx, member, text ?? '', ['dispatched'], 'accept', 'acceptTask');
       const done = await perform(ctx, member, task, { type: 'accept' });
       const policy = await policyOf(ctx);
-      return t('task.accepted.reply', { number: done.number, title: done.title, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.accepted.reply', { number: done.number, title: done.title, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -200,7 +201,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     },
   });
 
-  async function complete(ctx: CommandContext, member: Member, number: string, result: string, photos: string[]): Promise<string> {
+  async function complete(ctx: CommandContext<R>, member: Member, number: string, result: string, photos: string[]): Promise<string> {
     const task = await ctx.repos.tasks.byNumber(number, true);
     if (!task) throw new SessionError('task.err.unknownTask', { number });
     const done = await perform(ctx, member, task, { type: 'complete', result, attachments: photos });
@@ -227,7 +228,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
     },
   });
 
-  const completeDialog: DialogHandler = {
+  const completeDialog: DialogHandler<R> = {
     kind: COMPLETE_DIALOG,
     async step(ctx, state) {
       const member = ctx.requireMember();
@@ -264,11 +265,11 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const reason = words.slice(deadline.used).join(' ');
       if (!reason) throw usageError('requestExtension', 'task.refusal.reason_required');
       const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.result.deadline, reason });
-      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.result.deadline, policy.calendar.timeZone, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
+      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.result.deadline, policy.calendar, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
     },
   });
 
-  const loadNumbered = async (ctx: CommandContext, raw: string, commandId: string): Promise<TaskRecord> => {
+  const loadNumbered = async (ctx: CommandContext<R>, raw: string, commandId: string): Promise<TaskRecord> => {
     const number = parseTaskNumber(raw);
     if (!number) throw usageError(commandId, 'error.badArg', { arg: t('arg.taskNumber'), value: raw, reason: t('task.err.unknownTask', { number: raw }) });
     const task = await ctx.repos.tasks.byNumber(number, true);
@@ -286,7 +287,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const member = ctx.requireMember();
       const done = await perform(ctx, member, await loadNumbered(ctx, number, 'approveExtension'), { type: 'approve_extension' });
       const policy = await policyOf(ctx);
-      return t('task.extension.approved.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.extension.approved.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -300,7 +301,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const member = ctx.requireMember();
       const done = await perform(ctx, member, await loadNumbered(ctx, number, 'refuseExtension'), { type: 'refuse_extension', reason });
       const policy = await policyOf(ctx);
-      return t('task.extension.refused.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.extension.refused.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -352,13 +353,13 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       if (!full?.roles.some((g) => canDispatchAt(member, g.unitPath)) && !full?.roles.some((g) => g.unitId === task.scopeUnitId)) throw new SessionError('task.err.notYourUnit', { target: to.name });
       const { targets } = await service.resolveAssignees(ctx.tx, { kind: 'member', memberId: to.id }, task.scopeUnitId);
       const done = await perform(ctx, member, task, { type: 'reassign', assigneeId: to.id, gridId: targets[0]?.gridId ?? task.gridId, deadline });
-      return t('task.reassigned.reply', { number: done.number, assignee: to.name, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.reassigned.reply', { number: done.number, assignee: to.name, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
-  async function listLines(ctx: CommandContext, tasks: TaskRecord[], policy: TaskPolicy): Promise<string[]> {
+  async function listLines(ctx: CommandContext<R>, tasks: TaskRecord[], policy: TaskPolicy): Promise<string[]> {
     return tasks.map((task) =>
-      t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar.timeZone, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
+      t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
     );
   }
 
@@ -376,8 +377,8 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       if (number) {
         const task = await loadNumbered(ctx, number, 'tasks');
         if (!(await mayView(ctx, member, task))) throw new SessionError('task.err.notVisible', { number: task.number });
-        const fields = await taskFields(ctx.repos, task, policy.calendar.timeZone, ctx.now);
-        const history = await historyLines(ctx.repos, await ctx.repos.tasks.history(task.id), policy.calendar.timeZone);
+        const fields = await taskFields(ctx.repos, task, policy.calendar, ctx.now);
+        const history = await historyLines(ctx.repos, await ctx.repos.tasks.history(task.id), policy.calendar);
         const buttons: CardButton[] = taskButtons(task, service.actorFor(task, member.id, await isSuperior(ctx, member, task)));
         if (task.dispatcherId === member.id && (await ctx.repos.tasks.byBatch(task.batch)).length > 1) buttons.push({ label: t('task.button.progress'), command: `任务进度 ${task.batch}` });
         const title = t('task.card.task', { number: task.number });
@@ -425,7 +426,7 @@ export function taskCommands(service: TasksService): { commands: Command[]; dial
       const title = t('task.progress.title', { batch: task.batch });
       const fields = [
         { label: t('task.field.title'), value: task.title },
-        { label: t('task.field.deadline'), value: deadlineText(task, policy.calendar.timeZone, ctx.now) },
+        { label: t('task.field.deadline'), value: deadlineText(task, policy.calendar, ctx.now) },
         { label: t('task.progress.field.done'), value: `${all.filter(isDone).length}/${all.length}` },
         { label: t('task.progress.field.late'), value: String(all.filter(isLate).length) },
         { label: t('task.progress.field.unacknowledged'), value: String(all.filter(unacked).length) },

@@ -5,14 +5,9 @@
  * hears what happens to its tasks inside the same transaction.
  */
 import type { Tx } from '../ports';
+import type { TaskPriority, TaskSource, TasksRepos } from './ports';
 
-export type TaskPriority = 'normal' | 'urgent';
-
-/** Where a task came from; `ref` is the source's human number (SJ20261122-0007, a meeting id). */
-export interface TaskSource {
-  kind: 'event' | 'meeting' | 'adhoc';
-  ref: string;
-}
+export type { TaskPriority, TaskSource, TasksRepos } from './ports';
 
 export type TaskAssignee = { kind: 'member'; memberId: number } | { kind: 'unit'; unitId: number };
 
@@ -43,15 +38,16 @@ export interface TaskView {
   source: TaskSource;
 }
 
-export interface TaskService {
+/** The task machinery, run in transactions carrying (at least) the repositories `R`. */
+export interface TaskService<R extends TasksRepos = TasksRepos> {
   /** Creates the task(s) (one per assignee member), notifies assignees, schedules reminders. */
-  dispatch(tx: Tx, input: DispatchInput): Promise<TaskView[]>;
+  dispatch(tx: Tx<R>, input: DispatchInput): Promise<TaskView[]>;
   /** Verification failed: back to the assignee with the reason (same deadline unless given). */
-  reopen(tx: Tx, taskId: number, actorMemberId: number, reason: string, newDeadline?: Date): Promise<void>;
+  reopen(tx: Tx<R>, taskId: number, actorMemberId: number, reason: string, newDeadline?: Date): Promise<void>;
   /** Verification passed or the source closed it: no more reminders. */
-  close(tx: Tx, taskId: number, actorMemberId: number): Promise<void>;
-  withdraw(tx: Tx, taskId: number, actorMemberId: number, reason: string): Promise<void>;
-  bySource(tx: Tx, source: TaskSource): Promise<TaskView[]>;
+  close(tx: Tx<R>, taskId: number, actorMemberId: number): Promise<void>;
+  withdraw(tx: Tx<R>, taskId: number, actorMemberId: number, reason: string): Promise<void>;
+  bySource(tx: Tx<R>, source: TaskSource): Promise<TaskView[]>;
 }
 
 export interface TaskResult {
@@ -59,14 +55,17 @@ export interface TaskResult {
   photoUrls: string[];
 }
 
-/** What a dispatching area hears about its tasks; every method runs in the acting transaction. */
-export interface TaskListener {
+/**
+ * What a dispatching area hears about its tasks; every method runs in the acting transaction,
+ * which carries the repositories `R` the listener needs.
+ */
+export interface TaskListener<R extends TasksRepos = TasksRepos> {
   sourceKind: TaskSource['kind'];
-  onAccepted?(tx: Tx, task: TaskView, actorMemberId: number): Promise<void>;
-  onProgress?(tx: Tx, task: TaskView, actorMemberId: number, note: string): Promise<void>;
+  onAccepted?(tx: Tx<R>, task: TaskView, actorMemberId: number): Promise<void>;
+  onProgress?(tx: Tx<R>, task: TaskView, actorMemberId: number, note: string): Promise<void>;
   /** The assignee reported it done (办结): the source decides whether it needs verification. */
-  onSubmitted?(tx: Tx, task: TaskView, actorMemberId: number, result: TaskResult): Promise<void>;
+  onSubmitted?(tx: Tx<R>, task: TaskView, actorMemberId: number, result: TaskResult): Promise<void>;
   /** The assignee handed it back (退回) with a reason. */
-  onReturned?(tx: Tx, task: TaskView, actorMemberId: number, reason: string): Promise<void>;
-  onOverdue?(tx: Tx, task: TaskView): Promise<void>;
+  onReturned?(tx: Tx<R>, task: TaskView, actorMemberId: number, reason: string): Promise<void>;
+  onOverdue?(tx: Tx<R>, task: TaskView): Promise<void>;
 }

@@ -1,32 +1,34 @@
 /**
  * The tasks area (限时办结): commands, the 办结 dialog, the reminder rung handler, and the
- * TaskService other areas dispatch through. One instance per process; listeners are added by
- * the areas that dispatch (events, meetings) when the module list is built.
+ * TaskService other areas dispatch through. Created by the composition (src/bot/modules.ts),
+ * which adds the listeners of the areas that dispatch (events).
  */
 import type { BotModule } from '../bot';
 import { taskCommands } from './commands';
-import type { TaskListener, TaskService } from './contract';
+import type { TaskListener } from './contract';
+import type { TasksRepos } from './ports';
 import { TaskPolicyLoader, type TaskPolicyOptions } from './policy';
 import { reminderTimer } from './reminder-timer';
 export type { RungOutcome } from './reminder-timer';
 import { TasksService } from './service';
 
 export { TASK_REMINDER_TIMER, TaskRefusedError } from './service';
-export { REMINDER_SETTING, CALENDAR_SETTING, type ReminderSetting } from './policy';
+export { REMINDER_SETTING, type ReminderSetting } from './policy';
 
 export interface TasksModuleOptions extends TaskPolicyOptions {
   /** Hears every fired rung (sent or skipped): benchmarks and diagnostics. */
   onRungFired?: Parameters<typeof reminderTimer>[1];
 }
 
-export interface TasksModule {
-  module: BotModule;
-  service: TaskService;
-  addListener(listener: TaskListener): void;
+/** The tasks area for transactions carrying `R`: what its listeners (events, meetings) need besides the tasks. */
+export interface TasksModule<R extends TasksRepos = TasksRepos> {
+  module: BotModule<R>;
+  service: TasksService<R>;
+  addListener(listener: TaskListener<R>): void;
 }
 
-export function createTasksModule(options: TasksModuleOptions = {}): TasksModule {
-  const service = new TasksService(new TaskPolicyLoader(options));
+export function createTasksModule<R extends TasksRepos = TasksRepos>(options: TasksModuleOptions = {}): TasksModule<R> {
+  const service = new TasksService<R>(new TaskPolicyLoader(options));
   const { commands, dialogs } = taskCommands(service);
   return {
     module: { commands, dialogs, timers: [reminderTimer(service, options.onRungFired)] },

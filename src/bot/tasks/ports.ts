@@ -1,7 +1,15 @@
 /** What the tasks area (限时办结) needs from storage; implemented in adapters/db/repositories/task-repository.ts. */
 import type { RungKind } from '../../domain/task/reminders';
 import type { Task, TaskState } from '../../domain/task/task';
-import type { TaskSource } from './contract';
+import type { CoreRepos } from '../ports';
+
+export type TaskPriority = 'normal' | 'urgent';
+
+/** Where a task came from; `ref` is the source's human number (SJ20261122-0007, a meeting id). */
+export interface TaskSource {
+  kind: 'event' | 'meeting' | 'adhoc';
+  ref: string;
+}
 
 /** The domain task as stored, with what the bot adds around it. */
 export interface TaskRecord extends Task {
@@ -50,4 +58,9 @@ export interface TaskRepo {
   byDispatcher(memberId: number, states: readonly TaskState[], limit: number): Promise<TaskRecord[]>;
   byBatch(batch: string): Promise<TaskRecord[]>;
   bySource(source: TaskSource): Promise<TaskRecord[]>;
+}
+
+/** The repositories the tasks area works with. */
+export interface TasksRepos extends CoreRepos {
+  tasks: TaskRepo;
 }

@@ -10,6 +10,7 @@ import { fireDecision, type RungAudience } from '../../domain/task/reminders';
 import type { BotMessage } from '../message';
 import { Notifier } from '../notify';
 import type { Tx } from '../ports';
+import type { TasksRepos } from './ports';
 import type { TimerContext, TimerHandler } from '../timers';
 import { t } from '../texts';
 import { formatTime, memberName, timeLeft, unitName } from './format';
@@ -32,10 +33,10 @@ type ReminderJob = z.infer<typeof jobSchema>;
 /** What a fired rung did, for tests and logs. */
 export type RungOutcome = 'sent' | 'skipped' | 'invalid';
 
-export function reminderTimer(service: TasksService, onFired?: (outcome: RungOutcome, job: ReminderJob | null, at: Date) => void): TimerHandler {
+export function reminderTimer<R extends TasksRepos>(service: TasksService<R>, onFired?: (outcome: RungOutcome, job: ReminderJob | null, at: Date) => void): TimerHandler<R> {
   return {
     name: TASK_REMINDER_TIMER,
-    async run(ctx: TimerContext, data: Record<string, unknown>) {
+    async run(ctx: TimerContext<R>, data: Record<string, unknown>) {
       const parsed = jobSchema.safeParse(data);
       if (!parsed.success) {
         onFired?.('invalid', null, ctx.now);
@@ -71,9 +72,9 @@ export function reminderTimer(service: TasksService, onFired?: (outcome: RungOut
   };
 }
 
-async function deliver(tx: Tx, service: TasksService, task: TaskRecord, job: ReminderJob): Promise<void> {
-  const policy = await service.policy.load(tx.repos.settings);
-  const tz = policy.calendar.timeZone;
+async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>, task: TaskRecord, job: ReminderJob): Promise<void> {
+  const policy = await service.policy.load(tx);
+  const tz = policy.calendar;
   const scope = await tx.repos.org.unit(task.scopeUnitId);
   const params = {
     number: task.number,
@@ -121,7 +122,7 @@ async function deliver(tx: Tx, service: TasksService, task: TaskRecord, job: Rem
 }
 
 /** People (besides the assignee) an `assignee+gridHead` rung reaches: the grid head(s) and the dispatcher. */
-async function audienceMembers(tx: Tx, audience: RungAudience, task: TaskRecord, scope: OrgUnit | null): Promise<number[]> {
+async function audienceMembers(tx: Tx<TasksRepos>, audience: RungAudience, task: TaskRecord, scope: OrgUnit | null): Promise<number[]> {
   if (audience === 'assignee') return [];
   const ids = [task.dispatcherId];
   const grid = task.gridId !== null ? await tx.repos.org.unit(task.gridId) : scope?.level === 'grid' ? scope : null;
@@ -134,7 +135,7 @@ async function audienceMembers(tx: Tx, audience: RungAudience, task: TaskRecord,
  * The unit an escalation goes to: `community` is the community the task's grid belongs to (the
  * scope's parent when the scope sits above communities); `levelAbove` is the unit above that.
  */
-async function ladderUnit(tx: Tx, audience: 'community' | 'levelAbove', scope: OrgUnit | null): Promise<OrgUnit | null> {
+async function ladderUnit(tx: Tx<TasksRepos>, audience: 'community' | 'levelAbove', scope: OrgUnit | null): Promise<OrgUnit | null> {
   if (!scope) return null;
   const chain = [...(await tx.repos.org.ancestors(scope)).reverse()];
   const upward = [scope, ...chain.filter((u) => u.id !== scope.id)];

@@ -10,7 +10,7 @@ import { createTask, formatTaskNumber, isActiveTask, wasSubmittedLate, type NewT
 import type { BotMessage } from '../message';
 import { Notifier } from '../notify';
 import type { Tx } from '../ports';
-import { TIMERS_QUEUE_NAME } from './timer-name';
+import type { TasksRepos } from './ports';
 import { t } from '../texts';
 import type { DispatchInput, TaskAssignee, TaskListener, TaskService, TaskSource, TaskView } from './contract';
 import { formatTime, memberName, priorityName, taskButtons, taskFields } from './format';
@@ -63,24 +63,24 @@ export function toView(task: TaskRecord): TaskView {
   };
 }
 
-export class TasksService implements TaskService {
-  private readonly listeners: TaskListener[] = [];
+export class TasksService<R extends TasksRepos = TasksRepos> implements TaskService<R> {
+  private readonly listeners: TaskListener<R>[] = [];
 
   constructor(readonly policy: TaskPolicyLoader) {}
 
-  addListener(listener: TaskListener): void {
+  addListener(listener: TaskListener<R>): void {
     this.listeners.push(listener);
   }
 
-  // ---- TaskService (the contract for events and meetings) ----------------------------------
+  // ---- TaskService<R> (the contract for events and meetings) ----------------------------------
 
-  async dispatch(tx: Tx, input: DispatchInput): Promise<TaskView[]> {
+  async dispatch(tx: Tx<R>, input: DispatchInput): Promise<TaskView[]> {
     const { targets } = await this.resolveAssignees(tx, input.assignee, input.scopeUnitId);
     if (targets.length === 0) throw new TaskRefusedError('no_assignee');
     return (await this.dispatchTo(tx, input, targets)).map(toView);
   }
 
-  async reopen(tx: Tx, taskId: number, actorMemberId: number, reason: string, newDeadline?: Date): Promise<void> {
+  async reopen(tx: Tx<R>, taskId: number, actorMemberId: number, reason: string, newDeadline?: Date): Promise<void> {
     const task = await this.mustLoad(tx, taskId);
     const actor = this.privileged(task, actorMemberId);
     let outcome = await this.act(tx, task, { type: 'reject', reason }, actor);
@@ -94,7 +94,7 @@ export class TasksService implements TaskService {
     }
   }
 
-  async close(tx: Tx, taskId: number, actorMemberId: number): Promise<void> {
+  async close(tx: Tx<R>, taskId: number, actorMemberId: number): Promise<void> {
     const task = await this.mustLoad(tx, taskId);
     if (task.state === 'done' || task.state === 'withdrawn') return;
     const actor = this.privileged(task, actorMemberId);
@@ -104,14 +104,14 @@ export class TasksService implements TaskService {
     if (!outcome.ok) throw new TaskRefusedError(outcome.reason, task.number);
   }
 
-  async withdraw(tx: Tx, taskId: number, actorMemberId: number, reason: string): Promise<void> {
+  async withdraw(tx: Tx<R>, taskId: number, actorMemberId: number, reason: string): Promise<void> {
     const task = await this.mustLoad(tx, taskId);
     if (task.state === 'done' || task.state === 'withdrawn') return;
     const outcome = await this.act(tx, task, { type: 'withdraw', reason }, this.privileged(task, actorMemberId));
     if (!outcome.ok) throw new TaskRefusedError(outcome.reason, task.number);
   }
 
-  async bySource(tx: Tx, source: TaskSource): Promise<TaskView[]> {
+  async bySource(tx: Tx<R>, source: TaskSource): Promise<TaskView[]> {
     return (await tx.repos.tasks.bySource(source)).map(toView);
   }
 
@@ -122,7 +122,7 @@ export class TasksService implements TaskService {
    * a unit above grids, the gridworkers of every grid under it (a department unit: its department
    * members).
    */
-  async resolveAssignees(tx: Tx, assignee: TaskAssignee, scopeUnitId: number): Promise<ResolvedAssignees> {
+  async resolveAssignees(tx: Tx<R>, assignee: TaskAssignee, scopeUnitId: number): Promise<ResolvedAssignees> {
     const org = tx.repos.org;
     if (assignee.kind === 'member') {
       const member = await org.member(assignee.memberId);
@@ -163,8 +163,8 @@ export class TasksService implements TaskService {
    * An event's task waits for verification after 办结 (待核查: the events area calls close or reopen);
    * other tasks are done at 办结.
    */
-  async dispatchTo(tx: Tx, input: DispatchInput & { requiresVerification?: boolean }, targets: DispatchTarget[]): Promise<TaskRecord[]> {
-    const policy = await this.policy.load(tx.repos.settings);
+  async dispatchTo(tx: Tx<R>, input: DispatchInput & { requiresVerification?: boolean }, targets: DispatchTarget[]): Promise<TaskRecord[]> {
+    const policy = await this.policy.load(tx);
     const created: TaskRecord[] = [];
     let batch: string | null = null;
     for (const target of targets) {
@@ -205,7 +205,7 @@ export class TasksService implements TaskService {
       await this.tell(tx, task.assigneeId, await this.taskMessage(tx, task, policy, t('task.card.new', { number }), t('task.new.text', {
         number,
         title: task.title,
-        deadline: formatTime(task.deadline, policy.calendar.timeZone, tx.now),
+        deadline: formatTime(task.deadline, policy.calendar, tx.now),
         priority: priorityName(task),
       })));
       created.push(task);
@@ -226,10 +226,10 @@ export class TasksService implements TaskService {
    * Applies an action: the table decides; then the history, the reminder plan, the other
    * party's message and the source's listener, all in this transaction.
    */
-  async act(tx: Tx, task: TaskRecord, action: TaskAction, actor: TaskActor): Promise<ActOutcome> {
+  async act(tx: Tx<R>, task: TaskRecord, action: TaskAction, actor: TaskActor): Promise<ActOutcome> {
     const result = applyTaskAction(task, action, actor, tx.now);
     if (!result.ok) return result;
-    const policy = await this.policy.load(tx.repos.settings);
+    const policy = await this.policy.load(tx);
     let next: TaskRecord = { ...task, ...result.task };
     if (action.type === 'complete') next.resultPhotos = [...(action.attachments ?? [])];
     for (const event of result.events) {
@@ -249,7 +249,7 @@ export class TasksService implements TaskService {
     return { ok: true, task: next };
   }
 
-  private async hear(tx: Tx, task: TaskRecord, action: TaskAction, actorId: number): Promise<void> {
+  private async hear(tx: Tx<R>, task: TaskRecord, action: TaskAction, actorId: number): Promise<void> {
     const view = toView(task);
     for (const l of this.listeners.filter((x) => x.sourceKind === task.source.kind)) {
       if (action.type === 'accept') await l.onAccepted?.(tx, view, actorId);
@@ -260,16 +260,15 @@ export class TasksService implements TaskService {
   }
 
   /** Told by the reminder handler when the `overdue` rung fires. */
-  async heardOverdue(tx: Tx, task: TaskRecord): Promise<void> {
+  async heardOverdue(tx: Tx<R>, task: TaskRecord): Promise<void> {
     for (const l of this.listeners.filter((x) => x.sourceKind === task.source.kind)) await l.onOverdue?.(tx, toView(task));
   }
 
   // ---- reminder plan ----------------------------------------------------------------------------
 
-  private scheduleRungs(tx: Tx, task: TaskRecord, rungs: Rung[]): void {
+  private scheduleRungs(tx: Tx<R>, task: TaskRecord, rungs: Rung[]): void {
     for (const rung of rungs) {
       tx.effects.schedule({
-        queue: TIMERS_QUEUE_NAME,
         name: TASK_REMINDER_TIMER,
         jobId: reminderJobId(task.number, rung.key, rung.deadlineVersion),
         data: {
@@ -283,12 +282,12 @@ export class TasksService implements TaskService {
   }
 
   /** Best effort: a rung that still fires is refused by its version/state check. */
-  private cancelRungs(tx: Tx, task: TaskRecord): void {
-    for (const jobId of task.scheduledRungs) tx.effects.cancel({ queue: TIMERS_QUEUE_NAME, jobId });
+  private cancelRungs(tx: Tx<R>, task: TaskRecord): void {
+    for (const jobId of task.scheduledRungs) tx.effects.cancel({ jobId });
   }
 
   /** A new deadline version: the old rungs go, the new version's rungs come. */
-  private replan(tx: Tx, task: TaskRecord, policy: TaskPolicy): TaskRecord {
+  private replan(tx: Tx<R>, task: TaskRecord, policy: TaskPolicy): TaskRecord {
     this.cancelRungs(tx, task);
     const rungs = planReminders(task, policy.policies, policy.calendar, tx.now);
     this.scheduleRungs(tx, task, rungs);
@@ -296,29 +295,29 @@ export class TasksService implements TaskService {
   }
 
   /** A task back in work without a new deadline (核查不通过): a fresh version of the same plan. */
-  private async rearm(tx: Tx, task: TaskRecord): Promise<void> {
+  private async rearm(tx: Tx<R>, task: TaskRecord): Promise<void> {
     if (!isActiveTask(task)) return;
-    const policy = await this.policy.load(tx.repos.settings);
+    const policy = await this.policy.load(tx);
     const next = this.replan(tx, { ...task, deadlineVersion: task.deadlineVersion + 1 }, policy);
     await tx.repos.tasks.save(next, tx.now);
   }
 
   // ---- messages ---------------------------------------------------------------------------------
 
-  async taskMessage(tx: Tx, task: TaskRecord, policy: TaskPolicy, title: string, text: string, viewerId = task.assigneeId): Promise<BotMessage> {
+  async taskMessage(tx: Tx<R>, task: TaskRecord, policy: TaskPolicy, title: string, text: string, viewerId = task.assigneeId): Promise<BotMessage> {
     const actor = this.actorFor(task, viewerId, false);
     return {
       text,
-      card: { title, fields: await taskFields(tx.repos, task, policy.calendar.timeZone, tx.now), lines: [text], buttons: taskButtons(task, actor) },
+      card: { title, fields: await taskFields(tx.repos, task, policy.calendar, tx.now), lines: [text], buttons: taskButtons(task, actor) },
     };
   }
 
-  async tell(tx: Tx, memberId: number, message: BotMessage): Promise<void> {
+  async tell(tx: Tx<R>, memberId: number, message: BotMessage): Promise<void> {
     await new Notifier(tx).member(memberId, message);
   }
 
-  private async notifyOtherParty(tx: Tx, before: TaskRecord, task: TaskRecord, action: TaskAction, policy: TaskPolicy): Promise<void> {
-    const tz = policy.calendar.timeZone;
+  private async notifyOtherParty(tx: Tx<R>, before: TaskRecord, task: TaskRecord, action: TaskAction, policy: TaskPolicy): Promise<void> {
+    const tz = policy.calendar;
     const base = {
       number: task.number,
       title: task.title,
@@ -376,7 +375,7 @@ export class TasksService implements TaskService {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private async mustLoad(tx: Tx, taskId: number): Promise<TaskRecord> {
+  private async mustLoad(tx: Tx<R>, taskId: number): Promise<TaskRecord> {
     const task = await tx.repos.tasks.byId(taskId, true);
     if (!task) throw new TaskRefusedError('unknown_task', `#${taskId}`);
     return task;

@@ -1,6 +1,6 @@
-/** Builds every repository for one EntityManager (one transaction). Each area adds its own. */
+/** Builds every repository for one EntityManager (one transaction): the set the composition names. */
 import type { EntityManager } from 'typeorm';
-import type { Repos } from '../../../bot/ports';
+import type { BotRepos } from '../../../bot/modules';
 import { TypeOrmOrgRepo } from './org-repository';
 import { TypeOrmAuditRepo, TypeOrmDialogRepo, TypeOrmSequenceRepo, TypeOrmSettingsRepo } from './support-repositories';
 import { TypeOrmEventRepo } from './event-repository';
@@ -8,14 +8,16 @@ import { TypeOrmTaskRepo } from './task-repository';
 import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
+import { TypeOrmFileLinkRepo } from './file-link-repository';
 
-export function createRepos(em: EntityManager): Repos {
+export function createRepos(em: EntityManager): BotRepos {
   return {
     org: new TypeOrmOrgRepo(em),
     dialogs: new TypeOrmDialogRepo(em),
     settings: new TypeOrmSettingsRepo(em),
     audit: new TypeOrmAuditRepo(em),
     sequences: new TypeOrmSequenceRepo(em),
+    files: new TypeOrmFileLinkRepo(em),
     events: new TypeOrmEventRepo(em),
     tasks: new TypeOrmTaskRepo(em),
     meetings: new TypeOrmMeetingRepo(em),

@@ -1,22 +1,22 @@
 /**
- * Meetings (例会) on TypeORM: the meeting rows, carried items, minutes, plans and export tokens,
+ * Meetings (例会) on TypeORM: the meeting rows, carried items, minutes and plans,
  * and the read queries an agenda needs over the events and tasks tables and the attendance
  * area's info reports, patrol log and leave (read only; those areas own their tables).
  */
-import { In, LessThan, type EntityManager } from 'typeorm';
+import { eventStanding, tallyEvents } from '../../../domain/figures';
+import { And, In, LessThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import type { EventState } from '../../../domain/event/event';
 import type { AgendaSources, EventFacts, GridEventCounts, MeetingRepo, MeetingStatus, MinuteEntry, StoredMeeting } from '../../../bot/meetings/ports';
 import type { HandlingLevel, MatterFacts, MonthlyPlan, Period, Ratio } from '../../../domain/meeting';
 import type { ItemSource, TrackedItem } from '../../../domain/meeting/carry-over';
 import type { MeetingKind } from '../../../domain/meeting/meeting';
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { FINAL_TASK_STATES } from '../../../domain/task/task';
-import { WorkingCalendar } from '../../../domain/calendar/working-calendar';
-import { AssessmentService } from '../../../bot/assessment/service';
 import { EventSchema, type EventRow } from '../schemas/events';
+import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 import { TaskSchema } from '../schemas/tasks';
 import {
-  MeetingExportSchema,
   MeetingItemSchema,
   MeetingMinuteSchema,
   MeetingPlanSchema,
@@ -25,10 +25,7 @@ import {
   type MeetingMinuteRow,
   type MeetingRow,
 } from '../schemas/meetings';
-import { TypeOrmAssessmentRepo } from './assessment-repository';
-import { TypeOrmSettingsRepo } from './support-repositories';
 
-const SOLVED_EVENT_STATES = ['closed', 'rated', 'settled_on_spot'];
 const HIGH_LEVELS = ['town', 'county'];
 
 function meetingToDomain(r: MeetingRow): StoredMeeting {
@@ -77,7 +74,10 @@ function minuteToDomain(r: MeetingMinuteRow): MinuteEntry {
   return { ...r, kind: r.kind as MinuteEntry['kind'] };
 }
 
-const isOpenEvent = (state: string) => (OPEN_EVENT_STATES as readonly string[]).includes(state);
+const isOpenEvent = (state: string) => eventStanding(state as EventState) === 'open';
+
+/** An event row as the figures read it: the level that holds it, or that closed it. */
+const eventFigureFacts = (r: Pick<EventRow, 'state' | 'handlerLevel' | 'closedByLevel'>) => ({ state: r.state as EventState, level: (r.closedByLevel ?? r.handlerLevel) as HandlingLevel });
 
 /** An event as the agenda reads it; the title is its category and the start of its description. */
 function eventFacts(r: EventRow, now: Date): EventFacts {
@@ -106,53 +106,21 @@ function chunks<T>(xs: T[], size = 500): T[][] {
   return out;
 }
 
-/** Info report and patrol ratios of one grid: the sums over its gridworkers. */
-interface GridAttendance {
-  infoReports: Ratio;
-  patrols: Ratio;
-}
-
 export class TypeOrmAgendaSources implements AgendaSources {
-  /** Per-transaction memo: an agenda asks for info reports and patrols of the same grids and period. */
-  private readonly attendanceMemo = new Map<string, Promise<Map<number, GridAttendance>>>();
-
-  /** The calendar defaults to the official one, as the info report, attendance and assessment modules do. */
-  constructor(
-    protected readonly em: EntityManager,
-    private readonly calendar: WorkingCalendar = new WorkingCalendar(),
-  ) {}
+  constructor(protected readonly em: EntityManager) {}
 
   async eventCounts(gridUnitIds: number[], period: Period): Promise<GridEventCounts[]> {
-    const byGrid = new Map<number, GridEventCounts>();
-    for (const id of gridUnitIds) byGrid.set(id, { gridUnitId: id, reported: 0, solved: 0, open: 0, settledOnSpot: 0, escalated: 0, byCategory: {} });
     if (!gridUnitIds.length) return [];
-    const rows = await this.em
-      .getRepository(EventSchema)
-      .createQueryBuilder('e')
-      .select('e.gridUnitId', 'grid')
-      .addSelect('e.category', 'category')
-      .addSelect('e.state', 'state')
-      .addSelect('e.handlerLevel', 'level')
-      .addSelect('COUNT(*)', 'n')
-      .where('e.gridUnitId IN (:...grids)', { grids: gridUnitIds })
-      .andWhere('e.reportedAt >= :from AND e.reportedAt < :to', { from: period.from, to: period.to })
-      .groupBy('e.gridUnitId')
-      .addGroupBy('e.category')
-      .addGroupBy('e.state')
-      .addGroupBy('e.handlerLevel')
-      .getRawMany<{ grid: number | string; category: string; state: string; level: string; n: number | string }>();
-    for (const r of rows) {
-      const c = byGrid.get(Number(r.grid));
-      if (!c) continue;
-      const n = Number(r.n);
-      c.reported += n;
-      c.byCategory[r.category] = (c.byCategory[r.category] ?? 0) + n;
-      if (SOLVED_EVENT_STATES.includes(r.state)) c.solved += n;
-      if (r.state === 'settled_on_spot') c.settledOnSpot += n;
-      if (isOpenEvent(r.state)) c.open += n;
-      if (HIGH_LEVELS.includes(r.level)) c.escalated += n;
-    }
-    return [...byGrid.values()];
+    const rows = await this.em.getRepository(EventSchema).find({
+      select: { gridUnitId: true, category: true, state: true, handlerLevel: true, closedByLevel: true },
+      where: { gridUnitId: In(gridUnitIds), reportedAt: And(MoreThanOrEqual(period.from), LessThan(period.to)) },
+    });
+    return gridUnitIds.map((id) => {
+      const mine = rows.filter((r) => r.gridUnitId === id);
+      const byCategory: Record<string, number> = {};
+      for (const r of mine) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
+      return { gridUnitId: id, ...tallyEvents(mine.map(eventFigureFacts)), byCategory };
+    });
   }
 
   async eventsReported(gridUnitIds: number[], period: Period, now: Date, limit: number): Promise<EventFacts[]> {
@@ -210,76 +178,14 @@ export class TypeOrmAgendaSources implements AgendaSources {
     return out;
   }
 
-  async tasksDue(scopeUnitIds: number[], period: Period): Promise<Ratio> {
-    if (!scopeUnitIds.length) return { done: 0, of: 0 };
-    const raw = await this.em
-      .getRepository(TaskSchema)
-      .createQueryBuilder('t')
-      .select('COUNT(*)', 'due')
-      .addSelect("SUM(CASE WHEN t.state = 'done' AND t.finishedAt IS NOT NULL AND t.finishedAt <= t.deadline THEN 1 ELSE 0 END)", 'onTime')
-      .where('t.scopeUnitId IN (:...units)', { units: scopeUnitIds })
-      .andWhere("t.state <> 'withdrawn'")
-      .andWhere('t.deadline >= :from AND t.deadline < :to', { from: period.from, to: period.to })
-      .getRawOne<{ due: number | string; onTime: number | string | null }>();
-    return { done: Number(raw?.onTime ?? 0), of: Number(raw?.due ?? 0) };
-  }
-
-  /**
-   * 信息报送 per grid: reports its gridworkers filed on the period's report days (Tuesday and
-   * Friday, holidays shifted or skipped per the info report setting) of those due, a gridworker's
-   * approved leave days excused. Counted as the assessment counts them.
-   */
-  async infoReports(gridUnitIds: number[], period: Period): Promise<Map<number, Ratio> | null> {
-    const byGrid = await this.gridAttendance(gridUnitIds, period);
-    return new Map([...byGrid].map(([id, a]) => [id, a.infoReports]));
-  }
-
-  /**
-   * 巡查 per grid: working days with at least one patrol, per gridworker, of the working days
-   * not on approved leave. The working days come from the calendar itself (the count the port
-   * passes is the meeting service's own figure of the same days).
-   */
-  async patrols(gridUnitIds: number[], period: Period): Promise<Map<number, Ratio> | null> {
-    const byGrid = await this.gridAttendance(gridUnitIds, period);
-    return new Map([...byGrid].map(([id, a]) => [id, a.patrols]));
-  }
-
-  private gridAttendance(gridUnitIds: number[], period: Period): Promise<Map<number, GridAttendance>> {
-    const key = `${period.from.toISOString()}|${period.to.toISOString()}|${[...gridUnitIds].sort((a, b) => a - b).join(',')}`;
-    let found = this.attendanceMemo.get(key);
-    if (!found) {
-      found = this.computeGridAttendance(gridUnitIds, period);
-      this.attendanceMemo.set(key, found);
-    }
-    return found;
-  }
-
-  private async computeGridAttendance(gridUnitIds: number[], period: Period): Promise<Map<number, GridAttendance>> {
-    const out = new Map<number, GridAttendance>(gridUnitIds.map((id) => [id, { infoReports: { done: 0, of: 0 }, patrols: { done: 0, of: 0 } }]));
-    const workers = await this.gridworkers(gridUnitIds);
-    const memberIds = [...new Set([...workers.values()].flat())];
-    if (!memberIds.length) return out;
-    // The reviewed period has ended, so its end is the instant it is judged at: every day of it counts.
-    const perMember = await new AssessmentService(this.calendar).attendanceFacts(
-      { assessment: new TypeOrmAssessmentRepo(this.em), settings: new TypeOrmSettingsRepo(this.em) },
-      memberIds,
-      { start: period.from, end: period.to },
-      period.to,
-    );
-    for (const [gridId, ids] of workers) {
-      const sum = out.get(gridId)!;
-      for (const id of ids) {
-        const m = perMember.get(id);
-        if (!m) continue;
-        sum.infoReports = { done: sum.infoReports.done + m.infoReports.done, of: sum.infoReports.of + m.infoReports.of };
-        sum.patrols = { done: sum.patrols.done + m.patrols.done, of: sum.patrols.of + m.patrols.of };
-      }
-    }
-    return out;
+  /** 到期 and 按期 of the tasks of these units, as 统计 counts them (the same rows, the same rules). */
+  async tasksDue(unitIds: number[], period: Period, now: Date): Promise<Ratio> {
+    const stats = await new TypeOrmAssessmentRepo(this.em).taskStats(unitIds, { start: period.from, end: period.to }, now);
+    return { done: stats.onTime, of: stats.due };
   }
 
   /** The active gridworkers of each grid (as the org repository's membersWithRole reads them), in one pass. */
-  private async gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>> {
+  async gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(gridUnitIds.map((id) => [id, []]));
     const grants: MemberRoleRow[] = [];
     for (const part of chunks(gridUnitIds)) grants.push(...(await this.em.getRepository(MemberRoleSchema).find({ where: { unitId: In(part), role: 'gridworker' }, order: { id: 'ASC' } })));
@@ -365,14 +271,5 @@ export class TypeOrmMeetingRepo extends TypeOrmAgendaSources implements MeetingR
     if (!unitIds.length) return [];
     const rows = await this.em.getRepository(MeetingPlanSchema).find({ where: { unitId: In(unitIds), month } });
     return rows.map((r) => ({ communityId: r.unitId, month: r.month, text: r.text, submittedBy: r.submittedByName, submittedAt: r.submittedAt }));
-  }
-
-  async createExport(input: { token: string; meetingId: number; format: string; createdAt: Date; expiresAt: Date }): Promise<void> {
-    await this.em.getRepository(MeetingExportSchema).insert(input);
-  }
-
-  async exportByToken(token: string): Promise<{ meetingId: number; format: string; expiresAt: Date } | null> {
-    const r = await this.em.getRepository(MeetingExportSchema).findOne({ where: { token } });
-    return r ? { meetingId: r.meetingId, format: r.format, expiresAt: r.expiresAt } : null;
   }
 }

@@ -35,31 +35,4 @@ export const AssessmentAdjustmentSchema = new EntitySchema<AssessmentAdjustmentR
   indices: [{ name: 'idx_assessment_adjustment_subject', columns: ['subjectKind', 'subjectId', 'effectiveAt'] }],
 });
 
-export interface FileTokenRow {
-  /** 128-bit random, hex. */
-  token: string;
-  /** `download` (a ledger) or `upload` (an organisation import). */
-  purpose: string;
-  /** JSON: what to build (ledger kind, scope unit, period) or who may upload. */
-  spec: string;
-  memberId: number;
-  createdAt: Date;
-  expiresAt: Date;
-  usedAt: Date | null;
-}
-
-export const FileTokenSchema = new EntitySchema<FileTokenRow>({
-  name: 'FileToken',
-  tableName: 'file_token',
-  columns: {
-    token: { type: 'varchar', length: 32, primary: true },
-    purpose: { type: 'varchar', length: 16 },
-    spec: { type: 'text' },
-    memberId: { name: 'member_id', type: 'int' },
-    createdAt: dateColumn('created_at'),
-    expiresAt: dateColumn('expires_at'),
-    usedAt: dateColumn('used_at', true),
-  },
-});
-
-export const assessmentSchemas = [AssessmentAdjustmentSchema, FileTokenSchema];
+export const assessmentSchemas = [AssessmentAdjustmentSchema];

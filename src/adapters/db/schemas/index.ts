@@ -5,5 +5,6 @@ import { taskSchemas } from './tasks';
 import { meetingSchemas } from './meetings';
 import { attendanceSchemas } from './attendance';
 import { assessmentSchemas } from './assessment';
+import { fileLinkSchemas } from './file-links';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas];

@@ -125,24 +125,4 @@ export const MeetingPlanSchema = new EntitySchema<MeetingPlanRow>({
   uniques: [{ name: 'uq_meeting_plan_month', columns: ['unitId', 'month'] }],
 });
 
-export interface MeetingExportRow {
-  token: string;
-  meetingId: number;
-  format: string;
-  createdAt: Date;
-  expiresAt: Date;
-}
-
-export const MeetingExportSchema = new EntitySchema<MeetingExportRow>({
-  name: 'MeetingExport',
-  tableName: 'meeting_export',
-  columns: {
-    token: { type: 'varchar', length: 40, primary: true },
-    meetingId: { name: 'meeting_id', type: 'int' },
-    format: { type: 'varchar', length: 8 },
-    createdAt: dateColumn('created_at'),
-    expiresAt: dateColumn('expires_at'),
-  },
-});
-
-export const meetingSchemas = [MeetingSchema, MeetingItemSchema, MeetingMinuteSchema, MeetingPlanSchema, MeetingExportSchema];
+export const meetingSchemas = [MeetingSchema, MeetingItemSchema, MeetingMinuteSchema, MeetingPlanSchema];

@@ -3,8 +3,7 @@ import crypto from 'node:crypto';
 import { ROLES, childLevel, isValidUnitCode, type OrgUnit, type Role } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
-import type { BotModule } from '../bot';
-import { arg, defineCommand, type CommandContext } from './framework';
+import { arg, defineCommand, type Command, type CommandContext } from '../commands/framework';
 
 const INVITE_DAYS = 7;
 const ROLE_WORDS: Record<string, Role> = Object.fromEntries(ROLES.map((r) => [t(`role.${r}` as TextKey), r]));
@@ -257,6 +256,4 @@ const whoami = defineCommand({
   },
 });
 
-export const orgModule: BotModule = {
-  commands: [bind, whoami, tree, members, newUnit, renameUnit, addMember, grant, revoke, invite, bindGroup, bindRobot],
-};
+export const orgCommands: Command[] = [bind, whoami, tree, members, newUnit, renameUnit, addMember, grant, revoke, invite, bindGroup, bindRobot];

@@ -2,8 +2,8 @@
  * A small living organisation for newcomers and tests: 1 county, 1 town, 2 communities, 4 grids,
  * a dozen members bound to sandbox users, and each unit bound to a sandbox group.
  */
-import { GLOBAL_UNIT_ID, type OrgUnit, type Role, type UnitLevel } from '../domain/org/org';
-import type { UnitOfWork } from './ports';
+import { GLOBAL_UNIT_ID, type OrgUnit, type Role, type UnitLevel } from '../../domain/org/org';
+import type { UnitOfWork } from '../../bot/ports';
 
 interface DemoUnit {
   code: string;

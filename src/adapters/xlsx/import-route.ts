@@ -1,31 +1,37 @@
 /**
- * Spreadsheet routes beside the meetings' /files downloads:
- * - GET  /files/xlsx/:token/:name     a ledger (台账), built from the database when opened; the
- *   token is random (128 bits), expires, and works once — no login needed, nothing to guess.
+ * The organisation import (导入) over HTTP; ledgers are downloads of the one files route
+ * (ledger-file.ts):
  * - GET  /files/xlsx/template/:name  the empty organisation template.
- * - GET  /files/xlsx/import/:token   a small upload page; POST the .xlsx body to the same address.
- *   The import is all or nothing; its row-by-row errors come back as JSON and on the page.
- * Four path segments, so the meetings' /files/:token/:name never shadows them.
+ * - GET  /files/xlsx/import/:token   a small upload page behind a file link of kind `org-import`;
+ *   POST the .xlsx body to the same address. The import is all or nothing; its row-by-row errors
+ *   come back as JSON and on the page.
+ * Four path segments, so /files/:token/:name never shadows them.
  */
 import crypto from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from '../../log';
-import type { Clock, UnitOfWork } from '../../bot/ports';
-import { applyImport, buildLedger, checkImport, importTemplate, ledgerSpecSchema } from '../../bot/assessment';
+import type { Clock, FileLinkLookup, UnitOfWork } from '../../bot/ports';
+import type { BotRepos } from '../../bot/modules';
+import { applyImport, checkImport, importTemplate } from '../../bot/assessment';
+import { ORG_IMPORT_LINK } from '../../bot/assessment/org-import';
+import { FILE_TOKEN } from '../../bot/files';
 import { XLSX_MIME } from '../../bot/assessment/sheets';
 import { t } from '../../bot/texts';
 import { Notifier } from '../../bot/notify';
 import { MAX_UPLOAD_BYTES, UnreadableWorkbookError, readWorkbook, writeWorkbook } from './workbook';
 import { uploadPage } from './upload-page';
 
-export interface SpreadsheetRouteDeps {
-  uow: UnitOfWork;
+export interface OrgImportRouteDeps {
+  uow: UnitOfWork<BotRepos>;
   clock: Clock;
   logger: Logger;
 }
 
-const TOKEN = /^[0-9a-f]{32}$/;
+/** An upload link, looked at without using it (the page, and the check before reading the upload). */
+function uploadLink(lookup: FileLinkLookup): FileLinkLookup {
+  return lookup.ok && lookup.link.kind !== ORG_IMPORT_LINK ? { ok: false, reason: 'unknown' } : lookup;
+}
 
 /** The checked import changed under us between the check and the write (someone else imported). */
 class ImportRaceError extends Error {
@@ -33,12 +39,6 @@ class ImportRaceError extends Error {
   constructor(readonly errors: string[]) {
     super('import no longer valid');
   }
-}
-
-function plain(ctx: Context, status: number, text: string): void {
-  ctx.status = status;
-  ctx.type = 'text/plain; charset=utf-8';
-  ctx.body = text;
 }
 
 function attachment(ctx: Context, fileName: string, body: Buffer): void {
@@ -59,15 +59,15 @@ async function readBody(ctx: Context): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps): void {
+export function mountOrgImport(router: Router, deps: OrgImportRouteDeps): void {
   router.get('/files/xlsx/template/:name', async (ctx) => {
     const book = importTemplate();
-    attachment(ctx, book.fileName, await writeWorkbook(book));
+    attachment(ctx, book.fileName, await writeWorkbook(book, await deps.uow.read(async (_repos, calendar) => calendar.timeZone)));
   });
 
   router.get('/files/xlsx/import/:token', async (ctx) => {
     const token = String(ctx.params.token);
-    const seen = TOKEN.test(token) ? await deps.uow.read((repos) => repos.assessment.peekToken(token, 'upload', deps.clock.now())) : null;
+    const seen = FILE_TOKEN.test(token) ? uploadLink(await deps.uow.read((repos) => repos.files.peek(token, deps.clock.now()))) : null;
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('cache-control', 'no-store');
     if (!seen?.ok) ctx.status = 410;
@@ -80,7 +80,7 @@ export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps
       ctx.status = status;
       ctx.body = body;
     };
-    const seen = TOKEN.test(token) ? await deps.uow.read((repos) => repos.assessment.peekToken(token, 'upload', deps.clock.now())) : null;
+    const seen = FILE_TOKEN.test(token) ? uploadLink(await deps.uow.read((repos) => repos.files.peek(token, deps.clock.now()))) : null;
     if (!seen?.ok) return answer(410, { ok: false, errors: [t('import.page.expired')] });
     const bytes = await readBody(ctx);
     if (!bytes) return answer(413, { ok: false, errors: [t('import.unreadable')] });
@@ -99,14 +99,15 @@ export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps
     const digest = crypto.createHash('sha1').update(bytes).digest('hex').slice(0, 16);
     try {
       const outcome = await deps.uow.runOnce(`org-import-${token}-${digest}`, async (tx) => {
-        const claim = await tx.repos.assessment.claimToken(token, 'upload', tx.now);
-        if (!claim.ok) throw new ImportRaceError([t('import.page.expired')]);
+        const claim = uploadLink(await tx.repos.files.open(token, tx.now));
+        if (!claim.ok || claim.link.memberId === null) throw new ImportRaceError([t('import.page.expired')]);
+        const memberId = claim.link.memberId;
         const again = await checkImport(tx.repos, sheets);
         if (!again.ok) throw new ImportRaceError(again.errors);
-        const result = await applyImport(tx.repos, again, claim.token.memberId, tx.now);
+        const result = await applyImport(tx.repos, again, memberId, tx.now);
         const lines = [t('import.ok', { units: String(result.units), members: String(result.members), roles: String(result.roles) })];
         if (result.invites.length) lines.push(t('import.invites', { days: '7' }), ...result.invites.map((i) => `${i.name}（${i.unit}）：${i.code}`));
-        await new Notifier(tx).member(claim.token.memberId, { text: lines.join('\n') });
+        await new Notifier(tx).member(memberId, { text: lines.join('\n') });
         return { result, text: lines.join('\n') };
       });
       if (!outcome.ran) return answer(410, { ok: false, errors: [t('import.page.expired')] });
@@ -116,23 +117,5 @@ export function mountSpreadsheetFiles(router: Router, deps: SpreadsheetRouteDeps
       if (!(err instanceof ImportRaceError)) throw err;
       return answer(409, { ok: false, errors: [t('import.failed', { count: String(err.errors.length) }), ...err.errors] });
     }
-  });
-  // Last: the fixed words above (template, import) would otherwise read as a token.
-  router.get('/files/xlsx/:token/:name', async (ctx) => {
-    const token = String(ctx.params.token);
-    if (!TOKEN.test(token)) return plain(ctx, 404, t('ledger.unknown'));
-    const outcome = await deps.uow.runOnce(`ledger-download-${token}`, async (tx) => {
-      const claim = await tx.repos.assessment.claimToken(token, 'download', tx.now);
-      if (!claim.ok) return { ok: false as const, reason: claim.reason };
-      const spec = ledgerSpecSchema.safeParse(claim.token.spec);
-      const book = spec.success ? await buildLedger(tx.repos, spec.data, tx.now) : null;
-      return book ? { ok: true as const, book } : { ok: false as const, reason: 'unknown' as const };
-    });
-    if (!outcome.ran) return plain(ctx, 410, t('ledger.used'));
-    const result = outcome.result;
-    if (!result.ok) return plain(ctx, result.reason === 'unknown' ? 404 : 410, t(result.reason === 'unknown' ? 'ledger.unknown' : result.reason === 'expired' ? 'ledger.expired' : 'ledger.used'));
-    const body = await writeWorkbook(result.book);
-    deps.logger.info({ sheets: result.book.sheets.map((s) => s.rows.length), bytes: body.length }, 'ledger downloaded');
-    attachment(ctx, result.book.fileName, body);
   });
 }
