@@ -58,4 +58,24 @@ describe('truthful answers', () => {
     const task = /T\d{8}-\d{4}/.exec(dispatched)![0];
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `办结 ${task} 已走访`)).toContain(`请先发送「签收 ${task}」`);
   });
+
+  it('leaves a withdrawn task out of 任务进度', async () => {
+    const reply = await app.chat.ask('dm-sj-yg', 'sj-yg', '派单 01001 3个工作日 人口普查入户');
+    const first = /T\d{8}-\d{4}/.exec(reply)![0];
+    const inbox = (await app.chat.messages('dm-wgy-yg2')).filter((m) => m.from === 'bot' && m.text.includes('人口普查入户')).pop()!;
+    const second = /T\d{8}-\d{4}/.exec(inbox.text)![0];
+    expect(await app.chat.ask('dm-sj-yg', 'sj-yg', `撤回 ${second} 二网格另行安排`)).toContain('已撤回');
+    const [progress] = await app.chat.say('dm-sj-yg', 'sj-yg', `任务进度 ${first}`);
+    expect(progress!.card!.fields).toEqual(expect.arrayContaining([{ label: '已办结', value: '0/1' }]));
+    expect(progress!.card!.lines?.join('\n')).not.toContain('阳光二网格');
+  });
+
+  it('puts the photos of a 办结 on their own line in the dispatcher’s notice', async () => {
+    const dispatched = await app.chat.ask('dm-wz-yg1', 'wz-yg1', '派单 冯网格员 3个工作日 清理楼道');
+    const task = /T\d{8}-\d{4}/.exec(dispatched)![0];
+    await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `签收 ${task}`);
+    await app.chat.say('dm-wgy-yg1', 'wgy-yg1', `办结 ${task} 已清理完毕`, [{ kind: 'image', url: 'https://example.test/done.jpg' }]);
+    const notice = (await app.chat.messages('dm-wz-yg1')).filter((m) => m.from === 'bot' && m.text.includes(task) && m.text.includes('附照片')).pop()!;
+    expect(notice.text).toMatch(/已清理完毕[^\n]*\n附照片 1 张/);
+  });
 });
