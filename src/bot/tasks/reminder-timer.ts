@@ -9,6 +9,7 @@ import { LEADER_ROLE } from '../../domain/org/org';
 import { fireDecision, type RungAudience } from '../../domain/task/reminders';
 import type { BotMessage } from '../message';
 import { Notifier } from '../notify';
+import { snoozeButton } from '../snooze/button';
 import type { Tx } from '../ports';
 import type { TasksRepos } from './ports';
 import type { TimerContext, TimerHandler } from '../timers';
@@ -86,7 +87,11 @@ async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>
     days: Math.max(1, policy.calendar.workingDaysBetween(task.deadline, tx.now)),
   };
   const title = t('task.card.task', { number: task.number });
-  const assigneeMessage = async (text: string) => service.taskMessage(tx, task, policy, title, text);
+  // Every reminder card the assignee gets can be put off (稍后提醒); the ladder itself keeps its times.
+  const assigneeMessage = async (text: string): Promise<BotMessage> => {
+    const message = await service.taskMessage(tx, task, policy, title, text);
+    return message.card ? { ...message, card: { ...message.card, buttons: [...(message.card.buttons ?? []), snoozeButton(task.number)] } } : message;
+  };
   const viewMessage = (text: string): BotMessage => ({
     text,
     card: { title, lines: [text], buttons: [{ label: t('task.button.view'), command: `任务 ${task.number}` }] },

@@ -9,6 +9,7 @@ import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { TypeOrmFileLinkRepo } from './file-link-repository';
+import { TypeOrmNoticeRepo } from './notice-repository';
 
 export function createRepos(em: EntityManager): BotRepos {
   return {
@@ -23,5 +24,6 @@ export function createRepos(em: EntityManager): BotRepos {
     meetings: new TypeOrmMeetingRepo(em),
     attendance: new TypeOrmAttendanceRepo(em),
     assessment: new TypeOrmAssessmentRepo(em),
+    notices: new TypeOrmNoticeRepo(em),
   };
 }

@@ -10,6 +10,7 @@ import { attendance } from './attendance';
 import { assessment } from './assessment';
 import { input } from './input';
 import { calendar } from './calendar';
+import { notices } from './notices';
 
 export const zhCN = {
   ...core,
@@ -20,4 +21,5 @@ export const zhCN = {
   ...assessment,
   ...input,
   ...calendar,
+  ...notices,
 } as const;
