@@ -83,7 +83,7 @@ export const notices = {
   'snooze.choice.30m': '30分钟',
   'snooze.choice.2h': '2小时',
   'snooze.choice.morning': '明早',
-  'snooze.done': '好的，{at} 再提醒您 {number}。逾期、催办、督办的时间不变。',
+  'snooze.done': '好的，{at}再提醒您 {number}。逾期、催办、督办的时间不变。',
   'snooze.back': '【稍后提醒】您之前让我稍后提醒：',
   'snooze.err.unknown': '「{number}」不是任务或通知编号。',
   'snooze.err.nothingOwed': '{number} 已经不需要您处理了，无需提醒。',
