@@ -8,10 +8,10 @@ import type { WorkingCalendar } from '../calendar/working-calendar';
 import { planReminders, type ReminderPolicy, type Rung, type RungPolicy } from '../task/reminders';
 import type { Notice } from './notice';
 
-/** 4 working hours after sending, one working day after, 2 h before the deadline, and the deadline (to the sender). */
+/** 4 working hours after sending, one working day (7.5 working hours) after, 2 h before the deadline, and the deadline (to the sender). */
 export const NOTICE_REMINDER_RUNGS: readonly RungPolicy[] = [
   { key: 'unread-4wh', anchor: { from: 'dispatch', workingHours: 4 }, audience: 'assignee', kind: 'remind', silencedBy: 'acknowledgement' },
-  { key: 'unread-1wd', anchor: { from: 'dispatch', workingHours: 8 }, audience: 'assignee', kind: 'remind', silencedBy: 'acknowledgement' },
+  { key: 'unread-1wd', anchor: { from: 'dispatch', workingHours: 7.5 }, audience: 'assignee', kind: 'remind', silencedBy: 'acknowledgement' },
   { key: 'before-2h', anchor: { from: 'deadline', hours: -2 }, audience: 'assignee', kind: 'remind', silencedBy: 'acknowledgement' },
   { key: 'due', anchor: { from: 'deadline', hours: 0 }, audience: 'assignee+gridHead', kind: 'overdue', silencedBy: 'acknowledgement' },
 ];
