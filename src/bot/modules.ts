@@ -24,6 +24,7 @@ import { createCalendarModule } from './calendar';
 import { createNoticesModule, NoticeService } from './notices';
 import type { NoticesRepos } from './notices/ports';
 import { createSnoozeModule } from './snooze';
+import { createDutyModule } from './duty';
 import { taskSnoozable } from './tasks/snooze';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
@@ -62,6 +63,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createAssessmentModule({ service: assessment, output }),
     createCalendarModule(),
     createNoticesModule(notices),
+    createDutyModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
   ];

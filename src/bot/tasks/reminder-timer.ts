@@ -10,6 +10,7 @@ import { fireDecision, type RungAudience } from '../../domain/task/reminders';
 import type { BotMessage } from '../message';
 import { Notifier } from '../notify';
 import { snoozeButton } from '../snooze/button';
+import { routeUrgent } from '../duty/desk';
 import type { Tx } from '../ports';
 import type { TasksRepos } from './ports';
 import type { TimerContext, TimerHandler } from '../timers';
@@ -106,8 +107,10 @@ async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>
     }
     case 'overdue': {
       await notify.member(task.assigneeId, await assigneeMessage(t('task.overdue.assignee', params)));
-      const others = await audienceMembers(tx, job.rung.audience, task, scope);
-      await notify.members(others.filter((id) => id !== task.assigneeId), viewMessage(t('task.overdue.others', params)));
+      const usual = (await audienceMembers(tx, job.rung.audience, task, scope)).filter((id) => id !== task.assigneeId);
+      // An urgent task overdue outside office hours also (or instead) reaches the person on duty.
+      const others = task.priority === 'urgent' ? await routeUrgent(tx, task.scopeUnitId, usual) : usual;
+      for (const id of others) await notify.member(id, viewMessage(usual.includes(id) ? t('task.overdue.others', params) : `${t('duty.afterHours')}\n${t('task.overdue.others', params)}`));
       return;
     }
     case 'urge':
@@ -121,6 +124,7 @@ async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>
       }
       const unit = await ladderUnit(tx, job.rung.audience, scope);
       if (unit) await notify.unit(unit, viewMessage(text));
+      if (unit && task.priority === 'urgent') await notify.members(await routeUrgent(tx, unit.id, []), viewMessage(`${t('duty.afterHours')}\n${text}`));
       return;
     }
   }

@@ -10,6 +10,7 @@ import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { TypeOrmFileLinkRepo } from './file-link-repository';
 import { TypeOrmNoticeRepo } from './notice-repository';
+import { TypeOrmDutyRepo } from './duty-repository';
 
 export function createRepos(em: EntityManager): BotRepos {
   return {
@@ -25,5 +26,6 @@ export function createRepos(em: EntityManager): BotRepos {
     attendance: new TypeOrmAttendanceRepo(em),
     assessment: new TypeOrmAssessmentRepo(em),
     notices: new TypeOrmNoticeRepo(em),
+    duty: new TypeOrmDutyRepo(em),
   };
 }

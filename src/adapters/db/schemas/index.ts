@@ -7,5 +7,6 @@ import { attendanceSchemas } from './attendance';
 import { assessmentSchemas } from './assessment';
 import { fileLinkSchemas } from './file-links';
 import { noticeSchemas } from './notices';
+import { dutySchemas } from './duty';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas];

@@ -11,6 +11,7 @@ import { assessment } from './assessment';
 import { input } from './input';
 import { calendar } from './calendar';
 import { notices } from './notices';
+import { duty } from './duty';
 
 export const zhCN = {
   ...core,
@@ -22,4 +23,5 @@ export const zhCN = {
   ...input,
   ...calendar,
   ...notices,
+  ...duty,
 } as const;
