@@ -25,6 +25,7 @@ import { createNoticesModule, NoticeService } from './notices';
 import type { NoticesRepos } from './notices/ports';
 import { createSnoozeModule } from './snooze';
 import { createDutyModule } from './duty';
+import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
@@ -64,6 +65,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createCalendarModule(),
     createNoticesModule(notices),
     createDutyModule<BotRepos>(),
+    createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
   ];

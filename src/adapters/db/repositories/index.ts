@@ -11,6 +11,7 @@ import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { TypeOrmFileLinkRepo } from './file-link-repository';
 import { TypeOrmNoticeRepo } from './notice-repository';
 import { TypeOrmDutyRepo } from './duty-repository';
+import { TypeOrmTrainingRepo } from './training-repository';
 
 export function createRepos(em: EntityManager): BotRepos {
   return {
@@ -27,5 +28,6 @@ export function createRepos(em: EntityManager): BotRepos {
     assessment: new TypeOrmAssessmentRepo(em),
     notices: new TypeOrmNoticeRepo(em),
     duty: new TypeOrmDutyRepo(em),
+    training: new TypeOrmTrainingRepo(em),
   };
 }

@@ -8,5 +8,6 @@ import { assessmentSchemas } from './assessment';
 import { fileLinkSchemas } from './file-links';
 import { noticeSchemas } from './notices';
 import { dutySchemas } from './duty';
+import { trainingSchemas } from './training';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas];

@@ -12,6 +12,7 @@ import { input } from './input';
 import { calendar } from './calendar';
 import { notices } from './notices';
 import { duty } from './duty';
+import { training } from './training';
 
 export const zhCN = {
   ...core,
@@ -24,4 +25,5 @@ export const zhCN = {
   ...calendar,
   ...notices,
   ...duty,
+  ...training,
 } as const;
