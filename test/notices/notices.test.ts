@@ -1,6 +1,6 @@
 /**
  * 通知 with 回执 under a moved clock, on MariaDB + Redis: a community secretary sends a notice that
- * asks for a short reply to the gridworkers of the community; a bare 收到 is refused and says what
+ * asks for a short reply to the gridworkers of the community; a bare 回执 (the 收到 button) is refused and says what
  * to write; 通知进度 shows who confirmed, per grid; the reminder rungs reach only those who have
  * not confirmed (with 稍后提醒 on the card), across a restart; at the deadline the sender gets the
  * list; a public notice (政策宣传) is posted in the groups of the units; a leader cannot send
@@ -64,20 +64,20 @@ it('sends a notice to the gridworkers of a community, each with a card saying wh
   for (const user of ['wgy-yg1', 'wgy-yg2']) {
     const [card] = await botSaid(`dm-${user}`, number);
     expect(card.text).toContain('请向居民传达冬季防火要求，并张贴告示');
-    expect(card.text).toContain(`请回复「收到 ${number} <回复内容>」`);
+    expect(card.text).toContain(`请回复「回执 ${number} <回复内容>」`);
   }
   // The other community's gridworkers and the sender get no card.
   expect(await botSaid('dm-wgy-hp1', number)).toHaveLength(0);
   expect((await botSaid('dm-sj-yg', `【通知 ${number}】`)).length).toBe(0);
 });
 
-it('refuses a bare 收到 for a notice that asks for a reply, then takes the reply once', async () => {
+it('refuses a bare 回执 for a notice that asks for a reply, then takes the reply once', async () => {
   moveTo('2027-03-01T10:00:00');
-  const bare = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '收到');
-  expect(bare).toBe(`通知 ${number} 需要回复内容，请回复「收到 ${number} <回复内容>」，例如「收到 ${number} 已传达」。`);
-  expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '收到 已传达到各楼栋')).toBe(`已回执通知 ${number}，回复：已传达到各楼栋`);
-  expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `收到 ${number} 再说一次`)).toContain('回执过了');
-  expect(await app.chat.ask('dm-wgy-hp1', 'wgy-hp1', `收到 ${number} 已传达`)).toBe(`通知 ${number} 不是发给您的，无需回执。`);
+  const bare = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '回执');
+  expect(bare).toBe(`通知 ${number} 需要回复内容，请回复「回执 ${number} <回复内容>」，例如「回执 ${number} 已传达」。`);
+  expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '回执 已传达到各楼栋')).toBe(`已回执通知 ${number}，回复：已传达到各楼栋`);
+  expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `回执 ${number} 再说一次`)).toContain('回执过了');
+  expect(await app.chat.ask('dm-wgy-hp1', 'wgy-hp1', `回执 ${number} 已传达`)).toBe(`通知 ${number} 不是发给您的，无需回执。`);
 });
 
 it('shows the sender who confirmed and who not, per grid; a grid head sees only their grid', async () => {
@@ -120,7 +120,7 @@ it('reminds only those who have not confirmed, with 稍后提醒 on the card, an
     expect(await botSaid('dm-wgy-yg1', '回执时限已到')).toHaveLength(0);
 
     // Once everybody confirmed, a rung sends nothing.
-    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `收到 ${number} 已传达`)).toContain('已回执');
+    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `回执 ${number} 已传达`)).toContain('已回执');
     expect(await fire(beforeDeadline)).toBe(true);
     expect(await botSaid('dm-wgy-yg2', '您还没有回执通知')).toHaveLength(2);
     expect(await app.chat.ask('dm-sj-yg', 'sj-yg', `通知进度 ${number}`)).toContain('2/2 人已收到');

@@ -124,7 +124,7 @@ it('snoozes a notice’s receipt reminder the same way; a receipt in between kee
 
   // Snoozed again, then confirmed: nothing comes back.
   expect(await snooze('【稍后提醒】', '2小时')).toContain('再提醒您');
-  expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `收到 ${number}`)).toBe(`已回执通知 ${number}。`);
+  expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `回执 ${number}`)).toBe(`已回执通知 ${number}。`);
   const later = (await snoozes(number)).find((j) => j.jobId !== back.jobId)!;
   expect(await fire(later)).toBe(true);
   expect(await botSaid('dm-wgy-yg1', `【稍后提醒】您之前让我稍后提醒：\n【通知回执提醒 ${number}】`)).toHaveLength(1);

@@ -20,7 +20,7 @@ function fields(notice: NoticeRecord, senderName: string, calendar: WorkingCalen
 
 /** What confirming takes: a 收到 button, or the reply to type. */
 function howToConfirm(notice: NoticeRecord): { line: string; buttons: CardButton[] } {
-  if (notice.replyKind === 'ack') return { line: t('notice.howTo.ack', { number: notice.number }), buttons: [{ label: t('notice.button.ack'), command: `收到 ${notice.number}`, style: 'primary' }] };
+  if (notice.replyKind === 'ack') return { line: t('notice.howTo.ack', { number: notice.number }), buttons: [{ label: t('notice.button.ack'), command: `回执 ${notice.number}`, style: 'primary' }] };
   return { line: t(`notice.howTo.${notice.replyKind}`, { number: notice.number }), buttons: [] };
 }
 

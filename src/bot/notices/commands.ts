@@ -1,4 +1,4 @@
-/** The chat side of 通知 with 回执: 通知, 收到, 通知进度. */
+/** The chat side of 通知 with 回执: 通知, 回执 (the card's 收到 button), 通知进度. */
 import { parseNoticeNumber, type NoticeReplyKind } from '../../domain/notice/notice';
 import { ROLES, type Role } from '../../domain/org/org';
 import { arg, commandsOf, helpText, narrow, type ArgSpec, type Command, type CommandContext, type ParseResult } from '../commands/framework';
@@ -51,7 +51,7 @@ function attachmentRefs(attachments: readonly Attachment[]): string[] {
 export function noticeCommands<R extends NoticesRepos>(service: NoticeService<R>): Command<R>[] {
   const defineCommand = commandsOf<R>();
 
-  /** The notice a 收到 is about: the number typed, the one in a quoted card, or the sender's only pending notice. */
+  /** The notice a 回执 is about: the number typed, the one in a quoted card, or the sender's only pending notice. */
   async function pickNotice(ctx: CommandContext<R>, memberId: number, text: string): Promise<{ number: string; rest: string }> {
     const [first = '', ...others] = text.trim().split(/\s+/).filter(Boolean);
     const typed = parseNoticeNumber(narrow(first));
@@ -96,7 +96,8 @@ export function noticeCommands<R extends NoticesRepos>(service: NoticeService<R>
     }),
     defineCommand({
       id: 'confirmNotice',
-      name: '收到',
+      // Not 「收到」: in a group that word is everyday chatter; the card's 收到 button sends 回执.
+      name: '回执',
       access: 'member',
       args: { text: arg.optional(arg.text('arg.noticeReceipt')) },
       async run(ctx, { text }) {
