@@ -64,7 +64,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createAssessmentModule({ service: assessment, output }),
     createCalendarModule(),
     createNoticesModule(notices),
-    createDutyModule<BotRepos>(),
+    createDutyModule<BotRepos>(() => output.baseUrl()),
     createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),

@@ -6,6 +6,11 @@ import { SessionError } from '../errors';
 import type { Tx } from '../ports';
 import { t } from '../texts';
 import { ROUTING_SETTING } from './desk';
+import { issueFileLink } from '../files';
+import { DUTY_IMPORT_LINK, DUTY_TEMPLATE_FILE } from './roster-import';
+
+/** How long the upload link stays valid. */
+const LINK_TTL_MINUTES = 30;
 import type { DutyRepos } from './ports';
 
 /** Duty is kept by communities and towns (and a county centre): not by grids. */
@@ -52,7 +57,8 @@ async function rosterLines(tx: Tx<DutyRepos>, units: OrgUnit[]): Promise<string[
   return lines;
 }
 
-export function dutyCommands<R extends DutyRepos>(): Command<R>[] {
+/** Where links point: PUBLIC_URL or this server, known once it listens. */
+export function dutyCommands<R extends DutyRepos>(baseUrl: () => string | null = () => null): Command<R>[] {
   const defineCommand = commandsOf<R>();
   return [
     defineCommand({
@@ -87,6 +93,19 @@ export function dutyCommands<R extends DutyRepos>(): Command<R>[] {
         const today = ctx.tx.calendar.formatDay(ctx.now);
         if (!lines.length) return t('duty.roster.empty', { day: today });
         return [t('duty.roster.head', { day: today }), ...lines].join('\n');
+      },
+    }),
+    defineCommand({
+      id: 'dutyImport',
+      name: '导入值班表',
+      access: 'community_secretary',
+      args: {},
+      async run(ctx) {
+        const sender = ctx.requireMember();
+        const link = await issueFileLink(ctx, { kind: DUTY_IMPORT_LINK, spec: {}, memberId: sender.id, lifetimeMs: LINK_TTL_MINUTES * 60_000, once: true });
+        const base = (baseUrl() ?? '').replace(/\/$/, '');
+        const template = `${base}/files/xlsx/template/${encodeURIComponent(DUTY_TEMPLATE_FILE)}`;
+        return t('duty.import.link', { minutes: LINK_TTL_MINUTES, url: `${base}/files/xlsx/import/${link.token}`, template });
       },
     }),
     defineCommand({

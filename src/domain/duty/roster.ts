@@ -50,12 +50,13 @@ export function afterHoursRecipients(usual: readonly number[], onDuty: number | 
   return routing === 'instead' ? [onDuty] : [...new Set([...usual, onDuty])];
 }
 
-/** A roster day as people write it: 2027-03-01, 3月1日, 2027年3月1日, 今天, 明天, 后天. */
+/** A roster day as people write it: 2027-03-01, 3月1日, 2027年3月1日, 今天, 明天, 后天 (or a spreadsheet date cell). */
 export function parseRosterDay(text: string, now: Date, calendar: WorkingCalendar): LocalDate | null {
   const today = calendar.localDate(now);
   const relative: Record<string, number> = { 今天: 0, 明天: 1, 后天: 2 };
   if (text in relative) return calendar.addCalendarDays(today, relative[text]);
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  // A spreadsheet date cell arrives as midnight UTC of that calendar day.
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T00:00:00(?:\.000)?Z)?$/.exec(text);
   const cn = /^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]$/.exec(text);
   const m = iso ?? cn;
   if (!m) return null;
