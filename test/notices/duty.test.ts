@@ -98,18 +98,18 @@ it('takes a roster from an .xlsx upload, all or nothing, and refuses units outsi
   expect((tpl.getWorksheet('值班表')!.getRow(1).values as unknown[]).slice(1)).toEqual(['单位', '日期', '班次', '值班人']);
   const rowsBefore = await app.runtime.dataSource.getRepository(DutyRosterSchema).count();
 
-  const bad = await fetch(url, { method: 'POST', body: await rosterBook([['阳光社区', '2027-03-06', '白班', '周网格长'], ['和平社区', '2027-03-06', '夜班', '周网格长'], ['阳光社区', '2027-03-06', '中班', '周网格长']]) });
+  const bad = await fetch(url, { method: 'POST', body: new Uint8Array(await rosterBook([['阳光社区', '2027-03-06', '白班', '周网格长'], ['和平社区', '2027-03-06', '夜班', '周网格长'], ['阳光社区', '2027-03-06', '中班', '周网格长']])) });
   expect(bad.status).toBe(422);
   const errors = ((await bad.json()) as { errors: string[] }).errors.join('\n');
   expect(errors).toContain('值班表 第 3 行：「和平社区」不在您的管辖范围内');
   expect(errors).toContain('值班表 第 4 行：班次「中班」应为 白班、夜班 或 全天');
   expect(await app.runtime.dataSource.getRepository(DutyRosterSchema).count()).toBe(rowsBefore);
 
-  const good = await fetch(url, { method: 'POST', body: await rosterBook([['01001', new Date(Date.UTC(2027, 2, 6)), '全天', '周网格长'], ['阳光社区', '2027-03-07', '夜班', '吴网格长']]) });
+  const good = await fetch(url, { method: 'POST', body: new Uint8Array(await rosterBook([['01001', new Date(Date.UTC(2027, 2, 6)), '全天', '周网格长'], ['阳光社区', '2027-03-07', '夜班', '吴网格长']])) });
   expect(good.status).toBe(200);
   expect(((await good.json()) as { message: string }).message).toBe('已导入值班表，共 3 班。');
   moveTo('2027-03-06T09:00:00');
   expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '值班')).toContain('· 阳光社区：白班 周网格长（当前），夜班 周网格长');
   // The link is used up.
-  expect((await fetch(url, { method: 'POST', body: await rosterBook([['阳光社区', '2027-03-08', '夜班', '吴网格长']]) })).status).toBe(410);
+  expect((await fetch(url, { method: 'POST', body: new Uint8Array(await rosterBook([['阳光社区', '2027-03-08', '夜班', '吴网格长']])) })).status).toBe(410);
 });
