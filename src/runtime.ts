@@ -93,9 +93,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
 
-  const connections = createRedisConnections(config.REDIS_URL);
+  const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
-  const queues = new QueueRegistry(connections.producer, config.QUEUE_PREFIX);
+  const queues = new QueueRegistry(connections);
   const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics);
   const meetingRenderer = createMeetingRenderer();
   // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).
@@ -105,7 +105,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer };
+  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
@@ -114,15 +114,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   let relay: { stop(): void } | null = null;
   if (roles.has('worker')) {
     const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
-    workers.push(startInboundWorker({ bot, uow, connections, prefix: config.QUEUE_PREFIX, concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
-    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: config.QUEUE_PREFIX, lockMs: config.JOB_LOCK_MS, logger }));
+    workers.push(startInboundWorker({ bot, uow, connections, prefix: connections.queuePrefix(INBOUND_QUEUE), concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
+    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: connections.queuePrefix(TIMERS_QUEUE), lockMs: config.JOB_LOCK_MS, logger }));
     for (const channel of channels) {
       workers.push(
         startSenderWorker({
           sender: channel.sender,
           store: outboxStore,
           connections,
-          prefix: config.QUEUE_PREFIX,
+          prefix: connections.queuePrefix(outboxQueueName(channel.name)),
           ratePerSecond: SEND_RATE[channel.name](config),
           lockMs: config.JOB_LOCK_MS,
           metrics,
@@ -136,7 +136,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   if (roles.has('scheduler')) {
     const scheduling = { declarations: bot.schedules, uow, queues, timeZone: config.TIMEZONE, logger };
     await upsertSchedules(scheduling);
-    workers.push(startScheduleWorker({ ...scheduling, connections, prefix: config.QUEUE_PREFIX, lockMs: config.JOB_LOCK_MS }));
+    workers.push(startScheduleWorker({ ...scheduling, connections, prefix: connections.queuePrefix(SCHEDULES_QUEUE), lockMs: config.JOB_LOCK_MS }));
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];

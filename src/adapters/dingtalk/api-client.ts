@@ -5,7 +5,7 @@
  * answers to the outbox's error classes.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import type { Config } from '../../config';
 import { PermanentSendError, TransientSendError } from '../../jobs/delivery';
 import type { Logger } from '../../log';
@@ -97,7 +97,7 @@ export function classifySendFailure(error: unknown): TransientSendError | Perman
  */
 export class ApiRateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly qps: number,
   ) {}
@@ -115,8 +115,10 @@ export class ApiRateLimiter {
 }
 
 export interface DingTalkApiOptions {
-  config: Pick<Config, 'DINGTALK_CLIENT_ID' | 'DINGTALK_CLIENT_SECRET' | 'DINGTALK_ROBOT_CODE' | 'DINGTALK_API_BASE' | 'DINGTALK_OAPI_BASE' | 'DINGTALK_QPS' | 'QUEUE_PREFIX'>;
-  redis: Redis;
+  config: Pick<Config, 'DINGTALK_CLIENT_ID' | 'DINGTALK_CLIENT_SECRET' | 'DINGTALK_ROBOT_CODE' | 'DINGTALK_API_BASE' | 'DINGTALK_OAPI_BASE' | 'DINGTALK_QPS'>;
+  redis: RedisClient;
+  /** ChannelDeps.keyPrefix. */
+  keyPrefix: string;
   logger: Logger;
   alarm: CredentialsAlarm;
   /** First wait after the credentials were refused. @defaultValue 30 s */
@@ -143,7 +145,7 @@ export class DingTalkApi {
     this.apiBase = opts.config.DINGTALK_API_BASE.replace(/\/+$/, '');
     this.oapiBase = opts.config.DINGTALK_OAPI_BASE.replace(/\/+$/, '');
     const app = crypto.createHash('sha1').update(opts.config.DINGTALK_CLIENT_ID ?? '').digest('hex').slice(0, 12);
-    this.keyPrefix = `${opts.config.QUEUE_PREFIX}:dingtalk:${app}`;
+    this.keyPrefix = `${opts.keyPrefix}:dingtalk:${app}`;
     this.limiter = new ApiRateLimiter(opts.redis, this.keyPrefix, opts.config.DINGTALK_QPS);
     this.refusedBackoffMs = opts.credentialsBackoffMs ?? CREDENTIALS_BACKOFF_MS;
   }

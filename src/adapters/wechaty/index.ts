@@ -20,7 +20,7 @@ export function createWechatyChannel(deps: ChannelDeps & { puppet?: WechatyPuppe
   const { config, logger, redis, sink } = deps;
   const log = logger.child({ channel: 'wechaty' });
   let bot: Wechaty | undefined;
-  const receiver = new WechatyReceiver({ sink, redis, logger, keyPrefix: config.QUEUE_PREFIX });
+  const receiver = new WechatyReceiver({ sink, redis, logger, keyPrefix: deps.keyPrefix });
   let markLoggedIn: () => void = () => undefined;
   let loggedIn = new Promise<void>((resolve) => (markLoggedIn = resolve));
 

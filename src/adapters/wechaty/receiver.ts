@@ -3,7 +3,7 @@
  * replay history after a restart and emit one message twice, so a message older than the login
  * moment is ignored and each message id is enqueued once.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { types, type Message } from 'wechaty';
 import type { InboundInput, InboundSink } from '../../bot/inbound';
 import type { Logger } from '../../log';
@@ -17,7 +17,7 @@ export class WechatyReceiver {
   private loggedInAt: number | undefined;
 
   constructor(
-    private readonly deps: { sink: InboundSink; redis: Redis; logger: Logger; keyPrefix: string },
+    private readonly deps: { sink: InboundSink; redis: RedisClient; logger: Logger; keyPrefix: string },
   ) {}
 
   /** Call on the bot's `login`: earlier messages are history, not requests. */
