@@ -80,6 +80,8 @@ export function parseRedisUrl(raw: string): RedisTarget | null {
   return { kind: 'sentinel', sentinels: hosts, name: pm[1], db: Number(pm[2] ?? 0), ...auth };
 }
 
+const sendRate = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(fallback));
+
 const PROCESS_ROLES = ['receiver', 'worker', 'scheduler'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
@@ -126,6 +128,14 @@ export const envSchema = z
     DINGTALK_GATEWAY_URL: httpUrl('https://api.dingtalk.com/v1.0/gateway/connections/open'),
     DINGTALK_CARD_TEMPLATE_ID: optionalString,
     DINGTALK_QPS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    /**
+     * Messages per second each channel's senders may send, across all processes (BullMQ's queue
+     * limiter). WeCom: 150,000 calls an hour per API per corp (about 41/s); WeChat restricts
+     * accounts that post fast, so Wechaty stays at 1/s; the sandbox is a local store, 0 = no limit.
+     */
+    WECOM_SEND_RATE: sendRate(40),
+    WECHATY_SEND_RATE: sendRate(1),
+    SANDBOX_SEND_RATE: sendRate(0),
     WECOM_CORP_ID: optionalString,
     WECOM_AGENT_ID: optionalString,
     WECOM_SECRET: optionalString,

@@ -72,14 +72,15 @@ export interface Runtime {
 const systemClock: Clock = { now: () => new Date() };
 
 /**
- * Messages per second each channel's sender may send. WeChat restricts accounts that post fast,
- * so Wechaty is kept slow; WeCom webhooks have their own per-robot window in the sender.
+ * Messages per second each channel's senders may send (0: no limit), from the configuration
+ * (src/config.ts names the platforms' documented limits). WeCom webhooks have their own
+ * per-robot window in the sender.
  */
 const SEND_RATE: Record<ChannelName, (c: Config) => number> = {
-  sandbox: () => 50,
+  sandbox: (c) => c.SANDBOX_SEND_RATE,
   dingtalk: (c) => c.DINGTALK_QPS,
-  wecom: () => 20,
-  wechaty: () => 1,
+  wecom: (c) => c.WECOM_SEND_RATE,
+  wechaty: (c) => c.WECHATY_SEND_RATE,
 };
 
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {

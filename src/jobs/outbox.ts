@@ -102,7 +102,7 @@ export interface SenderWorkerOptions {
   store: OutboxStore;
   connections: RedisConnections;
   prefix: string;
-  /** Messages per second this channel accepts. */
+  /** Messages per second this channel accepts, across all processes; 0: no limit. */
   ratePerSecond: number;
   lockMs: number;
   metrics: Metrics;
@@ -157,7 +157,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       // One at a time: messages to a conversation arrive in the order they were committed (a reply
       // before the card that follows it). The platforms' rate limits bound throughput anyway.
       concurrency: 1,
-      limiter: { max: opts.ratePerSecond, duration: 1000 },
+      ...(opts.ratePerSecond > 0 ? { limiter: { max: opts.ratePerSecond, duration: 1000 } } : {}),
     },
   );
   worker.on('error', (err) => logger.warn({ err, channel }, 'sender worker error'));
