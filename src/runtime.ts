@@ -89,7 +89,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const metrics = new Metrics();
   loadTextOverrides(config.TEXTS_FILE);
 
-  const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
+  const { dataSource, applied } = await openDatabase(config.DATABASE_URL, { traceQueries: config.NODE_ENV !== 'production' });
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
