@@ -133,6 +133,11 @@ export const envSchema = z
      * limiter). WeCom: 150,000 calls an hour per API per corp (about 41/s); WeChat restricts
      * accounts that post fast, so Wechaty stays at 1/s; the sandbox is a local store, 0 = no limit.
      */
+    /**
+     * Messages waiting in the inbound queue beyond which the sandbox API (and other receivers that
+     * may refuse) answer 503 with Retry-After; 0 = never refuse.
+     */
+    INBOUND_BACKLOG_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(2000)),
     WECOM_SEND_RATE: sendRate(40),
     WECHATY_SEND_RATE: sendRate(1),
     SANDBOX_SEND_RATE: sendRate(0),

@@ -17,7 +17,7 @@ import { reportPermanentFailure } from './bot/failures';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
-import { createInboundSink } from './jobs/inbound-queue';
+import { createInboundSink, watchBacklog } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
@@ -106,7 +106,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix };
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), config.INBOUND_BACKLOG_LIMIT);
+  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
@@ -185,6 +186,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       });
       for (const c of channels) await c.stop?.().catch((err: unknown) => logger.warn({ err, channel: c.name }, 'channel stop failed'));
       relay?.stop();
+      admission.stop();
       // close() lets active jobs finish; anything not finished is handed back by BullMQ's stall check.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();

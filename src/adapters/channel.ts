@@ -7,6 +7,7 @@ import type { Config, ChannelName } from '../config';
 import type { InboundSink } from '../bot/inbound';
 import type { ChannelSender } from '../jobs/delivery';
 import type { RedisClient } from '../jobs/queues';
+import type { Admission } from '../jobs/inbound-queue';
 import type { Logger } from '../log';
 
 export interface ChannelDeps {
@@ -22,6 +23,8 @@ export interface ChannelDeps {
    * QUEUE_PREFIX directly.
    */
   keyPrefix: string;
+  /** Backpressure for receivers that may refuse (the sandbox API); absent means always accept. */
+  admission?: Admission;
 }
 
 export interface Channel {

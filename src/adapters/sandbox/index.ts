@@ -10,6 +10,6 @@ export function createSandboxChannel(deps: ChannelDeps & { directory: () => Prom
   return {
     name: 'sandbox',
     sender: new SandboxSender(store, deps.onSent),
-    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory }),
+    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory, admission: deps.admission }),
   };
 }
