@@ -2,7 +2,8 @@
  * Benchmark (not a test): messages through the production build against the I/O floor, in one
  * run. Writes bench/results/throughput.md.
  *
- *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000; PROFILE=1
+ *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 LATENCY_RATE=100 PHASE_S=10
+ *                                                      FANOUT=10000 FANOUT_RATE=100 BACKLOG_LIMIT=300; PROFILE=1
  *                                                      writes a .cpuprofile of the bot under bench/results/profiles)
  *
  * - Floor, per message: one BullMQ add + consume on an "in" queue, one MySQL transaction writing
@@ -25,6 +26,10 @@ import mysql from 'mysql2/promise';
 import { openDatabase } from '../src/adapters/db/data-source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
 import { seedDemo } from '../src/adapters/db/demo';
+import { TypeOrmOutboxStore } from '../src/adapters/db/outbox-store';
+import { QueueRegistry, createRedisConnections } from '../src/jobs/queues';
+import { OutboxDispatcher } from '../src/jobs/outbox';
+import { silentLogger } from '../src/log';
 import { createTestDatabase, mysqlAvailable } from '../test/support/databases';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -33,6 +38,11 @@ const REPORTS = Number(process.env.REPORTS ?? 600);
 const FLOOR = Number(process.env.FLOOR ?? 2000);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 32);
 const PROFILE = process.env.PROFILE === '1';
+const LATENCY_RATE = Number(process.env.LATENCY_RATE ?? 100);
+const PHASE_S = Number(process.env.PHASE_S ?? 10);
+const FANOUT = Number(process.env.FANOUT ?? 10_000);
+const FANOUT_RATE = Number(process.env.FANOUT_RATE ?? 100);
+const BACKLOG_LIMIT = process.env.BACKLOG_LIMIT ?? '300';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TICKS_PER_S = 100; // Linux USER_HZ
 
@@ -234,15 +244,22 @@ async function main(): Promise<void> {
 
     const floorResult = await floor(db.url, `${prefix}f`);
     const port = await freePort();
-    bot = await startBot({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0' });
+    bot = await startBot({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT });
     const rssIdle = Number(fs.readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
     const seqKey = `${prefix}:sandbox:seq`;
     const reads = await botPhase(bot, redis, seqKey, readMessage, READS);
     const reports = await botPhase(bot, redis, seqKey, reportMessage, REPORTS);
+    const latency = await openLoop(bot, redis, prefix, readMessage, LATENCY_RATE, PHASE_S);
+    const capacity = reads.perSecond;
+    const overload2 = await openLoop(bot, redis, prefix, readMessage, Math.round(capacity * 2), PHASE_S);
+    const overload5 = await openLoop(bot, redis, prefix, readMessage, Math.round(capacity * 5), PHASE_S);
     const rssAfter = Number(fs.readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
     const floorAgain = await floor(db.url, `${prefix}g`).catch(() => null);
+    bot.child.kill('SIGTERM');
+    await new Promise((r) => bot!.child.once('exit', r));
+    const fanout = await fanOut(db.url, `${prefix}o`);
     const load1 = os.loadavg();
-    write({ floorResult, floorAgain, reads, reports, load0, load1, rssIdle, rssAfter });
+    write({ floorResult, floorAgain, reads, reports, latency, overload2, overload5, fanout, load0, load1, rssIdle, rssAfter });
   } finally {
     if (bot && bot.child.exitCode === null) {
       const gone = new Promise((r) => bot!.child.once('exit', r));
@@ -262,7 +279,146 @@ async function main(): Promise<void> {
   }
 }
 
-function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
+interface OpenLoop {
+  offered: number;
+  seconds: number;
+  accepted: number;
+  refused: number;
+  handledPerSecond: number;
+  p50: number;
+  p99: number;
+  lost: number;
+}
+
+/**
+ * Offers `rate` messages a second for `seconds` regardless of how fast they are handled (open
+ * loop); a 503 is counted and retried after its Retry-After. Handled/s is over the offering span;
+ * latency is from the stored question to the stored answer, pairing the k-th question of a
+ * conversation with its k-th answer (questions of one user are answered in order).
+ */
+async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i: number) => Msg, rate: number, seconds: number): Promise<OpenLoop> {
+  await settle(redis, `${prefix}:sandbox:seq`, 500);
+  const tag = crypto.randomBytes(2).toString('hex');
+  const conversations = new Set<string>();
+  let accepted = 0;
+  let refused = 0;
+  const answered = async () => {
+    let n = 0;
+    for (const c of conversations) n += (await redis.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1)).map((x) => JSON.parse(x) as { from: string; at: string }).filter((m) => m.from === 'bot').length;
+    return n;
+  };
+  const before = new Map<string, number>();
+  const total = Math.round(rate * seconds);
+  const msgs = Array.from({ length: total }, (_, i) => {
+    const m = make(i);
+    return { ...m, conversation: `${m.conversation}-${tag}`, user: m.user };
+  });
+  // Fresh conversations per phase (dm-<user>-<tag> is a 1:1 chat of that user, answered there).
+  for (const m of msgs) conversations.add(m.conversation);
+  for (const c of conversations) before.set(c, 0);
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const m = msgs[i];
+    inflight.push(
+      (async () => {
+        for (;;) {
+          const res = await fetch(`${bot.url}/sandbox/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) }).catch(() => null);
+          if (res?.status === 202) {
+            accepted++;
+            return;
+          }
+          refused++;
+          await new Promise((r) => setTimeout(r, Number(res?.headers.get('retry-after') ?? 1) * 1000));
+        }
+      })(),
+    );
+  }
+  const offeredFor = (performance.now() - t0) / 1000;
+  const handledDuring = await answered();
+  await Promise.all(inflight);
+  // Everything accepted is answered in the end; wait for it (up to two minutes).
+  const deadline = Date.now() + 120_000;
+  while ((await answered()) < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const latencies: number[] = [];
+  let lost = 0;
+  for (const c of conversations) {
+    const all = (await redis.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1)).map((x) => JSON.parse(x) as { from: string; at: string });
+    const asked = all.filter((m) => m.from !== 'bot');
+    const answers = all.filter((m) => m.from === 'bot');
+    lost += Math.max(0, asked.length - answers.length);
+    for (let k = 0; k < Math.min(asked.length, answers.length); k++) latencies.push(new Date(answers[k].at).getTime() - new Date(asked[k].at).getTime());
+  }
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { offered: rate, seconds: offeredFor, accepted, refused, handledPerSecond: handledDuring / offeredFor, p50: q(0.5), p99: q(0.99), lost };
+}
+
+interface FanOut {
+  n: number;
+  rate: number;
+  achieved: number;
+  maxInAnySecond: number;
+  doubles: number;
+  missing: number;
+}
+
+/**
+ * A fan-out of FANOUT notifications committed in one transaction and sent by a production-build
+ * process whose sandbox rate is FANOUT_RATE: the achieved rate, the most messages stored in any
+ * sliding second, and any message missing or stored twice.
+ */
+async function fanOut(dbUrl: string, prefix: string): Promise<FanOut> {
+  const port = await freePort();
+  const bot = await startBot({ PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: String(FANOUT_RATE), GRIDBOT_ROLES: 'worker' });
+  const redis = new Redis(REDIS_URL);
+  const { dataSource } = await openDatabase(dbUrl);
+  try {
+    const connections = createRedisConnections({ url: REDIS_URL, prefix });
+    await connections.ready();
+    const queues = new QueueRegistry(connections);
+    const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, dbUrl);
+    const dispatcher = new OutboxDispatcher(queues, new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn)), new Set(['sandbox']), silentLogger);
+    uow.onCommitted((rows) => dispatcher.dispatch(rows));
+    const conversations = Array.from({ length: 100 }, (_, i) => `fan-${i}`);
+    await uow.runOnce(`bench-fanout-${prefix}`, async (tx) => {
+      for (let i = 0; i < FANOUT; i++) tx.effects.send({ channel: 'sandbox', target: { kind: 'conversation', id: conversations[i % conversations.length] }, message: { text: `通知 ${i}` } });
+    });
+    await queues.close();
+    await connections.closeAll();
+    const seqKey = `${prefix}:sandbox:seq`;
+    while (Number(await redis.get(seqKey)) < FANOUT) {
+      if (bot.child.exitCode !== null) throw new Error(`bot died:
+${bot.output()}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await settle(redis, seqKey);
+    const stored: { text: string; at: number }[] = [];
+    for (const c of conversations) for (const x of await redis.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1)) {
+      const m = JSON.parse(x) as { text: string; at: string };
+      stored.push({ text: m.text, at: new Date(m.at).getTime() });
+    }
+    stored.sort((a, b) => a.at - b.at);
+    const texts = new Set(stored.map((m) => m.text));
+    let maxInAnySecond = 0;
+    for (let i = 0, j = 0; i < stored.length; i++) {
+      while (stored[i].at - stored[j].at >= 1000) j++;
+      maxInAnySecond = Math.max(maxInAnySecond, i - j + 1);
+    }
+    const span = (stored[stored.length - 1].at - stored[0].at) / 1000;
+    return { n: FANOUT, rate: FANOUT_RATE, achieved: (stored.length - 1) / span, maxInAnySecond, doubles: stored.length - texts.size, missing: FANOUT - texts.size };
+  } finally {
+    bot.child.kill('SIGTERM');
+    await new Promise((r) => bot.child.once('exit', r));
+    await dataSource.destroy();
+    redis.disconnect();
+  }
+}
+
+function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop; overload2: OpenLoop; overload5: OpenLoop; fanout: FanOut; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
   const f = r.floorResult;
   const fmt = (x: number, d = 1) => x.toFixed(d);
   const row = (name: string, m: Measured) => `| ${name} | ${m.n} | ${fmt(m.perSecond, 0)} | ${fmt(m.cpuMsPerMessage, 2)} | ${fmt(f.perSecond / m.perSecond, 2)}× | ${fmt(m.cpuMsPerMessage / f.cpuMsPerMessage, 2)}× |`;
@@ -292,6 +448,22 @@ ${r.floorAgain ? `| floor again, after the bot | ${r.floorAgain.n} | ${fmt(r.flo
 The bot's rate is from the first POST until every reply is stored; its CPU is the bot process's
 user + system time over that span (the HTTP receiver and the senders included). The floor's CPU is
 the benchmark process's own over its span. MariaDB's and Redis's CPU are in neither.
+
+## Offered load (open loop, \`我是谁\`, ${PHASE_S} s each)
+
+| offered/s | accepted | 503 answers (retried) | handled/s while offered | p50 question→answer | p99 | accepted but never answered |
+|---|---|---|---|---|---|---|
+${[r.latency, r.overload2, r.overload5].map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
+
+The 2× and 5× rows offer twice and five times the saturated rate of \`我是谁\` above. Past
+\`INBOUND_BACKLOG_LIMIT\` waiting messages the sandbox answers 503 with Retry-After (the client
+retries after it); latency includes the time a message waited in the backlog.
+
+## Fan-out
+
+${r.fanout.n} notifications committed in one transaction, sent by a production-build worker with
+\`SANDBOX_SEND_RATE=${r.fanout.rate}\`: achieved ${fmt(r.fanout.achieved, 1)}/s (${fmt(r.fanout.achieved / r.fanout.rate, 2)} of the configured rate),
+at most ${r.fanout.maxInAnySecond} in any sliding second, ${r.fanout.doubles} stored twice, ${r.fanout.missing} missing.
 
 RSS of the bot process (production build): ${fmt(r.rssIdle, 0)} MB after start, ${fmt(r.rssAfter, 0)} MB after both phases.
 `;

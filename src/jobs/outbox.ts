@@ -97,6 +97,15 @@ export class OutboxDispatcher {
   }
 }
 
+/**
+ * BullMQ's limiter counts jobs in fixed windows: `max: 20, duration: 1000` lets 20 go at the end of
+ * one window and 20 more at the start of the next, 40 within one second as the platform counts.
+ * One job per 1000/rate ms spaces the sends evenly, so no second holds more than `rate`.
+ */
+export function evenLimiter(ratePerSecond: number): { max: number; duration: number } {
+  return { max: 1, duration: Math.ceil(1000 / ratePerSecond) };
+}
+
 export interface SenderWorkerOptions {
   sender: ChannelSender;
   store: OutboxStore;
@@ -157,7 +166,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       // One at a time: messages to a conversation arrive in the order they were committed (a reply
       // before the card that follows it). The platforms' rate limits bound throughput anyway.
       concurrency: 1,
-      ...(opts.ratePerSecond > 0 ? { limiter: { max: opts.ratePerSecond, duration: 1000 } } : {}),
+      ...(opts.ratePerSecond > 0 ? { limiter: evenLimiter(opts.ratePerSecond) } : {}),
     },
   );
   worker.on('error', (err) => logger.warn({ err, channel }, 'sender worker error'));

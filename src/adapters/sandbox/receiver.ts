@@ -60,8 +60,12 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
     ctx.body = fs.createReadStream(PAGE);
   });
 
-  router.post('/sandbox/api/messages', json, async (ctx) => {
-    if (overloaded(ctx, deps.admission)) return;
+  // Refused before the body is even read: a refusal must cost next to nothing.
+  const admit: Koa.Middleware = async (ctx, next) => {
+    if (!overloaded(ctx, deps.admission)) await next();
+  };
+
+  router.post('/sandbox/api/messages', admit, json, async (ctx) => {
     const parsed = postMessage.safeParse(ctx.request.body);
     if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, text, userName } = parsed.data;
@@ -95,8 +99,7 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
     ctx.body = { messages: messages.map(({ actionOf: _a, userName: _u, mentions: _m, ...m }) => m) };
   });
 
-  router.post('/sandbox/api/actions', json, async (ctx) => {
-    if (overloaded(ctx, deps.admission)) return;
+  router.post('/sandbox/api/actions', admit, json, async (ctx) => {
     const parsed = postAction.safeParse(ctx.request.body);
     if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, messageId, action } = parsed.data;
