@@ -31,7 +31,6 @@ import { createQueueDashboard } from './adapters/http/queue-dashboard';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
-import { createWechatyChannel } from './adapters/wechaty';
 import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
@@ -217,8 +216,13 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork<BotRep
   const wecom = factories.wecom ?? ((d: ChannelDeps) => createWeComChannel(d));
   // Always present: even without the app or the intelligent bot, units may have group-robot webhooks.
   channels.push(wecom(deps));
-  const wechaty = factories.wechaty ?? ((d: ChannelDeps) => createWechatyChannel(d));
-  if (factories.wechaty || channelEnabled.wechaty(config)) channels.push(wechaty(deps));
+  // Wechaty is loaded only when a puppet is named: it holds about 25 MB of a running process's memory.
+  if (factories.wechaty) channels.push(factories.wechaty(deps));
+  else if (channelEnabled.wechaty(config)) {
+    // Loaded on demand (a CommonJS build, so require).
+    const { createWechatyChannel } = require('./adapters/wechaty') as typeof import('./adapters/wechaty');
+    channels.push(createWechatyChannel(deps));
+  }
   const dingtalk = factories.dingtalk ?? ((d: ChannelDeps) => createDingTalkChannel(d));
   if (factories.dingtalk || channelEnabled.dingtalk(config)) channels.push(dingtalk(deps));
   return channels;
