@@ -20,6 +20,25 @@ import { createBotModules } from '../src/bot/modules';
 import type { OrgUnit } from '../src/domain/org/org';
 import type { MeetingKind } from '../src/domain/meeting';
 import { createTestDatabase, mysqlAvailable } from '../test/support/databases';
+import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner.js';
+
+/** TRACE=1: the statements of the timed agendas, by shape, with their count and total time. */
+const statementTimes = new Map<string, { n: number; ms: number }>();
+if (process.env.TRACE === '1') {
+  const original = MysqlQueryRunner.prototype.query;
+  MysqlQueryRunner.prototype.query = async function (this: MysqlQueryRunner, query: string, ...rest: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await (original as (...a: unknown[]) => Promise<unknown>).call(this, query, ...rest);
+    } finally {
+      const shape = query.replace(/\s+/g, ' ').replace(/\?(, \?)+/g, '?…').slice(0, 140);
+      const entry = statementTimes.get(shape) ?? { n: 0, ms: 0 };
+      entry.n++;
+      entry.ms += performance.now() - t0;
+      statementTimes.set(shape, entry);
+    }
+  } as typeof original;
+}
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -163,6 +182,7 @@ async function main(): Promise<void> {
       return { weekly, weeklyInfo, monthly, monthlyInfo };
     }
     await dataSource.query('ANALYZE TABLE grid_event, task');
+    statementTimes.clear();
     const { weekly, weeklyInfo, monthly, monthlyInfo } = await timeAll('indexed');
     let without: Awaited<ReturnType<typeof timeAll>> | null = null;
     if (COMPARE) {
@@ -170,6 +190,9 @@ async function main(): Promise<void> {
       without = await timeAll('unindexed');
     }
     const load = os.loadavg();
+    if (process.env.TRACE === '1') {
+      for (const [shape, t] of [...statementTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}× ${shape}\n`);
+    }
 
     const version = (await dataSource.query('SELECT VERSION() AS v')) as { v: string }[];
     const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
