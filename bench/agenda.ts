@@ -24,6 +24,7 @@ import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner.js';
 
 /** TRACE=1: the statements of the timed agendas, by shape, with their count and total time. */
 const statementTimes = new Map<string, { n: number; ms: number }>();
+let slowest: { ms: number; query: string; params: unknown } = { ms: 0, query: '', params: [] };
 if (process.env.TRACE === '1') {
   const original = MysqlQueryRunner.prototype.query;
   MysqlQueryRunner.prototype.query = async function (this: MysqlQueryRunner, query: string, ...rest: unknown[]) {
@@ -31,6 +32,8 @@ if (process.env.TRACE === '1') {
     try {
       return await (original as (...a: unknown[]) => Promise<unknown>).call(this, query, ...rest);
     } finally {
+      const took = performance.now() - t0;
+      if (took > slowest.ms && query.startsWith('SELECT')) slowest = { ms: took, query, params: rest[0] };
       const shape = query.replace(/\s+/g, ' ').replace(/\?(, \?)+/g, '?…').slice(0, 140);
       const entry = statementTimes.get(shape) ?? { n: 0, ms: 0 };
       entry.n++;
@@ -191,6 +194,8 @@ async function main(): Promise<void> {
     }
     const load = os.loadavg();
     if (process.env.TRACE === '1') {
+      const plan = (await dataSource.query(`EXPLAIN ${slowest.query}`, slowest.params as unknown[])) as Record<string, unknown>[];
+      process.stderr.write(`slowest statement ${slowest.ms.toFixed(0)} ms: ${slowest.query.replace(/\s+/g, ' ').slice(-400)}\n${plan.map((r) => JSON.stringify(r)).join('\n')}\n`);
       for (const [shape, t] of [...statementTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}× ${shape}\n`);
     }
 

@@ -6,12 +6,13 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
  * - grid_event (grid, reported_at, category, state, handler_level): a grid's events of a period,
  *   counted from the index alone (the old (grid, category, reported_at) index scanned every
  *   category of every year before it could use the date);
- * - grid_event (grid, state, reported_at): a grid's open events, however old;
+ * - grid_event (grid, state, reported_at, handler_level): a grid's open events, however old,
+ *   chosen from the index alone;
  * - task (scope unit, deadline): the tasks of a unit falling due in a period.
  */
 const INDEXES: [string, TableIndex][] = [
   ['grid_event', new TableIndex({ name: 'idx_grid_event_period', columnNames: ['grid_unit_id', 'reported_at', 'category', 'state', 'handler_level'] })],
-  ['grid_event', new TableIndex({ name: 'idx_grid_event_open', columnNames: ['grid_unit_id', 'state', 'reported_at'] })],
+  ['grid_event', new TableIndex({ name: 'idx_grid_event_open', columnNames: ['grid_unit_id', 'state', 'reported_at', 'handler_level'] })],
   ['task', new TableIndex({ name: 'idx_task_scope_deadline', columnNames: ['scope_unit_id', 'deadline'] })],
 ];
 
