@@ -24,6 +24,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { openDatabase } from '../src/adapters/db/data-source';
+import { CalendarSource } from '../src/bot/calendar/source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
 import { seedDemo } from '../src/adapters/db/demo';
 import { TypeOrmOutboxStore } from '../src/adapters/db/outbox-store';
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
   let bot: BotProcess | null = null;
   try {
     const { dataSource } = await openDatabase(db.url);
-    await seedDemo(new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, db.url));
+    await seedDemo(new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, db.url, new CalendarSource('Asia/Shanghai')));
     await dataSource.destroy();
 
     const floorResult = await floor(db.url, `${prefix}f`);
@@ -380,7 +381,7 @@ async function fanOut(dbUrl: string, prefix: string): Promise<FanOut> {
     const connections = createRedisConnections({ url: REDIS_URL, prefix });
     await connections.ready();
     const queues = new QueueRegistry(connections);
-    const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, dbUrl);
+    const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, dbUrl, new CalendarSource('Asia/Shanghai'));
     const dispatcher = new OutboxDispatcher(queues, new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn)), new Set(['sandbox']), silentLogger);
     uow.onCommitted((rows) => dispatcher.dispatch(rows));
     const conversations = Array.from({ length: 100 }, (_, i) => `fan-${i}`);

@@ -11,6 +11,7 @@ import { In } from 'typeorm';
 import { seedDemo } from '../src/adapters/db/demo';
 import { REMINDER_SETTING, type ReminderSetting } from '../src/bot/tasks';
 import { timerContext } from '../src/bot/timers';
+import { CalendarSource } from '../src/bot/calendar/source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
 import { OutboxSchema } from '../src/adapters/db/schemas/core';
 import { TaskHistorySchema, TaskSchema } from '../src/adapters/db/schemas/tasks';
@@ -170,7 +171,7 @@ describe('on a Redis Cluster of three masters', () => {
     const first = await startTestApp({ database, queuePrefix, clock, env: env() });
     await seedDemo(first.runtime.uow);
     // The fan-out committed, two of its four grid jobs reached the queue, then the process died.
-    const dying = new TypeOrmUnitOfWork(first.runtime.dataSource, clock, database.url);
+    const dying = new TypeOrmUnitOfWork(first.runtime.dataSource, clock, database.url, new CalendarSource(first.runtime.config.TIMEZONE));
     const fanout = first.runtime.bot.timers.get('inforeport-fanout')!;
     expect((await dying.runOnce(key, (tx) => fanout.run(timerContext(tx, fanoutJobId), { step: 'prompt', period }))).ran).toBe(true);
     const outbox = first.runtime.dataSource.getRepository(OutboxSchema);

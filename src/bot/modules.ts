@@ -19,6 +19,7 @@ import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
+import { createCalendarModule } from './calendar';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
 export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos;
@@ -53,6 +54,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
+    createCalendarModule(),
   ];
   return { modules, tasks: tasks.service, events: events.service };
 }
