@@ -26,6 +26,7 @@ import mysql from 'mysql2/promise';
 import { openDatabase } from '../src/adapters/db/data-source';
 import { CalendarSource } from '../src/bot/calendar/source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
+import { loadConfig } from '../src/config';
 import { seedDemo } from '../src/adapters/db/demo';
 import { TypeOrmOutboxStore } from '../src/adapters/db/outbox-store';
 import { QueueRegistry, createRedisConnections } from '../src/jobs/queues';
@@ -240,7 +241,7 @@ async function main(): Promise<void> {
   let bot: BotProcess | null = null;
   try {
     const { dataSource } = await openDatabase(db.url);
-    await seedDemo(new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, db.url, new CalendarSource('Asia/Shanghai')));
+    await seedDemo(new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, db.url, new CalendarSource(loadConfig({}).TIMEZONE)));
     await dataSource.destroy();
 
     const floorResult = await floor(db.url, `${prefix}f`);
@@ -381,7 +382,7 @@ async function fanOut(dbUrl: string, prefix: string): Promise<FanOut> {
     const connections = createRedisConnections({ url: REDIS_URL, prefix });
     await connections.ready();
     const queues = new QueueRegistry(connections);
-    const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, dbUrl, new CalendarSource('Asia/Shanghai'));
+    const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, dbUrl, new CalendarSource(loadConfig({}).TIMEZONE));
     const dispatcher = new OutboxDispatcher(queues, new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn)), new Set(['sandbox']), silentLogger);
     uow.onCommitted((rows) => dispatcher.dispatch(rows));
     const conversations = Array.from({ length: 100 }, (_, i) => `fan-${i}`);

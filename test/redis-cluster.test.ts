@@ -159,7 +159,8 @@ describe('on a Redis Cluster of three masters', () => {
       await two.stop();
       await database.drop();
     }
-  });
+    // A child process under tsx starts slowly on a busy machine.
+  }, 180_000);
 
   it('neither drops nor repeats a grid when a process dies during a fan-out', async () => {
     const database = await createTestDatabase();
