@@ -194,12 +194,24 @@ async function post(url: string, m: Msg): Promise<void> {
 }
 
 /** Waits until the sandbox store's message counter stops moving; returns its value. */
+/**
+ * How many messages the sandbox store holds under a key prefix (users' and the bot's): the sum of
+ * its conversations' sizes (each stays far below the store's cap of 2,000 in these runs).
+ */
+async function storedCount(redis: Redis, prefix: string): Promise<number> {
+  const conversations = await redis.zrange(`${prefix}:sandbox:conversations`, 0, -1);
+  if (!conversations.length) return 0;
+  const pipeline = redis.pipeline();
+  for (const c of conversations) pipeline.zcard(`${prefix}:sandbox:conv:${c}`);
+  return ((await pipeline.exec()) ?? []).reduce((sum, [, n]) => sum + Number(n), 0);
+}
+
 async function settle(redis: Redis, seqKey: string, quietMs = 1500): Promise<number> {
-  let last = Number(await redis.get(seqKey));
+  let last = await storedCount(redis, seqKey);
   let since = Date.now();
   for (;;) {
     await new Promise((r) => setTimeout(r, 100));
-    const now = Number(await redis.get(seqKey));
+    const now = await storedCount(redis, seqKey);
     if (now !== last) {
       last = now;
       since = Date.now();
@@ -213,13 +225,13 @@ async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i:
   const warm = 20;
   await pool(Array.from({ length: warm }, (_, i) => make(1_000_000 + i)), 4, (m) => post(bot.url, m));
   const per = ((await settle(redis, seqKey)) - before) / warm;
-  const start = Number(await redis.get(seqKey));
+  const start = await storedCount(redis, seqKey);
   const target = start + Math.round(per * n);
   const cpu0 = cpuSecondsOf(bot.child.pid!);
   const t0 = performance.now();
   const posting = pool(Array.from({ length: n }, (_, i) => make(i)), IN_FLIGHT, (m) => post(bot.url, m));
   for (;;) {
-    if (Number(await redis.get(seqKey)) >= target) break;
+    if (await storedCount(redis, seqKey) >= target) break;
     if (bot.child.exitCode !== null) throw new Error(`bot died:\n${bot.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -248,7 +260,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     bot = await startBot({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT });
     const rssIdle = Number(fs.readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
-    const seqKey = `${prefix}:sandbox:seq`;
+    const seqKey = prefix;
     const reads = await botPhase(bot, redis, seqKey, readMessage, READS);
     const reports = await botPhase(bot, redis, seqKey, reportMessage, REPORTS);
     const latency = await openLoop(bot, redis, prefix, readMessage, LATENCY_RATE, PHASE_S);
@@ -299,7 +311,7 @@ interface OpenLoop {
  * conversation with its k-th answer (questions of one user are answered in order).
  */
 async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i: number) => Msg, rate: number, seconds: number): Promise<OpenLoop> {
-  await settle(redis, `${prefix}:sandbox:seq`, 500);
+  await settle(redis, prefix, 500);
   const tag = crypto.randomBytes(2).toString('hex');
   const conversations = new Set<string>();
   let accepted = 0;
@@ -391,8 +403,8 @@ async function fanOut(dbUrl: string, prefix: string): Promise<FanOut> {
     });
     await queues.close();
     await connections.closeAll();
-    const seqKey = `${prefix}:sandbox:seq`;
-    while (Number(await redis.get(seqKey)) < FANOUT) {
+    const seqKey = prefix;
+    while (await storedCount(redis, seqKey) < FANOUT) {
       if (bot.child.exitCode !== null) throw new Error(`bot died:
 ${bot.output()}`);
       await new Promise((r) => setTimeout(r, 500));

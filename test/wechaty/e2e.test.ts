@@ -41,7 +41,7 @@ it('a bound gridworker asks in the room and is answered there once, even when th
   await channel!.whenLoggedIn();
 
   expect(await app.chat.ask('dm-admin', 'admin', '新建单位 X01 示范县')).toContain('已创建');
-  const invite = await app.chat.ask('dm-admin', 'admin', '添加成员 王五 网格员 X01');
+  const invite = await app.chat.ask('dm-admin', 'admin', '添加成员 王五 县中心 X01');
   const code = /绑定 ([A-Z0-9]{8})/.exec(invite)?.[1];
 
   const toWorker = listen(gridworker, botUser);
@@ -54,7 +54,13 @@ it('a bound gridworker asks in the room and is answered there once, even when th
     helpId = m.id;
   });
   gridworker.say('@网格助手 帮助', [botUser]).to(room);
-  await eventually(async () => inRoom.find((t) => t.includes('您好，王五')), 'the help answer in the room');
+  const help = await eventually(async () => inRoom.find((t) => t.includes('您好，王五')), 'the help answer in the room');
+  // A bound member is not offered binding again; an unbound person is.
+  expect(help).not.toContain('绑定 邀请码');
+  const stranger = mocker.createContact({ name: '路人' });
+  const toStranger = listen(stranger, botUser);
+  stranger.say('帮助').to(botUser);
+  expect(await eventually(async () => toStranger.find((t) => t.length > 0), 'the help answer to a stranger')).toContain('绑定 邀请码');
 
   mocker.puppet.emit('message', { messageId: helpId });
   mocker.puppet.emit('message', { messageId: helpId });

@@ -1,7 +1,8 @@
 /**
- * Wechaty messages → Inbound: room messages that @-mention the bot and 1:1 messages. Puppets can
- * replay history after a restart and emit one message twice, so a message older than the login
- * moment is ignored and each message id is enqueued once.
+ * Wechaty messages → Inbound: room messages (with whether they @-mention the bot; the bot decides
+ * what is spoken to it) and 1:1 messages. Puppets can replay history after a restart and emit one
+ * message twice, so a message older than the first login of this process is ignored and each
+ * message id is enqueued once.
  */
 import type { RedisClient } from '../../jobs/queues';
 import { types, type Message } from 'wechaty';
@@ -13,6 +14,14 @@ const SEEN_TTL_S = 7 * 24 * 3600;
 /** A claim on a message being queued right now; a crash frees it after this. */
 const CLAIM_TTL_S = 60;
 
+/**
+ * WeChat delivers a quote-reply as one text: `「name：quoted」`, a line of dashes, then the reply.
+ */
+export function splitQuote(text: string): { text: string; quoted?: string } {
+  const m = /^「([\s\S]*?)」\s*\n[-\s]{5,}\n([\s\S]*)$/.exec(text);
+  return m ? { text: m[2].trim(), quoted: m[1] } : { text };
+}
+
 export class WechatyReceiver {
   private loggedInAt: number | undefined;
 
@@ -20,9 +29,13 @@ export class WechatyReceiver {
     private readonly deps: { sink: InboundSink; redis: RedisClient; logger: Logger; keyPrefix: string },
   ) {}
 
-  /** Call on the bot's `login`: earlier messages are history, not requests. */
+  /**
+   * Call on every login. Messages from before the first login of this process are history, not
+   * requests; after a reconnect, what was said while the connection was down (replayed by the
+   * service) is still wanted, and the message-id dedupe keeps it from being queued twice.
+   */
   loggedIn(at: number): void {
-    this.loggedInAt = at;
+    this.loggedInAt ??= at;
   }
 
   loggedOut(): void {
@@ -50,9 +63,10 @@ export class WechatyReceiver {
     if (type !== types.Message.Text && type !== types.Message.Location) return undefined;
 
     const room = message.room();
-    if (room && !(await message.mentionSelf())) return undefined;
+    const mentioned = room ? await message.mentionSelf() : true;
     const talker = message.talker();
-    const text = type === types.Message.Text ? (room ? await message.mentionText() : message.text()).trim() : '';
+    const said = type === types.Message.Text ? (room && mentioned ? await message.mentionText() : message.text()).trim() : '';
+    const { text, quoted } = splitQuote(said);
     const attachments: InboundInput['attachments'] = [];
     if (type === types.Message.Location) {
       const location = await message.toLocation();
@@ -68,7 +82,8 @@ export class WechatyReceiver {
       sender: { id: talker.id, name: talker.name().slice(0, 200) },
       text: text.slice(0, 4000),
       attachments,
-      mentionedBot: Boolean(room),
+      mentionedBot: mentioned,
+      ...(quoted ? { quoted: { text: quoted.slice(0, 4000) } } : {}),
       sentAt: sentAt.toISOString(),
     };
   }

@@ -8,6 +8,7 @@ import { tasks } from './tasks';
 import { meetings } from './meetings';
 import { attendance } from './attendance';
 import { assessment } from './assessment';
+import { input } from './input';
 import { calendar } from './calendar';
 
 export const zhCN = {
@@ -17,5 +18,6 @@ export const zhCN = {
   ...meetings,
   ...attendance,
   ...assessment,
+  ...input,
   ...calendar,
 } as const;
