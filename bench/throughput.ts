@@ -306,7 +306,7 @@ interface OpenLoop {
 
 /**
  * Offers `rate` messages a second for `seconds` regardless of how fast they are handled (open
- * loop); a 503 is counted and retried after its Retry-After. Handled/s is over the offering span;
+ * loop); a 429 is counted and retried after its Retry-After. Handled/s is over the offering span;
  * latency is from the stored question to the stored answer, pairing the k-th question of a
  * conversation with its k-th answer (questions of one user are answered in order).
  */
@@ -465,12 +465,12 @@ the benchmark process's own over its span. MariaDB's and Redis's CPU are in neit
 
 ## Offered load (open loop, \`我是谁\`, ${PHASE_S} s each)
 
-| offered/s | accepted | 503 answers (retried) | handled/s while offered | p50 question→answer | p99 | accepted but never answered |
+| offered/s | accepted | 429 answers (retried) | handled/s while offered | p50 question→answer | p99 | accepted but never answered |
 |---|---|---|---|---|---|---|
 ${[r.latency, r.overload2, r.overload5].map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
 
 The 2× and 5× rows offer twice and five times the saturated rate of \`我是谁\` above. Past
-\`INBOUND_BACKLOG_LIMIT\` waiting messages the sandbox answers 503 with Retry-After (the client
+\`INBOUND_BACKLOG_LIMIT\` waiting messages the sandbox answers 429 with Retry-After (the client
 retries after it); latency includes the time a message waited in the backlog.
 
 ## Fan-out

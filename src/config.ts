@@ -135,7 +135,7 @@ export const envSchema = z
      */
     /**
      * Messages waiting in the inbound queue beyond which the sandbox API (and other receivers that
-     * may refuse) answer 503 with Retry-After; 0 = never refuse.
+     * may refuse) answer 429 with Retry-After; 0 = never refuse.
      */
     INBOUND_BACKLOG_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(2000)),
     WECOM_SEND_RATE: sendRate(40),

@@ -1,5 +1,5 @@
 /**
- * Overload is honest: past INBOUND_BACKLOG_LIMIT waiting messages the sandbox API answers 503
+ * Overload is honest: past INBOUND_BACKLOG_LIMIT waiting messages the sandbox API answers 429
  * with Retry-After and queues nothing; every message it accepted is answered once when workers
  * get to it; once the backlog drains it accepts again.
  */
@@ -23,7 +23,7 @@ describe('an inbound backlog past its bound', () => {
     await db.drop();
   });
 
-  it('is refused with 503 and Retry-After, loses nothing it accepted, and accepts again once drained', async () => {
+  it('is refused with 429 and Retry-After, loses nothing it accepted, and accepts again once drained', async () => {
     // A receiver without workers: the backlog only grows.
     const receiver = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_BACKLOG_LIMIT: '5' } });
     let worker: TestApp | null = null;
@@ -33,7 +33,7 @@ describe('an inbound backlog past its bound', () => {
       for (let i = 0; i < 40 && !refusal; i++) {
         const res = await postRaw(receiver, `m${i}`);
         if (res.status === 202) accepted.push(`m${i}`);
-        else if (res.status === 503) refusal = res;
+        else if (res.status === 429) refusal = res;
         else throw new Error(`unexpected ${res.status}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -40,7 +40,7 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
 
 /**
  * Backpressure for receivers that may refuse (the sandbox API, intake APIs): while more messages
- * wait in the inbound queue than the bound, a receiver answers 503 with Retry-After instead of
+ * wait in the inbound queue than the bound, a receiver answers 429 with Retry-After instead of
  * accepting work the workers cannot reach soon. The backlog is read from Redis at most every
  * `intervalMs`, so a refusal costs no Redis call. Receivers of platforms that stop redelivering
  * after a few tries (WeCom, DingTalk) keep accepting: refusing them would lose messages.

@@ -47,11 +47,11 @@ function refuse(ctx: Koa.Context, error: z.ZodError): void {
   ctx.body = { error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
 }
 
-/** 503 with Retry-After while the inbound backlog is past its bound: nothing is queued. */
+/** 429 with Retry-After while the inbound backlog is past its bound: nothing is queued. */
 function overloaded(ctx: Koa.Context, admission: Admission | undefined): boolean {
   const wait = admission?.retryAfterSeconds() ?? null;
   if (wait === null) return false;
-  ctx.status = 503;
+  ctx.status = 429;
   ctx.set('Retry-After', String(wait));
   ctx.body = { error: `overloaded: retry after ${wait} s` };
   return true;
