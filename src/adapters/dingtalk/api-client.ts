@@ -106,25 +106,33 @@ export function classifySendFailure(error: unknown): TransientSendError | Perman
 }
 
 /**
- * At most `qps` calls per second per API for the whole app, counted in Redis so that several
- * processes share the budget (a fixed one-second window: simple, and what DingTalk counts).
+ * At most `qps` calls per second per API for the whole app, shared in Redis by every process.
+ * Calls are spaced evenly (one slot every 1000/qps ms, on Redis's clock so that processes on
+ * several hosts agree): a fixed one-second window would let a burst at the end of one second and
+ * another at the start of the next reach DingTalk within the same second, which it refuses.
  */
+const NEXT_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nextSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, nextSlot)
+redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 2000)
+return slot - now`;
+
 export class ApiRateLimiter {
+  private readonly intervalMs: number;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keyPrefix: string,
-    private readonly qps: number,
-  ) {}
+    qps: number,
+  ) {
+    this.intervalMs = Math.ceil(1000 / qps);
+  }
 
   async acquire(api: string): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      const second = Math.floor(now / 1000);
-      const key = `${this.keyPrefix}:qps:${api}:${second}`;
-      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, 2_000).exec()) as [[Error | null, number], unknown];
-      if (count <= this.qps) return;
-      await sleep((second + 1) * 1000 - now + Math.floor(Math.random() * 50));
-    }
+    const waitMs = Number(await this.redis.eval(NEXT_SLOT, 1, `${this.keyPrefix}:qps:${api}`, this.intervalMs));
+    if (waitMs > 0) await sleep(waitMs);
   }
 }
 
