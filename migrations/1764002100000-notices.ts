@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { col, createTable } from './support';
 
 /** Notices (通知) and one receipt (回执) per recipient. */
-export class Notices1764000700000 implements MigrationInterface {
-  name = 'Notices1764000700000';
+export class Notices1764002100000 implements MigrationInterface {
+  name = 'Notices1764002100000';
 
   async up(q: QueryRunner): Promise<void> {
     await createTable(

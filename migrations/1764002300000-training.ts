@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { col, createTable } from './support';
 
 /** Trainings (培训) and who attended them: the 培训台账 and each member's yearly hours. */
-export class Training1764000900000 implements MigrationInterface {
-  name = 'Training1764000900000';
+export class Training1764002300000 implements MigrationInterface {
+  name = 'Training1764002300000';
 
   async up(q: QueryRunner): Promise<void> {
     await createTable(q, 'training', [col.id(), col.str('name', 100), col.str('day', 10), col.double('hours'), col.int('recorded_by'), col.date('created_at')], {
