@@ -200,7 +200,7 @@ export function mountConsole(router: Router, deps: ConsoleRouteDeps): void {
         ctx.body = { error: t('console.badRequest') };
         return;
       }
-      const name = t('ledger.fileName', { kind: t(`console.ui.ledger.${link.kind}`), unit: link.unit.name, period: link.periodKey });
+      const name = t('ledger.fileName', { kind: t(`ledger.kind.${link.kind}`), unit: link.unit.name, period: link.periodKey });
       ctx.body = { url: fileLinkUrl(deps.baseUrl(), link.token, name) };
     }),
   );

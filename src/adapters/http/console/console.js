@@ -124,7 +124,7 @@
 
   function drawDownloads() {
     var box = $('download-buttons');
-    ['events', 'tasks', 'reports', 'assessment'].forEach(function (kind) {
+    Object.keys(T).filter(function (k) { return k.indexOf('console.ui.ledger.') === 0; }).map(function (k) { return k.slice('console.ui.ledger.'.length); }).forEach(function (kind) {
       var b = el('button', tx('ledger.' + kind)); b.type = 'button';
       b.addEventListener('click', function () {
         post('/console/api/downloads/' + kind).then(function (r) {

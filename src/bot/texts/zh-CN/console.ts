@@ -75,4 +75,5 @@ export const consoleTexts = {
   'console.ui.ledger.tasks': '任务台账',
   'console.ui.ledger.reports': '报送台账',
   'console.ui.ledger.assessment': '考核结果',
+  'console.ui.ledger.training': '培训台账',
 } as const;

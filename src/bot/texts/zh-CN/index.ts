@@ -10,6 +10,9 @@ import { attendance } from './attendance';
 import { assessment } from './assessment';
 import { input } from './input';
 import { calendar } from './calendar';
+import { notices } from './notices';
+import { duty } from './duty';
+import { training } from './training';
 import { consoleTexts } from './console';
 
 export const zhCN = {
@@ -21,5 +24,8 @@ export const zhCN = {
   ...assessment,
   ...input,
   ...calendar,
+  ...notices,
+  ...duty,
+  ...training,
   ...consoleTexts,
 } as const;

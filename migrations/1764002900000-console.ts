@@ -6,8 +6,8 @@ import { col, createTable } from './support';
  * (kind `console-login`); a session is what opening it leaves behind: a hashed cookie value bound
  * to the member, its CSRF token, when it expires and when it was ended.
  */
-export class Console1764001900000 implements MigrationInterface {
-  name = 'Console1764001900000';
+export class Console1764002900000 implements MigrationInterface {
+  name = 'Console1764002900000';
 
   async up(q: QueryRunner): Promise<void> {
     await createTable(
