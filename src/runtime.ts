@@ -25,6 +25,7 @@ import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
+import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp } from './adapters/http/app';
 import { createQueueDashboard } from './adapters/http/queue-dashboard';
@@ -90,7 +91,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, vaultFromConfig(config, logger));
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
 
   const connections = createRedisConnections(config.REDIS_URL);

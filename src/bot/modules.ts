@@ -19,9 +19,10 @@ import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
+import type { RegisterRepos } from './register/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & RegisterRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */

@@ -10,6 +10,7 @@ import type { BotRepos } from '../../bot/modules';
 import { createRepos } from './repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
+import { NO_VAULT, type PiiVault } from './pii/vault';
 
 export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
 
@@ -34,6 +35,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     url: string,
+    /** Seals residents' personal data (src/adapters/db/pii); tools without PII_KEY leave it out. */
+    private readonly vault: PiiVault = NO_VAULT,
   ) {
     this.serial = databaseKind(url) === 'sqlite';
   }
@@ -59,7 +62,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
           const effects = new CollectingEffects(now);
-          const result = await work({ now, repos: createRepos(em), effects });
+          const result = await work({ now, repos: createRepos(em, this.vault), effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
         });
@@ -77,7 +80,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   }
 
   async read<T>(work: (repos: BotRepos) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(createRepos(this.dataSource.manager)));
+    return this.exclusive(() => work(createRepos(this.dataSource.manager, this.vault)));
   }
 
   private async isProcessed(key: string): Promise<boolean> {

@@ -15,6 +15,7 @@ export const ROLES = [
   'county_center', // 县中心
   'department', // 职能部门
   'admin', // 管理员
+  'auditor', // 审计员: reads the access log of residents' data, changes nothing
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -27,6 +28,8 @@ const ROLE_RANK: Record<Role, number> = {
   town_center: 4,
   county_center: 5,
   admin: 9,
+  // Outside the chain of command: an auditor's role gives no authority over any unit's work.
+  auditor: 0,
 };
 
 export function roleRank(role: Role): number {

@@ -9,8 +9,11 @@ import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { TypeOrmFileLinkRepo } from './file-link-repository';
+import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
+import { NO_VAULT, type PiiVault } from '../pii/vault';
 
-export function createRepos(em: EntityManager): BotRepos {
+/** `vault` seals residents' personal data; without one, touching it refuses (PiiKeyMissingError). */
+export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotRepos {
   return {
     org: new TypeOrmOrgRepo(em),
     dialogs: new TypeOrmDialogRepo(em),
@@ -23,5 +26,7 @@ export function createRepos(em: EntityManager): BotRepos {
     meetings: new TypeOrmMeetingRepo(em),
     attendance: new TypeOrmAttendanceRepo(em),
     assessment: new TypeOrmAssessmentRepo(em),
+    register: new TypeOrmRegisterRepo(em, vault),
+    accessLog: new TypeOrmAccessLogRepo(em),
   };
 }

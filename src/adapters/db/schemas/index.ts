@@ -6,5 +6,6 @@ import { meetingSchemas } from './meetings';
 import { attendanceSchemas } from './attendance';
 import { assessmentSchemas } from './assessment';
 import { fileLinkSchemas } from './file-links';
+import { registerSchemas } from './register';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...registerSchemas];

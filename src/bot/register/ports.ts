@@ -1,0 +1,126 @@
+/**
+ * What the register area needs from storage (implemented in adapters/db, where ID numbers, phones
+ * and tags are sealed and looked up by keyed hash: the area works with plaintext values only).
+ */
+import type { ChangeKind } from '../../domain/register/changes';
+import type { RegisterShare } from '../../domain/register/access';
+import type { Household, Place, Resident, ResidentStatus } from '../../domain/register/resident';
+import type { RegisterTag } from '../../domain/register/tags';
+import type { CoreRepos } from '../ports';
+
+export interface NewResident {
+  householdId: number;
+  unitId: number;
+  unitPath: string;
+  name: string;
+  relation: string;
+  idNumber: string | null;
+  phone: string | null;
+  tags: string[];
+  status: ResidentStatus;
+  now: Date;
+}
+
+export type ResidentPatch = Partial<Pick<Resident, 'name' | 'relation' | 'idNumber' | 'phone' | 'tags' | 'status'>>;
+
+export interface HouseholdChange {
+  id: number;
+  householdId: number;
+  kind: ChangeKind;
+  residentId: number | null;
+  /** The resident's name at read time (null once removed on request). */
+  residentName: string | null;
+  note: string | null;
+  memberId: number | null;
+  at: Date;
+}
+
+export interface Visit {
+  id: number;
+  householdId: number | null;
+  placeId: number | null;
+  unitId: number;
+  memberId: number;
+  at: Date;
+  notes: string;
+  photos: string[];
+  location: string | null;
+}
+
+/** A household with the tags of its present residents (for cadences). */
+export interface TaggedHousehold {
+  household: Household;
+  tags: string[];
+}
+
+export interface RegisterRepo {
+  tags(): Promise<RegisterTag[]>;
+  putTag(tag: RegisterTag, now: Date): Promise<void>;
+
+  household(id: number): Promise<Household | null>;
+  householdAt(unitId: number, address: string): Promise<Household | null>;
+  createHousehold(input: { unitId: number; unitPath: string; address: string; building: string; now: Date }): Promise<Household>;
+  /** Households whose address contains `text`, within the subtrees `scopes`. */
+  householdsByAddress(scopes: string[], text: string, limit: number): Promise<Household[]>;
+  /** Households with a present resident carrying `tag`, within `scopes`. */
+  householdsByTag(scopes: string[], tag: string, limit: number): Promise<Household[]>;
+  setRented(householdId: number, rented: boolean, now: Date): Promise<void>;
+  markVisited(householdId: number, at: Date): Promise<void>;
+  /** Households of a grid with the tags of their present residents (only those with any tag). */
+  taggedHouseholds(unitId: number): Promise<TaggedHousehold[]>;
+
+  resident(id: number): Promise<Resident | null>;
+  residentsOf(householdId: number): Promise<Resident[]>;
+  residentByIdNumber(idNumber: string): Promise<Resident | null>;
+  residentsByName(scopes: string[], name: string, limit: number): Promise<Resident[]>;
+  addResident(input: NewResident): Promise<Resident>;
+  updateResident(id: number, patch: ResidentPatch, now: Date): Promise<Resident>;
+  /** Deletes the resident and every trace of their data in the household's history (notes blanked). */
+  eraseResident(id: number): Promise<void>;
+
+  addChange(input: Omit<HouseholdChange, 'id' | 'residentName'>): Promise<void>;
+  changesOf(householdId: number, limit: number): Promise<HouseholdChange[]>;
+
+  addVisit(input: Omit<Visit, 'id'>): Promise<Visit>;
+  visitsOf(target: { householdId: number } | { placeId: number }, limit: number): Promise<Visit[]>;
+
+  place(id: number): Promise<Place | null>;
+  placeByName(unitId: number, name: string): Promise<Place | null>;
+  createPlace(input: Omit<Place, 'id' | 'lastVisitAt'>): Promise<Place>;
+  placesByText(scopes: string[], text: string, limit: number): Promise<Place[]>;
+  markPlaceVisited(placeId: number, at: Date): Promise<void>;
+
+  sharesOf(memberId: number): Promise<RegisterShare[]>;
+  share(input: RegisterShare & { grantedBy: number; now: Date }): Promise<boolean>;
+  unshare(memberId: number, unitId: number): Promise<boolean>;
+}
+
+export const ACCESS_ACTIONS = ['read', 'export', 'change', 'remove', 'import', 'share'] as const;
+export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+
+/** One access to residents' data: who, when, which record, from which conversation. No personal data. */
+export interface AccessEntry {
+  at: Date;
+  memberId: number | null;
+  action: AccessAction;
+  subject: 'household' | 'resident' | 'place' | 'unit';
+  subjectId: number | null;
+  unitId: number | null;
+  unitPath: string | null;
+  channel: string | null;
+  conversationId: string | null;
+  /** What was done, in words without personal data (a command name, a change kind, a row count). */
+  detail: string | null;
+}
+
+/** Append-only: there is no way to change or delete an entry. */
+export interface AccessLogRepo {
+  record(entry: AccessEntry): Promise<void>;
+  /** Newest first: entries about records within `scopes` since `since`. */
+  query(input: { scopes: string[]; since: Date; memberId?: number; limit: number }): Promise<(AccessEntry & { id: number })[]>;
+}
+
+export interface RegisterRepos extends CoreRepos {
+  register: RegisterRepo;
+  accessLog: AccessLogRepo;
+}
