@@ -20,6 +20,7 @@ import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
+import { createRegisterModule } from './register';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
 export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & RegisterRepos;
@@ -54,6 +55,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
+    createRegisterModule().module,
   ];
   return { modules, tasks: tasks.service, events: events.service };
 }

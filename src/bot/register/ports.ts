@@ -7,6 +7,7 @@ import type { RegisterShare } from '../../domain/register/access';
 import type { Household, Place, Resident, ResidentStatus } from '../../domain/register/resident';
 import type { RegisterTag } from '../../domain/register/tags';
 import type { CoreRepos } from '../ports';
+import type { AttendanceRepos } from '../attendance/ports';
 
 export interface NewResident {
   householdId: number;
@@ -124,3 +125,6 @@ export interface RegisterRepos extends CoreRepos {
   register: RegisterRepo;
   accessLog: AccessLogRepo;
 }
+
+/** The register area also writes visits into the 民情日志 (the attendance area's patrol log). */
+export type RegisterAreaRepos = RegisterRepos & AttendanceRepos;

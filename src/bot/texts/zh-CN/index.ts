@@ -8,6 +8,7 @@ import { tasks } from './tasks';
 import { meetings } from './meetings';
 import { attendance } from './attendance';
 import { assessment } from './assessment';
+import { register } from './register';
 
 export const zhCN = {
   ...core,
@@ -16,4 +17,5 @@ export const zhCN = {
   ...meetings,
   ...attendance,
   ...assessment,
+  ...register,
 } as const;

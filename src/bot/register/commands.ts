@@ -1,0 +1,289 @@
+/**
+ * The register in chat (一户一档). Anything that shows residents' data answers 1:1: asked in a
+ * group, the bot says there that it replies privately and sends the answer to the asker alone.
+ * Commands whose words carry personal data (登记, 更正) are taken 1:1 only.
+ */
+import { normaliseIdNumber, normalisePhone, householdCode, placeCode, residentCode } from '../../domain/register/resident';
+import type { ChangeKind } from '../../domain/register/changes';
+import { splitTags, type TagTarget } from '../../domain/register/tags';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { arg, commandsOf, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
+import { imageRefs } from '../inbound';
+import type { BotMessage } from '../message';
+import { t } from '../texts';
+import type { RegisterAreaRepos } from './ports';
+import type { RegisterActor, RegisterService } from './service';
+import { accessLogText, changeName, householdCard, householdList, personCard, placeList, tagList } from './cards';
+import type { LinkedWorkSource } from './linked-work';
+
+const define = commandsOf<RegisterAreaRepos>();
+
+const CHANGE_WORDS: Record<string, ChangeKind> = {
+  迁入: 'move_in',
+  迁出: 'move_out',
+  新生: 'birth',
+  出生: 'birth',
+  死亡: 'death',
+  去世: 'death',
+  出租: 'rent_out',
+  房屋出租: 'rent_out',
+  退租: 'rent_end',
+  其他: 'other',
+};
+
+const FIELD_WORDS = { 姓名: 'name', 关系: 'relation', 身份证号: 'idNumber', 身份证: 'idNumber', 手机: 'phone', 电话: 'phone', 标签: 'tags' } as const;
+
+export interface ResidentDetails {
+  idNumber?: string;
+  phone?: string;
+  tags: string[];
+}
+
+/** 「330102… 138… 独居老人,低保户」 read by shape: an ID number, a phone, tags. */
+const residentDetails: ArgSpec<ResidentDetails> = {
+  label: 'arg.residentDetails',
+  optional: true,
+  rest: true,
+  parse: (raw) => {
+    const out: ResidentDetails = { tags: [] };
+    for (const word of raw.split(/\s+/).filter(Boolean)) {
+      if (/^\d{17}[\dXx]$/.test(word)) {
+        if (!normaliseIdNumber(word)) return { ok: false, reason: t('register.refused.bad_id_number') };
+        out.idNumber = word;
+      } else if (/^[\d-]{7,}$/.test(word)) {
+        if (!normalisePhone(word)) return { ok: false, reason: t('register.refused.bad_phone') };
+        out.phone = word;
+      } else out.tags.push(...splitTags(word));
+    }
+    return { ok: true, value: out };
+  },
+};
+
+function actorOf(ctx: CommandContext<RegisterAreaRepos>): RegisterActor {
+  return { tx: ctx.tx, member: ctx.requireMember(), channel: ctx.inbound.channel, conversationId: ctx.inbound.conversation.id };
+}
+
+/** Residents' data goes to the asker 1:1; in a group the group only hears that it did. */
+async function privately(ctx: CommandContext<RegisterAreaRepos>, message: BotMessage | string): Promise<BotMessage | string> {
+  if (ctx.inbound.conversation.kind !== 'group') return message;
+  await ctx.notify.member(ctx.requireMember().id, typeof message === 'string' ? { text: message } : message);
+  return t('register.privately');
+}
+
+export function registerCommands(service: RegisterService, calendar: WorkingCalendar, linked: LinkedWorkSource): Command<RegisterAreaRepos>[] {
+  const newHousehold = define({
+    id: 'newHousehold',
+    name: '建户',
+    aliases: ['新建户'],
+    access: 'gridworker',
+    args: { address: arg.word('arg.address'), grid: arg.optional(arg.unit()) },
+    async run(ctx, { address, grid }) {
+      const { household, created } = await service.createHousehold(actorOf(ctx), address, grid);
+      const params = { code: householdCode(household.id), address: household.address, grid: grid?.name ?? '' };
+      if (!created) return t('register.householdExists', params);
+      const unit = await ctx.repos.org.unit(household.unitId);
+      return t('register.householdCreated', { ...params, grid: unit?.name ?? '' });
+    },
+  });
+
+  const addResident = define({
+    id: 'addResident',
+    name: '登记',
+    aliases: ['登记住户', '登记人员'],
+    access: 'gridworker',
+    where: 'direct',
+    args: { household: arg.word('arg.householdRef'), name: arg.word('arg.residentName'), relation: arg.word('arg.relation'), details: residentDetails },
+    async run(ctx, { household: ref, name, relation, details }) {
+      const actor = actorOf(ctx);
+      const household = await service.household(actor, ref, 'change');
+      const resident = await service.addResident(actor, household, { name: name.slice(0, 64), relation: relation.slice(0, 16), ...(details ?? { tags: [] }) }, 'move_in');
+      return t('register.residentAdded', { code: residentCode(resident.id), name: resident.name, relation: resident.relation, household: householdCode(household.id) });
+    },
+  });
+
+  const findHousehold = define({
+    id: 'findHousehold',
+    name: '查户',
+    aliases: ['查住户', '查找住户'],
+    access: 'member',
+    args: { words: arg.text('arg.searchWords') },
+    async run(ctx, { words }) {
+      const actor = actorOf(ctx);
+      const result = await service.search(actor, words.trim());
+      if (result.kind === 'places') return privately(ctx, result.places.length ? placeList(result.places) : t('register.searchNone', { words }));
+      if (!result.households.length) return privately(ctx, t('register.searchNone', { words }));
+      if (result.households.length === 1) {
+        const file = await service.householdFile(actor, result.households[0]);
+        return privately(ctx, householdCard(file, calendar.timeZone, ctx.now, await linked(ctx.tx, file.household.id)));
+      }
+      return privately(ctx, householdList(result.households));
+    },
+  });
+
+  const householdFile = define({
+    id: 'householdFile',
+    name: '户档',
+    aliases: ['一户一档', '查看户档'],
+    access: 'member',
+    args: { household: arg.text('arg.householdRef') },
+    async run(ctx, { household: ref }) {
+      const actor = actorOf(ctx);
+      const file = await service.householdFile(actor, await service.household(actor, ref.trim()));
+      return privately(ctx, householdCard(file, calendar.timeZone, ctx.now, await linked(ctx.tx, file.household.id)));
+    },
+  });
+
+  const findPerson = define({
+    id: 'findPerson',
+    name: '查人',
+    aliases: ['查住户信息'],
+    access: 'member',
+    args: { ref: arg.word('arg.residentRef') },
+    async run(ctx, { ref }) {
+      const { resident, household } = await service.readResident(actorOf(ctx), ref);
+      return privately(ctx, personCard(resident, household));
+    },
+  });
+
+  const householdChange = define({
+    id: 'householdChange',
+    name: '变动',
+    aliases: ['住户变动'],
+    access: 'gridworker',
+    args: { household: arg.word('arg.householdRef'), kind: arg.oneOf('arg.changeKind', Object.keys(CHANGE_WORDS)), rest: arg.optional(arg.text('arg.changeNote')) },
+    async run(ctx, { household: ref, kind: word, rest }) {
+      const kind = CHANGE_WORDS[word];
+      const words = (rest ?? '').trim();
+      const needsName = kind === 'move_in' || kind === 'birth' || kind === 'move_out' || kind === 'death';
+      const [name, ...note] = needsName ? words.split(/\s+/) : ['', words];
+      const { household, resident } = await service.change(actorOf(ctx), ref, kind, needsName ? name || undefined : undefined, note.join(' ') || undefined);
+      return privately(ctx, t('register.changed', { household: householdCode(household.id), kind: changeName(kind), who: resident ? ` ${residentCode(resident.id)}` : '' }));
+    },
+  });
+
+  const visit = define({
+    id: 'visit',
+    name: '走访',
+    aliases: ['入户走访'],
+    access: 'gridworker',
+    args: { target: arg.word('arg.visitTarget'), notes: arg.text('arg.visitNotes') },
+    async run(ctx, { target, notes }) {
+      const photos = imageRefs(ctx.inbound.attachments);
+      const place = ctx.inbound.attachments.find((a) => a.kind === 'location');
+      const location = place?.kind === 'location' ? (place.label ?? `${place.latitude},${place.longitude}`) : null;
+      const { label } = await service.visit(actorOf(ctx), target, notes, photos, location);
+      return t('register.visited', { target: label, photos: photos.length ? t('register.visitPhotos', { count: photos.length }) : '' });
+    },
+  });
+
+  const correct = define({
+    id: 'correctResident',
+    name: '更正',
+    aliases: ['更正信息'],
+    access: 'gridworker',
+    where: 'direct',
+    args: { ref: arg.word('arg.residentRef'), field: arg.oneOf('arg.correctField', Object.keys(FIELD_WORDS)), value: arg.text('arg.correctValue') },
+    async run(ctx, { ref, field, value }) {
+      const key = FIELD_WORDS[field as keyof typeof FIELD_WORDS];
+      const updated = await service.correct(actorOf(ctx), ref, key, value.trim());
+      return t('register.corrected', { code: residentCode(updated.id), field });
+    },
+  });
+
+  const erase = define({
+    id: 'eraseResident',
+    name: '删除人员',
+    aliases: ['删除住户信息'],
+    access: 'gridworker',
+    where: 'direct',
+    args: { ref: arg.word('arg.residentRef') },
+    async run(ctx, { ref }) {
+      const { residentId } = await service.erase(actorOf(ctx), ref);
+      return t('register.erased', { code: residentCode(residentId) });
+    },
+  });
+
+  const newPlace = define({
+    id: 'newPlace',
+    name: '登记场所',
+    aliases: ['新建场所'],
+    access: 'gridworker',
+    args: { name: arg.word('arg.placeName'), kind: arg.word('arg.placeKind'), address: arg.word('arg.address'), tags: arg.optional(arg.text('arg.placeTags')) },
+    async run(ctx, { name, kind, address, tags }) {
+      const { place, created } = await service.createPlace(actorOf(ctx), { name, kind, address, tags: tags ? splitTags(tags) : [] });
+      return t(created ? 'register.placeCreated' : 'register.placeExists', { code: placeCode(place.id), name: place.name, kind: place.kind });
+    },
+  });
+
+  const tags = define({
+    id: 'tags',
+    name: '标签',
+    aliases: ['标签目录'],
+    access: 'member',
+    args: {},
+    async run(ctx) {
+      return tagList(await service.vocabulary(ctx.tx));
+    },
+  });
+
+  const TARGET_WORDS: Record<string, TagTarget> = { 住户: 'resident', 人员: 'resident', 场所: 'place' };
+  const setTag = define({
+    id: 'setTag',
+    name: '设置标签',
+    aliases: ['修改标签'],
+    access: 'county_center',
+    args: {
+      name: arg.word('arg.tagName'),
+      target: arg.oneOf('arg.tagTarget', Object.keys(TARGET_WORDS)),
+      cadence: {
+        label: 'arg.cadence',
+        optional: false,
+        rest: false,
+        parse: (raw: string) => (raw === '不走访' || raw === '无' ? { ok: true, value: null } : /^\d{1,3}$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, reason: t('register.refused.bad_cadence') }),
+      } as ArgSpec<number | null>,
+    },
+    async run(ctx, { name, target, cadence }) {
+      const tag = await service.setTag(actorOf(ctx), { name, target: TARGET_WORDS[target], cadenceDays: cadence });
+      return t('register.tagSet', { name: tag.name, target, cadence: tag.cadenceDays === null ? t('register.noCadence') : t('register.cadence', { days: tag.cadenceDays }) });
+    },
+  });
+
+  const shareCommand = (on: boolean) =>
+    define({
+      id: on ? 'shareRegister' : 'unshareRegister',
+      name: on ? '共享住户' : '取消共享',
+      aliases: on ? ['共享住户信息'] : ['取消共享住户'],
+      access: 'community_secretary',
+      args: { member: arg.member(), unit: arg.unit() },
+      async run(ctx, { member, unit }) {
+        const changed = await service.share(actorOf(ctx), member.id, unit, on);
+        const params = { unit: unit.name, member: member.name };
+        if (on) return t(changed ? 'register.shared' : 'register.shareExists', params);
+        return t(changed ? 'register.unshared' : 'register.notShared', params);
+      },
+    });
+
+  const accessLog = define({
+    id: 'accessLog',
+    name: '访问日志',
+    aliases: ['审计日志'],
+    access: 'member',
+    where: 'direct',
+    args: { days: arg.optional(arg.int('arg.days')), member: arg.optional(arg.member()) },
+    async run(ctx, { days, member }) {
+      const span = Math.min(Math.max(days ?? 7, 1), 366);
+      const entries = await service.accessLog(ctx.tx, ctx.requireMember(), { days: span, memberId: member?.id, limit: 50 });
+      const names = new Map<number, string>();
+      for (const e of entries) if (e.memberId !== null && !names.has(e.memberId)) names.set(e.memberId, (await ctx.repos.org.memberSummary(e.memberId))?.name ?? `#${e.memberId}`);
+      return accessLogText(
+        entries.map((e) => ({ ...e, memberName: e.memberId === null ? '-' : `${names.get(e.memberId)}(#${e.memberId})` })),
+        span,
+        calendar.timeZone,
+        ctx.now,
+      );
+    },
+  });
+
+  return [newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
+}
+

@@ -1,0 +1,24 @@
+/**
+ * The register area (一户一档): households, residents and places of each grid, their changes and
+ * visits, shares with departments and the access log. Created from its dependencies.
+ */
+import { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import type { BotModule } from '../bot';
+import { registerCommands } from './commands';
+import { registerRefusals } from './cards';
+import { NO_LINKED_WORK, type LinkedWorkSource } from './linked-work';
+import type { RegisterAreaRepos } from './ports';
+import { RegisterService } from './service';
+
+export { RegisterService } from './service';
+
+export interface RegisterModuleDeps {
+  calendar?: WorkingCalendar;
+  linkedWork?: LinkedWorkSource;
+}
+
+export function createRegisterModule(deps: RegisterModuleDeps = {}): { module: BotModule<RegisterAreaRepos>; service: RegisterService } {
+  const calendar = deps.calendar ?? new WorkingCalendar();
+  const service = new RegisterService(calendar);
+  return { module: { commands: registerCommands(service, calendar, deps.linkedWork ?? NO_LINKED_WORK), refusals: registerRefusals }, service };
+}
