@@ -91,8 +91,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, vaultFromConfig(config, logger));
-  const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
+  const vault = vaultFromConfig(config, logger);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, vault);
+  const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn), vault);
 
   const connections = createRedisConnections(config.REDIS_URL);
   await connections.ready();

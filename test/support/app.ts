@@ -19,6 +19,9 @@ import type { Attachment } from '../../src/bot/inbound';
 import { OutboxSchema, ProcessedKeySchema } from '../../src/adapters/db/schemas/core';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases';
 
+/** The residents' data key of test apps (32 bytes, base64). */
+export const TEST_PII_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export interface TestAppOptions {
   db?: TestDatabaseKind;
   /** Reuse a database (a restart test); the caller drops it. */
@@ -52,6 +55,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     QUEUE_PREFIX: queuePrefix,
     BOOTSTRAP_ADMINS: 'sandbox:admin',
     SANDBOX_ENABLED: 'true',
+    // One fixed key for every test app, so a restarted app reads what the first one sealed.
+    PII_KEY: TEST_PII_KEY,
     ...options.env,
   });
   const events = new EventEmitter();

@@ -11,6 +11,7 @@ import { createRepos } from './repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
 import { NO_VAULT, type PiiVault } from './pii/vault';
+import { openPayload, sealPayload } from './pii/outbox-seal';
 
 export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
 
@@ -103,13 +104,14 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     }));
     // Copies: TypeORM writes re-selected ids back by position, and MySQL returns them in key order
     // (`-10` before `-2`), which would pair ids with the wrong payloads once a key has 11+ effects.
-    if (rows.length) await em.getRepository(OutboxSchema).insert(rows.map((r) => ({ ...r })));
+    // Stored sealed (message payloads may carry residents' data); handed on in the clear.
+    if (rows.length) await em.getRepository(OutboxSchema).insert(rows.map((r) => ({ ...r, payload: sealPayload(this.vault, r.kind, r.payload) })));
     return rows;
   }
 
   /** A key handled before (a crash after commit, a redelivery): hand on what was not dispatched. */
   private async redispatch(key: string): Promise<void> {
     const rows = await this.exclusive(() => this.dataSource.getRepository(OutboxSchema).find({ where: { sourceKey: key, dispatchedAt: IsNull() } }));
-    if (rows.length) await this.dispatch(rows);
+    if (rows.length) await this.dispatch(rows.map((r) => ({ ...r, payload: openPayload(this.vault, r.payload) })));
   }
 }
