@@ -91,7 +91,7 @@ describe.each(allKinds())('residents’ data on %s', (kind) => {
   it('logs every read and change with who, when, which record and which conversation; only the auditor reads it', async () => {
     const log = await ask('audit', '访问日志 7');
     expect(log).toContain('住户信息访问日志');
-    expect(log).toMatch(/冯网格员\(#\d+\) 修改 R1 sandbox:dm-wgy-yg1 变动:move_in/);
+    expect(log).toMatch(/冯网格员\(#\d+\) 修改 R1 sandbox:dm-wgy-yg1 变动:登记/);
     expect(log).toMatch(/冯网格员\(#\d+\) 查看 R1 sandbox:dm-wgy-yg1 查人/);
     expect(log).toMatch(/冯网格员\(#\d+\) 查看 H1 sandbox:grid-01001001 查户/);
     expect(log).toMatch(/城管中队\(#\d+\) 查看 H1 sandbox:dm-chengguan 户档/);

@@ -10,10 +10,13 @@ import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { arg, commandsOf, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { BotMessage } from '../message';
-import { t } from '../texts';
+import { t, type TextKey } from '../texts';
+import type { DialogHandler } from '../dialogs/dialog';
+import { z } from 'zod';
+import { RegisterRefusedError } from './refusals';
 import type { RegisterAreaRepos } from './ports';
 import type { RegisterActor, RegisterService } from './service';
-import { accessLogText, changeName, householdCard, householdList, personCard, placeList, tagList } from './cards';
+import { accessLogText, card, changeName, householdCard, householdList, personCard, placeList, registerRefusals, tagList } from './cards';
 import type { LinkedWorkSource } from './linked-work';
 
 const define = commandsOf<RegisterAreaRepos>();
@@ -50,7 +53,7 @@ const residentDetails: ArgSpec<ResidentDetails> = {
       if (/^\d{17}[\dXx]$/.test(word)) {
         if (!normaliseIdNumber(word)) return { ok: false, reason: t('register.refused.bad_id_number') };
         out.idNumber = word;
-      } else if (/^[\d-]{7,}$/.test(word)) {
+      } else if (/^[\d-]+$/.test(word)) {
         if (!normalisePhone(word)) return { ok: false, reason: t('register.refused.bad_phone') };
         out.phone = word;
       } else out.tags.push(...splitTags(word));
@@ -68,6 +71,35 @@ async function privately(ctx: CommandContext<RegisterAreaRepos>, message: BotMes
   if (ctx.inbound.conversation.kind !== 'group') return message;
   await ctx.notify.member(ctx.requireMember().id, typeof message === 'string' ? { text: message } : message);
   return t('register.privately');
+}
+
+export const CONVERT_DIALOG = 'register-convert';
+
+/** 「确认」 after 转登记: the report is read again (the dialog keeps no personal data) and applied. */
+export function convertDialog(service: RegisterService): DialogHandler<RegisterAreaRepos> {
+  return {
+    kind: CONVERT_DIALOG,
+    async step(ctx, state) {
+      const data = z.object({ unitId: z.number(), period: z.string() }).parse(state.data);
+      if (!/^(确认|确定|是|好)$/.test(ctx.inbound.text.trim())) return t('register.convert.confirmOrCancel');
+      await ctx.dialog.clear();
+      const actor = actorOf(ctx);
+      const grid = await ctx.repos.org.unit(data.unitId);
+      if (!grid) return t('register.convert.none');
+      const { understood } = await service.reportChanges(actor, grid, data.period);
+      const lines: string[] = [];
+      for (const p of understood) {
+        try {
+          const { resident } = await service.change(actor, householdCode(p.householdId), p.kind, p.name ?? undefined, t('register.convert.note'));
+          lines.push(t('register.changed', { household: householdCode(p.householdId), kind: changeName(p.kind), who: resident ? ` ${residentCode(resident.id)}` : '' }));
+        } catch (err) {
+          if (!(err instanceof RegisterRefusedError)) throw err;
+          lines.push(`${householdCode(p.householdId)}：${registerRefusals(err)}`);
+        }
+      }
+      return privately(ctx, lines.join('\n'));
+    },
+  };
 }
 
 export function registerCommands(service: RegisterService, calendar: WorkingCalendar, linked: LinkedWorkSource): Command<RegisterAreaRepos>[] {
@@ -96,7 +128,7 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
     async run(ctx, { household: ref, name, relation, details }) {
       const actor = actorOf(ctx);
       const household = await service.household(actor, ref, 'change');
-      const resident = await service.addResident(actor, household, { name: name.slice(0, 64), relation: relation.slice(0, 16), ...(details ?? { tags: [] }) }, 'move_in');
+      const resident = await service.addResident(actor, household, { name: name.slice(0, 64), relation: relation.slice(0, 16), ...(details ?? { tags: [] }) }, 'registered');
       return t('register.residentAdded', { code: residentCode(resident.id), name: resident.name, relation: resident.relation, household: householdCode(household.id) });
     },
   });
@@ -284,6 +316,26 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
     },
   });
 
-  return [newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
+  const convert = define({
+    id: 'convertReport',
+    name: '转登记',
+    aliases: ['住户变动转登记'],
+    access: 'gridworker',
+    args: {},
+    async run(ctx) {
+      const actor = actorOf(ctx);
+      const grid = await service.gridFor(actor, undefined);
+      const period = calendar.localDate(ctx.now);
+      const { understood, notUnderstood } = await service.reportChanges(actor, grid, period);
+      if (!understood.length && !notUnderstood.length) return privately(ctx, t('register.convert.none'));
+      const lines = understood.map((p, i) => t('register.convert.line', { n: i + 1, code: householdCode(p.householdId), address: p.address, kind: changeName(p.kind), name: p.name ? ` ${p.name}` : '' }));
+      for (const n of notUnderstood) lines.push(t('register.convert.unread', { line: n.line, reason: t(`register.convert.reason.${n.reason}` as TextKey) }));
+      if (!understood.length) return privately(ctx, [t('register.convert.title', { count: 0 }), ...lines].join('\n'));
+      await ctx.dialog.start(CONVERT_DIALOG, { unitId: grid.id, period });
+      return privately(ctx, card({ title: t('register.convert.title', { count: understood.length }), lines, buttons: [{ label: t('register.convert.confirm'), command: '确认', style: 'primary' }, { label: '取消', command: '取消' }] }));
+    },
+  });
+
+  return [convert, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
 }
 

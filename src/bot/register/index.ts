@@ -4,7 +4,7 @@
  */
 import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { BotModule } from '../bot';
-import { registerCommands } from './commands';
+import { convertDialog, registerCommands } from './commands';
 import { registerRefusals } from './cards';
 import { NO_LINKED_WORK, type LinkedWorkSource } from './linked-work';
 import type { RegisterAreaRepos } from './ports';
@@ -20,5 +20,5 @@ export interface RegisterModuleDeps {
 export function createRegisterModule(deps: RegisterModuleDeps = {}): { module: BotModule<RegisterAreaRepos>; service: RegisterService } {
   const calendar = deps.calendar ?? new WorkingCalendar();
   const service = new RegisterService(calendar);
-  return { module: { commands: registerCommands(service, calendar, deps.linkedWork ?? NO_LINKED_WORK), refusals: registerRefusals }, service };
+  return { module: { commands: registerCommands(service, calendar, deps.linkedWork ?? NO_LINKED_WORK), dialogs: [convertDialog(service)], refusals: registerRefusals }, service };
 }

@@ -19,9 +19,11 @@ import {
 } from '../../domain/register/resident';
 import { DEFAULT_TAGS, MAX_CADENCE_DAYS, isValidTagName, type RegisterTag, type TagTarget } from '../../domain/register/tags';
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { readChangeLine, type ChangeProposal } from '../../domain/register/report-lines';
 import type { Tx } from '../ports';
 import type { AccessAction, AccessEntry, HouseholdChange, RegisterAreaRepos, Visit } from './ports';
 import { RegisterRefusedError } from './refusals';
+import { t, type TextKey } from '../texts';
 
 /** Who acts, from where: what the access log records. */
 export interface RegisterActor {
@@ -51,6 +53,9 @@ export type SearchResult = { kind: 'households'; households: Household[] } | { k
 
 /** Most rows a look-up lists; narrower words find the rest. */
 export const SEARCH_LIMIT = 20;
+
+/** The access log says what changed in the words the auditor reads. */
+const changeWord = (kind: ChangeKind) => t(`register.change.${kind}` as TextKey);
 
 const refuse = (code: ConstructorParameters<typeof RegisterRefusedError>[0], facts: Record<string, string> = {}) => new RegisterRefusedError(code, facts);
 
@@ -180,7 +185,7 @@ export class RegisterService {
       now: actor.tx.now,
     });
     if (change) await actor.tx.repos.register.addChange({ householdId: household.id, kind: change, residentId: resident.id, note: null, memberId: actor.member.id, at: actor.tx.now });
-    await this.log(actor, 'change', 'resident', { id: resident.id, unitId: household.unitId, unitPath: household.unitPath }, change ? `变动:${change}` : '登记');
+    await this.log(actor, 'change', 'resident', { id: resident.id, unitId: household.unitId, unitPath: household.unitPath }, change ? `变动:${changeWord(change)}` : '登记');
     return resident;
   }
 
@@ -259,6 +264,23 @@ export class RegisterService {
     return { kind: 'households', households };
   }
 
+  /** The 住户变动 (and 怀孕出生) lines of the actor's info report of `period`, read as changes. */
+  async reportChanges(actor: RegisterActor, grid: OrgUnit, period: string): Promise<{ understood: ChangeProposal[]; notUnderstood: { line: string; reason: string }[] }> {
+    if (!mayChange(actor.member, grid.path)) throw refuse('not_allowed');
+    const report = (await actor.tx.repos.attendance.infoReportsOf(grid.id, period)).find((r) => r.memberId === actor.member.id);
+    const lines = (report?.items ?? []).filter((i) => i.category === '住户变动' || i.category === '怀孕出生').flatMap((i) => i.detail.split(/[\n；;。]/).map((l) => l.trim()).filter(Boolean));
+    if (!lines.length) return { understood: [], notUnderstood: [] };
+    const households = await actor.tx.repos.register.householdsByAddress([grid.path], '', 100_000);
+    const understood: ChangeProposal[] = [];
+    const notUnderstood: { line: string; reason: string }[] = [];
+    for (const line of lines) {
+      const reading = readChangeLine(line, households);
+      if (reading.ok) understood.push(reading.proposal);
+      else notUnderstood.push({ line, reason: reading.reason });
+    }
+    return { understood, notUnderstood };
+  }
+
   // ---- changes ---------------------------------------------------------------------------------
 
   async change(actor: RegisterActor, ref: string, kind: ChangeKind, name: string | undefined, note: string | undefined): Promise<{ household: Household; resident: Resident | null }> {
@@ -280,7 +302,7 @@ export class RegisterService {
     }
     if (rule.rented !== undefined) await repos.setRented(household.id, rule.rented, actor.tx.now);
     await repos.addChange({ householdId: household.id, kind, residentId: resident?.id ?? null, note: note?.slice(0, 200) ?? null, memberId: actor.member.id, at: actor.tx.now });
-    await this.log(actor, 'change', resident ? 'resident' : 'household', { id: resident?.id ?? household.id, unitId: household.unitId, unitPath: household.unitPath }, `变动:${kind}`);
+    await this.log(actor, 'change', resident ? 'resident' : 'household', { id: resident?.id ?? household.id, unitId: household.unitId, unitPath: household.unitPath }, `变动:${changeWord(kind)}`);
     return { household: (await repos.household(household.id)) ?? household, resident };
   }
 
@@ -298,7 +320,7 @@ export class RegisterService {
     else if (field === 'tags') patch = { tags: value === '无' ? [] : await this.checkTags(actor.tx, value.split(/[,，、]/).filter(Boolean), 'resident') };
     else patch = { [field]: value.slice(0, field === 'name' ? 64 : 16) };
     const updated = await repos.updateResident(resident.id, patch, actor.tx.now);
-    await this.log(actor, 'change', 'resident', { id: resident.id, unitId: household.unitId, unitPath: household.unitPath }, `更正:${field}`);
+    await this.log(actor, 'change', 'resident', { id: resident.id, unitId: household.unitId, unitPath: household.unitPath }, `更正:${t(`register.field.${field}` as TextKey)}`);
     return updated;
   }
 

@@ -4,7 +4,7 @@
  */
 import type { ResidentStatus } from './resident';
 
-export const CHANGE_KINDS = ['move_in', 'move_out', 'birth', 'death', 'rent_out', 'rent_end', 'other'] as const;
+export const CHANGE_KINDS = ['registered', 'move_in', 'move_out', 'birth', 'death', 'rent_out', 'rent_end', 'other'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface ChangeRule {
@@ -17,6 +17,7 @@ export interface ChangeRule {
 }
 
 export const CHANGE_RULES: Record<ChangeKind, ChangeRule> = {
+  registered: { resident: 'none' }, // 登记: first entry of someone already living there (history only)
   move_in: { resident: 'new', status: 'present' }, // 迁入
   birth: { resident: 'new', status: 'present' }, // 新生
   move_out: { resident: 'existing', status: 'moved_out' }, // 迁出
