@@ -38,6 +38,9 @@ import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, minutesFile } from './adapters/render';
 import { mountOrgImport } from './adapters/xlsx/import-route';
+import { mountRegisterImport } from './adapters/xlsx/register-import-route';
+import { registerExportFile } from './adapters/xlsx/register-export-file';
+import { REGISTER_EXPORT_FILE } from './bot/register';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
@@ -142,9 +145,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer) };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
+  mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};

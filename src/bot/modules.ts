@@ -20,7 +20,7 @@ import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
-import { createRegisterModule } from './register';
+import { createRegisterModule, type RegisterService } from './register';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
 export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & RegisterRepos;
@@ -36,6 +36,8 @@ export interface BotModules {
   /** The TaskService other areas dispatch through (tests and benchmarks dispatch with it too). */
   tasks: TasksService<BotRepos>;
   events: EventService;
+  /** The register's use cases (the import route checks and applies uploads through it). */
+  register: RegisterService;
 }
 
 export function createBotModules(deps: BotModulesDeps = {}): BotModules {
@@ -45,6 +47,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
   tasks.addListener(events.listener);
+  const register = createRegisterModule({ baseUrl: output.baseUrl });
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -55,7 +58,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
-    createRegisterModule().module,
+    register.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service };
 }

@@ -18,6 +18,15 @@ import type { RegisterAreaRepos } from './ports';
 import type { RegisterActor, RegisterService } from './service';
 import { accessLogText, card, changeName, householdCard, householdList, personCard, placeList, registerRefusals, tagList } from './cards';
 import type { LinkedWorkSource } from './linked-work';
+import { fileLinkUrl, issueFileLink } from '../files';
+import { REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
+
+/** The upload page of 导入住户 and the empty template (served by adapters/xlsx/register-import-route.ts). */
+export const REGISTER_TEMPLATE_PATH = `/files/xlsx/residents-template/${encodeURIComponent('住户导入模板.xlsx')}`;
+/** `/1/3/7/` → 7 (a unit's materialised path ends with its own id). */
+const unitIdOfPath = (path: string) => Number(path.split('/').filter(Boolean).pop());
+
+export const registerUploadPath = (token: string) => `/files/xlsx/residents/${token}`;
 
 const define = commandsOf<RegisterAreaRepos>();
 
@@ -102,7 +111,10 @@ export function convertDialog(service: RegisterService): DialogHandler<RegisterA
   };
 }
 
-export function registerCommands(service: RegisterService, calendar: WorkingCalendar, linked: LinkedWorkSource): Command<RegisterAreaRepos>[] {
+/** How long an upload or download link of the register works. */
+export const REGISTER_LINK_MINUTES = 30;
+
+export function registerCommands(service: RegisterService, calendar: WorkingCalendar, linked: LinkedWorkSource, baseUrl: () => string | null): Command<RegisterAreaRepos>[] {
   const newHousehold = define({
     id: 'newHousehold',
     name: '建户',
@@ -336,6 +348,37 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
     },
   });
 
-  return [convert, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
+  const importRegister = define({
+    id: 'importRegister',
+    name: '导入住户',
+    aliases: ['住户导入'],
+    access: 'gridworker',
+    args: {},
+    async run(ctx) {
+      const member = ctx.requireMember();
+      const link = await issueFileLink(ctx.tx, { kind: REGISTER_IMPORT_LINK, spec: { channel: ctx.inbound.channel, conversationId: ctx.inbound.conversation.id }, memberId: member.id, lifetimeMs: REGISTER_LINK_MINUTES * 60_000, once: true });
+      const base = (baseUrl() ?? '').replace(/\/$/, '');
+      return privately(ctx, t('register.import.link', { minutes: REGISTER_LINK_MINUTES, url: `${base}${registerUploadPath(link.token)}`, template: `${base}${REGISTER_TEMPLATE_PATH}` }));
+    },
+  });
+
+  const exportRegister = define({
+    id: 'exportRegister',
+    name: '导出住户',
+    aliases: ['导出住户台账'],
+    access: 'member',
+    args: { unit: arg.optional(arg.unit()) },
+    async run(ctx, { unit }) {
+      const actor = actorOf(ctx);
+      const scopes = await service.scopes(actor);
+      const target = unit ?? (scopes.length === 1 ? await ctx.repos.org.unit(unitIdOfPath(scopes[0])) : null);
+      if (!target) throw new RegisterRefusedError('need_grid');
+      if (!(await service.mayExport(actor, target))) throw new RegisterRefusedError('not_found', { ref: target.code });
+      const link = await issueFileLink(ctx.tx, { kind: REGISTER_EXPORT_FILE, spec: { unitId: target.id, channel: ctx.inbound.channel, conversationId: ctx.inbound.conversation.id }, memberId: actor.member.id, lifetimeMs: REGISTER_LINK_MINUTES * 60_000, once: true });
+      return privately(ctx, t('register.export.link', { unit: target.name, minutes: REGISTER_LINK_MINUTES, url: fileLinkUrl(baseUrl(), link.token, `住户台账-${target.name}.xlsx`) }));
+    },
+  });
+
+  return [convert, importRegister, exportRegister, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
 }
 

@@ -11,14 +11,18 @@ import type { RegisterAreaRepos } from './ports';
 import { RegisterService } from './service';
 
 export { RegisterService } from './service';
+export { applyRegisterImport, buildRegisterExport, checkRegisterImport, registerExportSpecSchema, registerTemplate, REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
+export { REGISTER_TEMPLATE_PATH, registerUploadPath } from './commands';
 
 export interface RegisterModuleDeps {
   calendar?: WorkingCalendar;
   linkedWork?: LinkedWorkSource;
+  /** Where download and upload links point (PUBLIC_URL, or this server once it listens). */
+  baseUrl?: () => string | null;
 }
 
 export function createRegisterModule(deps: RegisterModuleDeps = {}): { module: BotModule<RegisterAreaRepos>; service: RegisterService } {
   const calendar = deps.calendar ?? new WorkingCalendar();
   const service = new RegisterService(calendar);
-  return { module: { commands: registerCommands(service, calendar, deps.linkedWork ?? NO_LINKED_WORK), dialogs: [convertDialog(service)], refusals: registerRefusals }, service };
+  return { module: { commands: registerCommands(service, calendar, deps.linkedWork ?? NO_LINKED_WORK, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], refusals: registerRefusals }, service };
 }

@@ -70,12 +70,25 @@ export interface RegisterRepo {
   /** Households of a grid with the tags of their present residents (only those with any tag). */
   taggedHouseholds(unitId: number): Promise<TaggedHousehold[]>;
 
+  /** Every household of the subtree at `unitPath`, by address. */
+  householdsUnder(unitPath: string): Promise<Household[]>;
+  /** Many households at once (an import); returns them with their ids, in the order given. */
+  createHouseholds(input: { unitId: number; unitPath: string; address: string; building: string }[], now: Date): Promise<Household[]>;
+
   resident(id: number): Promise<Resident | null>;
+  /** Every resident of the subtree at `unitPath` (an export). */
+  residentsUnder(unitPath: string): Promise<Resident[]>;
+  /** Residents with any of these ID numbers (an import), by keyed hash. */
+  residentsByIdNumbers(idNumbers: string[]): Promise<Resident[]>;
+  /** Many residents at once (an import). */
+  addResidents(input: NewResident[]): Promise<void>;
   residentsOf(householdId: number): Promise<Resident[]>;
   residentByIdNumber(idNumber: string): Promise<Resident | null>;
   residentsByName(scopes: string[], name: string, limit: number): Promise<Resident[]>;
   addResident(input: NewResident): Promise<Resident>;
   updateResident(id: number, patch: ResidentPatch, now: Date): Promise<Resident>;
+  /** Moves a resident to another household (a re-import after a move). */
+  moveResident(id: number, to: Household, now: Date): Promise<void>;
   /** Deletes the resident and every trace of their data in the household's history (notes blanked). */
   eraseResident(id: number): Promise<void>;
 
@@ -117,6 +130,7 @@ export interface AccessEntry {
 /** Append-only: there is no way to change or delete an entry. */
 export interface AccessLogRepo {
   record(entry: AccessEntry): Promise<void>;
+  recordMany(entries: AccessEntry[]): Promise<void>;
   /** Newest first: entries about records within `scopes` since `since`. */
   query(input: { scopes: string[]; since: Date; memberId?: number; limit: number }): Promise<(AccessEntry & { id: number })[]>;
 }

@@ -65,7 +65,7 @@ export class RegisterService {
   // ---- vocabulary -------------------------------------------------------------------------
 
   /** The tag vocabulary; the defaults until the county changes any. */
-  async vocabulary(tx: Tx<RegisterAreaRepos>): Promise<RegisterTag[]> {
+  async vocabulary(tx: { repos: Pick<RegisterAreaRepos, 'register'> }): Promise<RegisterTag[]> {
     const stored = await tx.repos.register.tags();
     if (stored.length) return stored;
     return DEFAULT_TAGS;

@@ -34,6 +34,9 @@ export const MACS = { idNumber: 'id_number', tag: 'tag' } as const;
 /** `%text%` for LIKE … ESCAPE '!' (one escape character both SQLite and MariaDB accept). */
 const containing = (text: string) => `%${text.replace(/[%_!]/g, '!$&')}%`;
 
+/** Rows per multi-row statement: well under both databases' placeholder limits. */
+const CHUNK = 500;
+
 const bool = (v: unknown): boolean => Boolean(Number(v));
 
 function householdToDomain(r: HouseholdRow): Household {
@@ -185,6 +188,67 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
     return households.map((h) => ({ household: householdToDomain(h), tags: [...(tagsByHousehold.get(h.id) ?? [])] }));
   }
 
+  async householdsUnder(unitPath: string): Promise<Household[]> {
+    const rows = await withinScopes(this.em.getRepository(HouseholdSchema).createQueryBuilder('h'), 'h.unit_path', [unitPath]).orderBy('h.address', 'ASC').getMany();
+    return rows.map(householdToDomain);
+  }
+
+  async createHouseholds(input: { unitId: number; unitPath: string; address: string; building: string }[], now: Date): Promise<Household[]> {
+    const repo = this.em.getRepository(HouseholdSchema);
+    for (let i = 0; i < input.length; i += CHUNK) {
+      await repo.insert(input.slice(i, i + CHUNK).map((h) => ({ ...h, rented: false, createdAt: now, updatedAt: now, lastVisitAt: null })));
+    }
+    // Read back by (unit, address), the unique key: ids of a multi-row insert are not portable.
+    const byKey = new Map<string, Household>();
+    for (const unitId of [...new Set(input.map((h) => h.unitId))]) {
+      for (const row of await repo.find({ where: { unitId } })) byKey.set(`${row.unitId}|${row.address}`, householdToDomain(row));
+    }
+    return input.map((h) => byKey.get(`${h.unitId}|${h.address}`)!);
+  }
+
+  async residentsUnder(unitPath: string): Promise<Resident[]> {
+    const rows = await withinScopes(this.em.getRepository(ResidentSchema).createQueryBuilder('r'), 'r.unit_path', [unitPath]).orderBy('r.household_id', 'ASC').addOrderBy('r.id', 'ASC').getMany();
+    return rows.map((r) => this.residentToDomain(r));
+  }
+
+  async residentsByIdNumbers(idNumbers: string[]): Promise<Resident[]> {
+    const macs = [...new Set(idNumbers)].flatMap((id) => this.vault.macs(MACS.idNumber, id));
+    const out: Resident[] = [];
+    for (let i = 0; i < macs.length; i += CHUNK) {
+      for (const row of await this.em.getRepository(ResidentSchema).find({ where: { idMac: In(macs.slice(i, i + CHUNK)) } })) out.push(this.residentToDomain(row));
+    }
+    return out;
+  }
+
+  async addResidents(input: NewResident[]): Promise<void> {
+    const repo = this.em.getRepository(ResidentSchema);
+    for (let i = 0; i < input.length; i += CHUNK) {
+      const chunk = input.slice(i, i + CHUNK);
+      await repo.insert(
+        chunk.map((r) => ({
+          householdId: r.householdId,
+          unitId: r.unitId,
+          unitPath: r.unitPath,
+          name: r.name,
+          relation: r.relation,
+          ...this.sealResident(r),
+          status: r.status,
+          createdAt: r.now,
+          updatedAt: r.now,
+        })),
+      );
+      const tagged = chunk.filter((r) => r.tags.length && r.status === 'present');
+      if (!tagged.length) continue;
+      // Ids read back by household and name (the chunk's own rows): multi-row insert ids are not portable.
+      const rows = await repo.find({ where: { householdId: In([...new Set(tagged.map((r) => r.householdId))]) }, select: { id: true, householdId: true, name: true, unitPath: true } });
+      const tagRows = tagged.flatMap((r) => {
+        const row = rows.filter((x) => x.householdId === r.householdId && x.name === r.name).pop();
+        return row ? r.tags.map((tag) => ({ residentId: row.id, tagMac: this.vault.mac(MACS.tag, tag), householdId: row.householdId, unitPath: row.unitPath })) : [];
+      });
+      await this.em.getRepository(ResidentTagSchema).createQueryBuilder().insert().values(tagRows).orIgnore().execute();
+    }
+  }
+
   async resident(id: number): Promise<Resident | null> {
     const row = await this.em.getRepository(ResidentSchema).findOne({ where: { id } });
     return row ? this.residentToDomain(row) : null;
@@ -230,6 +294,11 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
     await this.em.getRepository(ResidentSchema).update({ id }, { name: next.name, relation: next.relation, status: next.status, ...this.sealResident(next), updatedAt: now });
     await this.writeTagIndex(row, next.status === 'present' ? next.tags : []);
     return { ...next, updatedAt: now };
+  }
+
+  async moveResident(id: number, to: Household, now: Date): Promise<void> {
+    await this.em.getRepository(ResidentSchema).update({ id }, { householdId: to.id, unitId: to.unitId, unitPath: to.unitPath, updatedAt: now });
+    await this.em.getRepository(ResidentTagSchema).update({ residentId: id }, { householdId: to.id, unitPath: to.unitPath });
   }
 
   async eraseResident(id: number): Promise<void> {
@@ -349,6 +418,12 @@ export class TypeOrmAccessLogRepo implements AccessLogRepo {
 
   async record(entry: AccessEntry): Promise<void> {
     await this.em.getRepository(RegisterAccessSchema).insert({ ...entry, detail: entry.detail?.slice(0, 200) ?? null, conversationId: entry.conversationId?.slice(0, 128) ?? null });
+  }
+
+  async recordMany(entries: AccessEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      await this.em.getRepository(RegisterAccessSchema).insert(entries.slice(i, i + CHUNK).map((e) => ({ ...e, detail: e.detail?.slice(0, 200) ?? null, conversationId: e.conversationId?.slice(0, 128) ?? null })));
+    }
   }
 
   async query(input: { scopes: string[]; since: Date; memberId?: number; limit: number }): Promise<(AccessEntry & { id: number })[]> {
