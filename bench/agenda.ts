@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/adapters/db/data-source';
 import { TypeOrmUnitOfWork } from '../src/adapters/db/unit-of-work';
+import { CalendarSource } from '../src/bot/calendar/source';
+import { loadConfig } from '../src/config';
 import { EventSchema, type EventRow } from '../src/adapters/db/schemas/events';
 import { createMeetingRenderer } from '../src/adapters/render';
 import { MeetingService } from '../src/bot/meetings';
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('mysql');
   const clock = { at: new Date('2026-12-07T00:00:00Z'), now: () => clock.at };
   const { dataSource } = await openDatabase(db.url);
-  const uow = new TypeOrmUnitOfWork(dataSource, clock, db.url);
+  const uow = new TypeOrmUnitOfWork(dataSource, clock, db.url, new CalendarSource(loadConfig({}).TIMEZONE));
   const output = { renderer: createMeetingRenderer(), baseUrl: () => 'http://bench.local' };
   const service = new MeetingService({ tasks: createBotModules({ output }).tasks, attendance: new AssessmentService(), output });
   try {

@@ -13,5 +13,7 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly channelOutage = new Gauge({ name: 'gridbot_channel_outage', help: '1 while a channel cannot send at all (its messages are held)', labelNames: ['channel'], registers: [this.registry] });
+  readonly channelOutages = new Counter({ name: 'gridbot_channel_outages_total', help: 'Channel outages that began', labelNames: ['channel'], registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'gridbot_queue_depth', help: 'Jobs in a queue by state', labelNames: ['queue', 'state'], registers: [this.registry] });
 }

@@ -13,7 +13,8 @@ import { Metrics } from './metrics';
 import { Bot, type BotModule } from './bot/bot';
 import { createBotModules, type BotModules, type BotRepos } from './bot/modules';
 import { bootstrapAdmins } from './bot/bootstrap';
-import { reportPermanentFailure } from './bot/failures';
+import { reportChannelOutage } from './bot/failures';
+import { reportRefusal } from './jobs/refusals';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
@@ -21,6 +22,8 @@ import { createInboundSink } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
+import { ChannelOutages } from './jobs/channel-outages';
+import { SendHolds } from './jobs/send-holds';
 import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
@@ -37,6 +40,7 @@ import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, minutesFile } from './adapters/render';
+import { CalendarSource } from './bot/calendar/source';
 import { mountOrgImport } from './adapters/xlsx/import-route';
 import { mountRegisterImport } from './adapters/xlsx/register-import-route';
 import { registerExportFile } from './adapters/xlsx/register-export-file';
@@ -95,7 +99,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const vault = vaultFromConfig(config, logger);
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, vault);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE), vault);
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn), vault);
 
   const connections = createRedisConnections(config.REDIS_URL);
@@ -115,6 +119,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
 
+  const outages = new ChannelOutages(connections.producer, config.QUEUE_PREFIX);
+  const holds = new SendHolds(connections.producer, config.QUEUE_PREFIX);
+  const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
   let relay: { stop(): void } | null = null;
   if (roles.has('worker')) {
@@ -132,7 +139,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
           lockMs: config.JOB_LOCK_MS,
           metrics,
           logger,
-          onPermanentFailure: (f) => reportPermanentFailure(uow, f),
+          onPermanentFailure: (f) => reportRefusal(uow, queues, f),
+          outages,
+          holds,
+          onChannelOutage: async (outage) => {
+            const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
+            await reportChannelOutage(uow, outage, (c) => channelNames.includes(c) && !down.has(c));
+          },
         }),
       );
     }
@@ -164,7 +177,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await dataSource.query('SELECT 1');
       await connections.producer.ping();
     },
+    channelOutages: () => outages.current(channelNames),
     beforeScrape: async () => {
+      const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
+      for (const name of channelNames) metrics.channelOutage.set({ channel: name }, down.has(name) ? 1 : 0);
       for (const [queue, counts] of Object.entries(await queueCounts())) for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, n);
     },
     dashboard: config.ADMIN_TOKEN ? createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,

@@ -2,6 +2,7 @@
  * Starting the bot: a wrong setting stops the start with one line naming the variable; with no
  * Redis running, the bot starts its own redis-server (or says how to get one).
  */
+import { DEFAULT_TIME_ZONE } from '../src/domain/calendar';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -24,7 +25,7 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\)/],
     [{ DATABASE_URL: 'postgres://db/x' }, /^Invalid DATABASE_URL .*sqlite:PATH or mysql:/],
     [{ REDIS_URL: 'localhost:6379' }, /^Invalid REDIS_URL .*redis:\/\/host:port/],
-    [{ TIMEZONE: 'Asia/Beijing' }, /^Invalid TIMEZONE .*IANA/],
+    [{ TIMEZONE: 'Mars/Olympus_Mons' }, /^Invalid TIMEZONE .*IANA/],
     [{ BOOTSTRAP_ADMINS: 'qq:123' }, /^Invalid BOOTSTRAP_ADMINS .*channel:platformUserId/],
     [{ SANDBOX_ENABLED: 'maybe' }, /^Invalid SANDBOX_ENABLED/],
     [{ WECOM_AES_KEY: 'tooshort', WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_TOKEN: 't' }, /^Invalid WECOM_AES_KEY \(got "\*\*\*"\): must be the 43-character/],
@@ -36,7 +37,7 @@ describe('configuration', () => {
 
   it('takes the documented defaults from an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, DATABASE_URL: 'sqlite:data/gridbot.sqlite', REDIS_URL: 'redis://127.0.0.1:6379', TIMEZONE: 'Asia/Shanghai', SANDBOX_ENABLED: true, BOOTSTRAP_ADMINS: [] });
+    expect(c).toMatchObject({ PORT: 3000, DATABASE_URL: 'sqlite:data/gridbot.sqlite', REDIS_URL: 'redis://127.0.0.1:6379', TIMEZONE: DEFAULT_TIME_ZONE, SANDBOX_ENABLED: true, BOOTSTRAP_ADMINS: [] });
     expect(loadConfig({ NODE_ENV: 'production', PII_KEY: Buffer.alloc(32, 1).toString('base64') }).SANDBOX_ENABLED).toBe(false);
     expect(loadConfig({ BOOTSTRAP_ADMINS: 'sandbox:admin, dingtalk:0123,wecom:zhangsan' }).BOOTSTRAP_ADMINS).toEqual([
       { channel: 'sandbox', platformUserId: 'admin' },

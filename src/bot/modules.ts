@@ -21,6 +21,7 @@ import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
 import { createRegisterModule, type RegisterService } from './register';
+import { createCalendarModule } from './calendar';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
 export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & RegisterRepos;
@@ -58,6 +59,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
+    createCalendarModule(),
     register.module,
   ];
   return { modules, tasks: tasks.service, events: events.service, register: register.service };

@@ -9,6 +9,7 @@
 import type { ChannelName } from '../config';
 import type { Member, OrgUnit, Role, UnitLevel } from '../domain/org/org';
 import type { BotMessage } from './message';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 
 export interface ChannelUser {
   channel: ChannelName;
@@ -173,6 +174,8 @@ export interface Effects {
 /** One transaction and the repositories `R` bound to it. */
 export interface Tx<R extends CoreRepos = CoreRepos> {
   now: Date;
+  /** The deployment's one zoned working calendar (TIMEZONE + official arrangement + county days), as of this transaction. */
+  calendar: WorkingCalendar;
   repos: R;
   effects: Effects;
 }
@@ -186,8 +189,13 @@ export interface UnitOfWork<R extends CoreRepos = CoreRepos> {
    * are dispatched; a second run of a handled key re-dispatches its undelivered effects.
    */
   runOnce<T>(key: string, work: (tx: Tx<R>) => Promise<T>): Promise<RunOnceResult<T>>;
-  /** A read-only look at the data outside any message handling. */
-  read<T>(work: (repos: R) => Promise<T>): Promise<T>;
+  /** A read-only look at the data outside any message handling, with the calendar in force. */
+  read<T>(work: (repos: R, calendar: WorkingCalendar) => Promise<T>): Promise<T>;
+}
+
+/** Gives the calendar in force, read in the caller's transaction (src/bot/calendar/source.ts). */
+export interface CalendarProvider {
+  current(settings: SettingsRepo): Promise<WorkingCalendar>;
 }
 
 export interface Clock {

@@ -34,10 +34,45 @@ export class PermanentSendError extends Error {
   }
 }
 
+/**
+ * What a wait asked for by the platform applies to:
+ * - `channel`: the whole channel pauses (a limit on the app as a whole);
+ * - `target`: only deliveries to this delivery's target wait (a per-user or per-group limit), in order;
+ * - `{ hold: key }`: only this delivery, and later ones that hit the same key, wait (a per-API
+ *   limit); later deliveries to the same target queue behind it, unless `orderTarget: false` says
+ *   the sender keeps that order itself (the WeCom group robot merges what waits into a digest).
+ */
+export type BackoffScope = 'channel' | 'target' | { hold: string; orderTarget?: boolean };
+
 /** Worth another try later (rate limit, 5xx, network); `retryAfterMs` when the platform says. */
 export class TransientSendError extends Error {
   override name = 'TransientSendError';
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    /** @defaultValue 'channel' */
+    readonly scope: BackoffScope = 'channel',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The channel itself cannot send right now, whatever the message: credentials revoked, the app
+ * disabled, this server's IP not on the platform's allowlist, the account logged out. This is an
+ * outage of the channel, not a fault of the message: the outbox holds the channel's messages
+ * (they are not failed and use up no attempts), shows the outage on /readyz and /metrics, tells
+ * the admins once on another channel, and delivers everything when a later try succeeds.
+ */
+export class ChannelUnavailableError extends Error {
+  override name = 'ChannelUnavailableError';
+  constructor(
+    message: string,
+    /** Short, log-safe reason shown to admins and on /readyz, e.g. `WeCom 60020 IP not allowlisted`. */
+    readonly reason: string = message,
+    /** How soon to try the channel again, when the platform or the cause says. */
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }

@@ -3,12 +3,14 @@
  * deterministic ids, and one sender per channel delivers them within the platform's rate limit,
  * retrying transient failures with backoff and reporting permanent ones once.
  */
-import { UnrecoverableError, Worker, RateLimitError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, RateLimitError, type Job } from 'bullmq';
 import cron from 'node-cron';
 import type { ChannelName } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
-import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
+import { outageProbeDelay, type ChannelOutage, type ChannelOutages } from './channel-outages';
+import { targetHold, type SendHolds } from './send-holds';
 import type { OutboxStore, StoredOutboxRow } from './outbox-store';
 import type { OutboxPayload } from './outbox-payload';
 import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS, MAX_STALLED_COUNT } from './retry';
@@ -19,6 +21,10 @@ export interface PermanentFailure {
   channel: ChannelName;
   target: string;
   reason: string;
+  /** The refused delivery's target, as the Delivery had it. */
+  deliveryTarget: Delivery['target'];
+  /** The processed key of the work that produced the message (`in|channel|messageId` for a message). */
+  sourceKey: string;
 }
 
 export class OutboxDispatcher {
@@ -108,6 +114,18 @@ export interface SenderWorkerOptions {
   metrics: Metrics;
   logger: Logger;
   onPermanentFailure(failure: PermanentFailure): Promise<void>;
+  /** Channel-wide outages, shared by all processes. */
+  outages: ChannelOutages;
+  /** Per-target and per-API waits. */
+  holds: SendHolds;
+  /** Called once per outage, by the process that noticed it first: tell the admins elsewhere. */
+  onChannelOutage(outage: ChannelOutage): Promise<void>;
+}
+
+/** Job data of an outbox send: the row id, and the time a hold let it go (set when it was held). */
+interface SendJobData {
+  id: string;
+  heldUntil?: number;
 }
 
 /**
@@ -115,16 +133,35 @@ export interface SenderWorkerOptions {
  * delivery is in commit order within a process (several processes may interleave).
  */
 export function startSenderWorker(opts: SenderWorkerOptions): Worker {
-  const { sender, store, metrics, logger } = opts;
+  const { sender, store, metrics, logger, outages, holds } = opts;
   const channel = sender.channel;
+  let outageFailures = 0;
+
+  /**
+   * Puts this job back behind `hold` (in order with the others held there); it uses up no attempt.
+   * With `target`, that target's hold is moved to the job's slot as well, so later messages to the
+   * same target stay behind it whatever made it wait.
+   */
+  const delayBehind = async (job: Job<SendJobData>, token: string | undefined, hold: string, waitMs: number, target?: string): Promise<never> => {
+    const now = Date.now();
+    const slot = await holds.schedule(channel, hold, waitMs, now);
+    if (target && target !== hold) await holds.schedule(channel, target, slot - now, now);
+    await job.updateData({ ...job.data, heldUntil: slot });
+    await job.moveToDelayed(slot, token);
+    throw new DelayedError();
+  };
+
   const worker: Worker = new Worker(
     outboxQueueName(channel),
-    async (job: Job<{ id: string }>) => {
+    async (job: Job<SendJobData>, token?: string) => {
       const row = await store.load(job.data.id);
       if (!row || row.status === 'sent' || row.status === 'failed') return;
       const payload = JSON.parse(row.payload) as OutboxPayload;
       if (payload.kind !== 'message') return;
       const delivery: Delivery = { id: row.id, channel, target: payload.target, message: payload.message, ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
+      const hold = targetHold(delivery.target);
+      // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
+      if (!(job.data.heldUntil && Date.now() >= job.data.heldUntil) && (await holds.active(channel, hold))) await delayBehind(job, token, hold, 0);
       try {
         await sender.send(delivery);
       } catch (err) {
@@ -132,14 +169,29 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
           await store.markFailed(row.id, err.message, new Date());
           metrics.messagesOut.inc({ channel, status: 'failed' });
           logger.error({ outboxId: row.id, channel, target: delivery.target.kind, reason: err.message }, 'permanent send failure');
-          await opts.onPermanentFailure({ outboxId: row.id, channel, target: `${delivery.target.kind}:${delivery.target.id}`, reason: err.message });
+          await opts.onPermanentFailure({ outboxId: row.id, channel, target: `${delivery.target.kind}:${delivery.target.id}`, reason: err.message, deliveryTarget: delivery.target, sourceKey: row.sourceKey });
           throw new UnrecoverableError(err.message);
         }
         const message = err instanceof Error ? err.message : String(err);
         await store.recordAttempt(row.id, message).catch(() => undefined);
+        if (err instanceof ChannelUnavailableError) {
+          outageFailures++;
+          metrics.messagesOut.inc({ channel, status: 'held' });
+          const { started, outage } = await outages.markDown(channel, err.reason, new Date());
+          if (started) {
+            metrics.channelOutages.inc({ channel });
+            logger.error({ channel, reason: err.reason }, 'channel outage: messages are held until the channel works again');
+            await opts.onChannelOutage(outage).catch((e: unknown) => logger.warn({ err: e, channel }, 'could not tell the admins about the channel outage'));
+          }
+          // The whole channel waits; the job goes back to the queue without using up an attempt.
+          await worker.rateLimit(outageProbeDelay(outageFailures, err.retryAfterMs));
+          throw new RateLimitError();
+        }
         metrics.messagesOut.inc({ channel, status: 'retry' });
         logger.warn({ outboxId: row.id, channel, attempt: job.attemptsMade + 1, reason: message }, 'transient send failure; retrying');
         if (err instanceof TransientSendError && err.retryAfterMs) {
+          if (err.scope === 'target') await delayBehind(job, token, hold, err.retryAfterMs);
+          if (typeof err.scope === 'object') await delayBehind(job, token, err.scope.hold, err.retryAfterMs, err.scope.orderTarget === false ? undefined : hold);
           await worker.rateLimit(err.retryAfterMs);
           throw new RateLimitError();
         }
@@ -147,6 +199,11 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       }
       await store.markSent(row.id, new Date());
       metrics.messagesOut.inc({ channel, status: 'sent' });
+      if (outageFailures > 0 || (await outages.get(channel))) {
+        outageFailures = 0;
+        const ended = await outages.markUp(channel);
+        if (ended) logger.info({ channel, since: ended.since }, 'channel outage over: held messages are being delivered');
+      }
     },
     {
       connection: opts.connections.worker(),

@@ -90,9 +90,9 @@ describe('assessment over a seeded month', () => {
     expect(reply).toContain('考核 · 阳光二网格 · 2026年11月');
     expect(reply).toContain('总分：30 分（不合格）');
     expect(reply).toContain('排名：第 2 / 2（阳光社区）');
-    expect(reply).toContain('任务按时办结率：0/20 分（0/1，0%）');
-    expect(reply).toContain('上报效率：0/10 分（0/1，0%）');
-    expect(reply).toContain('巡查天数（请假除外）：0/20 分（0/15，0%）');
+    expect(reply).toContain('任务按时办结率：0/20 分（按期办结 0 / 到期 1，0%）');
+    expect(reply).toContain('上报效率：0/10 分（上报未退回 0 / 上报 1，0%）');
+    expect(reply).toContain('巡查天数（请假除外）：0/20 分（巡查 0 天 / 应巡查 15 天，0%）');
     expect(reply).toContain('督办扣分：-2 分（1 次）');
     expect(reply).toContain('逾期扣分：-1 分（1 项）');
     expect(reply).toContain('加减分：-2 分（群众投诉未及时回应）');
@@ -101,11 +101,29 @@ describe('assessment over a seeded month', () => {
   it('shows a gridworker their own score, and refuses another grid’s', async () => {
     const own = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核');
     expect(own).toContain('考核 · 冯网格员 · 2026年11月');
-    expect(own).toContain('任务按时办结率：20/20 分（1/1，100%）');
-    expect(own).toContain('巡查天数（请假除外）：2.4/20 分（2/17，11.8%）');
-    expect(own).toContain('信息按时报送率：2.5/15 分（1/6，16.7%）');
+    expect(own).toContain('任务按时办结率：20/20 分（按期办结 1 / 到期 1，100%）');
+    expect(own).toContain('巡查天数（请假除外）：2.4/20 分（巡查 2 天 / 应巡查 17 天，11.8%）');
+    expect(own).toContain('信息按时报送率：2.5/15 分（按时报送 1 / 应报送 6，16.7%）');
+    // Nothing rated this month: 无数据, and how the rules score it, not silently full marks.
+    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 评价 0），按规则记满分 10 分');
+    expect(own).toContain('扣分规则：每次督办 -2 分，每项逾期 -1 分，合计最多 -20 分；各项公式见「帮助 考核」。');
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核 @陈网格员')).toContain('没有权限');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', '考核 01001002')).toContain('没有权限');
+  });
+
+  it('explains the rules in force under 帮助 考核, from the settings', async () => {
+    const help = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '帮助 考核');
+    expect(help).toContain('考核评分规则（当前设置）');
+    expect(help).toContain('任务按时办结率 = 到期任务中在时限前办结（提交核查即算）的数 ÷ 本期到期任务数；权重 20 分，达到 100% 得满分');
+    expect(help).toContain('群众满意率 = 满意和基本满意的评价数 ÷ 评价数；权重 10 分，达到 95% 得满分');
+    expect(help).toContain('每次督办 -2 分，每项逾期 -1 分，合计最多 -20 分');
+    await app.runtime.uow.runOnce(`rules-${Date.now()}`, (tx) => tx.repos.settings.put('assessment.rules', { weights: { satisfaction: 5, patrolDays: 25 }, noData: 'excluded' }, tx.now));
+    const changed = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '帮助 考核');
+    expect(changed).toContain('群众满意率 = 满意和基本满意的评价数 ÷ 评价数；权重 5 分');
+    expect(changed).toContain('不计分，其余指标按比例折算到 100 分');
+    const own = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核');
+    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 评价 0），不计分，其余指标按比例折算');
+    await app.runtime.uow.runOnce(`rules-back-${Date.now()}`, (tx) => tx.repos.settings.put('assessment.rules', {}, tx.now));
   });
 
   it('keeps the 扣分 in the audit log and refuses one without a reason or beyond the cap', async () => {

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { In } from 'typeorm';
 import { seedDemo } from '../../src/adapters/db/demo';
 import { timerContext } from '../../src/bot/timers';
+import { CalendarSource } from '../../src/bot/calendar/source';
 import { TypeOrmUnitOfWork } from '../../src/adapters/db/unit-of-work';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 import { TIMERS_QUEUE } from '../../src/jobs/queues';
@@ -34,7 +35,7 @@ describe('the info report exactly once', () => {
     const two = await startTestApp({ database: db, queuePrefix, clock });
     try {
       await seedDemo(one.runtime.uow);
-      for (const id of ['inforeport-prompt', 'inforeport-reminder', 'inforeport-summary']) expect((await one.runtime.queues.get('schedules').getJobScheduler(id))?.tz).toBe('Asia/Shanghai');
+      for (const id of ['inforeport-prompt', 'inforeport-reminder', 'inforeport-summary']) expect((await one.runtime.queues.get('schedules').getJobScheduler(id))?.tz).toBe(one.runtime.config.TIMEZONE);
       for (const name of ['信息报送', '报送提醒', '报送汇总']) await everySecond(one, name);
       const before = await firingsOf(one, 'inforeport-fire');
       await awaitFirings(two, 'inforeport-fire', before + 9);
@@ -47,7 +48,7 @@ describe('the info report exactly once', () => {
         expect({ group, reminders: (await botMessages(two, group, '【报送提醒】')).length }).toEqual({ group, reminders: 1 });
       }
       for (const head of HEADS) expect({ head, summaries: (await botMessages(one, head, '【报送汇总】')).length }).toEqual({ head, summaries: 1 });
-      for (const community of ['community-01001', 'community-01002']) expect((await botMessages(two, community, '【报送汇总】')).length).toBe(2);
+      for (const community of ['community-01001', 'community-01002']) expect((await botMessages(two, community, '【报送汇总】')).length).toBe(1);
     } finally {
       await one.stop();
       await two.stop();
@@ -65,7 +66,7 @@ describe('the info report exactly once', () => {
     await seedDemo(first.runtime.uow);
     // The first process ran the fan-out's transaction, handed two of the four grid jobs to the
     // queue, and died before the rest (a unit of work without a dispatcher stands for that).
-    const dying = new TypeOrmUnitOfWork(first.runtime.dataSource, clock, db.url);
+    const dying = new TypeOrmUnitOfWork(first.runtime.dataSource, clock, db.url, new CalendarSource(first.runtime.config.TIMEZONE));
     const fanout = first.runtime.bot.timers.get('inforeport-fanout')!;
     const ran = await dying.runOnce(key, (tx) => fanout.run(timerContext(tx, fanoutJobId), { step: 'prompt', period }));
     expect(ran.ran).toBe(true);

@@ -138,6 +138,23 @@ describe('DingTalk receiver', () => {
       conversation: { id: 'cidGroupA==', kind: 'group' },
       cardAction: { messageId: outTrackId },
     });
+
+    // The answer to the press is the card in its new state with its next buttons: the same card, updated.
+    const answer = {
+      id: 'out-card-answer',
+      channel: 'dingtalk' as const,
+      target: { kind: 'conversation' as const, id: 'cidGroupA==' },
+      message: { text: '已接单', card: { title: '任务 T20261122-0007 已接单', buttons: [{ label: '办结', command: '办结 T20261122-0007' }] } },
+      ...(job.replyContext ? { replyContext: job.replyContext } : {}),
+    };
+    await h.channel.sender.send(answer);
+    await h.channel.sender.send(answer); // an outbox retry
+    const updates = h.fake.callsTo('/v1.0/card/instances');
+    expect(updates).toHaveLength(2);
+    expect(updates[0].body).toMatchObject({ outTrackId, cardData: { cardParamMap: { title: '任务 T20261122-0007 已接单' } } });
+    expect(JSON.parse((updates[0].body.cardData as { cardParamMap: { buttons: string } }).cardParamMap.buttons)).toEqual([{ label: '办结', command: '办结 T20261122-0007', style: 'default' }]);
+    expect(h.fake.callsTo('/v1.0/card/instances/createAndDeliver')).toHaveLength(1);
+    expect(h.fake.callsTo('/v1.0/robot/groupMessages/send')).toHaveLength(0);
   });
 });
 
@@ -218,7 +235,8 @@ describe('DingTalk Stream connection life cycle', () => {
       const sends = await Promise.allSettled(
         [1, 2, 3, 4, 5].map((i) => h!.channel.sender.send({ id: `out-${i}`, channel: 'dingtalk', target: { kind: 'user', id: 'staff001' }, message: { text: '提醒' } })),
       );
-      expect(sends.every((s) => s.status === 'rejected' && (s.reason as Error).name === 'CredentialsRejectedError')).toBe(true);
+      // Refused credentials are an outage of the channel: the outbox holds the messages, none is failed.
+      expect(sends.every((s) => s.status === 'rejected' && (s.reason as Error).name === 'ChannelUnavailableError')).toBe(true);
       expect(fake.callsTo('/v1.0/oauth2/accessToken')).toHaveLength(1);
       expect(fake.callsTo('/v1.0/robot/oToMessages/batchSend')).toHaveLength(0);
 

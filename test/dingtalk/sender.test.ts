@@ -3,7 +3,7 @@
  * valid, proactive messages through groupMessages/send and oToMessages/batchSend with a cached
  * token, DingTalk's refusals turned into the outbox's transient and permanent errors.
  */
-import { PermanentSendError, TransientSendError, type Delivery } from '../../src/jobs/delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError, type Delivery } from '../../src/jobs/delivery';
 import { commandOfQuickLink } from '../../src/adapters/dingtalk';
 import { startDingTalkHarness, type DingTalkHarness } from './fakes/harness';
 
@@ -83,13 +83,23 @@ describe('DingTalk sender', () => {
     }
   });
 
-  it('reports a 403 flow-control answer as transient, and delivers once on the next attempt', async () => {
+  it('reports a 403 for this server\'s IP or a missing permission as an outage of the channel, not a refusal of the message', async () => {
+    for (const code of ['Forbidden.AccessDenied.IpNotInWhiteList', 'Forbidden.AccessDenied.AccessTokenPermissionDenied']) {
+      h.fake.failNext('/v1.0/robot/groupMessages/send', { status: 403, body: { code, message: '无权限' } });
+      const err = await rejection(h.channel.sender.send(delivery({ message: { text: '催办' } })));
+      expect(err).toBeInstanceOf(ChannelUnavailableError);
+      expect((err as ChannelUnavailableError).reason).toContain(code);
+    }
+  });
+
+  it('reports a 403 flow-control answer as transient for that API only, and delivers once on the next attempt', async () => {
     h.fake.failNext('/v1.0/robot/groupMessages/send', { status: 403, body: { code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', message: '超过QPS限制' } });
     const d = delivery({ message: { text: '催办' } });
 
     const err = await rejection(h.channel.sender.send(d));
     expect(err).toBeInstanceOf(TransientSendError);
     expect((err as TransientSendError).retryAfterMs).toBeGreaterThan(0);
+    expect((err as TransientSendError).scope).toEqual({ hold: 'dingtalk-api:robot/groupMessages/send' });
 
     await h.channel.sender.send(d);
     expect(h.fake.callsTo('/v1.0/robot/groupMessages/send')).toHaveLength(2);

@@ -70,6 +70,13 @@ describe('monthly meeting', () => {
     ]);
     expect(Math.abs(chart.barHeights[0] - 2 * chart.barHeights[1])).toBeLessThanOrEqual(1);
 
+    // Asked again once the meeting has started, the agenda is still December's: same plans, same gaps.
+    clock.at = new Date('2026-12-01T02:30:00Z');
+    const [during] = (await app.chat.say('town-01', 'zhen', '月例会 议程')) as SandboxMessage[];
+    expect(during.text).toContain('阳光社区：开展冬季消防安全检查，走访独居老人（孙书记）');
+    expect(during.text).toContain('未提交计划：和平社区');
+    expect(during.text).not.toContain('未提交计划：阳光社区');
+
     // A community secretary may not open the town's agenda.
     expect(await app.chat.ask('dm-sj-yg', 'sj-yg', '月例会 议程 01')).toContain('没有权限');
   });

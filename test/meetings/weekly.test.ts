@@ -94,7 +94,7 @@ describe('weekly meeting over three weeks', () => {
     expect(await app.chat.ask('community-01001', 'sj-yg', '决议 清理楼道 陈网格员 下个世纪')).toContain('看不懂期限');
     expect(await app.chat.ask('community-01001', 'sj-yg', '纪要 各网格加强冬季消防巡查')).toContain('已记入');
     const minutes = await app.chat.ask('community-01001', 'sj-yg', '纪要');
-    expect(minutes).toContain(`1. 【决议】清理5号楼消防通道 —— 负责人 陈网格员，期限 12月9日 17:30，任务 ${decisionTask}`);
+    expect(minutes).toContain(`1. 【决议】清理5号楼消防通道 —— 负责人 陈网格员，期限 12月9日 17:30（周三），任务 ${decisionTask}`);
     expect(minutes).toContain('2. 【记录】各网格加强冬季消防巡查');
 
     const closed = await app.chat.say('community-01001', 'sj-yg', '散会');

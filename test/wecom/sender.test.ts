@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Delivery } from '../../src/jobs/delivery';
-import { PermanentSendError, TransientSendError } from '../../src/jobs/delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError } from '../../src/jobs/delivery';
 import type { BotMessage } from '../../src/bot/message';
 import { startWeComHarness, type WeComHarness } from './harness';
 import { botCallback, post } from './fakes/wecom-callbacks';
@@ -142,7 +142,19 @@ describe('app messages', () => {
     expect(attempts).toHaveLength(2);
   });
 
-  it('answering a card press first greys out the pressed card with update_template_card', async () => {
+  it('answering a card press with a card replaces the pressed card in place: one updated card, no new message', async () => {
+    const sendsBefore = h.api.callsTo('/cgi-bin/message/send').length;
+    const d = delivery({ target: { kind: 'conversation', id: 'zhaoliu' }, message: taskCard, replyContext: { wecomVia: 'app', responseCode: 'RC-CARD' } });
+    await h.channel.sender.send(d);
+    await h.channel.sender.send(d); // an outbox retry after a lost answer changes nothing
+    const updates = h.api.callsTo('/cgi-bin/message/update_template_card').filter((c) => c.body.response_code === 'RC-CARD');
+    expect(updates).toHaveLength(1);
+    expect(updates[0].body).toMatchObject({ userids: ['zhaoliu'], template_card: { card_type: 'button_interaction', main_title: { title: taskCard.card!.title } } });
+    expect((updates[0].body.template_card as { button_list: unknown[] }).button_list).toHaveLength(2);
+    expect(h.api.callsTo('/cgi-bin/message/send')).toHaveLength(sendsBefore);
+  });
+
+  it('answering a card press with text greys out the pressed button with update_template_card', async () => {
     await h.channel.sender.send(
       delivery({
         target: { kind: 'conversation', id: 'zhaoliu' },
@@ -166,11 +178,22 @@ describe('app messages', () => {
     }
   });
 
-  it('fail for good for an unknown user or a wrong secret', async () => {
+  it('fail for good for an unknown user; a wrong secret or a server IP off the allowlist is an outage of the channel', async () => {
     expect(await sendError(delivery({ target: { kind: 'user', id: 'nobody' }, message: { text: '你好' } }))).toBeInstanceOf(PermanentSendError);
     const tokenKeys = await h.redis.keys(`${h.prefix}:wecom:token:*`);
     await h.redis.del(...tokenKeys);
     h.api.failNext('/cgi-bin/gettoken', 40001);
-    expect(await sendError(delivery({ target: { kind: 'user', id: 'zhaoliu' }, message: { text: '你好' } }))).toBeInstanceOf(PermanentSendError);
+    const revoked = await sendError(delivery({ target: { kind: 'user', id: 'zhaoliu' }, message: { text: '你好' } }));
+    expect(revoked).toBeInstanceOf(ChannelUnavailableError);
+    expect((revoked as ChannelUnavailableError).reason).toContain('40001');
+    h.api.failNext('/cgi-bin/message/send', 60020);
+    const ip = await sendError(delivery({ target: { kind: 'user', id: 'zhaoliu' }, message: { text: '你好' } }));
+    expect((ip as ChannelUnavailableError).reason).toContain('60020');
+  });
+
+  it('a 45009 on message/send holds only that member\'s messages; on another API it holds that API', async () => {
+    h.api.failNext('/cgi-bin/message/send', 45009);
+    const error = await sendError(delivery({ target: { kind: 'user', id: 'zhaoliu' }, message: { text: '太快' } }));
+    expect((error as TransientSendError).scope).toBe('target');
   });
 });

@@ -4,12 +4,13 @@ import { loadConfig } from '../../config';
 import { seedDemo, DEMO_MEMBERS, DEMO_UNITS } from './demo';
 import { openDatabase } from './data-source';
 import { TypeOrmUnitOfWork } from './unit-of-work';
+import { CalendarSource } from '../../bot/calendar/source';
 
 async function run(): Promise<void> {
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const { dataSource } = await openDatabase(config.DATABASE_URL);
-  const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, config.DATABASE_URL);
+  const uow = new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, config.DATABASE_URL, new CalendarSource(config.TIMEZONE));
   const result = await seedDemo(uow);
   await dataSource.destroy();
   if (!result.created) {

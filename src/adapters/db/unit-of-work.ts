@@ -4,10 +4,12 @@
  */
 import crypto from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { Clock, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
+import type { CalendarProvider, Clock, RunOnceResult, Tx, UnitOfWork } from '../../bot/ports';
 import { CollectingEffects, type OutboxPayload } from '../../jobs/outbox-payload';
 import type { BotRepos } from '../../bot/modules';
 import { createRepos } from './repositories';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { TypeOrmSettingsRepo } from './repositories/support-repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
 import { NO_VAULT, type PiiVault } from './pii/vault';
@@ -36,6 +38,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     url: string,
+    private readonly calendars: CalendarProvider,
     /** Seals residents' personal data (src/adapters/db/pii); tools without PII_KEY leave it out. */
     private readonly vault: PiiVault = NO_VAULT,
   ) {
@@ -63,7 +66,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
           const effects = new CollectingEffects(now);
-          const result = await work({ now, repos: createRepos(em, this.vault), effects });
+          const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+          const result = await work({ now, calendar, repos: createRepos(em, this.vault), effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
         });
@@ -80,8 +84,12 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     return { ran: false };
   }
 
-  async read<T>(work: (repos: BotRepos) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(createRepos(this.dataSource.manager, this.vault)));
+  async read<T>(work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const em = this.dataSource.manager;
+      const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+      return work(createRepos(em, this.vault), calendar);
+    });
   }
 
   private async isProcessed(key: string): Promise<boolean> {

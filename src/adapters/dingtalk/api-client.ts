@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
-import { PermanentSendError, TransientSendError } from '../../jobs/delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError } from '../../jobs/delivery';
 import type { Logger } from '../../log';
 import {
   accessTokenSchema,
@@ -24,6 +24,8 @@ const TOKEN_SAFETY_MARGIN_MS = 5 * 60_000;
 /** After DingTalk refused the credentials, ask again no sooner than this (doubling up to the max). */
 const CREDENTIALS_BACKOFF_MS = 30_000;
 const CREDENTIALS_BACKOFF_MAX_MS = 10 * 60_000;
+/** How soon a channel in an outage is tried again, at most. */
+const CHANNEL_RETRY_MS = 60_000;
 /** DingTalk's flow control is per second; one second is what its docs say to wait. */
 const FLOW_CONTROL_RETRY_MS = 1_000;
 
@@ -37,6 +39,14 @@ export class DingTalkApiError extends Error {
     detail: string | undefined,
   ) {
     super(`DingTalk ${api} failed: HTTP ${status}${code ? ` ${code}` : ''}${detail ? ` (${detail.slice(0, 200)})` : ''}`);
+  }
+
+  /**
+   * About the app, not the message: this server's IP is not allowed, the app lacks the permission
+   * for the API, or the app is disabled or gone.
+   */
+  get channelWide(): boolean {
+    return this.status === 403 && /IpNotInWhiteList|AccessTokenPermissionDenied|AppNotExist|AppDisabled/i.test(this.code ?? '');
   }
 
   get flowControlled(): boolean {
@@ -78,10 +88,14 @@ export class CredentialsAlarm {
 }
 
 /** Maps any failure of a DingTalk call to what the outbox understands. */
-export function classifySendFailure(error: unknown): TransientSendError | PermanentSendError {
-  if (error instanceof PermanentSendError || error instanceof TransientSendError) return error;
+export function classifySendFailure(error: unknown): TransientSendError | PermanentSendError | ChannelUnavailableError {
+  // Refused credentials stop everything the app sends: an outage of the channel, not of one message.
+  if (error instanceof CredentialsRejectedError) return new ChannelUnavailableError(error.message, 'DingTalk refused the app credentials', CHANNEL_RETRY_MS);
+  if (error instanceof PermanentSendError || error instanceof TransientSendError || error instanceof ChannelUnavailableError) return error;
   if (error instanceof DingTalkApiError) {
-    if (error.flowControlled) return new TransientSendError(error.message, FLOW_CONTROL_RETRY_MS);
+    // DingTalk counts its QPS per API and app: only that API waits.
+    if (error.flowControlled) return new TransientSendError(error.message, FLOW_CONTROL_RETRY_MS, { hold: `dingtalk-api:${error.api}` });
+    if (error.channelWide) return new ChannelUnavailableError(error.message, `DingTalk ${error.status} ${error.code ?? ''}`.trim(), CHANNEL_RETRY_MS);
     if (error.status >= 500) return new TransientSendError(error.message);
     // 401: the token was revoked early; it was dropped, the next attempt fetches a new one.
     if (error.status === 401) return new TransientSendError(error.message, FLOW_CONTROL_RETRY_MS);
@@ -238,6 +252,11 @@ export class DingTalkApi {
     await this.callWithToken('card/instances/createAndDeliver', body);
   }
 
+  /** PUT /v1.0/card/instances: new data for a card already delivered (its content and buttons). */
+  async updateCard(body: Record<string, unknown>): Promise<void> {
+    await this.callWithToken('card/instances', body, 'PUT');
+  }
+
   /** POST to a message's session webhook; returns DingTalk's errcode (0 = sent). */
   async sendBySession(webhook: string, body: unknown): Promise<{ errcode: number; errmsg: string }> {
     await this.limiter.acquire('robot/sendBySession');
@@ -265,20 +284,20 @@ export class DingTalkApi {
     throw new DingTalkApiError('media/upload', result.errcode === 90018 ? 429 : 400, String(result.errcode), result.errmsg);
   }
 
-  private async callWithToken(api: string, body: unknown): Promise<unknown> {
+  private async callWithToken(api: string, body: unknown, method: 'POST' | 'PUT' = 'POST'): Promise<unknown> {
     await this.limiter.acquire(api);
     const token = await this.accessToken();
     try {
-      return await this.request(api, `${this.apiBase}/v1.0/${api}`, body, { 'x-acs-dingtalk-access-token': token });
+      return await this.request(api, `${this.apiBase}/v1.0/${api}`, body, { 'x-acs-dingtalk-access-token': token }, method);
     } catch (err) {
       if (err instanceof DingTalkApiError && err.status === 401) await this.dropToken(token);
       throw err;
     }
   }
 
-  private async request(api: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  private async request(api: string, url: string, body: unknown, headers: Record<string, string> = {}, method: 'POST' | 'PUT' = 'POST'): Promise<unknown> {
     const response = await fetch(url, {
-      method: 'POST',
+      method,
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),

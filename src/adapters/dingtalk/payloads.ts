@@ -91,3 +91,6 @@ export const downloadResultSchema = z.looseObject({ downloadUrl: z.string().min(
 /** The session webhook (and oapi) answer: {errcode, errmsg}. */
 export const webhookResultSchema = z.looseObject({ errcode: z.number().int().default(0), errmsg: z.string().default('') });
 export const mediaUploadResultSchema = z.looseObject({ errcode: z.number().int().default(0), errmsg: z.string().default(''), media_id: z.string().optional() });
+
+/** replyContext key naming the interactive card a press came from (its answer updates that card). */
+export const CARD_REPLY_CONTEXT = 'cardOutTrackId';

@@ -9,7 +9,7 @@ import { inboundSchema, type Attachment, type InboundInput, type InboundSink } f
 import type { Logger } from '../../log';
 import type { DingTalkApi } from './api-client';
 import type { CardTargets } from './card-targets';
-import { cardActionSchema, cardCallbackSchema, robotEnvelopeSchema, robotMessageSchema, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE, type RobotMessage } from './payloads';
+import { CARD_REPLY_CONTEXT, cardActionSchema, cardCallbackSchema, robotEnvelopeSchema, robotMessageSchema, TOPIC_CARD_CALLBACK, TOPIC_ROBOT_MESSAGE, type RobotMessage } from './payloads';
 import { directConversationId } from './sender';
 import type { Ack, FrameListener } from './stream-client';
 
@@ -174,6 +174,8 @@ async function onCardCallback(opts: ReceiverOptions, frame: DWClientDownStream):
     attachments: [],
     mentionedBot: true,
     cardAction: callback.outTrackId ? { messageId: callback.outTrackId } : {},
+    // The answer to a press updates the pressed card in place (sender.ts).
+    ...(callback.outTrackId ? { replyContext: { [CARD_REPLY_CONTEXT]: callback.outTrackId } } : {}),
     sentAt: new Date().toISOString(),
   };
 }

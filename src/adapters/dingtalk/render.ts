@@ -4,10 +4,20 @@
  * one makes the user send the button's command, so it takes the same path as typing it.
  */
 import type { BotMessage, Card, CardButton } from '../../bot/message';
+import { fits, splitToLimit, type SizeLimit } from '../message-parts';
 
-/** What DingTalk shows without trouble; longer texts are cut (the full text stays in our records). */
-const MAX_MARKDOWN_CHARS = 5000;
+/**
+ * DingTalk's message sizes. Its robot docs give no byte limit for text and markdown; messages of
+ * about 5000 characters are shown whole, so longer ones go as numbered parts within that. The
+ * title (the notification preview) is cut at 40 characters: it repeats the body, which goes whole.
+ */
+export const SIZE_LIMITS = {
+  text: { max: 5000, unit: 'chars' },
+  markdown: { max: 5000, unit: 'chars' },
+} as const satisfies Record<string, SizeLimit>;
 const MAX_TITLE_CHARS = 40;
+/** DingTalk markdown breaks a line only after two spaces. */
+const MARKDOWN_LINE_BREAK = '  \n';
 /** The robot templates have one to five buttons (sampleActionCard … sampleActionCard5). */
 const MAX_ACTION_CARD_BUTTONS = 5;
 
@@ -45,11 +55,26 @@ export interface ApiMessage {
   msgParam: string;
 }
 
-/** For /v1.0/robot/groupMessages/send and /v1.0/robot/oToMessages/batchSend. */
+/**
+ * For /v1.0/robot/groupMessages/send and /v1.0/robot/oToMessages/batchSend: one message, or
+ * numbered parts within SIZE_LIMITS to be sent in order (the buttons ride on the last part).
+ */
+export function renderApiParts(message: BotMessage, ctx: RenderContext): ApiMessage[] {
+  if (!message.card && !message.file) {
+    return splitToLimit(message.text, SIZE_LIMITS.text).map((content) => ({ msgKey: 'sampleText', msgParam: JSON.stringify({ content }) }));
+  }
+  const title = titleOf(message);
+  const parts = splitToLimit(markdownOf(message, ctx), SIZE_LIMITS.markdown, { lineBreak: MARKDOWN_LINE_BREAK });
+  return parts.map((text, i) => (i < parts.length - 1 ? { msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title, text }) } : apiMessage(message, title, text)));
+}
+
+/** One message for the robot API; only for messages that fit (see renderApiParts). */
 export function renderForApi(message: BotMessage, ctx: RenderContext): ApiMessage {
   if (!message.card && !message.file) return { msgKey: 'sampleText', msgParam: JSON.stringify({ content: message.text }) };
-  const title = titleOf(message);
-  const text = markdownOf(message, ctx);
+  return apiMessage(message, titleOf(message), markdownOf(message, ctx));
+}
+
+function apiMessage(message: BotMessage, title: string, text: string): ApiMessage {
   const buttons = message.card?.buttons ?? [];
   if (buttons.length === 0 || buttons.length > MAX_ACTION_CARD_BUTTONS) {
     return { msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title, text }) };
@@ -65,15 +90,31 @@ export function renderForApi(message: BotMessage, ctx: RenderContext): ApiMessag
   return { msgKey: `sampleActionCard${buttons.length}`, msgParam: JSON.stringify(param) };
 }
 
-/** The body POSTed to a message's sessionWebhook (the robot send format: text, markdown, actionCard). */
-export function renderForWebhook(message: BotMessage, ctx: RenderContext): Record<string, unknown> {
+/** Bodies for a message's sessionWebhook, in order: one, or numbered parts within SIZE_LIMITS. */
+export function renderWebhookParts(message: BotMessage, ctx: RenderContext): Record<string, unknown>[] {
   const mentions = message.mentionUserIds ?? [];
-  const at = mentions.length ? { at: { atUserIds: mentions, isAtAll: false } } : {};
   if (!message.card && !message.file) {
-    return { msgtype: 'text', text: { content: withMentions(message.text, mentions) }, ...at };
+    return splitToLimit(withMentions(message.text, mentions), SIZE_LIMITS.text).map((content, i, all) => textBody(content, i === all.length - 1 ? mentions : []));
   }
   const title = titleOf(message);
-  const text = withMentions(markdownOf(message, ctx), mentions);
+  const parts = splitToLimit(withMentions(markdownOf(message, ctx), mentions), SIZE_LIMITS.markdown, { lineBreak: MARKDOWN_LINE_BREAK });
+  return parts.map((text, i) => (i < parts.length - 1 ? { msgtype: 'markdown', markdown: { title, text } } : webhookBody(message, title, text)));
+}
+
+/** One session webhook body; only for messages that fit (see renderWebhookParts). */
+export function renderForWebhook(message: BotMessage, ctx: RenderContext): Record<string, unknown> {
+  const mentions = message.mentionUserIds ?? [];
+  if (!message.card && !message.file) return textBody(withMentions(message.text, mentions), mentions);
+  return webhookBody(message, titleOf(message), withMentions(markdownOf(message, ctx), mentions));
+}
+
+function textBody(content: string, mentions: string[]): Record<string, unknown> {
+  return { msgtype: 'text', text: { content }, ...(mentions.length ? { at: { atUserIds: mentions, isAtAll: false } } : {}) };
+}
+
+function webhookBody(message: BotMessage, title: string, text: string): Record<string, unknown> {
+  const mentions = message.mentionUserIds ?? [];
+  const at = mentions.length ? { at: { atUserIds: mentions, isAtAll: false } } : {};
   const buttons = message.card?.buttons ?? [];
   if (buttons.length === 0 || buttons.length > MAX_ACTION_CARD_BUTTONS) return { msgtype: 'markdown', markdown: { title, text }, ...at };
   return {
@@ -88,10 +129,16 @@ function titleOf(message: BotMessage): string {
   return truncate(raw.trim() || '消息', MAX_TITLE_CHARS);
 }
 
-function markdownOf(message: BotMessage, ctx: RenderContext): string {
+/** The message as DingTalk markdown, whole: callers split it to SIZE_LIMITS.markdown. */
+export function markdownOf(message: BotMessage, ctx: RenderContext): string {
   const parts: string[] = message.card ? cardMarkdown(message.card, ctx) : [escapeMarkdown(message.text).split('\n').join('  \n')];
   if (message.file) parts.push(`[📎 ${escapeMarkdown(message.file.name)}](${message.file.url})`);
-  return truncate(parts.join('\n\n'), MAX_MARKDOWN_CHARS);
+  return parts.join('\n\n');
+}
+
+/** Whether a rendered markdown fits one DingTalk message. */
+export function markdownFits(markdown: string): boolean {
+  return fits(markdown, SIZE_LIMITS.markdown);
 }
 
 function cardMarkdown(card: Card, ctx: RenderContext): string[] {

@@ -1,8 +1,10 @@
 /**
  * Delivers bot messages on DingTalk: a reply through the message's session webhook while it is
  * valid, otherwise the robot OpenAPI (groupMessages/send for a group, oToMessages/batchSend for
- * people, 20 a call). Progress inside one delivery is kept in Redis, so a retry after a partial
- * failure sends only to whom it did not reach yet.
+ * people, 20 a call). A message longer than DingTalk takes goes as numbered parts, in order.
+ * Progress inside one delivery (parts, recipients) is kept in Redis, so a retry after a partial
+ * failure sends only what did not arrive yet. The answer to an interactive card's press updates
+ * that card in place (PUT /v1.0/card/instances) instead of sending another.
  */
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -11,7 +13,9 @@ import type { BotMessage } from '../../bot/message';
 import type { Logger } from '../../log';
 import { classifySendFailure, DingTalkApiError, type DingTalkApi } from './api-client';
 import type { CardTargets } from './card-targets';
-import { renderForApi, renderForWebhook, type RenderContext } from './render';
+import { markdownOf, renderApiParts, renderWebhookParts, SIZE_LIMITS, type ApiMessage, type RenderContext } from './render';
+import { partsProgressKey, sendPartsInOrder, splitToLimit } from '../message-parts';
+import { CARD_REPLY_CONTEXT } from './payloads';
 
 /**
  * A 1:1 chat with the bot is known by the person's staffId (`dm-<staffId>`), not by DingTalk's
@@ -59,6 +63,7 @@ export class DingTalkSender implements ChannelSender {
 
   private async deliver(delivery: Delivery): Promise<void> {
     const { target } = delivery;
+    if (await this.updatePressedCard(delivery)) return;
     if (target.kind === 'user') return this.sendToUsers(delivery, [target.id]);
     const direct = target.id.startsWith(DIRECT_PREFIX);
     if (await this.replyBySession(delivery, !direct)) return;
@@ -76,14 +81,21 @@ export class DingTalkSender implements ChannelSender {
       this.opts.logger.warn({ deliveryId: delivery.id }, 'session webhook outside DINGTALK_OAPI_BASE ignored');
       return false;
     }
-    const body = renderForWebhook(delivery.message, await this.renderContext(delivery.message, group));
+    const bodies = renderWebhookParts(delivery.message, await this.renderContext(delivery.message, group));
     try {
-      const result = await this.opts.api.sendBySession(webhook, body);
-      if (result.errcode === 0) return true;
-      if (WEBHOOK_RATE_LIMIT_ERRCODES.has(result.errcode)) throw new TransientSendError(`session webhook: ${result.errcode} ${result.errmsg}`, 1_000);
-      this.opts.logger.info({ deliveryId: delivery.id, errcode: result.errcode }, 'session webhook refused; using the OpenAPI');
-      return false;
+      let refused = false;
+      await sendPartsInOrder(this.opts.redis, `${this.progressKey(delivery)}:session`, bodies, async (body) => {
+        if (refused) return;
+        const result = await this.opts.api.sendBySession(webhook, body);
+        if (result.errcode === 0) return;
+        if (WEBHOOK_RATE_LIMIT_ERRCODES.has(result.errcode)) throw new TransientSendError(`session webhook: ${result.errcode} ${result.errmsg}`, 1_000, 'target');
+        this.opts.logger.info({ deliveryId: delivery.id, errcode: result.errcode }, 'session webhook refused; using the OpenAPI');
+        refused = true;
+        throw new SessionRefused();
+      });
+      return true;
     } catch (err) {
+      if (err instanceof SessionRefused) return false;
       // A 4xx means the session is gone; anything else may have been delivered, so retry as is.
       if (err instanceof DingTalkApiError && err.status >= 400 && err.status < 500 && !err.flowControlled) return false;
       throw err;
@@ -93,24 +105,35 @@ export class DingTalkSender implements ChannelSender {
   private async sendToGroup(delivery: Delivery, openConversationId: string): Promise<void> {
     const ctx = await this.renderContext(delivery.message, true);
     if (this.interactive(delivery.message)) return this.sendCard(delivery, { group: openConversationId }, ctx);
-    const { msgKey, msgParam } = renderForApi(delivery.message, ctx);
-    await this.opts.api.sendToGroup(openConversationId, msgKey, msgParam);
+    await sendPartsInOrder(this.opts.redis, this.progressKey(delivery), renderApiParts(delivery.message, ctx), ({ msgKey, msgParam }) =>
+      this.opts.api.sendToGroup(openConversationId, msgKey, msgParam),
+    );
+  }
+
+  private progressKey(delivery: Delivery): string {
+    return partsProgressKey(this.opts.api.keyPrefix, 'dingtalk', delivery.id);
   }
 
   private async sendToUsers(delivery: Delivery, userIds: string[]): Promise<void> {
     const progressKey = `${this.opts.api.keyPrefix}:sent:${crypto.createHash('sha1').update(delivery.id).digest('hex')}`;
-    const done = new Set(await this.opts.redis.smembers(progressKey));
-    let pending = [...new Set(userIds)].filter((id) => !done.has(id));
-    if (pending.length === 0) return;
     const ctx = await this.renderContext(delivery.message, false);
     if (this.interactive(delivery.message)) {
-      for (const userId of pending) {
+      const done = new Set(await this.opts.redis.smembers(progressKey));
+      for (const userId of [...new Set(userIds)].filter((id) => !done.has(id))) {
         await this.sendCard(delivery, { user: userId }, ctx);
         await this.markDone(progressKey, [userId]);
       }
       return;
     }
-    const { msgKey, msgParam } = renderForApi(delivery.message, ctx);
+    // Part by part, each to everyone: every recipient gets the parts in order.
+    const parts = renderApiParts(delivery.message, ctx);
+    for (const [i, part] of parts.entries()) await this.sendPartToUsers(delivery, i === 0 ? progressKey : `${progressKey}#${i + 1}`, userIds, part);
+  }
+
+  private async sendPartToUsers(delivery: Delivery, progressKey: string, userIds: string[], { msgKey, msgParam }: ApiMessage): Promise<void> {
+    const done = new Set(await this.opts.redis.smembers(progressKey));
+    let pending = [...new Set(userIds)].filter((id) => !done.has(id));
+    if (pending.length === 0) return;
     const invalid: string[] = [];
     for (let round = 1; pending.length > 0; round++) {
       const throttled: string[] = [];
@@ -123,7 +146,8 @@ export class DingTalkSender implements ChannelSender {
       }
       pending = throttled;
       if (pending.length === 0) break;
-      if (round >= FLOW_CONTROL_ROUNDS) throw new TransientSendError(`DingTalk flow-controlled ${pending.length} recipient(s)`, FLOW_CONTROL_WAIT_MS);
+      // Flow control of a recipient concerns that recipient: the rest of DingTalk keeps sending.
+      if (round >= FLOW_CONTROL_ROUNDS) throw new TransientSendError(`DingTalk flow-controlled ${pending.length} recipient(s)`, FLOW_CONTROL_WAIT_MS, 'target');
       await sleep(FLOW_CONTROL_WAIT_MS);
     }
     if (invalid.length) {
@@ -138,8 +162,14 @@ export class DingTalkSender implements ChannelSender {
     const recipient = 'group' in to ? `g:${to.group}` : `u:${to.user}`;
     // Deterministic: a retry re-uses the id, so DingTalk does not show the card twice.
     const outTrackId = crypto.createHash('sha256').update(`${delivery.id}|${recipient}`).digest('hex').slice(0, 40);
-    const { msgParam } = renderForApi({ text: delivery.message.text, card: { ...card, buttons: [] } }, ctx);
-    const markdown = (JSON.parse(msgParam) as { text?: string }).text ?? delivery.message.text;
+    const parts = splitToLimit(markdownOf({ text: delivery.message.text, card: { ...card, buttons: [] } }, ctx), SIZE_LIMITS.markdown, { lineBreak: '  \n' });
+    // What does not fit the card goes first as markdown parts; the card carries the last part and the buttons.
+    const leading = parts.slice(0, -1).map((text) => ({ msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: card.title.slice(0, 40), text }) }));
+    await sendPartsInOrder(this.opts.redis, `${this.progressKey(delivery)}:${recipient}`, leading, async ({ msgKey, msgParam }) => {
+      if ('group' in to) await this.opts.api.sendToGroup(to.group, msgKey, msgParam);
+      else await this.opts.api.sendToUsers([to.user], msgKey, msgParam);
+    });
+    const markdown = parts[parts.length - 1];
     const robotCode = this.opts.api.robotCode;
     await this.opts.cardTargets.remember(
       outTrackId,
@@ -149,18 +179,32 @@ export class DingTalkSender implements ChannelSender {
       cardTemplateId: this.opts.cardTemplateId,
       outTrackId,
       callbackType: 'STREAM',
-      cardData: {
-        cardParamMap: {
-          title: card.title,
-          markdown,
-          // The template shows these as buttons whose callback params carry {"command": …}.
-          buttons: JSON.stringify((card.buttons ?? []).map((b) => ({ label: b.label, command: b.command, style: b.style ?? 'default' }))),
-        },
-      },
+      cardData: { cardParamMap: cardParams(card, markdown) },
       ...('group' in to
         ? { openSpaceId: `dtv1.card//IM_GROUP.${to.group}`, imGroupOpenSpaceModel: { supportForward: true }, imGroupOpenDeliverModel: { robotCode } }
         : { openSpaceId: `dtv1.card//IM_ROBOT.${to.user}`, imRobotOpenSpaceModel: { supportForward: true }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } }),
     });
+  }
+
+  /**
+   * The first interactive answer to a card press replaces the pressed card's content and buttons
+   * (PUT /v1.0/card/instances, by the card's outTrackId); true when it did.
+   */
+  private async updatePressedCard(delivery: Delivery): Promise<boolean> {
+    const outTrackId = delivery.replyContext?.[CARD_REPLY_CONTEXT];
+    const card = delivery.message.card;
+    if (!outTrackId || !card || !this.interactive(delivery.message)) return false;
+    const claimKey = `${this.opts.api.keyPrefix}:card-answer:${crypto.createHash('sha1').update(outTrackId).digest('hex')}`;
+    const claimed = (await this.opts.redis.set(claimKey, delivery.id, 'EX', PROGRESS_TTL_S, 'NX')) !== null || (await this.opts.redis.get(claimKey)) === delivery.id;
+    if (!claimed) return false;
+    const markdown = markdownOf({ text: delivery.message.text, card: { ...card, buttons: [] } }, await this.renderContext(delivery.message, false));
+    if (splitToLimit(markdown, SIZE_LIMITS.markdown).length > 1) return false;
+    await this.opts.api.updateCard({
+      outTrackId,
+      cardData: { cardParamMap: cardParams(card, markdown) },
+      cardUpdateOptions: { updateCardDataByKey: true },
+    });
+    return true;
   }
 
   private interactive(message: BotMessage): boolean {
@@ -196,6 +240,19 @@ export class DingTalkSender implements ChannelSender {
     return { group };
   }
 }
+
+/** The card template's variables. */
+function cardParams(card: NonNullable<BotMessage['card']>, markdown: string): Record<string, string> {
+  return {
+    title: card.title,
+    markdown,
+    // The template shows these as buttons whose callback params carry {"command": …}.
+    buttons: JSON.stringify((card.buttons ?? []).map((b) => ({ label: b.label, command: b.command, style: b.style ?? 'default' }))),
+  };
+}
+
+/** The session webhook refused a part: the OpenAPI takes over. */
+class SessionRefused extends Error {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

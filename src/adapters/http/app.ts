@@ -14,6 +14,11 @@ export interface HttpDeps {
   adminToken: string | undefined;
   /** Resolves when DB and Redis answer; rejects with what is down. */
   ready(): Promise<void>;
+  /**
+   * Channels that cannot send at all right now (their messages are held). They do not make the
+   * process unready — it still receives and works — but /readyz names them.
+   */
+  channelOutages?(): Promise<{ channel: string; since: string; reason: string }[]>;
   /** Refreshes gauges (queue depth) just before a scrape. */
   beforeScrape(): Promise<void>;
   /** The queue dashboard, served under /admin/queues to holders of ADMIN_TOKEN. */
@@ -51,7 +56,8 @@ export function createHttpApp(deps: HttpDeps): Koa {
   router.get('/readyz', async (ctx) => {
     try {
       await deps.ready();
-      ctx.body = { status: 'ready' };
+      const outages = (await deps.channelOutages?.()) ?? [];
+      ctx.body = outages.length ? { status: 'degraded', channels: Object.fromEntries(outages.map((o) => [o.channel, { status: 'outage', since: o.since, reason: o.reason }])) } : { status: 'ready' };
     } catch (err) {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', reason: (err as Error).message };

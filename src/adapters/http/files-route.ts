@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import type { Logger } from '../../log';
 import type { Clock, FileLink, UnitOfWork } from '../../bot/ports';
 import type { BotRepos } from '../../bot/modules';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { FILE_TOKEN } from '../../bot/files';
 import { t, type TextKey } from '../../bot/texts';
 
@@ -21,7 +22,7 @@ export interface LoadedFile {
 /** How one kind of link becomes a file. */
 export interface FileKind {
   /** Null when what the link points at is gone. */
-  load(repos: BotRepos, link: FileLink, now: Date): Promise<LoadedFile | null>;
+  load(repos: BotRepos, link: FileLink, now: Date, calendar: WorkingCalendar): Promise<LoadedFile | null>;
   /** What to say when such a link has expired (where to ask for a new one). */
   expiredText: TextKey;
   /** What to say when a `once` link is opened again. */
@@ -59,13 +60,13 @@ export function mountFiles(router: Router, deps: FilesRouteDeps): void {
     if (seen.link.once) {
       const outcome = await deps.uow.runOnce(`file-open-${token}`, async (tx) => {
         const opened = await tx.repos.files.open(token, tx.now);
-        return opened.ok ? { ok: true as const, file: await kind.load(tx.repos, opened.link, tx.now) } : opened;
+        return opened.ok ? { ok: true as const, file: await kind.load(tx.repos, opened.link, tx.now, tx.calendar) } : opened;
       });
       if (!outcome.ran) return refusal(ctx, 'used', kind);
       if (!outcome.result.ok) return refusal(ctx, outcome.result.reason, kind);
       file = outcome.result.file;
     } else {
-      file = await deps.uow.read((repos) => kind.load(repos, seen.link, deps.clock.now()));
+      file = await deps.uow.read((repos, calendar) => kind.load(repos, seen.link, deps.clock.now(), calendar));
     }
     if (!file) return plain(ctx, 404, t('file.unknown'));
     const body = await file.write();

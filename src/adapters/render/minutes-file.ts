@@ -9,8 +9,8 @@ import type { FileKind } from '../http/files-route';
 export function minutesFile(renderer: MeetingRenderer): FileKind {
   return {
     expiredText: 'meeting.export.expired',
-    async load(repos, link) {
-      const found = await resolveExport(repos, link.spec);
+    async load(repos, link, _now, calendar) {
+      const found = await resolveExport(repos, link.spec, calendar);
       if (!found) return null;
       return { fileName: found.fileName, mimeType: found.mimeType, write: () => renderer.document(found.document, found.format) };
     },

@@ -38,7 +38,7 @@ export function createWechatyChannel(deps: ChannelDeps & { puppet?: WechatyPuppe
 
   return {
     name: 'wechaty',
-    sender: new WechatySender(() => bot, logger),
+    sender: new WechatySender(() => bot, logger, { redis, keyPrefix: config.QUEUE_PREFIX }),
     whenLoggedIn: () => loggedIn,
     async start() {
       const wechaty = build();

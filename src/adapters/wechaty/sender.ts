@@ -6,7 +6,9 @@
 import type { Wechaty, Contact, Room } from 'wechaty';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
 import type { Logger } from '../../log';
-import { renderText } from './render';
+import type { Redis } from 'ioredis';
+import { partsProgressKey, sendPartsInOrder } from '../message-parts';
+import { renderTextParts } from './render';
 
 export class WechatySender implements ChannelSender {
   readonly channel = 'wechaty' as const;
@@ -14,22 +16,32 @@ export class WechatySender implements ChannelSender {
   constructor(
     private readonly bot: () => Wechaty | undefined,
     private readonly logger: Logger,
+    /** Where a long message's progress through its parts is kept, so a retry sends no part twice. */
+    private readonly progress: { redis: Redis; keyPrefix: string },
   ) {}
 
   async send(delivery: Delivery): Promise<void> {
     const bot = this.bot();
     if (!bot?.isLoggedIn) throw new TransientSendError('Wechaty is not logged in', 30_000);
-    const text = renderText(delivery.message);
+    const parts = renderTextParts(delivery.message);
+    const inOrder = (say: (text: string) => Promise<void>) =>
+      sendPartsInOrder(this.progress.redis, partsProgressKey(this.progress.keyPrefix, 'wechaty', delivery.id), parts, say);
     const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
     try {
       if (room) {
         const mentions = await findContacts(bot, delivery.message.mentionUserIds ?? []);
-        await room.say(text, ...mentions);
+        // The mentions go with the first part, where the addressed people start reading.
+        await inOrder(async (text) => {
+          if (text === parts[0]) await room.say(text, ...mentions);
+          else await room.say(text);
+        });
         return;
       }
       const contact = await loadContact(bot, delivery.target.id);
       if (!contact) throw new PermanentSendError('Wechaty does not know this room or contact', { target: delivery.target.id });
-      await contact.say(text);
+      await inOrder(async (text) => {
+        await contact.say(text);
+      });
     } catch (error) {
       if (error instanceof PermanentSendError) throw error;
       this.logger.warn({ channel: 'wechaty', deliveryId: delivery.id, err: error }, 'Wechaty send failed');

@@ -5,14 +5,37 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { PermanentSendError, TransientSendError } from '../../jobs/delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError, type BackoffScope } from '../../jobs/delivery';
 
-/** errcodes worth another try later: system busy, frequency and concurrency limits. */
-const TRANSIENT_ERRCODES: Record<number, number | undefined> = {
-  [-1]: 2_000,
-  45009: 60_000,
-  45033: 2_000,
+/**
+ * errcodes worth another try later, with the wait and what the wait applies to:
+ * -1 system busy (the whole app, briefly); 45009 frequency limit, which on message/send is counted
+ * per member (每应用对同一个成员不可超过30次/分钟) and elsewhere per API; 45033 concurrency (per API).
+ */
+const TRANSIENT_ERRCODES: Record<number, { waitMs: number; scope: (api: string) => BackoffScope }> = {
+  [-1]: { waitMs: 2_000, scope: () => 'channel' },
+  45009: { waitMs: 60_000, scope: (api) => (api === '/cgi-bin/message/send' ? 'target' : { hold: `wecom-api:${api}` }) },
+  45033: { waitMs: 2_000, scope: (api) => ({ hold: `wecom-api:${api}` }) },
 };
+
+/**
+ * errcodes that are about the app, not the message: nothing this app sends can succeed until an
+ * administrator fixes it. 40001 wrong secret, 40013 wrong corp id, 40056/40057 wrong agent id,
+ * 41004 secret missing, 48002 API forbidden for the app, 60020 server IP not on the allowlist,
+ * 301002 app disabled or deleted (无权限操作指定的应用).
+ */
+const CHANNEL_ERRCODES: Record<number, string> = {
+  40001: 'app secret rejected',
+  40013: 'corp id rejected',
+  40056: 'agent id rejected',
+  40057: 'agent id rejected',
+  41004: 'app secret missing',
+  48002: 'API forbidden for this app',
+  60020: 'server IP not on the allowlist',
+  301002: 'app disabled',
+};
+/** How soon a channel in an outage is tried again. */
+const CHANNEL_RETRY_MS = 30_000;
 /** The access token is invalid or expired: fetch a new one and try once more. */
 const TOKEN_ERRCODES = new Set([40014, 42001]);
 
@@ -47,11 +70,12 @@ export class WeComApiError extends Error {
 
 /** Maps any failure of a WeCom call to TransientSendError or PermanentSendError. */
 export function classifySendFailure(error: unknown): Error {
-  if (error instanceof PermanentSendError || error instanceof TransientSendError) return error;
+  if (error instanceof PermanentSendError || error instanceof TransientSendError || error instanceof ChannelUnavailableError) return error;
   if (error instanceof WeComApiError) {
-    if (error.errcode in TRANSIENT_ERRCODES) {
-      return new TransientSendError(error.message, TRANSIENT_ERRCODES[error.errcode]);
-    }
+    const transient = TRANSIENT_ERRCODES[error.errcode];
+    if (transient) return new TransientSendError(error.message, transient.waitMs, transient.scope(error.api));
+    const channelWide = CHANNEL_ERRCODES[error.errcode];
+    if (channelWide) return new ChannelUnavailableError(error.message, `WeCom ${error.errcode} ${channelWide}`, CHANNEL_RETRY_MS);
     if (TOKEN_ERRCODES.has(error.errcode)) return new TransientSendError(error.message, 1_000);
     return new PermanentSendError(error.message, { api: error.api, errcode: error.errcode });
   }

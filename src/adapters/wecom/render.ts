@@ -5,12 +5,23 @@
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BotMessage, Card, CardButton } from '../../bot/message';
+import type { SizeLimit } from '../message-parts';
+
+/**
+ * WeCom's documented message sizes. App message/send: text and markdown content 最长不超过2048个字节
+ * (developer.work.weixin.qq.com/document/path/90236); group robot webhook: markdown 4096 bytes
+ * (WeCom answers 40058 "markdown.content exceed max length 4096"); the intelligent bot's
+ * response_url: markdown 20480 bytes.
+ */
+export const SIZE_LIMITS = {
+  appMarkdown: { max: 2048, unit: 'bytes' },
+  webhookMarkdown: { max: 4096, unit: 'bytes' },
+  botMarkdown: { max: 20480, unit: 'bytes' },
+} as const satisfies Record<string, SizeLimit>;
 
 /** WeCom's documented limits (bytes for contents and keys, characters for card texts). */
 export const LIMITS = {
-  appMarkdownBytes: 2048,
-  webhookMarkdownBytes: 4096,
-  botMarkdownBytes: 20480,
+  webhookMarkdownBytes: SIZE_LIMITS.webhookMarkdown.max,
   buttonKeyBytes: 1024,
   buttons: 6,
   horizontalItems: 6,
@@ -69,10 +80,38 @@ export function isActionable(message: BotMessage): boolean {
 }
 
 /**
- * Markdown for any WeCom surface. Buttons cannot be pressed in markdown, so the commands are
- * shown to type instead (unless the text already shows them).
+ * Whether the card shows whole as a button_interaction template card: every text within the
+ * card's field lengths. A card that does not fit is shown as markdown (split into parts) so that
+ * nothing is cut, followed by a compact card that carries only its buttons.
  */
-export function renderMarkdown(message: BotMessage, options: { maxBytes: number; mention: boolean }): string {
+export function cardFitsTemplate(card: Card): boolean {
+  const fields = card.fields ?? [];
+  const buttons = uniqueByCommand(card.buttons ?? []);
+  const overflow = [...fields.slice(LIMITS.horizontalItems).map((f) => `${f.label}：${f.value}`), ...(card.lines ?? [])];
+  if (buttons.length > LIMITS.buttons) overflow.push(`也可回复：${buttons.slice(LIMITS.buttons).map((b) => `「${b.command}」`).join(' ')}`);
+  return (
+    chars(card.title) <= LIMITS.titleChars &&
+    chars(overflow.join('\n')) <= LIMITS.subTitleChars &&
+    fields.slice(0, LIMITS.horizontalItems).every((f) => chars(f.label) <= LIMITS.keynameChars && chars(f.value) <= LIMITS.valueChars) &&
+    buttons.slice(0, LIMITS.buttons).every((b) => chars(b.label) <= LIMITS.buttonTextChars)
+  );
+}
+
+/** The buttons of a card whose content went out as markdown: title and buttons only. */
+export function compactCard(card: Card): Card {
+  return { title: card.title, buttons: card.buttons };
+}
+
+function chars(text: string): number {
+  return Array.from(text).length;
+}
+
+/**
+ * Markdown for any WeCom surface, whole (the sender splits it to the surface's limit). Buttons
+ * cannot be pressed in markdown, so the commands are shown to type instead (unless the text
+ * already shows them).
+ */
+export function renderMarkdown(message: BotMessage, options: { mention: boolean }): string {
   const parts: string[] = [];
   if (message.card) parts.push(cardMarkdown(message.card));
   if (message.text && (!message.card || !cardRepeatsText(message.card, message.text))) parts.unshift(message.text);
@@ -80,7 +119,7 @@ export function renderMarkdown(message: BotMessage, options: { maxBytes: number;
   if (commands.length) parts.push(`可回复：${commands.map((c) => `「${c}」`).join(' ')}`);
   if (message.file) parts.push(`[${message.file.name}](${message.file.url})`);
   if (options.mention && message.mentionUserIds?.length) parts.push(message.mentionUserIds.map((id) => `<@${id}>`).join(' '));
-  return truncateBytes(parts.join('\n\n'), options.maxBytes);
+  return parts.join('\n\n');
 }
 
 function cardMarkdown(card: Card): string {

@@ -99,7 +99,12 @@ export class WebhookSender {
       .exec();
     const waitMs = await this.flush(webhookKey, keys);
     if (await this.redis.exists(sentKey)) return;
-    throw new TransientSendError('group robot webhook is at its rate limit; the message waits for the next digest', waitMs);
+    // Only this webhook waits (its limit is its own); the rest of WeCom keeps sending. Later
+    // messages to it still reach this sender, to join the digest, which keeps their order.
+    throw new TransientSendError('group robot webhook is at its rate limit; the message waits for the next digest', waitMs, {
+      hold: `wecom-webhook:${keys.hash}`,
+      orderTarget: false,
+    });
   }
 
   /** Sends what waits as one digest if a slot is free; returns how long to wait otherwise. */
@@ -165,10 +170,8 @@ function digest(waiting: { id: string; content: string }[]): { text: string; inc
     const part = `（${included.length + 1}）${item.content}`;
     const candidate = [header(included.length + 1), ...parts, part].join('\n\n');
     if (Buffer.byteLength(candidate, 'utf8') > max) {
-      if (included.length === 0) {
-        parts.push(truncateBytes(part, max - Buffer.byteLength(header(1), 'utf8') - 2));
-        included.push(item.id);
-      }
+      // The oldest alone does not fit beside the header: it goes alone (it fits by itself).
+      if (included.length === 0) return { text: truncateBytes(item.content, max), included: [item.id] };
       break;
     }
     parts.push(part);

@@ -62,7 +62,7 @@ export async function readBody(ctx: Context): Promise<Buffer | null> {
 export function mountOrgImport(router: Router, deps: OrgImportRouteDeps): void {
   router.get('/files/xlsx/template/:name', async (ctx) => {
     const book = importTemplate();
-    attachment(ctx, book.fileName, await writeWorkbook(book));
+    attachment(ctx, book.fileName, await writeWorkbook(book, await deps.uow.read(async (_repos, calendar) => calendar.timeZone)));
   });
 
   router.get('/files/xlsx/import/:token', async (ctx) => {

@@ -7,9 +7,9 @@ import { writeWorkbook } from './workbook';
 export const ledgerFile: FileKind = {
   expiredText: 'ledger.expired',
   usedText: 'ledger.used',
-  async load(repos, link, now) {
+  async load(repos, link, now, calendar) {
     const spec = ledgerSpecSchema.safeParse(link.spec);
-    const book = spec.success ? await buildLedger(repos, spec.data, now) : null;
-    return book && { fileName: book.fileName, mimeType: XLSX_MIME, write: () => writeWorkbook(book) };
+    const book = spec.success ? await buildLedger(repos, spec.data, now, calendar) : null;
+    return book && { fileName: book.fileName, mimeType: XLSX_MIME, write: () => writeWorkbook(book, calendar.timeZone) };
   },
 };

@@ -7,9 +7,9 @@ import { writeWorkbook } from './workbook';
 export const registerExportFile: FileKind = {
   expiredText: 'register.export.expired',
   usedText: 'register.export.used',
-  async load(repos, link, now) {
+  async load(repos, link, now, calendar) {
     const spec = registerExportSpecSchema.safeParse(link.spec);
     const book = spec.success ? await buildRegisterExport(repos, link.memberId, spec.data, now) : null;
-    return book && { fileName: book.fileName, mimeType: XLSX_MIME, write: () => writeWorkbook(book) };
+    return book && { fileName: book.fileName, mimeType: XLSX_MIME, write: () => writeWorkbook(book, calendar.timeZone) };
   },
 };

@@ -39,7 +39,7 @@ const pageTexts = () => ({ title: t('register.import.pageTitle'), expired: t('re
 export function mountRegisterImport(router: Router, deps: RegisterImportRouteDeps): void {
   router.get('/files/xlsx/residents-template/:name', async (ctx) => {
     const book = registerTemplate();
-    attachment(ctx, book.fileName, await writeWorkbook(book));
+    attachment(ctx, book.fileName, await writeWorkbook(book, await deps.uow.read(async (_repos, calendar) => calendar.timeZone)));
   });
 
   const peek = async (token: string) => (FILE_TOKEN.test(token) ? uploadLink(await deps.uow.read((repos) => repos.files.peek(token, deps.clock.now()))) : null);

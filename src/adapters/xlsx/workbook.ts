@@ -9,7 +9,7 @@ export class UnreadableWorkbookError extends Error {
   override readonly name = 'UnreadableWorkbookError';
 }
 
-export async function writeWorkbook(book: SheetBook, timeZone = 'Asia/Shanghai'): Promise<Buffer> {
+export async function writeWorkbook(book: SheetBook, timeZone: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'gridbot';
   for (const sheet of book.sheets) {
@@ -27,7 +27,7 @@ function cellOf(value: CellValue, timeZone: string): string | number | null {
   return value;
 }
 
-export function localText(at: Date, timeZone = 'Asia/Shanghai'): string {
+export function localText(at: Date, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;

@@ -8,8 +8,8 @@ import type { MeetingOutput } from '../meetings/render-port';
 import { arg, commandsOf, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
 import { fileLinkUrl, issueFileLink } from '../files';
-import { AssessmentService, ZONE, loadRules } from './service';
-import { formatPoints, rankingCard, ratioText, scoreCard } from './format';
+import { AssessmentService, loadRules } from './service';
+import { formatPoints, rankingCard, ratioText, rulesLines, scoreCard } from './format';
 import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
 import { ORG_IMPORT_LINK } from './org-import';
 import { XLSX_MIME } from './sheets';
@@ -30,7 +30,7 @@ const targetArg = (): ArgSpec<Target> => ({
   optional: false,
   rest: false,
   parse: async (raw, ctx) => {
-    const period = parsePeriod(raw, ctx.now, ZONE);
+    const period = parsePeriod(raw, ctx.now, ctx.tx.calendar.timeZone);
     if (period) return ok({ kind: 'period', period });
     if (/^[@＠#]/.test(raw)) {
       const m = await arg.member().parse(raw, ctx);
@@ -70,7 +70,7 @@ function pickTargets(targets: (Target | undefined)[], ctx: CommandContext<Assess
     if (target.kind === 'period') period = target.period;
     else subject = target;
   }
-  return { period: period ?? parsePeriod('本月', ctx.now, ZONE)!, subject };
+  return { period: period ?? parsePeriod('本月', ctx.now, ctx.tx.calendar.timeZone)!, subject };
 }
 
 export function assessmentCommands(service: AssessmentService, output: MeetingOutput) {
@@ -81,24 +81,24 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
     const rules = await loadRules(ctx.repos);
     const parent = grid.parentId !== null ? await ctx.repos.org.unit(grid.parentId) : null;
     if (parent) {
-      const ranked = await service.rankChildren(ctx.repos, parent, period, ctx.now);
+      const ranked = await service.rankChildren(ctx.repos, ctx.tx.calendar, parent, period, ctx.now);
       const mine = ranked.find((r) => r.item.unit.id === grid.id);
       const scored = mine?.item.grids[0];
       if (mine && scored) return scoreCard(t('assess.title.grid', { name: grid.name, period: period.label }), scored.score, scored.facts, rules, { rank: mine.rank, of: ranked.length, unit: parent.name });
     }
-    const [scored] = await service.gridScores(ctx.repos, [grid], period, ctx.now);
+    const [scored] = await service.gridScores(ctx.repos, ctx.tx.calendar, [grid], period, ctx.now);
     return scoreCard(t('assess.title.grid', { name: grid.name, period: period.label }), scored.score, scored.facts, rules);
   }
 
   async function memberCard(ctx: CommandContext<AssessmentRepos>, member: MemberSummary, period: AssessmentPeriod): Promise<BotMessage> {
     const rules = await loadRules(ctx.repos);
-    const scored = await service.memberScore(ctx.repos, member.id, period, ctx.now);
+    const scored = await service.memberScore(ctx.repos, ctx.tx.calendar, member.id, period, ctx.now);
     return scoreCard(t('assess.title.member', { name: member.name, period: period.label }), scored.score, scored.facts, rules);
   }
 
   async function unitCard(ctx: CommandContext<AssessmentRepos>, unit: OrgUnit, period: AssessmentPeriod): Promise<BotMessage> {
     if (unit.level === 'grid') return gridCard(ctx, unit, period);
-    const ranked = await service.rankChildren(ctx.repos, unit, period, ctx.now, true);
+    const ranked = await service.rankChildren(ctx.repos, ctx.tx.calendar, unit, period, ctx.now, true);
     if (!ranked.length || ranked.every((r) => r.item.grids.length === 0)) throw new SessionError('assess.noGrids', { unit: unit.name });
     return rankingCard(unit.name, period, ranked, await loadRules(ctx.repos));
   }
@@ -116,6 +116,7 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
     aliases: ['考核得分', '我的考核'],
     access: 'member',
     args: { first: arg.optional(targetArg()), second: arg.optional(targetArg()) },
+    details: async (ctx) => rulesLines(await loadRules(ctx.repos)),
     async run(ctx, { first, second }) {
       const sender = ctx.requireMember();
       const { period, subject } = pickTargets([first, second], ctx);
@@ -151,7 +152,7 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
       const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
       const events = await ctx.repos.assessment.eventStats(gridIds, period);
       const tasks = await ctx.repos.assessment.taskStats(units.map((u) => u.id), period, ctx.now);
-      const facts = await service.unitFacts(ctx.repos, unit, period, ctx.now);
+      const facts = await service.unitFacts(ctx.repos, ctx.tx.calendar, unit, period, ctx.now);
       const list = (m: Map<string, number>, key: (k: string) => string) =>
         [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${key(k)} ${n}`).join('、') || t('common.none');
       const lines = [
@@ -184,7 +185,7 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
         if (!Number.isFinite(value) || value < 0.5 || value > max || Math.round(value * 10) !== value * 10) throw new SessionError('adjust.badPoints', { max: formatPoints(max) });
         const reason = args.reason.trim();
         if (!reason) throw new SessionError('adjust.reasonRequired');
-        const period = parsePeriod('本月', ctx.now, ZONE)!;
+        const period = parsePeriod('本月', ctx.now, ctx.tx.calendar.timeZone)!;
         let subjectKind: 'grid' | 'member';
         let subjectId: number;
         let label: string;
@@ -259,7 +260,7 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
     if (kind === 'assessment') return gridIds.length;
     const members = new Set<number>();
     for (const g of gridIds) for (const m of await ctx.repos.org.membersWithRole(g, 'gridworker')) members.add(m.id);
-    return (await ctx.repos.assessment.infoReportsFiled([...members], period, ZONE)).length;
+    return (await ctx.repos.assessment.infoReportsFiled([...members], period, ctx.tx.calendar.timeZone)).length;
   }
 
   const importOrg = defineCommand({

@@ -1,5 +1,5 @@
 /** Cards and lines of assessment: a score's breakdown, a ranking, a period summary. */
-import type { AssessmentPeriod, AssessmentRules, AssessmentScore, Grade, IndicatorScore, Ranked, Ratio } from '../../domain/assessment';
+import { INDICATORS, type AssessmentPeriod, type AssessmentRules, type AssessmentScore, type Grade, type IndicatorScore, type Ranked, type Ratio } from '../../domain/assessment';
 import { cardToText, type BotMessage, type Card } from '../message';
 import { t, type TextKey } from '../texts';
 import type { AssessmentFacts } from '../../domain/assessment';
@@ -15,11 +15,32 @@ export function ratioText(r: Ratio | null): string {
   return t('assess.ratio', { done: String(r.done), of: String(r.of), percent: num((r.done / r.of) * 100) });
 }
 
-function indicatorLine(i: IndicatorScore): string {
-  const params = { name: indicatorName(i.indicator), points: num(i.points), weight: num(i.weight) };
-  if (!i.counted) return t('assess.line.indicatorExcluded', params);
-  if (i.rate === null) return t('assess.line.indicatorNoData', params);
-  return t('assess.line.indicator', { ...params, ratio: ratioText(i.ratio) });
+/** One indicator: its points, and what it counted (numerator / denominator); 无数据 when nothing was measured. */
+function indicatorLine(i: IndicatorScore, rules: AssessmentRules): string {
+  const target = rules.targets[i.indicator];
+  const params = { name: indicatorName(i.indicator), points: num(i.points), weight: num(i.weight), target: target < 1 ? t('assess.line.target', { target: num(target * 100) }) : '' };
+  if (i.ratio === null) return t('assess.line.indicatorExcluded', params);
+  const parts = t(`assess.parts.${i.indicator}` as TextKey, { done: String(i.ratio.done), of: String(i.ratio.of) });
+  if (i.rate === null) return t('assess.line.indicatorNoData', { ...params, parts, policy: i.counted ? t('assess.noData.full', params) : t('assess.noData.excluded') });
+  return t('assess.line.indicator', { ...params, parts, percent: num(i.rate * 100) });
+}
+
+/** The rules in force (from the settings): each indicator's formula, weight and target, deductions, grades. */
+export function rulesLines(rules: AssessmentRules): string[] {
+  return [
+    t('assess.rules.title'),
+    ...INDICATORS.map((i) =>
+      t('assess.rules.indicator', {
+        formula: t(`assess.formula.${i}` as TextKey, { hours: String(rules.verificationHours) }),
+        weight: num(rules.weights[i]),
+        target: num(rules.targets[i] * 100),
+      }),
+    ),
+    t('assess.rules.deductions', { perSupervision: num(rules.deductions.perSupervision), perOverdue: num(rules.deductions.perOverdue), max: num(rules.deductions.max) }),
+    t('assess.rules.manual', { maxAdd: num(rules.manual.maxAdd), maxDeduct: num(rules.manual.maxDeduct) }),
+    t(rules.noData === 'full' ? 'assess.rules.noData.full' : 'assess.rules.noData.excluded'),
+    t('assess.rules.grades', { excellent: num(rules.grades.excellent), pass: num(rules.grades.pass) }),
+  ];
 }
 
 export function trendText(delta: number | null): string {
@@ -30,8 +51,8 @@ export function trendText(delta: number | null): string {
 }
 
 /** The breakdown of one score: every indicator, the deductions, the manual entries. */
-export function breakdownLines(score: AssessmentScore, facts: AssessmentFacts): string[] {
-  const lines = score.indicators.map(indicatorLine);
+export function breakdownLines(score: AssessmentScore, facts: AssessmentFacts, rules: AssessmentRules): string[] {
+  const lines = score.indicators.map((i) => indicatorLine(i, rules));
   if (score.supervisionDeduction) lines.push(t('assess.line.supervision', { points: num(score.supervisionDeduction), count: String(facts.supervisions) }));
   if (score.overdueDeduction) lines.push(t('assess.line.overdue', { points: num(score.overdueDeduction), count: String(facts.overdue) }));
   if (facts.adjustments.length) {
@@ -48,7 +69,11 @@ export function scoreCard(title: string, score: AssessmentScore, facts: Assessme
       { label: t('assess.field.total'), value: t('assess.field.totalValue', { total: num(score.total), grade: gradeName(score.grade) }) },
       ...(rank ? [{ label: t('assess.field.rank'), value: t('assess.field.rankValue', { rank: String(rank.rank), of: String(rank.of), unit: rank.unit }) }] : []),
     ],
-    lines: [...breakdownLines(score, facts), t('assess.footer', { excellent: num(rules.grades.excellent), pass: num(rules.grades.pass) })],
+    lines: [
+      ...breakdownLines(score, facts, rules),
+      t('assess.footer.deductions', { perSupervision: num(rules.deductions.perSupervision), perOverdue: num(rules.deductions.perOverdue), max: num(rules.deductions.max) }),
+      t('assess.footer', { excellent: num(rules.grades.excellent), pass: num(rules.grades.pass) }),
+    ],
   };
   return { text: cardToText(card), card };
 }

@@ -15,7 +15,7 @@ export { buildLedger, ledgerSpecSchema } from './ledgers';
 export { applyImport, checkImport, importTemplate } from './org-import';
 export { SUMMARY_TIMER } from './summary-timer';
 
-/** Default times of the summaries (cron with seconds, Asia/Shanghai). */
+/** Default times of the summaries (cron with seconds, in TIMEZONE). */
 export const SUMMARY_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'assessment-monthly', name: '考核月报', defaultPattern: '0 0 9 1 * *', timerName: SUMMARY_TIMER, data: { kind: 'monthly' }, description: 'schedule.assessmentMonthly' },
   { id: 'assessment-quarterly', name: '考核季报', defaultPattern: '0 30 9 1 1,4,7,10 *', timerName: SUMMARY_TIMER, data: { kind: 'quarterly' }, description: 'schedule.assessmentQuarterly' },

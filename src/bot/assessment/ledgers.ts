@@ -6,9 +6,13 @@
 import { z } from 'zod';
 import type { OrgUnit } from '../../domain/org/org';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { eventStanding, isTaskDue, isTaskOnTime, reportedDoneAt } from '../../domain/figures';
+import type { EventState } from '../../domain/event/event';
+import type { TaskState } from '../../domain/task/task';
 import { t, type TextKey } from '../texts';
 import type { Sheet, SheetBook } from './sheets';
-import { AssessmentService, ZONE, reportDaysOf } from './service';
+import { AssessmentService, reportDaysOf } from './service';
 import { gradeName, indicatorName } from './format';
 import type { AssessmentRepos } from './ports';
 
@@ -39,15 +43,15 @@ export function ledgerFileName(kind: LedgerKind, unit: OrgUnit, period: Assessme
   return t('ledger.fileName', { kind: t(`ledger.kind.${kind}` as TextKey), unit: unit.name, period: period.key });
 }
 
-export async function buildLedger(repos: AssessmentRepos, spec: LedgerSpec, now: Date, service = new AssessmentService()): Promise<SheetBook | null> {
+export async function buildLedger(repos: AssessmentRepos, spec: LedgerSpec, now: Date, calendar: WorkingCalendar, service = new AssessmentService()): Promise<SheetBook | null> {
   const unit = await repos.org.unit(spec.unitId);
-  const period = parsePeriod(spec.period, now, ZONE);
+  const period = parsePeriod(spec.period, now, calendar.timeZone);
   if (!unit || !period) return null;
   const units = await repos.org.subtree(unit.path);
   const byId = new Map(units.map((u) => [u.id, u]));
   const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
   const names = new Names(repos);
-  const sheet = await SHEETS[spec.kind]({ repos, unit, period, now, byId, gridIds, unitIds: units.map((u) => u.id), names, service });
+  const sheet = await SHEETS[spec.kind]({ repos, unit, period, now, byId, gridIds, unitIds: units.map((u) => u.id), names, service, calendar });
   return { fileName: ledgerFileName(spec.kind, unit, period), sheets: Array.isArray(sheet) ? sheet : [sheet] };
 }
 
@@ -61,12 +65,13 @@ interface LedgerInput {
   unitIds: number[];
   names: Names;
   service: AssessmentService;
+  calendar: WorkingCalendar;
 }
 
 const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> = {
   async events({ repos, period, byId, gridIds, names }) {
     const rows = await repos.assessment.eventLedger(gridIds, period);
-    const header = ['number', 'gridCode', 'grid', 'category', 'item', 'urgency', 'description', 'location', 'reporter', 'reportedAt', 'state', 'level', 'deadline', 'closedAt', 'rating', 'reopen', 'supervision', 'result'].map(h);
+    const header = ['number', 'gridCode', 'grid', 'category', 'item', 'urgency', 'description', 'location', 'reporter', 'reportedAt', 'state', 'standing', 'level', 'deadline', 'closedAt', 'rating', 'reopen', 'supervision', 'result'].map(h);
     const out = [];
     for (const r of rows) {
       const grid = byId.get(r.gridUnitId);
@@ -82,6 +87,8 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         await names.of(r.reporterId),
         r.reportedAt,
         t(`event.state.${r.state}` as TextKey),
+        // 统计口径: the figures' own standing (domain/figures), so the sheet adds up to the agenda and 统计.
+        t(`ledger.standing.${eventStanding(r.state as EventState)}` as TextKey),
         t(`level.${r.closedByLevel ?? r.handlerLevel}` as TextKey),
         r.deadline,
         r.closedAt,
@@ -91,17 +98,20 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         r.result ?? '',
       ]);
     }
-    return { name: t('ledger.kind.events'), header, rows: out, widths: [18, 12, 14, 12, 12, 8, 40, 20, 10, 18, 14, 10, 18, 18, 10, 8, 8, 30] };
+    return { name: t('ledger.kind.events'), header, rows: out, widths: [18, 12, 14, 12, 12, 8, 40, 20, 10, 18, 14, 8, 10, 18, 18, 10, 8, 8, 30] };
   },
 
-  async tasks({ repos, period, byId, unitIds, names }) {
+  async tasks({ repos, period, now, byId, unitIds, names }) {
     const rows = await repos.assessment.taskLedger(unitIds, period);
-    const header = ['number', 'title', 'priority', 'state', 'unit', 'dispatcher', 'assignee', 'event', 'dispatchedAt', 'deadline', 'submittedAt', 'onTime', 'escalation', 'result'].map(h);
+    const header = ['number', 'title', 'priority', 'state', 'unit', 'dispatcher', 'assignee', 'event', 'dispatchedAt', 'deadline', 'submittedAt', 'due', 'onTime', 'escalation', 'result'].map(h);
     const out = [];
     for (const r of rows) {
       const unit = byId.get(r.gridId ?? r.scopeUnitId);
-      const done = r.submittedAt ?? r.finishedAt;
-      const onTime = done ? yesNo(done.getTime() <= r.deadline.getTime()) : r.state === 'withdrawn' ? '' : t('ledger.pending');
+      const facts = { state: r.state as TaskState, deadline: r.deadline, submittedAt: r.submittedAt, finishedAt: r.finishedAt };
+      const done = reportedDoneAt(facts);
+      // 本期到期 and 是否按期 are the figures' own rules (domain/figures), so the sheet adds up to 统计 and 考核.
+      const due = yesNo(isTaskDue(facts, period, now));
+      const onTime = done ? yesNo(isTaskOnTime(facts)) : r.state === 'withdrawn' ? '' : t('ledger.pending');
       out.push([
         r.number,
         r.title,
@@ -114,20 +124,21 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         r.dispatchedAt,
         r.deadline,
         done,
+        due,
         onTime,
         r.escalation ? t(`task.rung.${r.escalation}` as TextKey) : '',
         r.result ?? '',
       ]);
     }
-    return { name: t('ledger.kind.tasks'), header, rows: out, widths: [16, 30, 8, 10, 14, 10, 10, 18, 18, 18, 18, 8, 8, 30] };
+    return { name: t('ledger.kind.tasks'), header, rows: out, widths: [16, 30, 8, 10, 14, 10, 10, 18, 18, 18, 18, 8, 8, 8, 30] };
   },
 
-  async reports({ repos, period, now, byId, gridIds, names, service }) {
+  async reports({ repos, period, now, byId, gridIds, names, calendar }) {
     const members = new Map<number, number>();
     for (const g of gridIds) for (const m of await repos.org.membersWithRole(g, 'gridworker')) members.set(m.id, g);
-    const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, ZONE);
+    const filed = await repos.assessment.infoReportsFiled([...members.keys()], period, calendar.timeZone);
     // Report days up to and including today; a filing on another day answers no report day.
-    const due = new Set(reportDaysOf(period, new Date(now.getTime() + 86400_000), service.calendar));
+    const due = new Set(reportDaysOf(period, new Date(now.getTime() + 86400_000), calendar));
     const header = ['period', 'gridCode', 'grid', 'member', 'filedAt', 'onTime', 'content'].map(h);
     const out = [];
     for (const f of filed) {
@@ -138,16 +149,16 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         grid?.name ?? '',
         await names.of(f.memberId),
         f.reportedAt,
-        due.has(f.period) ? yesNo(service.calendar.localDate(f.reportedAt) <= f.period) : t('ledger.notReportDay'),
+        due.has(f.period) ? yesNo(calendar.localDate(f.reportedAt) <= f.period) : t('ledger.notReportDay'),
         f.unchanged ? t('ledger.unchanged') : f.categories.join('、'),
       ]);
     }
     return { name: t('ledger.kind.reports'), header, rows: out, widths: [12, 12, 14, 10, 18, 8, 40] };
   },
 
-  async assessment({ repos, unit, period, now, gridIds, byId, names, service }) {
+  async assessment({ repos, unit, period, now, gridIds, byId, names, service, calendar }) {
     const grids = gridIds.map((id) => byId.get(id)!).filter(Boolean);
-    const scored = await service.gridScores(repos, grids, period, now);
+    const scored = await service.gridScores(repos, calendar, grids, period, now);
     const ranked = [...scored].sort((a, b) => b.score.total - a.score.total || a.subject.code.localeCompare(b.subject.code));
     const header = [h('rank'), h('gridCode'), h('grid'), h('total'), h('grade'), ...ranked[0]?.score.indicators.map((i) => indicatorName(i.indicator)) ?? [], h('deduction'), h('manual')];
     let rankNo = 0;

@@ -4,7 +4,7 @@
  * community's manual add / deduct entries.
  */
 import { z } from 'zod';
-import { WorkingCalendar, type LocalDate } from '../../domain/calendar/working-calendar';
+import type { WorkingCalendar, LocalDate } from '../../domain/calendar/working-calendar';
 import { HOLIDAY_MODES, planReportFiring, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import {
@@ -29,7 +29,6 @@ import {
 import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
 import type { AssessmentRepos } from './ports';
 
-export const ZONE = 'Asia/Shanghai';
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
 export const RULES_SETTING = 'assessment.rules';
 /** The info report area's holiday setting (顺延 / 跳过): which report days were due. */
@@ -97,45 +96,44 @@ export function infoReportRatio(due: readonly LocalDate[], filed: readonly Filed
   return { done: required.filter((d) => onTime.has(d)).length, of: required.length };
 }
 
+/** Scores and figures of assessment; every call takes the acting transaction's calendar (`tx.calendar`). */
 export class AssessmentService {
-  constructor(readonly calendar: WorkingCalendar = new WorkingCalendar()) {}
-
   /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
-  async attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
-    const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, ZONE);
-    const filed = await repos.assessment.infoReportsFiled(memberIds, period, ZONE);
-    const working = workingDaysOf(period, now, this.calendar);
+  async attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, calendar: WorkingCalendar, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
+    const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, calendar.timeZone);
+    const filed = await repos.assessment.infoReportsFiled(memberIds, period, calendar.timeZone);
+    const working = workingDaysOf(period, now, calendar);
     const mode = await repos.settings.get<string>(REPORT_HOLIDAY_SETTING);
-    const reportDays = reportDaysOf(period, now, this.calendar, (HOLIDAY_MODES as readonly string[]).includes(mode ?? '') ? (mode as HolidayMode) : 'shift');
+    const reportDays = reportDaysOf(period, now, calendar, (HOLIDAY_MODES as readonly string[]).includes(mode ?? '') ? (mode as HolidayMode) : 'shift');
     const out = new Map<number, { patrols: Ratio; infoReports: Ratio }>();
     for (const id of memberIds) {
       const d = days.get(id) ?? { patrolDays: [], leaveDays: [] };
       out.set(id, {
         patrols: patrolRatio({ workingDays: working, leaveDays: d.leaveDays, patrolDays: d.patrolDays }),
-        infoReports: infoReportRatio(reportDays, filed.filter((f) => f.memberId === id), d.leaveDays, this.calendar),
+        infoReports: infoReportRatio(reportDays, filed.filter((f) => f.memberId === id), d.leaveDays, calendar),
       });
     }
     return out;
   }
 
-  async memberScore(repos: AssessmentRepos, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
+  async memberScore(repos: AssessmentRepos, calendar: WorkingCalendar, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
     const rules = await loadRules(repos);
     const recorded = (await repos.assessment.memberFacts([memberId], period, { now, verificationHours: rules.verificationHours })).get(memberId);
-    const attendance = (await this.attendanceFacts(repos, [memberId], period, now)).get(memberId)!;
+    const attendance = (await this.attendanceFacts(repos, calendar, [memberId], period, now)).get(memberId)!;
     const adjustments = await repos.assessment.adjustments('member', [memberId], period);
     const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, adjustments };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
   /** Scores of grids: their own events and tasks, their gridworkers' patrols and reports. */
-  async gridScores(repos: AssessmentRepos, grids: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<Scored<OrgUnit>[]> {
+  async gridScores(repos: AssessmentRepos, calendar: WorkingCalendar, grids: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<Scored<OrgUnit>[]> {
     if (!grids.length) return [];
     const rules = await loadRules(repos);
     const ids = grids.map((g) => g.id);
     const recorded: Map<number, RecordedFacts> = await repos.assessment.gridFacts(ids, period, { now, verificationHours: rules.verificationHours });
     const workers = new Map<number, number[]>();
     for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
-    const attendance = await this.attendanceFacts(repos, [...new Set([...workers.values()].flat())], period, now);
+    const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
     return grids.map((grid) => {
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
@@ -157,11 +155,11 @@ export class AssessmentService {
   }
 
   /** The children of a unit ranked: grids by their score, higher units by the mean of their grids. */
-  async rankChildren(repos: AssessmentRepos, unit: OrgUnit, period: AssessmentPeriod, now: Date, withTrend = false): Promise<Ranked<UnitResult>[]> {
+  async rankChildren(repos: AssessmentRepos, calendar: WorkingCalendar, unit: OrgUnit, period: AssessmentPeriod, now: Date, withTrend = false): Promise<Ranked<UnitResult>[]> {
     const children = unit.level === 'grid' ? [unit] : await repos.org.children(unit.id);
-    const results = await this.unitResults(repos, children, period, now);
+    const results = await this.unitResults(repos, calendar, children, period, now);
     if (withTrend) {
-      const before = await this.unitResults(repos, children, previousPeriod(period, ZONE), now);
+      const before = await this.unitResults(repos, calendar, children, previousPeriod(period, calendar.timeZone), now);
       for (const r of results) {
         const prev = before.find((b) => b.unit.id === r.unit.id);
         r.trend = trend(r.total, prev && prev.grids.length ? prev.total : null);
@@ -170,10 +168,10 @@ export class AssessmentService {
     return rank(results, (r) => r.total, (a, b) => a.unit.code.localeCompare(b.unit.code));
   }
 
-  private async unitResults(repos: AssessmentRepos, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
+  private async unitResults(repos: AssessmentRepos, calendar: WorkingCalendar, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
     const out: UnitResult[] = [];
     for (const unit of units) {
-      const grids = await this.gridScores(repos, await this.gridsUnder(repos, unit), period, now);
+      const grids = await this.gridScores(repos, calendar, await this.gridsUnder(repos, unit), period, now);
       const total = grids.length ? Math.round((grids.reduce((s, g) => s + g.score.total, 0) / grids.length) * 10) / 10 : 0;
       out.push({ unit, total, grids, trend: null });
     }
@@ -181,8 +179,8 @@ export class AssessmentService {
   }
 
   /** Facts of a whole unit (for 统计): its grids' facts summed. */
-  async unitFacts(repos: AssessmentRepos, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<AssessmentFacts> {
-    const grids = await this.gridScores(repos, await this.gridsUnder(repos, unit), period, now);
+  async unitFacts(repos: AssessmentRepos, calendar: WorkingCalendar, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<AssessmentFacts> {
+    const grids = await this.gridScores(repos, calendar, await this.gridsUnder(repos, unit), period, now);
     return sumFacts(grids.map((g) => g.facts));
   }
 }

@@ -9,7 +9,7 @@ import type { TimerHandler } from '../timers';
 import { t } from '../texts';
 import type { MeetingOutput } from '../meetings/render-port';
 import { cardToText, type BotMessage, type Card } from '../message';
-import { AssessmentService, ZONE, loadRules } from './service';
+import { AssessmentService, loadRules } from './service';
 import { formatPoints, rankingLines, trendText } from './format';
 import type { AssessmentRepos } from './ports';
 
@@ -25,13 +25,13 @@ export function summaryTimer(service: AssessmentService, output: MeetingOutput):
     async run(ctx, data) {
       const { kind } = payload.parse(data);
       // Fired at the start of a month or quarter: the summary is of the one just ended.
-      const period = previousPeriod(periodContaining(kind === 'monthly' ? 'month' : 'quarter', ctx.now, ZONE), ZONE);
+      const period = previousPeriod(periodContaining(kind === 'monthly' ? 'month' : 'quarter', ctx.now, ctx.tx.calendar.timeZone), ctx.tx.calendar.timeZone);
       const rules = await loadRules(ctx.tx.repos);
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {
           if (unit.level !== 'community' && unit.level !== 'town') continue;
           if (!(await ctx.tx.repos.org.conversationsOf(unit.id)).length) continue;
-          const ranked = await service.rankChildren(ctx.tx.repos, unit, period, ctx.now, true);
+          const ranked = await service.rankChildren(ctx.tx.repos, ctx.tx.calendar, unit, period, ctx.now, true);
           if (!ranked.length || ranked.every((r) => r.item.grids.length === 0)) continue;
           const { top, bottom } = topAndBottom(ranked, Math.min(3, Math.ceil(ranked.length / 2)));
           const average = ranked.reduce((s, r) => s + r.total, 0) / ranked.length;

@@ -3,7 +3,6 @@
  * boundary, 巡查 into the 民情日志 that the grid head reads and comments on (点评), and 请假
  * approved by the grid head with AB岗 cover.
  */
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { containsPoint, parseBoundary, parseCoordinates, type GeoPoint } from '../../domain/attendance/boundary';
 import { blocksNewLeave, overlaps, parseLeaveDates } from '../../domain/attendance/leave';
 import { maskPhonesIn } from '../../domain/inforeport/categories';
@@ -29,8 +28,7 @@ const LOG_LIMIT = 20;
 
 
 /** The attendance commands and the follow-ups (a bare location or photos) that complete a record. */
-export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<AttendanceRepos>, 'commands' | 'attachmentHandlers'> {
-  const clockOf = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: calendar.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+export function attendanceCommands(): Pick<BotModule<AttendanceRepos>, 'commands' | 'attachmentHandlers'> {
   const inGroup = (ctx: CommandContext<AttendanceRepos>) => ctx.inbound.conversation.kind === 'group';
 
   async function outsideOf(tx: Tx<AttendanceRepos>, grid: OrgUnit, point: GeoPoint | null): Promise<boolean | null> {
@@ -42,7 +40,7 @@ export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<At
   }
 
   async function alertOutside(ctx: CommandContext<AttendanceRepos>, grid: OrgUnit, kind: CheckKind, where: string): Promise<void> {
-    const text = t('attendance.outside.alert', { name: ctx.member!.name, grid: grid.name, kind: t(`attendance.kind.${kind}` as TextKey), time: clockOf(ctx.now), where });
+    const text = t('attendance.outside.alert', { name: ctx.member!.name, grid: grid.name, kind: t(`attendance.kind.${kind}` as TextKey), time: ctx.tx.calendar.clockOf(ctx.now), where });
     await ctx.notify.members(await gridHeads(ctx.tx, grid), { text });
   }
 
@@ -61,9 +59,9 @@ export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<At
         const point = attached?.kind === 'location' ? { latitude: attached.latitude, longitude: attached.longitude } : where ? parseCoordinates(where) : null;
         const label = (attached?.kind === 'location' ? attached.label : undefined) ?? where ?? null;
         const outside = await outsideOf(ctx.tx, grid, point);
-        await ctx.repos.attendance.recordCheck({ memberId: member.id, unitId: grid.id, kind, at: ctx.now, localDate: calendar.localDate(ctx.now), latitude: point?.latitude ?? null, longitude: point?.longitude ?? null, locationText: label?.slice(0, 200) ?? null, outside });
+        await ctx.repos.attendance.recordCheck({ memberId: member.id, unitId: grid.id, kind, at: ctx.now, localDate: ctx.tx.calendar.localDate(ctx.now), latitude: point?.latitude ?? null, longitude: point?.longitude ?? null, locationText: label?.slice(0, 200) ?? null, outside });
         if (outside) await alertOutside(ctx, grid, kind, label ?? '');
-        return t(kind === 'in' ? 'attendance.checkedIn' : 'attendance.checkedOut', { name: member.name, grid: grid.name, time: clockOf(ctx.now), where: locationLine(outside, label) });
+        return t(kind === 'in' ? 'attendance.checkedIn' : 'attendance.checkedOut', { name: member.name, grid: grid.name, time: ctx.tx.calendar.clockOf(ctx.now), where: locationLine(outside, label) });
       },
     });
   }
@@ -80,7 +78,7 @@ export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<At
       const photos = imageRefs(ctx.inbound.attachments);
       const place = ctx.inbound.attachments.find((a) => a.kind === 'location');
       const location = place?.kind === 'location' ? (place.label ?? `${place.latitude},${place.longitude}`) : null;
-      const entry = await ctx.repos.attendance.addPatrol({ memberId: member.id, unitId: grid.id, localDate: calendar.localDate(ctx.now), at: ctx.now, notes: notes.slice(0, 2000), photos, location });
+      const entry = await ctx.repos.attendance.addPatrol({ memberId: member.id, unitId: grid.id, localDate: ctx.tx.calendar.localDate(ctx.now), at: ctx.now, notes: notes.slice(0, 2000), photos, location });
       return t('patrol.logged', { id: `P${entry.id}`, grid: grid.name, photos: photos.length });
     },
   });
@@ -106,13 +104,13 @@ export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<At
     args: { grid: arg.optional(arg.unit()) },
     async run(ctx, { grid: given }) {
       const grid = await headGrid(ctx, given);
-      const today = calendar.localDate(ctx.now);
-      const entries = await ctx.repos.attendance.patrolsOf(grid.id, calendar.addCalendarDays(today, -(LOG_DAYS - 1)), today, LOG_LIMIT);
+      const today = ctx.tx.calendar.localDate(ctx.now);
+      const entries = await ctx.repos.attendance.patrolsOf(grid.id, ctx.tx.calendar.addCalendarDays(today, -(LOG_DAYS - 1)), today, LOG_LIMIT);
       if (!entries.length) return t('patrol.log.empty', { grid: grid.name, days: LOG_DAYS });
       const names = await namesOf(ctx.tx, [...new Set(entries.map((e) => e.memberId))]);
       const lines = entries.map((e) => {
         const notes = inGroup(ctx) ? maskPhonesIn(e.notes) : e.notes;
-        const line = t('patrol.log.line', { id: `P${e.id}`, date: e.localDate.slice(5), time: clockOf(e.at), name: names.get(e.memberId) ?? '', notes, photos: e.photos.length ? t('patrol.log.photos', { count: e.photos.length }) : '' });
+        const line = t('patrol.log.line', { id: `P${e.id}`, date: e.localDate.slice(5), time: ctx.tx.calendar.clockOf(e.at), name: names.get(e.memberId) ?? '', notes, photos: e.photos.length ? t('patrol.log.photos', { count: e.photos.length }) : '' });
         return e.comment ? `${line}\n　${t('patrol.log.comment', { comment: e.comment })}` : line;
       });
       const title = t('patrol.log.title', { grid: grid.name, days: LOG_DAYS });
@@ -148,7 +146,7 @@ export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<At
     async run(ctx, { dates, reason }) {
       const member = ctx.requireMember();
       const grid = await dutyGrid(ctx);
-      const parsed = parseLeaveDates(dates, calendar.localDate(ctx.now));
+      const parsed = parseLeaveDates(dates, ctx.tx.calendar.localDate(ctx.now));
       if (!parsed.ok) throw new SessionError(`leave.error.${parsed.reason}` as TextKey, { dates });
       const clash = (await ctx.repos.attendance.standingLeavesOf(member.id, parsed.span.start)).find((l) => blocksNewLeave(l.status) && overlaps(l, parsed.span));
       if (clash) throw new SessionError('leave.error.overlap', { id: `L${clash.id}`, start: clash.start, end: clash.end });
@@ -260,11 +258,11 @@ export function attendanceCommands(calendar: WorkingCalendar): Pick<BotModule<At
     args: { grid: arg.optional(arg.unit()) },
     async run(ctx, { grid: given }) {
       const grid = await headGrid(ctx, given);
-      const today = calendar.localDate(ctx.now);
+      const today = ctx.tx.calendar.localDate(ctx.now);
       const checks = await ctx.repos.attendance.checksOn(grid.id, today);
       if (!checks.length) return t('attendance.list.empty', { grid: grid.name, date: today });
       const names = await namesOf(ctx.tx, [...new Set(checks.map((c) => c.memberId))]);
-      const lines = checks.map((c) => t('attendance.list.line', { name: names.get(c.memberId) ?? '', kind: t(`attendance.kind.${c.kind}` as TextKey), time: clockOf(c.at), where: locationLine(c.outside, c.locationText) }));
+      const lines = checks.map((c) => t('attendance.list.line', { name: names.get(c.memberId) ?? '', kind: t(`attendance.kind.${c.kind}` as TextKey), time: ctx.tx.calendar.clockOf(c.at), where: locationLine(c.outside, c.locationText) }));
       const title = t('attendance.list.title', { grid: grid.name, date: today });
       return { text: [title, ...lines].join('\n'), card: { title, lines } };
     },

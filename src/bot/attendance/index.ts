@@ -2,7 +2,6 @@
  * The attendance area (考勤): check-in/out, the patrol log and its daily rule, leave. The module
  * is created from its dependencies; commands.ts, patrol-timer.ts and cards.ts hold the parts.
  */
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { BotModule } from '../bot';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import { attendanceCommands } from './commands';
@@ -17,7 +16,6 @@ export const PATROL_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'patrol-summary', name: '巡查日报', defaultPattern: '0 0 18 * * *', timerName: PATROL_FIRE_TIMER, data: { step: 'summary' }, description: 'schedule.desc.patrolSummary' },
 ];
 
-export function createAttendanceModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<AttendanceRepos> {
-  const calendar = deps.calendar ?? new WorkingCalendar();
-  return { ...attendanceCommands(calendar), timers: patrolTimers(calendar), schedules: PATROL_SCHEDULES };
+export function createAttendanceModule(): BotModule<AttendanceRepos> {
+  return { ...attendanceCommands(), timers: patrolTimers(), schedules: PATROL_SCHEDULES };
 }

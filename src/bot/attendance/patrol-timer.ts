@@ -3,7 +3,6 @@
  * and an end-of-day list to the grid head, fanned out per grid on working days.
  */
 import { z } from 'zod';
-import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { patrolStanding } from '../../domain/attendance/patrol';
 import { planPatrolFiring } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
@@ -16,12 +15,12 @@ import type { AttendanceRepos } from './ports';
 
 export const PATROL_FIRE_TIMER = 'patrol-fire';
 
-export function patrolTimers(calendar: WorkingCalendar): TimerHandler<AttendanceRepos>[] {
+export function patrolTimers(): TimerHandler<AttendanceRepos>[] {
   const fire: TimerHandler<AttendanceRepos> = {
     name: PATROL_FIRE_TIMER,
     async run(ctx, data) {
       const { step } = z.object({ step: z.enum(['reminder', 'summary']) }).parse(data);
-      const plan = planPatrolFiring(calendar, calendar.localDate(ctx.now));
+      const plan = planPatrolFiring(ctx.tx.calendar, ctx.tx.calendar.localDate(ctx.now));
       if (plan.kind === 'run') scheduleFanout(ctx.tx, 'patrol', step, plan.period, ctx.now);
     },
   };

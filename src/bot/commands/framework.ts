@@ -117,6 +117,8 @@ export interface CommandDeclaration<A extends Record<string, ArgSpec<unknown>>, 
   where?: 'any' | 'group' | 'direct';
   args: A;
   run(ctx: CommandContext<R>, args: ArgValues<A>): Promise<BotMessage | string | void>;
+  /** Extra lines for `帮助 <command>`, read when asked (the 考核 rules in force, say). */
+  details?(ctx: CommandContext<R>): Promise<string[]>;
 }
 
 export interface Command<R extends CoreRepos = CoreRepos> {
@@ -127,6 +129,7 @@ export interface Command<R extends CoreRepos = CoreRepos> {
   where: 'any' | 'group' | 'direct';
   /** Parses the words after the command name and runs it. */
   execute(ctx: CommandContext<R>, rest: string): Promise<BotMessage | string | void>;
+  details?(ctx: CommandContext<R>): Promise<string[]>;
 }
 
 /** `defineCommand` for an area whose handlers need the repositories `R`. */
@@ -142,6 +145,7 @@ export function defineCommand<A extends Record<string, ArgSpec<unknown>>, R exte
     aliases: decl.aliases ?? [],
     access: decl.access,
     where: decl.where ?? 'any',
+    ...(decl.details ? { details: decl.details } : {}),
     async execute(ctx, rest) {
       const values: Record<string, unknown> = {};
       let remaining = rest.trim();

@@ -22,6 +22,7 @@ export function helpCommand(registry: CommandRegistry): Command {
         if (!c || !mayUse(c, ctx.member)) return t('error.unknownCommand', { word: topic }) + '\n' + shortHelp(registry, ctx.member);
         const lines = [t('help.command', { name: c.name, summary: helpText(c.id, 'summary'), usage: helpText(c.id, 'usage'), example: helpText(c.id, 'example') })];
         if (c.aliases.length) lines.push(t('help.aliases', { aliases: c.aliases.join('、') }));
+        if (c.details) lines.push(...(await c.details(ctx)));
         return lines.join('\n');
       }
       const member = ctx.member;

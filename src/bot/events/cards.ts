@@ -2,7 +2,7 @@
  * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. In a group
  * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
  */
-import { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
 import { maskPhone, type Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
@@ -20,10 +20,9 @@ export interface RelationSource {
 /** Who will see the card: a member 1:1, a member in a group, or a group at large. */
 export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember'; member: Member | null } | { kind: 'group' };
 
-const TZ = 'Asia/Shanghai';
-
-export function formatAt(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: TZ }).toFormat('MM-dd HH:mm');
+/** A moment that happened (reported, a step of the timeline): `11-22 10:05`, compact for lists. */
+export function formatAt(at: Date, calendar: WorkingCalendar): string {
+  return calendar.toLocal(at).toFormat('MM-dd HH:mm');
 }
 
 /** Phone numbers and ID card numbers in free text, masked for a group. */
@@ -39,7 +38,8 @@ export function buttonsFor(event: StoredEvent, actions: readonly EventActionType
   const buttons: CardButton[] = [];
   const has = (a: EventActionType) => actions.includes(a);
   if (has('accept')) buttons.push({ label: t('event.button.accept'), command: `受理 ${n}`, style: 'primary' });
-  if (has('dispatch')) buttons.push({ label: t('event.button.dispatch'), command: `派遣 ${n}` });
+  // Once dispatched, the same command re-dispatches (改派): the card says so instead of offering 派遣 again.
+  if (has('dispatch')) buttons.push({ label: t(event.assignee ? 'event.button.redispatch' : 'event.button.dispatch'), command: `派遣 ${n}` });
   if (has('verify_pass')) buttons.push({ label: t('event.button.verifyPass'), command: `核查 ${n} 通过`, style: 'primary' });
   if (has('verify_fail')) buttons.push({ label: t('event.button.verifyFail'), command: `核查 ${n} 不通过`, style: 'danger' });
   if (has('escalate')) buttons.push({ label: t('event.button.escalate'), command: `上报上级 ${n}` });
@@ -75,10 +75,10 @@ export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, mask:
   fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
   fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
   fields.push(f('event.card.reporter', await nameOf(tx, event.reporterId)));
-  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt)));
+  fields.push(f('event.card.reportedAt', formatAt(event.reportedAt, tx.calendar)));
   if (event.assignee && event.deadline) {
     const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
-    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: formatAt(event.deadline) })));
+    fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: tx.calendar.formatMoment(event.deadline, tx.now) })));
   }
   if (event.result) fields.push(f('event.card.result', mask(event.result)));
   if (event.supervision) fields.push(f('event.card.supervision', t(`event.supervision.${event.supervision}` as TextKey)));
@@ -96,13 +96,13 @@ export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[
     if (e.detail?.kind === 'moved') action += ` → ${await unitName(tx, e.detail.to.unitId)}`;
     if (e.detail?.kind === 'dispatched') {
       const who = e.detail.assignee.kind === 'member' ? await nameOf(tx, e.detail.assignee.memberId) : await unitName(tx, e.detail.assignee.unitId);
-      action += ` → ${who}（${formatAt(e.detail.deadline)}）`;
+      action += ` → ${who}（${tx.calendar.formatMoment(e.detail.deadline, tx.now)}）`;
     }
     if (e.detail?.kind === 'rated') action += ` ${t(`event.rating.${e.detail.rating}` as TextKey)}`;
     if (e.detail?.kind === 'supervised') action += ` ${t(`event.supervision.${e.detail.level}` as TextKey)}`;
     lines.push(
       t('event.card.timelineLine', {
-        at: formatAt(e.at),
+        at: formatAt(e.at, tx.calendar),
         unit: await unitName(tx, e.unitId),
         actor: await nameOf(tx, e.actorId),
         action,

@@ -16,7 +16,6 @@ import {
   type CategoryRef,
 } from '../../domain/event';
 import { parseDeadline } from '../../domain/calendar/deadline-parser';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { LEADER_ROLE, isAdmin, type Member } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
@@ -32,7 +31,6 @@ const defineCommand = commandsOf<EventsRepos>();
 
 export const CATALOGUE_SETTING = 'events.catalogue';
 export const MORE_DIALOG = 'event.more';
-const calendar = new WorkingCalendar();
 
 export const URGENCY_WORDS: Record<string, EventUrgency> = { 一般: 'normal', 紧急: 'urgent', 重大: 'major' };
 
@@ -221,10 +219,10 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
       const who = await arg.member().parse(words[0], ctx);
       if (!who.ok) throw new SessionError('error.badArg', { arg: t('arg.member'), value: words[0], reason: who.reason }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
       const two = words.slice(1, 3).join(' ');
-      let parsed = words.length >= 3 ? parseDeadline(two, ctx.now, calendar) : null;
+      let parsed = words.length >= 3 ? parseDeadline(two, ctx.now, ctx.tx.calendar) : null;
       let used = 2;
       if (!parsed?.ok) {
-        parsed = parseDeadline(words[1] ?? '', ctx.now, calendar);
+        parsed = parseDeadline(words[1] ?? '', ctx.now, ctx.tx.calendar);
         used = 1;
       }
       if (!words[1]) throw new SessionError('error.missingArg', { arg: '时限' }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
@@ -234,7 +232,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
       }
       const note = words.slice(1 + used).join(' ') || undefined;
       const { event: next, task } = await service.dispatch(ctx.tx, member, number, who.value, parsed.deadline, note);
-      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.value.name, deadline: formatAt(parsed.deadline), task: task.number }));
+      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.value.name, deadline: ctx.tx.calendar.formatMoment(parsed.deadline, ctx.now), task: task.number }));
     },
   });
 

@@ -95,7 +95,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
     if (duplicates.length) {
       await ctx.dialog.start(DUPLICATE_DIALOG, ready);
       const lines = duplicates.map((d) =>
-        t('event.card.duplicateLine', { number: d.event.number, description: d.event.description, state: t(`event.state.${d.event.state}`), at: formatAt(d.event.reportedAt) }),
+        t('event.card.duplicateLine', { number: d.event.number, description: d.event.description, state: t(`event.state.${d.event.state}`), at: formatAt(d.event.reportedAt, ctx.tx.calendar) }),
       );
       return {
         text: [t('event.card.duplicateHint'), ...lines].join('\n'),

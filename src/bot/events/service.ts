@@ -30,7 +30,6 @@ import type { StoredEvent } from './ports';
 import { EventRefusedError, type EventServiceRefusal } from './refusals';
 import type { EventsRepos } from './ports';
 
-export const TIME_ZONE = 'Asia/Shanghai';
 /** Photos and locations sent within this long after a report attach to it. */
 export const ATTACH_WINDOW_MS = 30 * 60 * 1000;
 
@@ -128,8 +127,8 @@ export class EventService {
   // ---- reporting --------------------------------------------------------------------------------
 
   async report(tx: Tx<EventsRepos>, reporter: Member, input: ReportInput): Promise<StoredEvent> {
-    const day = DateTime.fromJSDate(tx.now, { zone: TIME_ZONE }).toFormat('yyyyMMdd');
-    const number = formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), TIME_ZONE);
+    const day = tx.calendar.localDate(tx.now).replace(/-/g, '');
+    const number = formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), tx.calendar.timeZone);
     const created = createEvent(
       {
         number,

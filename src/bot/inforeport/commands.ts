@@ -3,7 +3,6 @@
  * dialog), same-day correction, 特殊信息 at any time, and the holiday setting.
  */
 import { z } from 'zod';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { categoryOf, parseInfoAnswer, maskPhonesIn, type InfoAnswer, type InfoCategory, type InfoItem } from '../../domain/inforeport/categories';
 import { HOLIDAY_MODES, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
@@ -31,9 +30,9 @@ function describeAnswer(answer: InfoAnswer): string {
   return answerLine(answer);
 }
 
-async function saveAnswer(ctx: CommandContext<InfoReportRepos>, grid: OrgUnit, answer: InfoAnswer, calendar: WorkingCalendar): Promise<string> {
+async function saveAnswer(ctx: CommandContext<InfoReportRepos>, grid: OrgUnit, answer: InfoAnswer): Promise<string> {
   const member = ctx.requireMember();
-  const period = calendar.localDate(ctx.now);
+  const period = ctx.tx.calendar.localDate(ctx.now);
   const items: InfoItem[] = answer.unchanged ? [] : answer.items;
   const { corrected } = await ctx.repos.attendance.saveInfoReport({ unitId: grid.id, memberId: member.id, period, unchanged: answer.unchanged, items, at: ctx.now });
   const saved = t(corrected ? 'report.corrected' : 'report.saved', { date: period, grid: grid.name, answer: describeAnswer(answer) });
@@ -46,7 +45,7 @@ function readError(reason: string, line?: string): SessionError {
 }
 
 /** 报送, 特殊信息, 报送节假日 and the guided dialog. */
-export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<InfoReportRepos>, 'commands' | 'dialogs'> {
+export function infoReportCommands(): Pick<BotModule<InfoReportRepos>, 'commands' | 'dialogs'> {
 
   const report = defineCommand({
     id: 'infoReport',
@@ -62,7 +61,7 @@ export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<In
       }
       const parsed = parseInfoAnswer(content);
       if (!parsed.ok) throw readError(parsed.reason, parsed.line);
-      return saveAnswer(ctx, grid, parsed.answer, calendar);
+      return saveAnswer(ctx, grid, parsed.answer);
     },
   });
 
@@ -77,7 +76,7 @@ export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<In
         const direct = parseInfoAnswer(text);
         if (direct.ok && direct.answer.unchanged) {
           await ctx.dialog.clear();
-          return saveAnswer(ctx, grid, { unchanged: true }, calendar);
+          return saveAnswer(ctx, grid, { unchanged: true });
         }
         const picked = text.split(/[\s,，、]+/).filter(Boolean).map(categoryOf);
         if (!picked.length || picked.some((c) => c === null)) return [t('report.dialog.badPick'), categoryMenu()].join('\n');
@@ -92,7 +91,7 @@ export function infoReportCommands(calendar: WorkingCalendar): Pick<BotModule<In
         return t('report.dialog.detail', { category: rest[0] });
       }
       await ctx.dialog.clear();
-      return saveAnswer(ctx, grid, { unchanged: false, items }, calendar);
+      return saveAnswer(ctx, grid, { unchanged: false, items });
     },
   };
 

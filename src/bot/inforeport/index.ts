@@ -2,7 +2,6 @@
  * The twice-weekly info report (每周二、五报送): the module, created from its dependencies;
  * commands.ts holds the answers and settings, report-timer.ts the prompt, reminder and summary.
  */
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { BotModule } from '../bot';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import type { InfoReportRepos } from './ports';
@@ -18,7 +17,6 @@ export const INFO_REPORT_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'inforeport-summary', name: '报送汇总', defaultPattern: '0 30 17 * * 2,5', timerName: REPORT_FIRE_TIMER, data: { step: 'summary' }, description: 'schedule.desc.reportSummary' },
 ];
 
-export function createInfoReportModule(deps: { calendar?: WorkingCalendar } = {}): BotModule<InfoReportRepos> {
-  const calendar = deps.calendar ?? new WorkingCalendar();
-  return { ...infoReportCommands(calendar), timers: reportTimers(calendar), schedules: INFO_REPORT_SCHEDULES };
+export function createInfoReportModule(): BotModule<InfoReportRepos> {
+  return { ...infoReportCommands(), timers: reportTimers(), schedules: INFO_REPORT_SCHEDULES };
 }

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { LEADER_ROLE } from '../../domain/org/org';
 import { MEETING_KINDS, MEETING_LEVEL, occurrenceOf } from '../../domain/meeting/meeting';
-import { ZONE } from './format';
 import type { TimerHandler } from '../timers';
 import type { MeetingService } from './service';
 import type { MeetingsRepos } from './ports';
@@ -19,17 +18,15 @@ export const AGENDA_TIMER = 'meeting-agenda';
  */
 const payload = z.object({ kind: z.enum(MEETING_KINDS), onlyOnAgendaDay: z.boolean().optional() });
 
-function sameLocalDay(a: Date, b: Date, zone: string): boolean {
-  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-  return day(a) === day(b);
-}
-
 export function agendaTimer(service: MeetingService): TimerHandler<MeetingsRepos> {
   return {
     name: AGENDA_TIMER,
     async run(ctx, data) {
       const { kind, onlyOnAgendaDay } = payload.parse(data);
-      if (onlyOnAgendaDay && !sameLocalDay(occurrenceOf(kind, ctx.now, service.calendar, ZONE, service.times).agendaAt, ctx.now, ZONE)) return;
+      const calendar = ctx.tx.calendar;
+      const occurrence = occurrenceOf(kind, ctx.now, calendar, calendar.timeZone, service.times);
+      if (!occurrence.held) return;
+      if (onlyOnAgendaDay && calendar.localDate(occurrence.agendaAt) !== calendar.localDate(ctx.now)) return;
       const level = MEETING_LEVEL[kind];
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {

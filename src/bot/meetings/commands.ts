@@ -82,7 +82,7 @@ async function parseDecision(ctx: CommandContext<MeetingsRepos>, service: Meetin
   for (const deadlineWords of [1, 2]) {
     if (words.length < deadlineWords + 2) break;
     const deadlineText = words.slice(-deadlineWords).join(' ');
-    const parsed = parseDeadline(deadlineText, ctx.now, service.calendar);
+    const parsed = parseDeadline(deadlineText, ctx.now, ctx.tx.calendar);
     if (!parsed.ok && parsed.error === 'unreadable') continue;
     if (!parsed.ok) throw new SessionError('meeting.error.deadlinePast', { value: deadlineText });
     const memberWord = words[words.length - deadlineWords - 1];
@@ -104,7 +104,7 @@ export function meetingCommands(service: MeetingService): Command<MeetingsRepos>
       const d = await parseDecision(ctx, service, rest);
       const member = ctx.requireMember();
       const r = await service.recordDecision(ctx.tx, meeting, { text: d.text, responsible: { id: d.responsible.id, name: d.responsible.name }, deadline: d.deadline, authorId: member.id });
-      return t('meeting.decision.recorded', { meeting: meetingName(meeting), n: r.n, task: r.taskNumber, name: d.responsible.name, deadline: when(d.deadline) });
+      return t('meeting.decision.recorded', { meeting: meetingName(ctx.tx.calendar, meeting), n: r.n, task: r.taskNumber, name: d.responsible.name, deadline: ctx.tx.calendar.formatMoment(d.deadline, ctx.now) });
     },
   });
 
@@ -118,9 +118,9 @@ export function meetingCommands(service: MeetingService): Command<MeetingsRepos>
       if (note !== undefined) {
         const member = ctx.requireMember();
         await ctx.repos.meetings.addMinute({ meetingId: meeting.id, kind: 'note', text: note, responsibleId: null, responsibleName: null, deadline: null, taskNumber: null, authorId: member.id, at: ctx.now });
-        return t('meeting.note.recorded', { meeting: meetingName(meeting) });
+        return t('meeting.note.recorded', { meeting: meetingName(ctx.tx.calendar, meeting) });
       }
-      const card = minutesCard(meeting, await ctx.repos.meetings.minutes(meeting.id));
+      const card = minutesCard(ctx.tx.calendar, meeting, await ctx.repos.meetings.minutes(meeting.id));
       if (meeting.status === 'open') card.buttons = [{ label: t('meeting.button.close'), command: '散会' }, { label: t('meeting.button.export'), command: '导出纪要' }];
       return { text: cardToText(card), card };
     },
@@ -151,7 +151,7 @@ export function meetingCommands(service: MeetingService): Command<MeetingsRepos>
     async run(ctx, { text }) {
       const unit = await meetingUnit(ctx, 'weekly', undefined);
       const member = ctx.requireMember();
-      const month = service.planMonth(ctx.now);
+      const month = service.planMonth(ctx.now, ctx.tx.calendar);
       const result = await ctx.repos.meetings.savePlan({ communityId: unit.id, month, text, submittedBy: member.name, submittedById: member.id, submittedAt: ctx.now });
       return t(result === 'created' ? 'meeting.plan.saved' : 'meeting.plan.updated', { unit: unit.name, month });
     },
@@ -166,7 +166,7 @@ export function meetingCommands(service: MeetingService): Command<MeetingsRepos>
       const { meeting } = await currentMeeting(ctx, false);
       const f = format ?? 'docx';
       const link = await service.createExport(ctx.tx, meeting, f);
-      return { text: t('meeting.export.ready', { meeting: meetingName(meeting), format: f === 'docx' ? 'Word' : 'Markdown', url: link.url }), file: { name: link.fileName, url: link.url, mimeType: MIME[f] } };
+      return { text: t('meeting.export.ready', { meeting: meetingName(ctx.tx.calendar, meeting), format: f === 'docx' ? 'Word' : 'Markdown', url: link.url }), file: { name: link.fileName, url: link.url, mimeType: MIME[f] } };
     },
   });
 

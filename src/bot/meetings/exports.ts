@@ -3,6 +3,7 @@
  * link's spec names the meeting and the format; the files route renders it when opened.
  */
 import { z } from 'zod';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { meetingDocument, type AgendaSnapshot } from './format';
 import type { MeetingsRepos, StoredMeeting } from './ports';
 import type { DocumentFormat, MeetingDocument } from './render-port';
@@ -30,13 +31,13 @@ export interface ResolvedExport {
 }
 
 /** The document a `minutes` link stands for, or null when the spec or the meeting is gone. */
-export async function resolveExport(repos: Pick<MeetingsRepos, 'meetings'>, spec: Record<string, unknown>): Promise<ResolvedExport | null> {
+export async function resolveExport(repos: Pick<MeetingsRepos, 'meetings'>, spec: Record<string, unknown>, calendar: WorkingCalendar): Promise<ResolvedExport | null> {
   const parsed = minutesSpecSchema.safeParse(spec);
   if (!parsed.success) return null;
   const { meetingId, format } = parsed.data;
   const meeting = await repos.meetings.byId(meetingId);
   if (!meeting) return null;
   const snapshot = JSON.parse(meeting.agenda) as AgendaSnapshot;
-  const document = meetingDocument(meeting, snapshot, await repos.meetings.minutes(meeting.id));
+  const document = meetingDocument(calendar, meeting, snapshot, await repos.meetings.minutes(meeting.id));
   return { document, format, fileName: exportFileName(meeting, format), mimeType: MIME[format] };
 }

@@ -2,21 +2,27 @@
  * Words and layout of agendas and minutes: the card people see in the group, the document
  * sections of the export, and the chart spec. Reads only the composed agenda; no storage.
  */
-import { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { eventStanding } from '../../domain/figures';
+import type { EventState } from '../../domain/event/event';
 import { percent, type Agenda, type AgendaItem, type MonthlyAgenda, type NextStep, type Ratio, type WeeklyAgenda } from '../../domain/meeting';
 import type { Card } from '../message';
 import { t, type TextKey } from '../texts';
 import type { MinuteEntry, StoredMeeting } from './ports';
 import type { ChartSpec, DocumentSection, MeetingDocument } from './render-port';
 
-export const ZONE = 'Asia/Shanghai';
-
-export function when(d: Date): string {
-  return DateTime.fromJSDate(d, { zone: ZONE }).toFormat('M月d日 HH:mm');
+/** When a meeting is held: `12月1日 09:00`. */
+export function when(calendar: WorkingCalendar, d: Date): string {
+  return calendar.toLocal(d).toFormat('M月d日 HH:mm');
 }
 
-function day(d: Date): string {
-  return DateTime.fromJSDate(d, { zone: ZONE }).toFormat('M月d日');
+function day(calendar: WorkingCalendar, d: Date): string {
+  return calendar.formatDay(d);
+}
+
+/** `，退回 1` when events were sent back, so the parts add up to 上报; nothing otherwise. */
+function returnedPart(n: number): string {
+  return n ? t('meeting.returnedPart', { returned: n }) : '';
 }
 
 export function rate(r: Ratio | null): string {
@@ -58,12 +64,15 @@ function weeklySections(a: WeeklyAgenda): DocumentSection[] {
       reported: g.events.reported,
       solved: g.events.solved,
       open: g.events.open,
+      returned: returnedPart(g.events.returned),
       info: rate(g.infoReports),
       patrol: rate(g.patrols),
     }) + (g.notable.length ? `\n${t('meeting.grid.notable', { items: g.notable.join('；') })}` : ''),
   );
   const problems = a.problems.map((p) =>
-    p.open ? t('meeting.problem.open', { number: p.number, title: p.title, step: step(p.nextStep) }) : t('meeting.problem.solved', { number: p.number, title: p.title }),
+    p.open
+      ? t('meeting.problem.open', { number: p.number, title: p.title, step: step(p.nextStep) })
+      : t(eventStanding(p.state as EventState) === 'returned' ? 'meeting.problem.returned' : 'meeting.problem.solved', { number: p.number, title: p.title }),
   );
   return [
     { heading: t('meeting.section.grids'), paragraphs: grids.length ? grids : [t('meeting.none')] },
@@ -84,6 +93,7 @@ function monthlySections(a: MonthlyAgenda): DocumentSection[] {
           .join('、') || t('meeting.none'),
       solved: c.events.solved,
       open: c.events.open,
+      returned: returnedPart(c.events.returned),
       escalated: c.events.escalated,
       tasks: rate(c.tasks),
       info: rate(c.infoReports),
@@ -112,12 +122,12 @@ export interface AgendaSnapshot {
   chart: ChartSpec;
 }
 
-export function agendaSnapshot(a: Agenda): AgendaSnapshot {
+export function agendaSnapshot(calendar: WorkingCalendar, a: Agenda): AgendaSnapshot {
   const kind = kindName(a);
-  const title = t('meeting.agenda.title', { kind, unit: a.unit.name, when: when(a.at) });
-  const subtitle = t('meeting.agenda.subtitle', { kind, unit: a.unit.name, when: when(a.at), from: day(a.reviews.from), to: day(new Date(a.reviews.to.getTime() - 1)) });
+  const title = t('meeting.agenda.title', { kind, unit: a.unit.name, when: when(calendar, a.at) });
+  const subtitle = t('meeting.agenda.subtitle', { kind, unit: a.unit.name, when: when(calendar, a.at), from: day(calendar, a.reviews.from), to: day(calendar, new Date(a.reviews.to.getTime() - 1)) });
   const supervised = a.carried.filter((i) => i.supervisedSince !== null).length;
-  const fields = [{ label: t('meeting.field.events'), value: t('meeting.field.eventsValue', { reported: a.totals.reported, solved: a.totals.solved, open: a.totals.open }) }];
+  const fields = [{ label: t('meeting.field.events'), value: t('meeting.field.eventsValue', { reported: a.totals.reported, solved: a.totals.solved, open: a.totals.open, returned: a.totals.returned ? t('meeting.field.returnedPart', { returned: a.totals.returned }) : '' }) }];
   if (a.kind === 'monthly') fields.push({ label: t('meeting.field.tasks'), value: rate(a.totals.tasks) });
   fields.push({ label: t('meeting.field.infoReports'), value: rate(a.totals.infoReports) }, { label: t('meeting.field.patrols'), value: rate(a.totals.patrols) });
   fields.push({ label: t('meeting.field.carried'), value: t('meeting.field.carriedValue', { count: a.carried.length, supervised }) });
@@ -158,29 +168,29 @@ export function agendaCard(s: AgendaSnapshot, imageUrl: string | null): Card {
   };
 }
 
-export function minuteLines(minutes: MinuteEntry[]): string[] {
+export function minuteLines(calendar: WorkingCalendar, minutes: MinuteEntry[]): string[] {
   if (!minutes.length) return [t('meeting.minutes.empty')];
   return minutes.map((m, i) =>
     m.kind === 'decision'
-      ? t('meeting.decision.line', { n: i + 1, text: m.text, name: m.responsibleName ?? '', deadline: m.deadline ? when(m.deadline) : '', task: m.taskNumber ?? '' })
+      ? t('meeting.decision.line', { n: i + 1, text: m.text, name: m.responsibleName ?? '', deadline: m.deadline ? calendar.formatMoment(m.deadline) : '', task: m.taskNumber ?? '' })
       : t('meeting.note.line', { n: i + 1, text: m.text }),
   );
 }
 
-export function meetingName(m: Pick<StoredMeeting, 'kind' | 'heldAt'>): string {
-  return `${day(m.heldAt)}${t(`meeting.kind.${m.kind}` as TextKey)}`;
+export function meetingName(calendar: WorkingCalendar, m: Pick<StoredMeeting, 'kind' | 'heldAt'>): string {
+  return `${day(calendar, m.heldAt)}${t(`meeting.kind.${m.kind}` as TextKey)}`;
 }
 
-export function minutesCard(m: StoredMeeting, minutes: MinuteEntry[]): Card {
-  return { title: t('meeting.minutes.title', { meeting: meetingName(m) }), lines: minuteLines(minutes) };
+export function minutesCard(calendar: WorkingCalendar, m: StoredMeeting, minutes: MinuteEntry[]): Card {
+  return { title: t('meeting.minutes.title', { meeting: meetingName(calendar, m) }), lines: minuteLines(calendar, minutes) };
 }
 
 /** The export: the agenda as posted, then the minutes. */
-export function meetingDocument(m: StoredMeeting, s: AgendaSnapshot, minutes: MinuteEntry[]): MeetingDocument {
+export function meetingDocument(calendar: WorkingCalendar, m: StoredMeeting, s: AgendaSnapshot, minutes: MinuteEntry[]): MeetingDocument {
   const figures = { heading: s.title, paragraphs: [], table: { header: ['项目', '数值'], rows: s.fields.map((f) => [f.label, f.value]) } };
   return {
-    title: t('meeting.minutes.title', { meeting: meetingName(m) }),
+    title: t('meeting.minutes.title', { meeting: meetingName(calendar, m) }),
     subtitle: s.subtitle,
-    sections: [figures, ...s.sections, { heading: t('meeting.section.minutes'), paragraphs: minuteLines(minutes) }],
+    sections: [figures, ...s.sections, { heading: t('meeting.section.minutes'), paragraphs: minuteLines(calendar, minutes) }],
   };
 }

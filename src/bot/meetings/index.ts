@@ -13,7 +13,8 @@ import type { ScheduleDeclaration } from '../schedules/registry';
 
 /** 周例会 Monday 08:30 and 月例会 on the first working day: the agenda goes out an hour before. */
 export const MEETING_SCHEDULES: ScheduleDeclaration[] = [
-  { id: 'meeting-weekly-agenda', name: '周例会议程', defaultPattern: '0 30 7 * * 1', timerName: AGENDA_TIMER, data: { kind: 'weekly' }, description: 'schedule.desc.weeklyAgenda' },
+  // Checked each morning: the meeting moves to the next working day of its week when its day is off.
+  { id: 'meeting-weekly-agenda', name: '周例会议程', defaultPattern: '0 30 7 * * *', timerName: AGENDA_TIMER, data: { kind: 'weekly', onlyOnAgendaDay: true }, description: 'schedule.desc.weeklyAgenda' },
   {
     id: 'meeting-monthly-agenda',
     name: '月例会议程',

@@ -1,4 +1,5 @@
 /** What the meetings area needs from storage (implemented in adapters/db/repositories/meeting-repository.ts). */
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { MeetingKind } from '../../domain/meeting/meeting';
 import type { EventCounts, HandlingLevel, MatterFacts, MonthlyPlan, Period, Ratio } from '../../domain/meeting';
 import type { TrackedItem } from '../../domain/meeting/carry-over';
@@ -62,14 +63,15 @@ export interface AgendaSources {
   /** Current facts of tracked matters by ref (`event:SJ…`, `task:T…`); missing refs no longer exist. */
   matters(refs: string[], now: Date): Promise<Map<string, MatterFacts>>;
   /** Tasks of these scope units due in the period, and those finished by their deadline. */
-  tasksDue(scopeUnitIds: number[], period: Period): Promise<Ratio>;
+  /** 到期 and 按期 of the units' tasks, as 统计 and 考核 count them (domain/figures). */
+  tasksDue(unitIds: number[], period: Period, now: Date): Promise<Ratio>;
   /** The active gridworkers of each grid (their info reports and patrols make the grid's figures). */
   gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>>;
 }
 
 /** Per-member 信息报送 and 巡查 ratios, counted as the assessment counts them (the composition hands in its service). */
 export interface AttendanceFacts {
-  attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, memberIds: number[], period: { start: Date; end: Date }, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>>;
+  attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, calendar: WorkingCalendar, memberIds: number[], period: { start: Date; end: Date }, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>>;
 }
 
 export interface MeetingRepo extends AgendaSources {

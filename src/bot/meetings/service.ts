@@ -3,7 +3,7 @@
  * decision as a task, close a meeting, file a monthly plan, create an export link.
  */
 import { LEADER_ROLE, type OrgUnit } from '../../domain/org/org';
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import {
   composeMonthlyAgenda,
   composeWeeklyAgenda,
@@ -19,6 +19,7 @@ import {
   type GridWeek,
   type Leader,
   type MeetingKind,
+  type MeetingOccurrence,
   type MeetingTimes,
   type Ratio,
   type TrackedItem,
@@ -32,7 +33,7 @@ import { fileLinkUrl, issueFileLink } from '../files';
 import { exportFileName, MINUTES_FILE, type MinutesSpec } from './exports';
 import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
-import { agendaCard, agendaSnapshot, meetingName, minutesCard, ZONE, type AgendaSnapshot } from './format';
+import { agendaCard, agendaSnapshot, meetingName, minutesCard, type AgendaSnapshot } from './format';
 import type { AttendanceFacts, MinuteEntry, StoredMeeting } from './ports';
 import { NO_OUTPUT, type DocumentFormat, type MeetingOutput } from './render-port';
 import type { MeetingsRepos } from './ports';
@@ -52,30 +53,27 @@ export interface PreparedAgenda {
 }
 
 export class MeetingService {
-  readonly calendar: WorkingCalendar;
-
   readonly times: MeetingTimes;
   private readonly tasks: TaskService<MeetingsRepos>;
   private readonly attendance: AttendanceFacts;
   private readonly output: MeetingOutput;
 
-  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput; times?: MeetingTimes; calendar?: WorkingCalendar }) {
+  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput; times?: MeetingTimes }) {
     this.tasks = deps.tasks;
     this.attendance = deps.attendance;
     this.output = deps.output ?? NO_OUTPUT;
     this.times = deps.times ?? DEFAULT_MEETING_TIMES;
-    this.calendar = deps.calendar ?? new WorkingCalendar();
   }
 
   /** 信息报送 and 巡查 per grid: the sums over its active gridworkers, judged at the period's end. */
-  private async gridAttendance(repos: MeetingsRepos, gridUnitIds: number[], period: { from: Date; to: Date }): Promise<{ infoReports: Map<number, Ratio>; patrols: Map<number, Ratio> }> {
+  private async gridAttendance(repos: MeetingsRepos, calendar: WorkingCalendar, gridUnitIds: number[], period: { from: Date; to: Date }): Promise<{ infoReports: Map<number, Ratio>; patrols: Map<number, Ratio> }> {
     const infoReports = new Map<number, Ratio>(gridUnitIds.map((id) => [id, { done: 0, of: 0 }]));
     const patrols = new Map<number, Ratio>(gridUnitIds.map((id) => [id, { done: 0, of: 0 }]));
     const workers = await repos.meetings.gridworkers(gridUnitIds);
     const memberIds = [...new Set([...workers.values()].flat())];
     if (!memberIds.length) return { infoReports, patrols };
     // The reviewed period has ended, so its end is the instant it is judged at: every day of it counts.
-    const perMember = await this.attendance.attendanceFacts(repos, memberIds, { start: period.from, end: period.to }, period.to);
+    const perMember = await this.attendance.attendanceFacts(repos, calendar, memberIds, { start: period.from, end: period.to }, period.to);
     const add = (a: Ratio, b: Ratio): Ratio => ({ done: a.done + b.done, of: a.of + b.of });
     for (const [gridId, ids] of workers) {
       for (const id of ids) {
@@ -91,7 +89,7 @@ export class MeetingService {
   /** Composes the unit's agenda for the current period and stores it; a closed meeting is shown as it was. */
   async prepareAgenda(tx: Tx<MeetingsRepos>, kind: MeetingKind, unit: OrgUnit, notify: Notifier): Promise<PreparedAgenda> {
     const repo = tx.repos.meetings;
-    const occ = occurrenceOf(kind, tx.now, this.calendar, ZONE, this.times);
+    const occ = occurrenceOf(kind, tx.now, tx.calendar, tx.calendar.timeZone, this.times);
     const existing = await repo.byPeriod(unit.id, kind, occ.key);
     if (existing?.status === 'closed') {
       const snapshot = JSON.parse(existing.agenda) as AgendaSnapshot;
@@ -115,10 +113,10 @@ export class MeetingService {
     const base = { occurrence: occ, previous: previous ? { tracked: prevItems } : null, status, leaders, now: tx.now };
     const agenda: Agenda =
       kind === 'weekly'
-        ? composeWeeklyAgenda({ ...base, community: ref, ...(await this.weeklyFigures(tx.repos, subtree, occ.reviews, tx.now)) })
-        : composeMonthlyAgenda({ ...base, town: ref, ...(await this.monthlyFigures(tx.repos, subtree, occ.reviews, tx.now)) });
+        ? composeWeeklyAgenda({ ...base, community: ref, ...(await this.weeklyFigures(tx.repos, tx.calendar, subtree, occ.reviews, tx.now)) })
+        : composeMonthlyAgenda({ ...base, town: ref, ...(await this.monthlyFigures(tx.repos, tx.calendar, subtree, occ, tx.now)) });
 
-    const snapshot = agendaSnapshot(agenda);
+    const snapshot = agendaSnapshot(tx.calendar, agenda);
     const number = meetingNumber(kind, unit.code, occ.key);
     const meeting =
       existing ?? (await repo.create({ number, kind, unitId: unit.id, periodKey: occ.key, heldAt: occ.at, agenda: '{}', chairId: leaders[0]?.memberId ?? null, composedAt: tx.now }));
@@ -131,15 +129,15 @@ export class MeetingService {
 
     const wasSupervised = new Set(stored.filter((i) => i.supervisedSince !== null).map((i) => i.ref));
     const newlySupervised = agenda.carried.filter((i) => i.supervisedSince !== null && i.supervisedSince.getTime() === tx.now.getTime() && !wasSupervised.has(i.ref));
-    await this.tellSupervisors(notify, meeting, newlySupervised);
+    await this.tellSupervisors(tx.calendar, notify, meeting, newlySupervised);
     return { meeting: { ...meeting, agenda: JSON.stringify(snapshot) }, snapshot, message: await this.agendaMessage(snapshot), newlySupervised };
   }
 
-  private async tellSupervisors(notify: Notifier, meeting: StoredMeeting, items: TrackedItem[]): Promise<void> {
+  private async tellSupervisors(calendar: WorkingCalendar, notify: Notifier, meeting: StoredMeeting, items: TrackedItem[]): Promise<void> {
     const byLeader = new Map<number, TrackedItem[]>();
     for (const i of items) if (i.supervisor) byLeader.set(i.supervisor.memberId, [...(byLeader.get(i.supervisor.memberId) ?? []), i]);
     for (const [memberId, list] of byLeader) {
-      const text = t('meeting.supervision.notice', { meeting: meetingName(meeting), items: list.map((i) => `· ${i.title}`).join('\n') });
+      const text = t('meeting.supervision.notice', { meeting: meetingName(calendar, meeting), items: list.map((i) => `· ${i.title}`).join('\n') });
       await notify.member(memberId, { text });
     }
   }
@@ -155,17 +153,17 @@ export class MeetingService {
     return { text: cardToText(card), card };
   }
 
-  private async weeklyFigures(repos: MeetingsRepos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  private async weeklyFigures(repos: MeetingsRepos, calendar: WorkingCalendar, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
     const grids = subtree.filter((u) => u.level === 'grid');
     const ids = grids.map((g) => g.id);
     const counts = new Map((await repos.meetings.eventCounts(ids, period)).map((c) => [c.gridUnitId, c]));
     const problems = await repos.meetings.eventsReported(ids, period, now, LIST_LIMIT);
-    const { infoReports: info, patrols } = await this.gridAttendance(repos, ids, period);
+    const { infoReports: info, patrols } = await this.gridAttendance(repos, calendar, ids, period);
     const gridWeeks: GridWeek[] = grids.map((g) => {
       const c = counts.get(g.id);
       return {
         grid: { id: g.id, code: g.code, name: g.name },
-        events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
+        events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, returned: c?.returned ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
         infoReports: info.get(g.id) ?? { done: 0, of: 0 },
         patrols: patrols.get(g.id) ?? { done: 0, of: 0 },
         notable: problems
@@ -178,7 +176,9 @@ export class MeetingService {
     return { grids: gridWeeks, problems };
   }
 
-  private async monthlyFigures(repos: MeetingsRepos, subtree: OrgUnit[], period: { from: Date; to: Date }, now: Date) {
+  /** Figures of the month the meeting `occ` reviews, and the plans submitted for that meeting's month. */
+  private async monthlyFigures(repos: MeetingsRepos, calendar: WorkingCalendar, subtree: OrgUnit[], occ: MeetingOccurrence, now: Date) {
+    const period = occ.reviews;
     const communities = subtree.filter((u) => u.level === 'community');
     const grids = subtree.filter((u) => u.level === 'grid');
     const communityOf = new Map<number, number>();
@@ -188,7 +188,7 @@ export class MeetingService {
     }
     const gridIds = grids.map((g) => g.id);
     const counts = await repos.meetings.eventCounts(gridIds, period);
-    const { infoReports: info, patrols } = await this.gridAttendance(repos, gridIds, period);
+    const { infoReports: info, patrols } = await this.gridAttendance(repos, calendar, gridIds, period);
     const months: CommunityMonth[] = [];
     for (const c of communities) {
       const mine = counts.filter((x) => communityOf.get(x.gridUnitId) === c.id);
@@ -200,16 +200,19 @@ export class MeetingService {
         m ? myGrids.reduce((r, id) => ({ done: r.done + (m.get(id)?.done ?? 0), of: r.of + (m.get(id)?.of ?? 0) }), { done: 0, of: 0 }) : null;
       months.push({
         community: { id: c.id, code: c.code, name: c.name },
-        events: { reported: sum((x) => x.reported), solved: sum((x) => x.solved), open: sum((x) => x.open), settledOnSpot: sum((x) => x.settledOnSpot), escalated: sum((x) => x.escalated), byCategory },
+        events: { reported: sum((x) => x.reported), solved: sum((x) => x.solved), open: sum((x) => x.open), returned: sum((x) => x.returned), settledOnSpot: sum((x) => x.settledOnSpot), escalated: sum((x) => x.escalated), byCategory },
         tasks: await repos.meetings.tasksDue(
           subtree.filter((u) => u.path.startsWith(c.path)).map((u) => u.id),
           period,
+          now,
         ),
         infoReports: ratioOf(info),
         patrols: ratioOf(patrols),
       });
     }
-    const planMonth = planMonthFor(now, this.calendar, ZONE, this.times);
+    // The month follows from the meeting, not from when the agenda is asked for: after the meeting
+    // has started, its agenda still lists the plans submitted for it.
+    const planMonth = occ.key;
     const plans = await repos.meetings.plans(
       communities.map((c) => c.id),
       planMonth,
@@ -227,7 +230,7 @@ export class MeetingService {
   ): Promise<{ minute: MinuteEntry; taskNumber: string; n: number }> {
     const [task] = await this.tasks.dispatch(tx, {
       title: t('meeting.decision.title', { text: input.text }).slice(0, 200),
-      details: `${meetingName(meeting)}（${meeting.number}）`,
+      details: `${meetingName(tx.calendar, meeting)}（${meeting.number}）`,
       assignee: { kind: 'member', memberId: input.responsible.id },
       dispatcherMemberId: input.authorId,
       scopeUnitId: meeting.unitId,
@@ -261,8 +264,8 @@ export class MeetingService {
 
   async close(tx: Tx<MeetingsRepos>, meeting: StoredMeeting, memberId: number, unit: OrgUnit, notify: Notifier): Promise<BotMessage> {
     await tx.repos.meetings.close(meeting.id, memberId, tx.now);
-    const card = minutesCard(meeting, await tx.repos.meetings.minutes(meeting.id));
-    const message: BotMessage = { text: `${t('meeting.minutes.closed', { meeting: meetingName(meeting) })}\n${cardToText(card)}`, card };
+    const card = minutesCard(tx.calendar, meeting, await tx.repos.meetings.minutes(meeting.id));
+    const message: BotMessage = { text: `${t('meeting.minutes.closed', { meeting: meetingName(tx.calendar, meeting) })}\n${cardToText(card)}`, card };
     await notify.unit(unit, message);
     return message;
   }
@@ -274,7 +277,7 @@ export class MeetingService {
     return { url: fileLinkUrl(this.output.baseUrl(), link.token, fileName), fileName };
   }
 
-  planMonth(now: Date): string {
-    return planMonthFor(now, this.calendar, ZONE, this.times);
+  planMonth(now: Date, calendar: WorkingCalendar): string {
+    return planMonthFor(now, calendar, calendar.timeZone, this.times);
   }
 }

@@ -7,6 +7,7 @@ import type { BotMessage, Card } from '../message';
 import { cardToText } from '../message';
 import { t, type TextKey } from '../texts';
 import { formatTime } from '../tasks/format';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { AccessEntry } from './ports';
 import type { HouseholdFile } from './service';
 import { RegisterRefusedError } from './refusals';
@@ -34,20 +35,20 @@ export interface LinkedWork {
   lines: string[];
 }
 
-export function householdCard(file: HouseholdFile, timeZone: string, now: Date, linked: LinkedWork = { lines: [] }): BotMessage {
+export function householdCard(file: HouseholdFile, calendar: WorkingCalendar, now: Date, linked: LinkedWork = { lines: [] }): BotMessage {
   const h = file.household;
   const lines: string[] = [t('register.residentsHeader')];
   lines.push(...(file.residents.length ? file.residents.map(residentLine) : [t('register.none')]));
   lines.push(t('register.changesHeader'));
   lines.push(
     ...(file.changes.length
-      ? file.changes.map((c) => t('register.changeLine', { at: formatTime(c.at, timeZone, now), kind: changeName(c.kind), who: c.residentName ? ` ${c.residentName}` : '', note: c.note ? ` ${c.note}` : '' }))
+      ? file.changes.map((c) => t('register.changeLine', { at: formatTime(c.at, calendar, now), kind: changeName(c.kind), who: c.residentName ? ` ${c.residentName}` : '', note: c.note ? ` ${c.note}` : '' }))
       : [t('register.none')]),
   );
   lines.push(t('register.visitsHeader'));
   lines.push(
     ...(file.visits.length
-      ? file.visits.map((v) => t('register.visitLine', { at: formatTime(v.at, timeZone, now), notes: v.notes, photos: v.photos.length ? t('register.visitPhotos', { count: v.photos.length }) : '' }))
+      ? file.visits.map((v) => t('register.visitLine', { at: formatTime(v.at, calendar, now), notes: v.notes, photos: v.photos.length ? t('register.visitPhotos', { count: v.photos.length }) : '' }))
       : [t('register.none')]),
   );
   lines.push(t('register.linksHeader'));
@@ -58,7 +59,7 @@ export function householdCard(file: HouseholdFile, timeZone: string, now: Date, 
       { label: t('register.field.address'), value: h.address },
       { label: t('register.field.grid'), value: file.unit?.name ?? '' },
       { label: t('register.field.rented'), value: t(h.rented ? 'register.yes' : 'register.no') },
-      { label: t('register.field.lastVisit'), value: h.lastVisitAt ? formatTime(h.lastVisitAt, timeZone, now) : t('register.never') },
+      { label: t('register.field.lastVisit'), value: h.lastVisitAt ? formatTime(h.lastVisitAt, calendar, now) : t('register.never') },
     ],
     lines,
     buttons: [{ label: '走访', command: `走访 ${householdCode(h.id)} ` }],
@@ -104,13 +105,13 @@ export function tagList(tags: RegisterTag[]): string {
   ].join('\n');
 }
 
-export function accessLogText(entries: (AccessEntry & { id: number; memberName: string })[], days: number, timeZone: string, now: Date): string {
+export function accessLogText(entries: (AccessEntry & { id: number; memberName: string })[], days: number, calendar: WorkingCalendar, now: Date): string {
   if (!entries.length) return t('register.logEmpty', { days });
   return [
     t('register.logTitle', { days, count: entries.length }),
     ...entries.map((e) =>
       t('register.logLine', {
-        at: formatTime(e.at, timeZone, now),
+        at: formatTime(e.at, calendar, now),
         member: e.memberName,
         action: t(`register.action.${e.action}` as TextKey),
         subject: subjectCode(e),

@@ -6,7 +6,6 @@
 import { normaliseIdNumber, normalisePhone, householdCode, placeCode, residentCode } from '../../domain/register/resident';
 import type { ChangeKind } from '../../domain/register/changes';
 import { splitTags, type TagTarget } from '../../domain/register/tags';
-import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { arg, commandsOf, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { BotMessage } from '../message';
@@ -114,7 +113,7 @@ export function convertDialog(service: RegisterService): DialogHandler<RegisterA
 /** How long an upload or download link of the register works. */
 export const REGISTER_LINK_MINUTES = 30;
 
-export function registerCommands(service: RegisterService, calendar: WorkingCalendar, linked: LinkedWorkSource, baseUrl: () => string | null): Command<RegisterAreaRepos>[] {
+export function registerCommands(service: RegisterService, linked: LinkedWorkSource, baseUrl: () => string | null): Command<RegisterAreaRepos>[] {
   const newHousehold = define({
     id: 'newHousehold',
     name: '建户',
@@ -158,7 +157,7 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
       if (!result.households.length) return privately(ctx, t('register.searchNone', { words }));
       if (result.households.length === 1) {
         const file = await service.householdFile(actor, result.households[0]);
-        return privately(ctx, householdCard(file, calendar.timeZone, ctx.now, await linked(ctx.tx, file.household.id)));
+        return privately(ctx, householdCard(file, ctx.tx.calendar, ctx.now, await linked(ctx.tx, file.household.id)));
       }
       return privately(ctx, householdList(result.households));
     },
@@ -173,7 +172,7 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
     async run(ctx, { household: ref }) {
       const actor = actorOf(ctx);
       const file = await service.householdFile(actor, await service.household(actor, ref.trim()));
-      return privately(ctx, householdCard(file, calendar.timeZone, ctx.now, await linked(ctx.tx, file.household.id)));
+      return privately(ctx, householdCard(file, ctx.tx.calendar, ctx.now, await linked(ctx.tx, file.household.id)));
     },
   });
 
@@ -322,7 +321,7 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
       return accessLogText(
         entries.map((e) => ({ ...e, memberName: e.memberId === null ? '-' : `${names.get(e.memberId)}(#${e.memberId})` })),
         span,
-        calendar.timeZone,
+        ctx.tx.calendar,
         ctx.now,
       );
     },
@@ -337,7 +336,7 @@ export function registerCommands(service: RegisterService, calendar: WorkingCale
     async run(ctx) {
       const actor = actorOf(ctx);
       const grid = await service.gridFor(actor, undefined);
-      const period = calendar.localDate(ctx.now);
+      const period = ctx.tx.calendar.localDate(ctx.now);
       const { understood, notUnderstood } = await service.reportChanges(actor, grid, period);
       if (!understood.length && !notUnderstood.length) return privately(ctx, t('register.convert.none'));
       const lines = understood.map((p, i) => t('register.convert.line', { n: i + 1, code: householdCode(p.householdId), address: p.address, kind: changeName(p.kind), name: p.name ? ` ${p.name}` : '' }));

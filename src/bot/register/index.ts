@@ -2,7 +2,6 @@
  * The register area (一户一档): households, residents and places of each grid, their changes and
  * visits, shares with departments and the access log. Created from its dependencies.
  */
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import type { BotModule } from '../bot';
 import { convertDialog, registerCommands } from './commands';
 import { registerRefusals } from './cards';
@@ -15,14 +14,12 @@ export { applyRegisterImport, buildRegisterExport, checkRegisterImport, register
 export { REGISTER_TEMPLATE_PATH, registerUploadPath } from './commands';
 
 export interface RegisterModuleDeps {
-  calendar?: WorkingCalendar;
   linkedWork?: LinkedWorkSource;
   /** Where download and upload links point (PUBLIC_URL, or this server once it listens). */
   baseUrl?: () => string | null;
 }
 
 export function createRegisterModule(deps: RegisterModuleDeps = {}): { module: BotModule<RegisterAreaRepos>; service: RegisterService } {
-  const calendar = deps.calendar ?? new WorkingCalendar();
-  const service = new RegisterService(calendar);
-  return { module: { commands: registerCommands(service, calendar, deps.linkedWork ?? NO_LINKED_WORK, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], refusals: registerRefusals }, service };
+  const service = new RegisterService();
+  return { module: { commands: registerCommands(service, deps.linkedWork ?? NO_LINKED_WORK, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], refusals: registerRefusals }, service };
 }

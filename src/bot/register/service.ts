@@ -18,7 +18,6 @@ import {
   type Resident,
 } from '../../domain/register/resident';
 import { DEFAULT_TAGS, MAX_CADENCE_DAYS, isValidTagName, type RegisterTag, type TagTarget } from '../../domain/register/tags';
-import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { readChangeLine, type ChangeProposal } from '../../domain/register/report-lines';
 import type { Tx } from '../ports';
 import type { AccessAction, AccessEntry, HouseholdChange, RegisterAreaRepos, Visit } from './ports';
@@ -60,8 +59,6 @@ const changeWord = (kind: ChangeKind) => t(`register.change.${kind}` as TextKey)
 const refuse = (code: ConstructorParameters<typeof RegisterRefusedError>[0], facts: Record<string, string> = {}) => new RegisterRefusedError(code, facts);
 
 export class RegisterService {
-  constructor(private readonly calendar: WorkingCalendar) {}
-
   // ---- vocabulary -------------------------------------------------------------------------
 
   /** The tag vocabulary; the defaults until the county changes any. */
@@ -353,7 +350,7 @@ export class RegisterService {
     if (target.householdId !== null) await repos.register.markVisited(target.householdId, actor.tx.now);
     if (target.placeId !== null) await repos.register.markPlaceVisited(target.placeId, actor.tx.now);
     // 民情日志: the visit is part of the gridworker's log of the day.
-    await repos.attendance.addPatrol({ memberId: actor.member.id, unitId: target.unitId, localDate: this.calendar.localDate(actor.tx.now), at: actor.tx.now, notes: `走访 ${target.label}：${notes}`.slice(0, 2000), photos, location });
+    await repos.attendance.addPatrol({ memberId: actor.member.id, unitId: target.unitId, localDate: actor.tx.calendar.localDate(actor.tx.now), at: actor.tx.now, notes: `走访 ${target.label}：${notes}`.slice(0, 2000), photos, location });
     await this.log(actor, 'change', target.placeId !== null ? 'place' : 'household', { id: target.placeId ?? target.householdId, unitId: target.unitId, unitPath: target.unitPath }, '走访');
     return { visit, label: target.label };
   }

@@ -19,6 +19,7 @@ export type GridStep = z.infer<typeof gridStepPayload>;
 
 export const fanoutTimerName = (area: PeriodicArea) => `${area}-fanout`;
 export const gridTimerName = (area: PeriodicArea) => `${area}-grid`;
+export const communityTimerName = (area: PeriodicArea) => `${area}-community`;
 
 /** The period's fan-out, now or at a later moment (a report moved past a holiday). */
 export function scheduleFanout(tx: Tx, area: PeriodicArea, step: string, period: LocalDate, runAt: Date): void {
@@ -38,14 +39,20 @@ export function gridStepTimer<R extends CoreRepos>(area: PeriodicArea, run: (ctx
   };
 }
 
-/** One timer job per grid of the whole tree. */
-export function fanoutTimer(area: PeriodicArea): TimerHandler {
+/**
+ * One timer job per grid of the whole tree; for the steps in `perCommunity` also one per community
+ * (a digest of its grids: summaries scale with the organisation, not with the number of grids).
+ */
+export function fanoutTimer(area: PeriodicArea, perCommunity: readonly string[] = []): TimerHandler {
   return {
     name: fanoutTimerName(area),
     async run(ctx: TimerContext, data) {
       const { step, period } = periodStepPayload.parse(data);
       for (const root of await ctx.tx.repos.org.roots()) {
         for (const unit of await ctx.tx.repos.org.subtree(root.path)) {
+          if (unit.level === 'community' && perCommunity.includes(step)) {
+            ctx.tx.effects.schedule({ name: communityTimerName(area), jobId: periodJobId(area, `${step}-c`, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
+          }
           if (unit.level !== 'grid') continue;
           ctx.tx.effects.schedule({ name: gridTimerName(area), jobId: periodJobId(area, step, period, unit.id), data: { step, period, unitId: unit.id }, runAt: ctx.now });
         }

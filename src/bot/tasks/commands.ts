@@ -32,7 +32,7 @@ function takeDeadline(words: string[], now: Date, policy: TaskPolicy, minLeft: n
 }
 
 function deadlineError(id: string, text: string, result: DeadlineParseResult & { ok: false }, policy: TaskPolicy, now: Date): SessionError {
-  const readAs = result.readAs ? formatTime(result.readAs, policy.calendar.timeZone, now) : '';
+  const readAs = result.readAs ? formatTime(result.readAs, policy.calendar, now) : '';
   return usageError(id, `task.err.deadline.${result.error}` as TextKey, { value: text, readAs }, [t('task.err.deadline.hint')]);
 }
 
@@ -47,7 +47,7 @@ function canDispatchAt(member: Member, unitPath: string): boolean {
 
 export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { commands: Command<R>[]; dialogs: DialogHandler<R>[] } {
   const defineCommand = commandsOf<R>();
-  const policyOf = (ctx: CommandContext<R>) => service.policy.load(ctx.repos.settings);
+  const policyOf = (ctx: CommandContext<R>) => service.policy.load(ctx.tx);
 
   /** A superior of the dispatcher: a community secretary or above over the task's unit. */
   async function isSuperior(ctx: CommandContext<R>, member: Member, task: TaskRecord): Promise<boolean> {
@@ -92,8 +92,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       state: stateName(task),
       action: t(`task.action.${action.type}` as TextKey),
       party: t(`task.party.${party}` as TextKey),
-      current: formatTime(task.deadline, policy.calendar.timeZone, ctx.now),
-      deadline: action.type === 'request_extension' ? formatTime(action.deadline, policy.calendar.timeZone, ctx.now) : '',
+      current: formatTime(task.deadline, policy.calendar, ctx.now),
+      deadline: action.type === 'request_extension' ? formatTime(action.deadline, policy.calendar, ctx.now) : '',
     });
   }
 
@@ -159,11 +159,11 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'task.dispatch', target: created[0].number, detail: { count: created.length, priority } });
       const first = created[0];
       const last = created[created.length - 1];
-      const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar.timeZone, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
+      const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
       const skipped = empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '';
       if (created.length === 1) {
         const textOne = t('task.dispatched.one', { ...common, number: first.number, assignee: await memberName(ctx.repos, first.assigneeId) }) + skipped;
-        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar.timeZone, ctx.now), lines: [textOne], buttons: taskButtons(first, service.actorFor(first, member.id, false)) } };
+        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar, ctx.now), lines: [textOne], buttons: taskButtons(first, service.actorFor(first, member.id, false)) } };
       }
       const units = new Set(created.map((c) => c.gridId ?? c.scopeUnitId)).size;
       const textMany = t('task.dispatched.many', { ...common, units, count: created.length, first: first.number, last: last.number }) + skipped;
@@ -182,7 +182,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const { task } = await pickTask(ctx, member, text ?? '', ['dispatched'], 'accept', 'acceptTask');
       const done = await perform(ctx, member, task, { type: 'accept' });
       const policy = await policyOf(ctx);
-      return t('task.accepted.reply', { number: done.number, title: done.title, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.accepted.reply', { number: done.number, title: done.title, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -265,7 +265,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const reason = words.slice(deadline.used).join(' ');
       if (!reason) throw usageError('requestExtension', 'task.refusal.reason_required');
       const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.result.deadline, reason });
-      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.result.deadline, policy.calendar.timeZone, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
+      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.result.deadline, policy.calendar, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
     },
   });
 
@@ -287,7 +287,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const member = ctx.requireMember();
       const done = await perform(ctx, member, await loadNumbered(ctx, number, 'approveExtension'), { type: 'approve_extension' });
       const policy = await policyOf(ctx);
-      return t('task.extension.approved.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.extension.approved.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -301,7 +301,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const member = ctx.requireMember();
       const done = await perform(ctx, member, await loadNumbered(ctx, number, 'refuseExtension'), { type: 'refuse_extension', reason });
       const policy = await policyOf(ctx);
-      return t('task.extension.refused.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.extension.refused.reply', { number: done.number, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -353,13 +353,13 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       if (!full?.roles.some((g) => canDispatchAt(member, g.unitPath)) && !full?.roles.some((g) => g.unitId === task.scopeUnitId)) throw new SessionError('task.err.notYourUnit', { target: to.name });
       const { targets } = await service.resolveAssignees(ctx.tx, { kind: 'member', memberId: to.id }, task.scopeUnitId);
       const done = await perform(ctx, member, task, { type: 'reassign', assigneeId: to.id, gridId: targets[0]?.gridId ?? task.gridId, deadline });
-      return t('task.reassigned.reply', { number: done.number, assignee: to.name, deadline: formatTime(done.deadline, policy.calendar.timeZone, ctx.now) });
+      return t('task.reassigned.reply', { number: done.number, assignee: to.name, deadline: formatTime(done.deadline, policy.calendar, ctx.now) });
     },
   });
 
   async function listLines(ctx: CommandContext<R>, tasks: TaskRecord[], policy: TaskPolicy): Promise<string[]> {
     return tasks.map((task) =>
-      t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar.timeZone, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
+      t('task.list.line', { number: task.number, title: task.title, state: stateName(task), deadline: formatTime(task.deadline, policy.calendar, ctx.now), overdue: isOverdue(task, ctx.now) ? t('task.overdueMark') : '' }),
     );
   }
 
@@ -377,8 +377,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       if (number) {
         const task = await loadNumbered(ctx, number, 'tasks');
         if (!(await mayView(ctx, member, task))) throw new SessionError('task.err.notVisible', { number: task.number });
-        const fields = await taskFields(ctx.repos, task, policy.calendar.timeZone, ctx.now);
-        const history = await historyLines(ctx.repos, await ctx.repos.tasks.history(task.id), policy.calendar.timeZone);
+        const fields = await taskFields(ctx.repos, task, policy.calendar, ctx.now);
+        const history = await historyLines(ctx.repos, await ctx.repos.tasks.history(task.id), policy.calendar);
         const buttons: CardButton[] = taskButtons(task, service.actorFor(task, member.id, await isSuperior(ctx, member, task)));
         if (task.dispatcherId === member.id && (await ctx.repos.tasks.byBatch(task.batch)).length > 1) buttons.push({ label: t('task.button.progress'), command: `任务进度 ${task.batch}` });
         const title = t('task.card.task', { number: task.number });
@@ -426,7 +426,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const title = t('task.progress.title', { batch: task.batch });
       const fields = [
         { label: t('task.field.title'), value: task.title },
-        { label: t('task.field.deadline'), value: deadlineText(task, policy.calendar.timeZone, ctx.now) },
+        { label: t('task.field.deadline'), value: deadlineText(task, policy.calendar, ctx.now) },
         { label: t('task.progress.field.done'), value: `${all.filter(isDone).length}/${all.length}` },
         { label: t('task.progress.field.late'), value: String(all.filter(isLate).length) },
         { label: t('task.progress.field.unacknowledged'), value: String(all.filter(unacked).length) },

@@ -1,5 +1,5 @@
 /** How tasks look in a chat: times in the deployment's zone, states and names in Chinese, cards with command buttons. */
-import { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { availableTaskActions, type TaskActionType, type TaskActor } from '../../domain/task/lifecycle';
 import { isOverdue } from '../../domain/task/task';
 import type { CardButton, CardField } from '../message';
@@ -7,13 +7,9 @@ import { t, type TextKey } from '../texts';
 import type { TaskHistoryRecord, TaskRecord } from './ports';
 import type { TasksRepos } from './ports';
 
-const WEEKDAYS = ['', '一', '二', '三', '四', '五', '六', '日'];
-
-/** `11月30日 17:00（周一）` in the calendar's zone; the year only when it is not this year's. */
-export function formatTime(at: Date, timeZone: string, now?: Date): string {
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
-  const sameYear = !now || DateTime.fromJSDate(now, { zone: timeZone }).year === local.year;
-  return `${local.toFormat(sameYear ? 'M月d日 HH:mm' : 'yyyy年M月d日 HH:mm')}（周${WEEKDAYS[local.weekday]}）`;
+/** `11月30日 17:00（周一）`: the calendar's one format of a moment. */
+export function formatTime(at: Date, calendar: WorkingCalendar, now?: Date): string {
+  return calendar.formatMoment(at, now);
 }
 
 export function stateName(task: Pick<TaskRecord, 'state'>): string {
@@ -51,34 +47,34 @@ export function taskButtons(task: TaskRecord, actor: TaskActor): CardButton[] {
   return buttons;
 }
 
-export function deadlineText(task: TaskRecord, timeZone: string, now: Date): string {
-  return formatTime(task.deadline, timeZone, now) + (isOverdue(task, now) ? t('task.overdueMark') : '');
+export function deadlineText(task: TaskRecord, calendar: WorkingCalendar, now: Date): string {
+  return formatTime(task.deadline, calendar, now) + (isOverdue(task, now) ? t('task.overdueMark') : '');
 }
 
 /** The key facts of a task as card fields. */
-export async function taskFields(repos: TasksRepos, task: TaskRecord, timeZone: string, now: Date): Promise<CardField[]> {
+export async function taskFields(repos: TasksRepos, task: TaskRecord, calendar: WorkingCalendar, now: Date): Promise<CardField[]> {
   const fields: CardField[] = [
     { label: t('task.field.number'), value: task.number },
     { label: t('task.field.title'), value: task.title },
     { label: t('task.field.state'), value: stateName(task) },
     { label: t('task.field.priority'), value: priorityName(task) },
-    { label: t('task.field.deadline'), value: deadlineText(task, timeZone, now) },
+    { label: t('task.field.deadline'), value: deadlineText(task, calendar, now) },
     { label: t('task.field.assignee'), value: await memberName(repos, task.assigneeId) },
     { label: t('task.field.dispatcher'), value: await memberName(repos, task.dispatcherId) },
   ];
   if (task.gridId !== null) fields.push({ label: t('task.field.unit'), value: await unitName(repos, task.gridId) });
   if (task.source.kind !== 'adhoc') fields.push({ label: t('task.field.source'), value: t(`task.source.${task.source.kind}` as TextKey, { ref: task.source.ref }) });
   if (task.details) fields.push({ label: t('task.field.details'), value: task.details });
-  if (task.pendingExtension) fields.push({ label: t('task.field.extension'), value: `${formatTime(task.pendingExtension.deadline, timeZone, now)}（${task.pendingExtension.reason}）` });
+  if (task.pendingExtension) fields.push({ label: t('task.field.extension'), value: `${formatTime(task.pendingExtension.deadline, calendar, now)}（${task.pendingExtension.reason}）` });
   if (task.result) fields.push({ label: t('task.field.result'), value: task.result });
   if (task.resultPhotos.length) fields.push({ label: t('task.field.photos'), value: t('task.photoCount', { count: task.resultPhotos.length }) });
   return fields;
 }
 
-export async function historyLines(repos: TasksRepos, history: TaskHistoryRecord[], timeZone: string): Promise<string[]> {
+export async function historyLines(repos: TasksRepos, history: TaskHistoryRecord[], calendar: WorkingCalendar): Promise<string[]> {
   const lines = [t('task.historyTitle')];
   for (const h of history) {
-    const at = DateTime.fromJSDate(h.at, { zone: timeZone }).toFormat('M-d HH:mm');
+    const at = calendar.toLocal(h.at).toFormat('M-d HH:mm');
     const note = h.note ? `：${h.note}` : '';
     lines.push(t('task.historyLine', { at, actor: await memberName(repos, h.actorId), action: actionName(h.action), note }));
   }

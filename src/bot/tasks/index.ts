@@ -13,7 +13,7 @@ export type { RungOutcome } from './reminder-timer';
 import { TasksService } from './service';
 
 export { TASK_REMINDER_TIMER, TaskRefusedError } from './service';
-export { REMINDER_SETTING, CALENDAR_SETTING, type ReminderSetting } from './policy';
+export { REMINDER_SETTING, type ReminderSetting } from './policy';
 
 export interface TasksModuleOptions extends TaskPolicyOptions {
   /** Hears every fired rung (sent or skipped): benchmarks and diagnostics. */

@@ -1,21 +1,19 @@
 /**
- * The reminder ladder and the working calendar a deployment runs with: defaults from the domain,
- * the module's constructor options on top, and the `tasks.reminders` / `tasks.calendar` settings
- * on top of that (read in the acting transaction, validated with zod, so a bad setting is refused
- * with a clear fault instead of silently planning nonsense).
+ * The reminder ladder a deployment runs with: defaults from the domain, the module's constructor
+ * options on top, and the `tasks.reminders` setting on top of that (read in the acting
+ * transaction, validated with zod, so a bad setting is refused with a clear fault instead of
+ * silently planning nonsense). The calendar is the transaction's own (src/bot/calendar).
  */
 import { z } from 'zod';
-import { WorkingCalendar, type WorkingCalendarOptions } from '../../domain/calendar/working-calendar';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { DEFAULT_REMINDER_POLICIES, type ReminderPolicies, type ReminderPolicy, type RungPolicy } from '../../domain/task/reminders';
 import type { TaskPriority } from '../../domain/task/task';
-import type { SettingsRepo } from '../ports';
+import type { Tx } from '../ports';
 
 /** Settings keys a deployment may set (JSON). */
 export const REMINDER_SETTING = 'tasks.reminders';
-export const CALENDAR_SETTING = 'tasks.calendar';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const anchorSchema = z.union([
   z.object({ from: z.literal('dispatch'), workingHours: z.number().min(0) }).strict(),
@@ -38,16 +36,6 @@ const policyOverride = z.object({ deferInQuietHours: z.boolean().optional(), run
 export const reminderSettingSchema = z.object({ normal: policyOverride.optional(), urgent: policyOverride.optional() }).strict();
 export type ReminderSetting = z.infer<typeof reminderSettingSchema>;
 
-export const calendarSettingSchema = z
-  .object({
-    timeZone: z.string().optional(),
-    officeHours: z.array(z.object({ start: clock, end: clock })).min(1).optional(),
-    quietHours: z.object({ start: clock, end: clock }).nullable().optional(),
-    extraHolidays: z.array(localDate).optional(),
-    extraWorkdays: z.array(localDate).optional(),
-  })
-  .strict();
-
 /** A deployment's setting that does not validate: a fault of the configuration, logged, not shown raw. */
 export class TaskSettingError extends Error {
   override readonly name = 'TaskSettingError';
@@ -56,7 +44,6 @@ export class TaskSettingError extends Error {
 export interface TaskPolicyOptions {
   /** Per-priority overrides of the default ladder. */
   reminders?: ReminderSetting;
-  calendar?: WorkingCalendarOptions;
 }
 
 function merge(base: ReminderPolicies, override: ReminderSetting | undefined): ReminderPolicies {
@@ -73,27 +60,14 @@ export interface TaskPolicy {
   calendar: WorkingCalendar;
 }
 
-/** Builds the policy for one transaction; calendars are cached by their options. */
+/** Builds the policy for one transaction. */
 export class TaskPolicyLoader {
-  private readonly calendars = new Map<string, WorkingCalendar>();
-
   constructor(private readonly options: TaskPolicyOptions = {}) {}
 
-  async load(settings: SettingsRepo): Promise<TaskPolicy> {
-    const reminders = parse(reminderSettingSchema, REMINDER_SETTING, await settings.get<unknown>(REMINDER_SETTING));
-    const calendar = parse(calendarSettingSchema, CALENDAR_SETTING, await settings.get<unknown>(CALENDAR_SETTING));
+  async load(tx: Pick<Tx, 'repos' | 'calendar'>): Promise<TaskPolicy> {
+    const reminders = parse(reminderSettingSchema, REMINDER_SETTING, await tx.repos.settings.get<unknown>(REMINDER_SETTING));
     const policies = merge(merge(DEFAULT_REMINDER_POLICIES, this.options.reminders), reminders ?? undefined);
-    return { policies, calendar: this.calendar({ ...this.options.calendar, ...(calendar ?? {}) }) };
-  }
-
-  private calendar(options: WorkingCalendarOptions): WorkingCalendar {
-    const key = JSON.stringify(options);
-    let cal = this.calendars.get(key);
-    if (!cal) {
-      cal = new WorkingCalendar(options);
-      this.calendars.set(key, cal);
-    }
-    return cal;
+    return { policies, calendar: tx.calendar };
   }
 }
 

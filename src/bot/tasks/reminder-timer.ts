@@ -73,8 +73,8 @@ export function reminderTimer<R extends TasksRepos>(service: TasksService<R>, on
 }
 
 async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>, task: TaskRecord, job: ReminderJob): Promise<void> {
-  const policy = await service.policy.load(tx.repos.settings);
-  const tz = policy.calendar.timeZone;
+  const policy = await service.policy.load(tx);
+  const tz = policy.calendar;
   const scope = await tx.repos.org.unit(task.scopeUnitId);
   const params = {
     number: task.number,

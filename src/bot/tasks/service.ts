@@ -164,7 +164,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
    * other tasks are done at 办结.
    */
   async dispatchTo(tx: Tx<R>, input: DispatchInput & { requiresVerification?: boolean }, targets: DispatchTarget[]): Promise<TaskRecord[]> {
-    const policy = await this.policy.load(tx.repos.settings);
+    const policy = await this.policy.load(tx);
     const created: TaskRecord[] = [];
     let batch: string | null = null;
     for (const target of targets) {
@@ -205,7 +205,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
       await this.tell(tx, task.assigneeId, await this.taskMessage(tx, task, policy, t('task.card.new', { number }), t('task.new.text', {
         number,
         title: task.title,
-        deadline: formatTime(task.deadline, policy.calendar.timeZone, tx.now),
+        deadline: formatTime(task.deadline, policy.calendar, tx.now),
         priority: priorityName(task),
       })));
       created.push(task);
@@ -229,7 +229,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
   async act(tx: Tx<R>, task: TaskRecord, action: TaskAction, actor: TaskActor): Promise<ActOutcome> {
     const result = applyTaskAction(task, action, actor, tx.now);
     if (!result.ok) return result;
-    const policy = await this.policy.load(tx.repos.settings);
+    const policy = await this.policy.load(tx);
     let next: TaskRecord = { ...task, ...result.task };
     if (action.type === 'complete') next.resultPhotos = [...(action.attachments ?? [])];
     for (const event of result.events) {
@@ -297,7 +297,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
   /** A task back in work without a new deadline (核查不通过): a fresh version of the same plan. */
   private async rearm(tx: Tx<R>, task: TaskRecord): Promise<void> {
     if (!isActiveTask(task)) return;
-    const policy = await this.policy.load(tx.repos.settings);
+    const policy = await this.policy.load(tx);
     const next = this.replan(tx, { ...task, deadlineVersion: task.deadlineVersion + 1 }, policy);
     await tx.repos.tasks.save(next, tx.now);
   }
@@ -308,7 +308,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
     const actor = this.actorFor(task, viewerId, false);
     return {
       text,
-      card: { title, fields: await taskFields(tx.repos, task, policy.calendar.timeZone, tx.now), lines: [text], buttons: taskButtons(task, actor) },
+      card: { title, fields: await taskFields(tx.repos, task, policy.calendar, tx.now), lines: [text], buttons: taskButtons(task, actor) },
     };
   }
 
@@ -317,7 +317,7 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
   }
 
   private async notifyOtherParty(tx: Tx<R>, before: TaskRecord, task: TaskRecord, action: TaskAction, policy: TaskPolicy): Promise<void> {
-    const tz = policy.calendar.timeZone;
+    const tz = policy.calendar;
     const base = {
       number: task.number,
       title: task.title,

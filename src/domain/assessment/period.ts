@@ -31,14 +31,14 @@ function build(kind: PeriodKind, year: number, index: number, zone: string): Ass
 }
 
 /** The month, quarter or year that contains `instant`. */
-export function periodContaining(kind: PeriodKind, instant: Date, zone = 'Asia/Shanghai'): AssessmentPeriod {
+export function periodContaining(kind: PeriodKind, instant: Date, zone: string): AssessmentPeriod {
   const local = DateTime.fromJSDate(instant, { zone });
   const index = kind === 'month' ? local.month : kind === 'quarter' ? Math.ceil(local.month / 3) : 1;
   return build(kind, local.year, index, zone);
 }
 
 /** The period just before `period`, of the same kind (for trends). */
-export function previousPeriod(period: AssessmentPeriod, zone = 'Asia/Shanghai'): AssessmentPeriod {
+export function previousPeriod(period: AssessmentPeriod, zone: string): AssessmentPeriod {
   return periodContaining(period.kind, new Date(period.start.getTime() - 1), zone);
 }
 
@@ -63,7 +63,7 @@ const MAX_YEAR = 2100;
  * 本月 / 上月 / 本季度 / 上季度 / 今年 / 去年, `2026-11`, `2026年11月`, `202611`, `2026Q4`, `2026-Q4`,
  * `2026年第四季度` / `2026年第4季度`, `2026`, `2026年`.
  */
-export function parsePeriod(text: string, now: Date, zone = 'Asia/Shanghai'): AssessmentPeriod | null {
+export function parsePeriod(text: string, now: Date, zone: string): AssessmentPeriod | null {
   const s = text.trim().replace(/\s+/g, '');
   const relative = RELATIVE[s];
   if (relative) {
@@ -98,7 +98,7 @@ export function inPeriod(period: Pick<AssessmentPeriod, 'start' | 'end'>, at: Da
 }
 
 /** The local days of the period up to (not including) `until`, capped at the period's end. */
-export function daysOf(period: Pick<AssessmentPeriod, 'start' | 'end'>, until: Date, zone = 'Asia/Shanghai'): LocalDate[] {
+export function daysOf(period: Pick<AssessmentPeriod, 'start' | 'end'>, until: Date, zone: string): LocalDate[] {
   const stop = Math.min(period.end.getTime(), until.getTime());
   const days: LocalDate[] = [];
   for (let d = DateTime.fromJSDate(period.start, { zone }).startOf('day'); d.toMillis() < stop; d = d.plus({ days: 1 })) days.push(d.toISODate() as LocalDate);

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 
 /** `prefix` + local yyyymmdd of `now` + `-` + the 1-based sequence, at least 4 digits. */
-export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone = 'Asia/Shanghai'): string {
+export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone: string): string {
   if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
   const day = DateTime.fromJSDate(now, { zone: timeZone }).toFormat('yyyyMMdd');
   return `${prefix}${day}-${String(sequence).padStart(4, '0')}`;

@@ -6,11 +6,10 @@ import { DateTime } from 'luxon';
 // The package's own date helpers read dates in the process's local zone and shift a day west of
 // UTC, so we read its published data (the same tables its functions use) by plain date keys.
 import officialData from 'chinese-days/dist/chinese-days.json';
+import { statutoryArrangement, type HolidayEntry, type YearArrangement } from './arrangement';
 
-/** A calendar day in the calendar's zone, `YYYY-MM-DD`. */
-export type LocalDate = string;
-/** A local wall-clock time, `HH:mm` (24 h). */
-export type ClockTime = string;
+import type { ClockTime, LocalDate } from './local-date';
+export type { ClockTime, LocalDate } from './local-date';
 
 /** A stretch of the day between two clock times; `end` after `start` except for quiet hours. */
 export interface ClockRange {
@@ -35,6 +34,24 @@ export interface WorkingCalendarOptions {
   extraHolidays?: readonly LocalDate[];
   /** Local extra working days on top of the official calendar. */
   extraWorkdays?: readonly LocalDate[];
+  /**
+   * Official arrangements entered by an admin (放假安排); they replace the published data the
+   * package ships for their year. A year with neither falls back to the statutory days.
+   */
+  arrangements?: readonly YearArrangement[];
+}
+
+/**
+ * Where a year's official days come from: entered by an admin, the published tables shipped with
+ * the `chinese-days` package, or computed statutory days (no make-up working days known).
+ */
+export type ArrangementSource = 'entered' | 'published' | 'statutory';
+
+interface YearTable {
+  source: ArrangementSource;
+  arrangement: YearArrangement;
+  off: ReadonlyMap<LocalDate, string>;
+  work: ReadonlyMap<LocalDate, string>;
 }
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -49,6 +66,7 @@ export class CalendarConfigError extends Error {
   override readonly name = 'CalendarConfigError';
 }
 
+const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'];
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -74,6 +92,8 @@ export class WorkingCalendar {
   private readonly quiet: MinuteRange | null;
   private readonly extraHolidays: ReadonlySet<LocalDate>;
   private readonly extraWorkdays: ReadonlySet<LocalDate>;
+  private readonly entered: ReadonlyMap<number, YearArrangement>;
+  private readonly tables = new Map<number, YearTable>();
 
   constructor(options: WorkingCalendarOptions = {}) {
     this.timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
@@ -95,6 +115,23 @@ export class WorkingCalendar {
       : null;
     this.extraHolidays = new Set(options.extraHolidays ?? []);
     this.extraWorkdays = new Set(options.extraWorkdays ?? []);
+    this.entered = new Map((options.arrangements ?? []).map((a) => [a.year, a]));
+  }
+
+  /** The county's own extra days off (on top of the official arrangement), sorted. */
+  get localHolidays(): LocalDate[] {
+    return [...this.extraHolidays].sort();
+  }
+
+  /** The county's own extra working days, sorted. */
+  get localWorkdays(): LocalDate[] {
+    return [...this.extraWorkdays].sort();
+  }
+
+  /** A year's official arrangement and where it comes from. */
+  arrangementOf(year: number): { source: ArrangementSource; arrangement: YearArrangement } {
+    const table = this.table(year);
+    return { source: table.source, arrangement: table.arrangement };
   }
 
   // ---- days -------------------------------------------------------------------------------
@@ -113,7 +150,7 @@ export class WorkingCalendar {
     const date = this.toLocalDate(day);
     if (this.extraWorkdays.has(date)) return true;
     if (this.extraHolidays.has(date)) return false;
-    return officialDay(date).work;
+    return this.officialDay(date).work;
   }
 
   /**
@@ -122,9 +159,7 @@ export class WorkingCalendar {
    */
   officialDayName(day: Date | LocalDate): string | null {
     const date = this.toLocalDate(day);
-    // Entries read "National Day,国庆节,3": English name, Chinese name, length code.
-    const parts = officialDay(date).name?.split(',') ?? [];
-    return parts[1] ?? null;
+    return this.officialDay(date).name;
   }
 
   /** The first working day strictly after `day`. */
@@ -251,6 +286,67 @@ export class WorkingCalendar {
 
   // ---- helpers ----------------------------------------------------------------------------
 
+  /** Official status of a day: the arrangement of its own year first, then of the years beside it. */
+  private officialDay(date: LocalDate): { work: boolean; name: string | null } {
+    const year = Number(date.slice(0, 4));
+    for (const y of [year, year + 1, year - 1]) {
+      const table = this.table(y);
+      const work = table.work.get(date);
+      if (work !== undefined) return { work: true, name: work };
+      const off = table.off.get(date);
+      if (off !== undefined) return { work: false, name: off };
+    }
+    const weekday = this.weekday(date);
+    return { work: weekday <= 5, name: null };
+  }
+
+  private table(year: number): YearTable {
+    let table = this.tables.get(year);
+    if (!table) {
+      const entered = this.entered.get(year);
+      const published = entered ? null : publishedArrangement(year);
+      const [source, arrangement]: [ArrangementSource, YearArrangement] = entered
+        ? ['entered', entered]
+        : published
+          ? ['published', published]
+          : ['statutory', statutoryArrangement(year)];
+      const off = new Map<LocalDate, string>();
+      const work = new Map<LocalDate, string>();
+      for (const h of arrangement.holidays) {
+        for (const d of h.days) off.set(d, h.name);
+        for (const d of h.workdays) work.set(d, h.name);
+      }
+      table = { source, arrangement, off, work };
+      this.tables.set(year, table);
+    }
+    return table;
+  }
+
+  /** The local wall-clock time of an instant, `HH:mm`. */
+  clockOf(instant: Date): ClockTime {
+    return this.zoned(instant).toFormat('HH:mm');
+  }
+
+  /**
+   * The one way a moment (a deadline, a meeting) is written: `12月8日 17:00（周二）`, with the year
+   * in front when it is not the year of `now`.
+   */
+  formatMoment(instant: Date, now?: Date): string {
+    const local = this.zoned(instant);
+    const sameYear = !now || this.zoned(now).year === local.year;
+    return `${local.toFormat(sameYear ? 'M月d日 HH:mm' : 'yyyy年M月d日 HH:mm')}（周${WEEKDAY_NAMES[local.weekday - 1]}）`;
+  }
+
+  /** A day written as people read it: `12月8日`. */
+  formatDay(instant: Date): string {
+    return this.zoned(instant).toFormat('M月d日');
+  }
+
+  /** The instant in the calendar's zone, for formatting. */
+  toLocal(instant: Date): DateTime {
+    return this.zoned(instant);
+  }
+
   private zoned(instant: Date): DateTime {
     return DateTime.fromJSDate(instant, { zone: this.timeZone });
   }
@@ -291,13 +387,28 @@ interface OfficialData {
 }
 const OFFICIAL: OfficialData = officialData;
 
-/** Official status of a day: listed holidays and make-up workdays, otherwise Monday–Friday. */
-function officialDay(date: LocalDate): { work: boolean; name: string | null } {
-  if (date in OFFICIAL.workdays) return { work: true, name: OFFICIAL.workdays[date] };
-  if (date in OFFICIAL.holidays) return { work: false, name: OFFICIAL.holidays[date] };
-  const [year, month, day] = date.split('-').map(Number);
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  return { work: weekday >= 1 && weekday <= 5, name: null };
+const publishedCache = new Map<number, YearArrangement | null>();
+
+/**
+ * A year's arrangement from the tables the package ships (entries read "National Day,国庆节,3":
+ * English name, Chinese name, length), or null for a year it does not cover.
+ */
+function publishedArrangement(year: number): YearArrangement | null {
+  if (publishedCache.has(year)) return publishedCache.get(year) ?? null;
+  const byName = new Map<string, HolidayEntry>();
+  const entry = (raw: string) => {
+    const name = raw.split(',')[1] ?? raw;
+    let e = byName.get(name);
+    if (!e) byName.set(name, (e = { name, days: [], workdays: [] }));
+    return e;
+  };
+  const prefix = `${year}-`;
+  for (const [date, raw] of Object.entries(OFFICIAL.holidays)) if (date.startsWith(prefix)) entry(raw).days.push(date);
+  for (const [date, raw] of Object.entries(OFFICIAL.workdays)) if (date.startsWith(prefix)) entry(raw).workdays.push(date);
+  const holidays = [...byName.values()].map((h) => ({ ...h, days: h.days.sort(), workdays: h.workdays.sort() })).sort((a, b) => (a.days[0] ?? a.workdays[0]).localeCompare(b.days[0] ?? b.workdays[0]));
+  const result = holidays.length > 0 ? { year, holidays } : null;
+  publishedCache.set(year, result);
+  return result;
 }
 
 function assertCount(n: number): void {

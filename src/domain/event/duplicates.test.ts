@@ -1,9 +1,10 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { DateTime } from 'luxon';
 import { bigramSimilarity, duplicateLikelihood, findLikelyDuplicates } from './duplicates';
 import type { EventState } from './event';
 
 function sh(local: string): Date {
-  return DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
+  return DateTime.fromISO(local, { zone: DEFAULT_TIME_ZONE }).toJSDate();
 }
 
 const report = {

@@ -185,7 +185,7 @@ export function parentLevel(level: HandlingLevel): HandlingLevel | null {
 }
 
 /** `SJ20261122-0007` from the local date of `now` and the daily sequence. */
-export function formatEventNumber(now: Date, sequence: number, timeZone = 'Asia/Shanghai'): string {
+export function formatEventNumber(now: Date, sequence: number, timeZone: string): string {
   return formatDailyNumber('SJ', now, sequence, timeZone);
 }
 

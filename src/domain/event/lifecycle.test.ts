@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { DateTime } from 'luxon';
 import {
   createEvent,
@@ -20,7 +21,7 @@ import {
 } from './lifecycle';
 
 function sh(local: string): Date {
-  return DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
+  return DateTime.fromISO(local, { zone: DEFAULT_TIME_ZONE }).toJSDate();
 }
 
 const GRID = 301;
@@ -319,6 +320,19 @@ describe('the whole loop of issue 3', () => {
     expect(again.event).toMatchObject({ state: 'reported', handler: { unitId: GRID, level: 'grid' } });
   });
 
+  it('a result belongs to its round: 核查不通过, 不满意 and 上报 clear it, the timeline keeps it', () => {
+    const done = ok(applyEventAction(inState('in_progress'), { type: 'complete', result: '已清运' }, worker, tick())).event;
+    expect(done.result).toBe('已清运');
+    const failed = ok(applyEventAction(done, { type: 'verify_fail', reason: '仍有残留' }, gridHead, tick()));
+    expect(failed.event.result).toBeNull();
+    const closed = ok(applyEventAction(ok(applyEventAction(failed.event, { type: 'complete', result: '已彻底清运' }, worker, tick())).event, { type: 'close' }, gridHead, tick())).event;
+    expect(closed.result).toBe('已彻底清运');
+    const reopened = ok(applyEventAction(closed, { type: 'rate', rating: 'unsatisfied', reason: '又有了' }, reporter, tick())).event;
+    expect(reopened).toMatchObject({ state: 'accepted', result: null });
+    const redispatched = ok(applyEventAction(reopened, { type: 'dispatch', assignee: { kind: 'member', memberId: WORKER }, deadline }, gridHead, tick())).event;
+    expect(redispatched.result).toBeNull();
+  });
+
   it('督办 keeps the strongest card', () => {
     let event = inState('dispatched');
     for (const level of ['yellow', 'normal', 'red', 'yellow'] as const) {
@@ -346,7 +360,7 @@ describe('what a card may offer', () => {
 
 describe('event numbers and levels', () => {
   it('SJ + Shanghai date + 4-digit daily sequence', () => {
-    expect(formatEventNumber(new Date('2026-11-21T16:30:00Z'), 7)).toBe('SJ20261122-0007');
+    expect(formatEventNumber(new Date('2026-11-21T16:30:00Z'), 7, DEFAULT_TIME_ZONE)).toBe('SJ20261122-0007');
     expect(parseEventNumber('sj20261122-7')).toBe('SJ20261122-0007');
     expect(parseEventNumber('T20261122-0007')).toBeNull();
   });

@@ -113,6 +113,8 @@ export interface EventTransition {
 }
 
 const BEFORE_WORK: readonly EventState[] = ['reported', 'accepted'];
+/** States in which the event has a current 处置结果. */
+const RESULT_STATES: readonly EventState[] = ['submitted', 'closed', 'rated', 'settled_on_spot'];
 const HELD: readonly EventState[] = ['reported', 'accepted', 'dispatched', 'in_progress'];
 
 /** The whole loop. A (state, action) pair not listed is refused. */
@@ -301,7 +303,10 @@ export function applyEventAction(event: GridEvent, action: EventAction, actor: E
   if (refusal) return { ok: false, reason: refusal };
 
   const to = row.to === 'same' ? event.state : row.to;
-  const next: GridEvent = { ...effect(event, action, now, actor.memberId), state: to };
+  const changed = effect(event, action, now, actor.memberId);
+  // A 处置结果 belongs to the round of work that produced it: once the event is back in work (核查
+  // 不通过, 不满意, 上报, 改派) the earlier result is history on the timeline, not the event's result.
+  const next: GridEvent = { ...changed, state: to, result: RESULT_STATES.includes(to) ? changed.result : null };
   return {
     ok: true,
     event: next,

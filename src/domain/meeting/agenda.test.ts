@@ -1,12 +1,13 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { composeMonthlyAgenda, composeWeeklyAgenda, hardCaseReasons, nextStepFor, percent, type CommunityMonth, type GridWeek, type MatterFacts } from './agenda';
 import { weeklyOccurrence, monthlyOccurrence } from './meeting';
 import { WorkingCalendar } from '../calendar/working-calendar';
 
-const zone = 'Asia/Shanghai';
+const zone = DEFAULT_TIME_ZONE;
 const now = new Date('2026-11-22T23:30:00Z');
 const grid = (id: number, code: string, name: string, reported: number): GridWeek => ({
   grid: { id, code, name },
-  events: { reported, solved: reported - 1, open: 1, settledOnSpot: 0 },
+  events: { reported, solved: reported - 1, open: 1, returned: 0, settledOnSpot: 0 },
   infoReports: { done: 2, of: 2 },
   patrols: { done: 4, of: 5 },
   notable: [],
@@ -75,7 +76,7 @@ describe('monthly agenda', () => {
   it('lists the communities with their plans, the missing plans, the hard cases and the category chart', () => {
     const month = (id: number, code: string, name: string, byCategory: Record<string, number>): CommunityMonth => ({
       community: { id, code, name },
-      events: { reported: 3, solved: 2, open: 1, settledOnSpot: 1, escalated: 0, byCategory },
+      events: { reported: 3, solved: 2, open: 1, returned: 0, settledOnSpot: 1, escalated: 0, byCategory },
       tasks: { done: 3, of: 4 },
       infoReports: null,
       patrols: null,

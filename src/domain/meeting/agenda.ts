@@ -55,9 +55,11 @@ export function percent(r: Ratio | null): number | null {
 
 export interface EventCounts {
   reported: number;
-  /** Closed, rated or settled on the spot. */
+  /** `eventStanding` (domain/figures): reported = solved + open + returned. */
   solved: number;
   open: number;
+  /** Sent back to the reporter (回退) and not resubmitted. */
+  returned: number;
   settledOnSpot: number;
 }
 
@@ -161,6 +163,7 @@ export function composeWeeklyAgenda(input: WeeklyAgendaInput): WeeklyAgenda {
     reported: grids.reduce((s, g) => s + g.events.reported, 0),
     solved: grids.reduce((s, g) => s + g.events.solved, 0),
     open: grids.reduce((s, g) => s + g.events.open, 0),
+    returned: grids.reduce((s, g) => s + g.events.returned, 0),
     settledOnSpot: grids.reduce((s, g) => s + g.events.settledOnSpot, 0),
     infoReports: sumRatios(grids.map((g) => g.infoReports)),
     patrols: sumRatios(grids.map((g) => g.patrols)),
@@ -272,6 +275,7 @@ export function composeMonthlyAgenda(input: MonthlyAgendaInput): MonthlyAgenda {
       reported: sum((c) => c.events.reported),
       solved: sum((c) => c.events.solved),
       open: sum((c) => c.events.open),
+      returned: sum((c) => c.events.returned),
       settledOnSpot: sum((c) => c.events.settledOnSpot),
       escalated: sum((c) => c.events.escalated),
       tasks: { done: sum((c) => c.tasks.done), of: sum((c) => c.tasks.of) },

@@ -1,7 +1,9 @@
+import { DateTime } from 'luxon';
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { WorkingCalendar } from '../calendar/working-calendar';
 import { meetingNumber, monthlyOccurrence, planMonthFor, weeklyOccurrence } from './meeting';
 
-const zone = 'Asia/Shanghai';
+const zone = DEFAULT_TIME_ZONE;
 const calendar = new WorkingCalendar();
 
 describe('meeting occurrences', () => {
@@ -31,5 +33,17 @@ describe('meeting occurrences', () => {
   it('names meetings by unit and period', () => {
     expect(meetingNumber('weekly', '01001', '2026-11-23')).toBe('HY-01001-W2026-11-23');
     expect(meetingNumber('monthly', '01', '2026-12')).toBe('HY-01-M2026-12');
+  });
+
+  it('moves the weekly meeting to the next working day of its week, and skips a week that is all off', () => {
+    const at = (local: string) => DateTime.fromISO(local, { zone }).toJSDate();
+    const local = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
+    // National Day 2026: 1–7 October off, Thursday 8 the first working day of that week.
+    const national = weeklyOccurrence(at('2026-10-06T12:00'), zone, undefined, calendar);
+    expect({ held: national.held, at: local(national.at), key: national.key }).toEqual({ held: true, at: '2026-10-08T08:30', key: '2026-10-05' });
+    // An ordinary Monday stays.
+    expect(local(weeklyOccurrence(at('2026-11-25T12:00'), zone, undefined, calendar).at)).toBe('2026-11-23T08:30');
+    // Spring Festival 2026: 15–23 February off; the week of Monday 16 has no working day.
+    expect(weeklyOccurrence(at('2026-02-18T12:00'), zone, undefined, calendar).held).toBe(false);
   });
 });

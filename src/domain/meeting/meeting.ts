@@ -36,6 +36,8 @@ export interface Period {
  */
 export interface MeetingOccurrence {
   kind: MeetingKind;
+  /** False when the whole week is off (春节, 国庆): no meeting that week. */
+  held: boolean;
   key: string;
   at: Date;
   agendaAt: Date;
@@ -48,12 +50,25 @@ function clockOf(time: string): { hour: number; minute: number } {
   return { hour: Number(m[1]), minute: Number(m[2]) };
 }
 
-/** The weekly meeting of the week that contains `instant` (weeks start on Monday, local time). */
-export function weeklyOccurrence(instant: Date, zone: string, times: MeetingTimes = DEFAULT_MEETING_TIMES): MeetingOccurrence {
+/**
+ * The weekly meeting of the week that contains `instant` (weeks start on Monday, local time): on
+ * its weekday, or — when that is a day off — the next working day of the same week; a week with no
+ * working day from then on has no meeting (`held: false`). Without a calendar, the weekday itself.
+ */
+export function weeklyOccurrence(instant: Date, zone: string, times: MeetingTimes = DEFAULT_MEETING_TIMES, calendar?: WorkingCalendar): MeetingOccurrence {
   const monday = DateTime.fromJSDate(instant, { zone }).startOf('week');
-  const at = monday.plus({ days: times.weeklyWeekday - 1 }).set({ ...clockOf(times.weeklyTime), second: 0, millisecond: 0 });
+  let day = monday.plus({ days: times.weeklyWeekday - 1 });
+  let held = true;
+  if (calendar) {
+    const working = calendar.workingDayOnOrAfter(day.toISODate()!);
+    const sunday = monday.plus({ days: 6 }).toISODate()!;
+    if (working <= sunday) day = DateTime.fromISO(working, { zone });
+    else held = false;
+  }
+  const at = day.set({ ...clockOf(times.weeklyTime), second: 0, millisecond: 0 });
   return {
     kind: 'weekly',
+    held,
     key: monday.toISODate()!,
     at: at.toJSDate(),
     agendaAt: at.minus({ minutes: times.agendaLeadMinutes }).toJSDate(),
@@ -68,6 +83,7 @@ export function monthlyOccurrence(instant: Date, calendar: WorkingCalendar, zone
   const at = DateTime.fromISO(day, { zone }).set({ ...clockOf(times.monthlyTime), second: 0, millisecond: 0 });
   return {
     kind: 'monthly',
+    held: true,
     key: first.toFormat('yyyy-MM'),
     at: at.toJSDate(),
     agendaAt: at.minus({ minutes: times.agendaLeadMinutes }).toJSDate(),
@@ -76,7 +92,7 @@ export function monthlyOccurrence(instant: Date, calendar: WorkingCalendar, zone
 }
 
 export function occurrenceOf(kind: MeetingKind, instant: Date, calendar: WorkingCalendar, zone: string, times: MeetingTimes = DEFAULT_MEETING_TIMES): MeetingOccurrence {
-  return kind === 'weekly' ? weeklyOccurrence(instant, zone, times) : monthlyOccurrence(instant, calendar, zone, times);
+  return kind === 'weekly' ? weeklyOccurrence(instant, zone, times, calendar) : monthlyOccurrence(instant, calendar, zone, times);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { DateTime } from 'luxon';
 import {
   applyTaskAction,
@@ -11,7 +12,7 @@ import {
 import { createTask, formatTaskNumber, isOverdue, parseTaskNumber, wasSubmittedLate, type Task, type TaskState } from './task';
 
 function sh(local: string): Date {
-  return DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
+  return DateTime.fromISO(local, { zone: DEFAULT_TIME_ZONE }).toJSDate();
 }
 
 const DISPATCHER = 1;
@@ -225,9 +226,9 @@ describe('overdue is derived', () => {
 
 describe('task numbers', () => {
   it('use the Shanghai date and a 4-digit daily sequence', () => {
-    expect(formatTaskNumber(new Date('2026-11-21T16:30:00Z'), 7)).toBe('T20261122-0007');
-    expect(formatTaskNumber(sh('2026-11-22T09:00'), 12345)).toBe('T20261122-12345');
-    expect(() => formatTaskNumber(now, 0)).toThrow(RangeError);
+    expect(formatTaskNumber(new Date('2026-11-21T16:30:00Z'), 7, DEFAULT_TIME_ZONE)).toBe('T20261122-0007');
+    expect(formatTaskNumber(sh('2026-11-22T09:00'), 12345, DEFAULT_TIME_ZONE)).toBe('T20261122-12345');
+    expect(() => formatTaskNumber(now, 0, DEFAULT_TIME_ZONE)).toThrow(RangeError);
   });
 
   it('read what users type', () => {

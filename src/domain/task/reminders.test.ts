@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../calendar/working-calendar';
 import { DateTime } from 'luxon';
 import { WorkingCalendar } from '../calendar/working-calendar';
 import {
@@ -12,10 +13,10 @@ import {
 import { createTask, type Task, type TaskPriority } from './task';
 
 function sh(local: string): Date {
-  return DateTime.fromISO(local, { zone: 'Asia/Shanghai' }).toJSDate();
+  return DateTime.fromISO(local, { zone: DEFAULT_TIME_ZONE }).toJSDate();
 }
 function show(instant: Date): string {
-  return DateTime.fromJSDate(instant, { zone: 'Asia/Shanghai' }).toFormat("yyyy-MM-dd'T'HH:mm");
+  return DateTime.fromJSDate(instant, { zone: DEFAULT_TIME_ZONE }).toFormat("yyyy-MM-dd'T'HH:mm");
 }
 
 const calendar = new WorkingCalendar();

@@ -79,7 +79,7 @@ export function wasSubmittedLate(task: Pick<Task, 'submittedAt' | 'deadline'>): 
 }
 
 /** `T20261122-0007`: the local date of `now` and a 1-based daily sequence, at least 4 digits. */
-export function formatTaskNumber(now: Date, sequence: number, timeZone = 'Asia/Shanghai'): string {
+export function formatTaskNumber(now: Date, sequence: number, timeZone: string): string {
   return formatDailyNumber('T', now, sequence, timeZone);
 }
 

@@ -248,6 +248,9 @@ export class FakeDingTalk {
 
   // --- HTTP side ---------------------------------------------------------------------------------
 
+  /** Cards delivered with createAndDeliver, by outTrackId (only those can be updated). */
+  readonly deliveredCards = new Set<string>();
+
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const chunks: Buffer[] = [];
@@ -271,18 +274,25 @@ export class FakeDingTalk {
       case '/v1.0/oauth2/accessToken':
         return this.accessToken(res, body);
       case '/robot/sendBySession':
-        return this.answer(res, 200, url.searchParams.get('session') ? { errcode: 0, errmsg: 'ok' } : { errcode: 300001, errmsg: 'session 不存在' });
+        if (!url.searchParams.get('session')) return this.answer(res, 200, { errcode: 300001, errmsg: 'session 不存在' });
+        if (tooLong({ msgParam: JSON.stringify({ ...(body.text as object), ...(body.markdown as object), ...(body.actionCard as object) }) })) {
+          return this.answer(res, 200, { errcode: 460101, errmsg: 'message too long' });
+        }
+        return this.answer(res, 200, { errcode: 0, errmsg: 'ok' });
     }
     if (!token || !this.tokens.has(token)) return this.answer(res, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
-    if (robotCodeOf(body) !== this.robotCode) return this.answer(res, 400, { code: 'invalidParameter.robotCode', message: 'robot 不存在' });
+    // Updating a card names the card only (its outTrackId), not the robot.
+    if (path !== '/v1.0/card/instances' && robotCodeOf(body) !== this.robotCode) return this.answer(res, 400, { code: 'invalidParameter.robotCode', message: 'robot 不存在' });
     switch (path) {
       case '/v1.0/robot/groupMessages/send':
+        if (tooLong(body)) return this.answer(res, 400, { code: 'invalidParameter.msgParam', message: '消息内容超长' });
         if (!this.groups.has(String(body.openConversationId))) return this.answer(res, 400, { code: 'resource.not.found', message: '群不存在或机器人不在群内' });
         if (typeof body.msgKey !== 'string' || typeof body.msgParam !== 'string') return this.answer(res, 400, { code: 'invalidParameter', message: 'msgKey/msgParam' });
         return this.answer(res, 200, { processQueryKey: crypto.randomUUID() });
       case '/v1.0/robot/oToMessages/batchSend': {
         const userIds = Array.isArray(body.userIds) ? (body.userIds as string[]) : [];
         if (userIds.length === 0 || userIds.length > 20) return this.answer(res, 400, { code: 'invalidParameter.userIds', message: 'userIds 1..20' });
+        if (tooLong(body)) return this.answer(res, 400, { code: 'invalidParameter.msgParam', message: '消息内容超长' });
         const flowControlled = userIds.filter((id) => {
           const left = this.flowControl.get(id) ?? 0;
           if (left > 0) this.flowControl.set(id, left - 1);
@@ -294,7 +304,13 @@ export class FakeDingTalk {
       case '/v1.0/robot/messageFiles/download':
         return this.answer(res, 200, { downloadUrl: `${this.url}/files/${encodeURIComponent(String(body.downloadCode))}` });
       case '/v1.0/card/instances/createAndDeliver':
+        this.deliveredCards.add(String(body.outTrackId));
         return this.answer(res, 200, { success: true, result: { outTrackId: body.outTrackId } });
+      case '/v1.0/card/instances':
+        // PUT: update a delivered card's data (更新卡片).
+        if (req.method !== 'PUT') return this.answer(res, 405, { code: 'MethodNotAllowed', message: req.method ?? '' });
+        if (!this.deliveredCards.has(String(body.outTrackId))) return this.answer(res, 400, { code: 'param.cardInstanceNotExist', message: '卡片不存在' });
+        return this.answer(res, 200, { success: true, result: true });
       default:
         return this.answer(res, 404, { code: 'notFound', message: path });
     }
@@ -365,4 +381,14 @@ export function robotMessage(overrides: Record<string, unknown> = {}, fake?: Fak
 function robotCodeOf(body: Record<string, unknown>): unknown {
   const model = (body.imGroupOpenDeliverModel ?? body.imRobotOpenDeliverModel) as { robotCode?: unknown } | undefined;
   return body.robotCode ?? model?.robotCode;
+}
+
+/**
+ * The sizes the fake holds DingTalk to: text content and markdown text up to 5000 characters
+ * (what DingTalk shows whole; longer messages are cut or refused). A test notices a cut message.
+ */
+function tooLong(body: Record<string, unknown>): boolean {
+  if (typeof body.msgParam !== 'string') return false;
+  const param = JSON.parse(body.msgParam) as { content?: unknown; text?: unknown };
+  return [param.content, param.text].some((v) => typeof v === 'string' && Array.from(v).length > 5000);
 }

@@ -13,6 +13,8 @@ export interface ReceivedCall {
   query: Record<string, string>;
   body: Record<string, unknown>;
   at: number;
+  /** What the fake answered (0: accepted). */
+  errcode?: number;
 }
 
 export class FakeWeComApi {
@@ -24,6 +26,9 @@ export class FakeWeComApi {
   private webhookSends = new Map<string, number[]>();
   /** errcodes the next calls of a path answer with, consumed one by one. */
   private scripted = new Map<string, number[]>();
+  private revoked = false;
+  /** Members over their per-member frequency limit: message/send to them answers 45009. */
+  private limitedUsers = new Set<string>();
   url = '';
 
   constructor(
@@ -52,6 +57,26 @@ export class FakeWeComApi {
     this.scripted.set(path, [...(this.scripted.get(path) ?? []), ...Array<number>(count).fill(errcode)]);
   }
 
+  /** An administrator resets the app secret: tokens stop working and the old secret is refused (40001). */
+  revokeSecret(): void {
+    this.revoked = true;
+    this.tokens.clear();
+  }
+
+  /** The deployment gets the right secret again. */
+  restoreSecret(): void {
+    this.revoked = false;
+  }
+
+  /** message/send to `userId` answers 45009 until `unlimitUser`. */
+  limitUser(userId: string): void {
+    this.limitedUsers.add(userId);
+  }
+
+  unlimitUser(userId: string): void {
+    this.limitedUsers.delete(userId);
+  }
+
   /** Every access token issued so far stops working (WeCom's 42001). */
   expireTokens(): void {
     this.tokens.clear();
@@ -64,6 +89,11 @@ export class FakeWeComApi {
 
   callsTo(path: string): ReceivedCall[] {
     return this.calls.filter((c) => c.path === path);
+  }
+
+  /** The calls of `path` WeCom accepted (errcode 0): what people actually received. */
+  acceptedCallsTo(path: string): ReceivedCall[] {
+    return this.callsTo(path).filter((c) => c.errcode === 0);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -79,39 +109,48 @@ export class FakeWeComApi {
         return reply(res, { errcode: 40058, errmsg: 'invalid json' });
       }
     }
-    const call = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
+    const call: ReceivedCall = { path: url.pathname, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
     this.calls.push(call);
 
     const scripted = this.scripted.get(url.pathname)?.shift();
-    if (scripted !== undefined) return reply(res, { errcode: scripted, errmsg: 'scripted failure' });
+    if (scripted !== undefined) return answer(call, res, { errcode: scripted, errmsg: 'scripted failure' });
 
     switch (url.pathname) {
       case '/cgi-bin/gettoken':
-        if (call.query.corpid !== this.corpId) return reply(res, { errcode: 40013, errmsg: 'invalid corpid' });
-        if (call.query.corpsecret !== this.secret) return reply(res, { errcode: 40001, errmsg: 'invalid credential' });
-        return reply(res, { errcode: 0, errmsg: 'ok', access_token: this.issueToken(), expires_in: 7200 });
+        if (call.query.corpid !== this.corpId) return answer(call, res, { errcode: 40013, errmsg: 'invalid corpid' });
+        if (call.query.corpsecret !== this.secret || this.revoked) return answer(call, res, { errcode: 40001, errmsg: 'invalid credential' });
+        return answer(call, res, { errcode: 0, errmsg: 'ok', access_token: this.issueToken(), expires_in: 7200 });
       case '/cgi-bin/message/send':
       case '/cgi-bin/message/update_template_card': {
         const token = call.query.access_token;
-        if (!token) return reply(res, { errcode: 41001, errmsg: 'access_token missing' });
-        if (!this.tokens.has(token)) return reply(res, { errcode: 42001, errmsg: 'access_token expired' });
+        if (!token) return answer(call, res, { errcode: 41001, errmsg: 'access_token missing' });
+        if (!this.tokens.has(token)) return answer(call, res, { errcode: 42001, errmsg: 'access_token expired' });
         if (url.pathname === '/cgi-bin/message/send' && body.touser === 'nobody') {
-          return reply(res, { errcode: 0, errmsg: 'ok', invaliduser: 'nobody' });
+          return answer(call, res, { errcode: 0, errmsg: 'ok', invaliduser: 'nobody' });
         }
-        return reply(res, { errcode: 0, errmsg: 'ok', msgid: crypto.randomUUID(), response_code: crypto.randomUUID() });
+        if (url.pathname === '/cgi-bin/message/send' && this.limitedUsers.has(String(body.touser))) {
+          return answer(call, res, { errcode: 45009, errmsg: 'api freq out of limit' });
+        }
+        const oversize = contentOverLimit(body);
+        if (oversize) return answer(call, res, { errcode: 40058, errmsg: oversize });
+        return answer(call, res, { errcode: 0, errmsg: 'ok', msgid: crypto.randomUUID(), response_code: crypto.randomUUID() });
       }
       case '/cgi-bin/webhook/send': {
         const key = call.query.key ?? '';
         const recent = (this.webhookSends.get(key) ?? []).filter((t) => t > this.now - 60_000);
-        if (recent.length >= (this.options.webhookLimit ?? 20)) return reply(res, { errcode: 45009, errmsg: 'api freq out of limit' });
+        if (recent.length >= (this.options.webhookLimit ?? 20)) return answer(call, res, { errcode: 45009, errmsg: 'api freq out of limit' });
+        const oversize = contentOverLimit(body, 4096);
+        if (oversize) return answer(call, res, { errcode: 40058, errmsg: oversize });
         this.webhookSends.set(key, [...recent, this.now]);
-        return reply(res, { errcode: 0, errmsg: 'ok' });
+        return answer(call, res, { errcode: 0, errmsg: 'ok' });
       }
       case '/cgi-bin/aibot/response': {
         const code = call.query.response_code ?? '';
-        if (this.usedResponseCodes.has(code)) return reply(res, { errcode: 40078, errmsg: 'response_code used' });
+        const tooLong = contentOverLimit(body, 20480);
+        if (tooLong) return answer(call, res, { errcode: 40058, errmsg: tooLong });
+        if (this.usedResponseCodes.has(code)) return answer(call, res, { errcode: 40078, errmsg: 'response_code used' });
         this.usedResponseCodes.add(code);
-        return reply(res, { errcode: 0, errmsg: 'ok' });
+        return answer(call, res, { errcode: 0, errmsg: 'ok' });
       }
       default:
         res.statusCode = 404;
@@ -124,6 +163,35 @@ export class FakeWeComApi {
     this.tokens.add(token);
     return token;
   }
+}
+
+/**
+ * WeCom's documented sizes: app text and markdown content 2048 bytes, webhook markdown 4096 bytes;
+ * button_interaction card texts: main_title.title 36, sub_title_text 112, keyname 5, value 30,
+ * button text 10 characters. WeCom refuses more with 40058 (as its webhook does) rather than
+ * silently cutting, which is what a test must notice.
+ */
+function contentOverLimit(body: Record<string, unknown>, markdownBytes = 2048): string | undefined {
+  const bytes = (v: unknown) => Buffer.byteLength(String(v ?? ''), 'utf8');
+  const chars = (v: unknown) => Array.from(String(v ?? '')).length;
+  const markdown = (body.markdown as { content?: unknown } | undefined)?.content;
+  if (markdown !== undefined && bytes(markdown) > markdownBytes) return `markdown.content exceed max length ${markdownBytes}`;
+  const text = (body.text as { content?: unknown } | undefined)?.content;
+  if (text !== undefined && bytes(text) > 2048) return 'text.content exceed max length 2048';
+  const card = body.template_card as
+    | { main_title?: { title?: unknown }; sub_title_text?: unknown; horizontal_content_list?: { keyname?: unknown; value?: unknown }[]; button_list?: { text?: unknown }[] }
+    | undefined;
+  if (!card) return undefined;
+  if (chars(card.main_title?.title) > 36) return 'template_card.main_title.title exceed max length';
+  if (chars(card.sub_title_text) > 112) return 'template_card.sub_title_text exceed max length';
+  if ((card.horizontal_content_list ?? []).some((h) => chars(h.keyname) > 5 || chars(h.value) > 30)) return 'template_card.horizontal_content_list exceed max length';
+  if ((card.button_list ?? []).some((b) => chars(b.text) > 10)) return 'template_card.button_list.text exceed max length';
+  return undefined;
+}
+
+function answer(call: ReceivedCall, res: http.ServerResponse, json: { errcode: number } & Record<string, unknown>): void {
+  call.errcode = json.errcode;
+  reply(res, json);
 }
 
 function reply(res: http.ServerResponse, json: Record<string, unknown>): void {

@@ -4,6 +4,9 @@
  * only; those areas own them), and from the attendance area's patrol log, leave requests and
  * info reports.
  */
+import { eventStanding, isSatisfied, isTaskDue, isTaskOnTime, tallyTasks, type TaskFigureFacts } from '../../../domain/figures';
+import type { EventRating, EventState } from '../../../domain/event/event';
+import type { TaskState } from '../../../domain/task/task';
 import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator } from 'typeorm';
 import type {
   Adjustment,
@@ -25,9 +28,12 @@ import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schema
 import { AssessmentAdjustmentSchema, type AssessmentAdjustmentRow } from '../schemas/assessment';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
-const NOT_DUE_TASK_STATES = ['withdrawn', 'returned'];
 const OPEN_TASK_STATES = ['dispatched', 'accepted', 'extension_requested'];
-const CLOSED_EVENT_STATES = ['closed', 'rated', 'settled_on_spot'];
+
+/** A task row as the figures read it. */
+export function taskFigureFacts(t: TaskRow): TaskFigureFacts {
+  return { state: t.state as TaskState, deadline: t.deadline, submittedAt: t.submittedAt, finishedAt: t.finishedAt };
+}
 
 const within = (range: Range): FindOperator<Date> => And(MoreThanOrEqual(range.start), LessThan(range.end));
 const inRange = (range: Range, at: Date | null) => at !== null && at.getTime() >= range.start.getTime() && at.getTime() < range.end.getTime();
@@ -181,15 +187,14 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     each(s.events, s.eventKeys, (f, e) => {
       if (!inRange(range, e.reportedAt)) return;
       f.reporting.reported++;
-      if (e.state === 'returned') f.reporting.withdrawn++;
+      if (eventStanding(e.state as EventState) === 'returned') f.reporting.withdrawn++;
     });
     // Tasks due in the period: the deadline fell in it and has passed, or the work was already reported done.
     each(s.assigned, s.assignedKeys, (f, t) => {
-      if (NOT_DUE_TASK_STATES.includes(t.state) || !inRange(range, t.deadline)) return;
-      const reportedDone = t.submittedAt ?? t.finishedAt;
-      if (t.deadline.getTime() > options.now.getTime() && !reportedDone) return;
+      const task = taskFigureFacts(t);
+      if (!isTaskDue(task, range, options.now)) return;
       f.tasks.due++;
-      if (reportedDone && reportedDone.getTime() <= t.deadline.getTime()) f.tasks.onTime++;
+      if (isTaskOnTime(task)) f.tasks.onTime++;
       else f.overdue++;
     });
     const inPeriod = s.actions.filter((h) => inRange(range, h.at));
@@ -223,7 +228,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       const rating = l.detail ? (JSON.parse(l.detail) as { rating?: string }).rating : undefined;
       if (!rating) return;
       f.satisfaction.of++;
-      if (rating !== 'unsatisfied') f.satisfaction.done++;
+      if (isSatisfied(rating as EventRating)) f.satisfaction.done++;
     });
     return out;
   }
@@ -289,8 +294,11 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     if (!unitIds.length) return [];
     const rows = await this.em.getRepository(TaskSchema).find({
       where: [
+        // Dispatched in the period, or due in it: every task the period's figures count is listed.
         { gridId: In(unitIds), dispatchedAt: within(range) },
         { gridId: IsNull(), scopeUnitId: In(unitIds), dispatchedAt: within(range) },
+        { gridId: In(unitIds), deadline: within(range) },
+        { gridId: IsNull(), scopeUnitId: In(unitIds), deadline: within(range) },
       ],
       order: { dispatchedAt: 'ASC', id: 'ASC' },
     });
@@ -320,7 +328,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       for (const r of rows) m.set(key(r), (m.get(key(r)) ?? 0) + 1);
       return m;
     };
-    const closed = rows.filter((r) => CLOSED_EVENT_STATES.includes(r.state) && r.closedAt);
+    const closed = rows.filter((r) => eventStanding(r.state as EventState) === 'solved' && r.closedAt);
     const hours = closed.map((r) => (r.closedAt!.getTime() - r.reportedAt.getTime()) / 3600_000);
     return {
       byCategory: count((r) => r.category),
@@ -337,15 +345,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const rows = unitIds.length
       ? await this.em.getRepository(TaskSchema).find({ where: [{ gridId: In(unitIds) }, { gridId: IsNull(), scopeUnitId: In(unitIds) }] })
       : [];
-    let due = 0;
-    let onTime = 0;
-    for (const t of rows) {
-      if (NOT_DUE_TASK_STATES.includes(t.state) || !inRange(range, t.deadline)) continue;
-      const done = t.submittedAt ?? t.finishedAt;
-      if (t.deadline.getTime() > now.getTime() && !done) continue;
-      due++;
-      if (done && done.getTime() <= t.deadline.getTime()) onTime++;
-    }
+    const { due, onTime } = tallyTasks(rows.map(taskFigureFacts), range, now);
     const open = rows.filter((t) => OPEN_TASK_STATES.includes(t.state));
     return { due, onTime, open: open.length, overdueOpen: open.filter((t) => t.deadline.getTime() <= now.getTime()).length };
   }

@@ -3,7 +3,9 @@
  * and the read queries an agenda needs over the events and tasks tables and the attendance
  * area's info reports, patrol log and leave (read only; those areas own their tables).
  */
-import { In, LessThan, type EntityManager } from 'typeorm';
+import { eventStanding, tallyEvents } from '../../../domain/figures';
+import { And, In, LessThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import type { EventState } from '../../../domain/event/event';
 import type { AgendaSources, EventFacts, GridEventCounts, MeetingRepo, MeetingStatus, MinuteEntry, StoredMeeting } from '../../../bot/meetings/ports';
 import type { HandlingLevel, MatterFacts, MonthlyPlan, Period, Ratio } from '../../../domain/meeting';
 import type { ItemSource, TrackedItem } from '../../../domain/meeting/carry-over';
@@ -11,6 +13,7 @@ import type { MeetingKind } from '../../../domain/meeting/meeting';
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { FINAL_TASK_STATES } from '../../../domain/task/task';
 import { EventSchema, type EventRow } from '../schemas/events';
+import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 import { TaskSchema } from '../schemas/tasks';
 import {
@@ -23,7 +26,6 @@ import {
   type MeetingRow,
 } from '../schemas/meetings';
 
-const SOLVED_EVENT_STATES = ['closed', 'rated', 'settled_on_spot'];
 const HIGH_LEVELS = ['town', 'county'];
 
 function meetingToDomain(r: MeetingRow): StoredMeeting {
@@ -72,7 +74,10 @@ function minuteToDomain(r: MeetingMinuteRow): MinuteEntry {
   return { ...r, kind: r.kind as MinuteEntry['kind'] };
 }
 
-const isOpenEvent = (state: string) => (OPEN_EVENT_STATES as readonly string[]).includes(state);
+const isOpenEvent = (state: string) => eventStanding(state as EventState) === 'open';
+
+/** An event row as the figures read it: the level that holds it, or that closed it. */
+const eventFigureFacts = (r: Pick<EventRow, 'state' | 'handlerLevel' | 'closedByLevel'>) => ({ state: r.state as EventState, level: (r.closedByLevel ?? r.handlerLevel) as HandlingLevel });
 
 /** An event as the agenda reads it; the title is its category and the start of its description. */
 function eventFacts(r: EventRow, now: Date): EventFacts {
@@ -105,36 +110,17 @@ export class TypeOrmAgendaSources implements AgendaSources {
   constructor(protected readonly em: EntityManager) {}
 
   async eventCounts(gridUnitIds: number[], period: Period): Promise<GridEventCounts[]> {
-    const byGrid = new Map<number, GridEventCounts>();
-    for (const id of gridUnitIds) byGrid.set(id, { gridUnitId: id, reported: 0, solved: 0, open: 0, settledOnSpot: 0, escalated: 0, byCategory: {} });
     if (!gridUnitIds.length) return [];
-    const rows = await this.em
-      .getRepository(EventSchema)
-      .createQueryBuilder('e')
-      .select('e.gridUnitId', 'grid')
-      .addSelect('e.category', 'category')
-      .addSelect('e.state', 'state')
-      .addSelect('e.handlerLevel', 'level')
-      .addSelect('COUNT(*)', 'n')
-      .where('e.gridUnitId IN (:...grids)', { grids: gridUnitIds })
-      .andWhere('e.reportedAt >= :from AND e.reportedAt < :to', { from: period.from, to: period.to })
-      .groupBy('e.gridUnitId')
-      .addGroupBy('e.category')
-      .addGroupBy('e.state')
-      .addGroupBy('e.handlerLevel')
-      .getRawMany<{ grid: number | string; category: string; state: string; level: string; n: number | string }>();
-    for (const r of rows) {
-      const c = byGrid.get(Number(r.grid));
-      if (!c) continue;
-      const n = Number(r.n);
-      c.reported += n;
-      c.byCategory[r.category] = (c.byCategory[r.category] ?? 0) + n;
-      if (SOLVED_EVENT_STATES.includes(r.state)) c.solved += n;
-      if (r.state === 'settled_on_spot') c.settledOnSpot += n;
-      if (isOpenEvent(r.state)) c.open += n;
-      if (HIGH_LEVELS.includes(r.level)) c.escalated += n;
-    }
-    return [...byGrid.values()];
+    const rows = await this.em.getRepository(EventSchema).find({
+      select: { gridUnitId: true, category: true, state: true, handlerLevel: true, closedByLevel: true },
+      where: { gridUnitId: In(gridUnitIds), reportedAt: And(MoreThanOrEqual(period.from), LessThan(period.to)) },
+    });
+    return gridUnitIds.map((id) => {
+      const mine = rows.filter((r) => r.gridUnitId === id);
+      const byCategory: Record<string, number> = {};
+      for (const r of mine) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
+      return { gridUnitId: id, ...tallyEvents(mine.map(eventFigureFacts)), byCategory };
+    });
   }
 
   async eventsReported(gridUnitIds: number[], period: Period, now: Date, limit: number): Promise<EventFacts[]> {
@@ -192,18 +178,10 @@ export class TypeOrmAgendaSources implements AgendaSources {
     return out;
   }
 
-  async tasksDue(scopeUnitIds: number[], period: Period): Promise<Ratio> {
-    if (!scopeUnitIds.length) return { done: 0, of: 0 };
-    const raw = await this.em
-      .getRepository(TaskSchema)
-      .createQueryBuilder('t')
-      .select('COUNT(*)', 'due')
-      .addSelect("SUM(CASE WHEN t.state = 'done' AND t.finishedAt IS NOT NULL AND t.finishedAt <= t.deadline THEN 1 ELSE 0 END)", 'onTime')
-      .where('t.scopeUnitId IN (:...units)', { units: scopeUnitIds })
-      .andWhere("t.state <> 'withdrawn'")
-      .andWhere('t.deadline >= :from AND t.deadline < :to', { from: period.from, to: period.to })
-      .getRawOne<{ due: number | string; onTime: number | string | null }>();
-    return { done: Number(raw?.onTime ?? 0), of: Number(raw?.due ?? 0) };
+  /** 到期 and 按期 of the tasks of these units, as 统计 counts them (the same rows, the same rules). */
+  async tasksDue(unitIds: number[], period: Period, now: Date): Promise<Ratio> {
+    const stats = await new TypeOrmAssessmentRepo(this.em).taskStats(unitIds, { start: period.from, end: period.to }, now);
+    return { done: stats.onTime, of: stats.due };
   }
 
   /** The active gridworkers of each grid (as the org repository's membersWithRole reads them), in one pass. */

@@ -169,6 +169,8 @@ export const attendance = {
   'report.summary.reported': '✓ {name}：{answer}',
   'report.summary.missing': '✗ 未报送：{names}',
   'report.summary.leave': '请假：{names}',
+  'report.digest.title': '【报送汇总】{community} {date}（各网格）',
+  'report.digest.grid': '{grid}：已报送 {done}/{of}',
   'report.special.title': '⚠【特殊信息】',
   'report.special.grid': '网格',
   'report.special.from': '报送人',

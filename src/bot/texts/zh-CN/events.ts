@@ -134,6 +134,7 @@ export const events = {
   'event.card.duplicateLine': '· {number} {description}（{state}，{at}）',
   'event.button.accept': '受理',
   'event.button.dispatch': '派遣',
+  'event.button.redispatch': '改派',
   'event.button.escalate': '上报上级',
   'event.button.sendBack': '回退',
   'event.button.resubmit': '重新上报',

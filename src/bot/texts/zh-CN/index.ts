@@ -9,6 +9,7 @@ import { meetings } from './meetings';
 import { attendance } from './attendance';
 import { assessment } from './assessment';
 import { register } from './register';
+import { calendar } from './calendar';
 
 export const zhCN = {
   ...core,
@@ -18,4 +19,5 @@ export const zhCN = {
   ...attendance,
   ...assessment,
   ...register,
+  ...calendar,
 } as const;

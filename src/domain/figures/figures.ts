@@ -1,0 +1,141 @@
+/**
+ * Every reported figure, defined once: 已解决 / 在办 / 退回 / 上报镇县 for events, 到期 and 按期 for
+ * tasks, and 满意 for ratings. Agendas, 考核, 统计 and the exported ledgers count with these and
+ * nothing else, so one month shows one set of figures whichever way it is asked for. (The info
+ * report and patrol rates are `infoReportRatio` and `patrolRatio` beside them.)
+ */
+import type { EventRating, EventState, HandlingLevel } from '../event/event';
+import type { TaskState } from '../task/task';
+
+/** A half-open span of time [start, end). */
+export interface FigureRange {
+  start: Date;
+  end: Date;
+}
+
+const inRange = (range: FigureRange, at: Date | null): boolean => at !== null && at.getTime() >= range.start.getTime() && at.getTime() < range.end.getTime();
+
+// ---- events -----------------------------------------------------------------------------------
+
+/**
+ * Where an event stands for the figures:
+ * - `solved` 已解决: closed (结案), rated after closing, or settled on the spot (现场处置);
+ * - `returned` 退回: sent back to the reporter (回退) and not resubmitted — neither solved nor open;
+ * - `open` 在办: everything else (reported, accepted, dispatched, in progress, awaiting 核查).
+ * So reported = solved + open + returned, always.
+ */
+export type EventStanding = 'solved' | 'open' | 'returned';
+
+const SOLVED: readonly EventState[] = ['closed', 'rated', 'settled_on_spot'];
+
+export function eventStanding(state: EventState): EventStanding {
+  if (SOLVED.includes(state)) return 'solved';
+  if (state === 'returned') return 'returned';
+  return 'open';
+}
+
+/** 上报镇/县: the event is held at (or was closed by) the town or the county. */
+export function isEscalatedLevel(level: HandlingLevel): boolean {
+  return level === 'town' || level === 'county';
+}
+
+export interface EventFigureFacts {
+  state: EventState;
+  /** The level holding the event, or the one that closed it. */
+  level: HandlingLevel;
+}
+
+export interface EventTally {
+  reported: number;
+  solved: number;
+  open: number;
+  returned: number;
+  settledOnSpot: number;
+  escalated: number;
+}
+
+/** The figures of events reported in a period (the caller selects them by `reportedAt`). */
+export function tallyEvents(events: readonly EventFigureFacts[]): EventTally {
+  const tally: EventTally = { reported: 0, solved: 0, open: 0, returned: 0, settledOnSpot: 0, escalated: 0 };
+  for (const e of events) {
+    tally.reported++;
+    tally[eventStanding(e.state)]++;
+    if (e.state === 'settled_on_spot') tally.settledOnSpot++;
+    if (isEscalatedLevel(e.level)) tally.escalated++;
+  }
+  return tally;
+}
+
+// ---- tasks ------------------------------------------------------------------------------------
+
+export interface TaskFigureFacts {
+  state: TaskState;
+  deadline: Date;
+  /** 办结 submitted for 核查. */
+  submittedAt: Date | null;
+  /** Done (without 核查: the 办结; with 核查: when it passed). */
+  finishedAt: Date | null;
+}
+
+/** Tasks that were never owed: withdrawn by the dispatcher or sent back (退回) by the assignee. */
+const NEVER_DUE: readonly TaskState[] = ['withdrawn', 'returned'];
+
+/**
+ * When the assignee reported the work done: the 办结, whether or not a 核查 followed. A task is
+ * judged by the assignee's own work, not by how long the check took.
+ */
+export function reportedDoneAt(task: TaskFigureFacts): Date | null {
+  return task.submittedAt ?? task.finishedAt;
+}
+
+/**
+ * 到期: a task counts for the period its deadline falls in, once the deadline has passed or the
+ * work was reported done (a task finished early counts at once; one still running before its
+ * deadline is not judged yet).
+ */
+export function isTaskDue(task: TaskFigureFacts, range: FigureRange, now: Date): boolean {
+  if (NEVER_DUE.includes(task.state) || !inRange(range, task.deadline)) return false;
+  return task.deadline.getTime() <= now.getTime() || reportedDoneAt(task) !== null;
+}
+
+/** 按期: reported done no later than the deadline. */
+export function isTaskOnTime(task: TaskFigureFacts): boolean {
+  const done = reportedDoneAt(task);
+  return done !== null && done.getTime() <= task.deadline.getTime();
+}
+
+export interface TaskTally {
+  due: number;
+  onTime: number;
+  /** Due and not on time (逾期). */
+  late: number;
+}
+
+export function tallyTasks(tasks: readonly TaskFigureFacts[], range: FigureRange, now: Date): TaskTally {
+  const tally: TaskTally = { due: 0, onTime: 0, late: 0 };
+  for (const t of tasks) {
+    if (!isTaskDue(t, range, now)) continue;
+    tally.due++;
+    if (isTaskOnTime(t)) tally.onTime++;
+    else tally.late++;
+  }
+  return tally;
+}
+
+// ---- satisfaction -----------------------------------------------------------------------------
+
+/** 满意度: 满意 and 基本满意 count as satisfied; 不满意 does not. */
+export function isSatisfied(rating: EventRating): boolean {
+  return rating !== 'unsatisfied';
+}
+
+// ---- one report day -----------------------------------------------------------------------------
+
+/**
+ * 已报送 on one report day, as 考核 counts it: of the gridworkers not on approved leave that day,
+ * how many filed. A report from someone on leave is welcome but neither required nor counted.
+ */
+export function reportDayRatio(workers: readonly number[], onLeave: ReadonlySet<number>, filed: ReadonlySet<number>): { done: number; of: number } {
+  const required = workers.filter((id) => !onLeave.has(id));
+  return { done: required.filter((id) => filed.has(id)).length, of: required.length };
+}

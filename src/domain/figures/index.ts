@@ -1,0 +1,2 @@
+/** Every reported figure, defined once (see figures.ts). */
+export * from './figures';
