@@ -18,7 +18,7 @@ import type { AttendanceRepos } from './attendance/ports';
 import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
-import type { AssessmentRepos } from './assessment/ports';
+import type { AssessmentRepos, VisitCoverage } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
 import { createRegisterModule, type RegisterService } from './register';
 import { createCalendarModule } from './calendar';
@@ -43,17 +43,20 @@ export interface BotModules {
 
 export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const output = deps.output ?? NO_OUTPUT;
-  const assessment = new AssessmentService();
+  const register = createRegisterModule({ baseUrl: output.baseUrl });
+  // Assessment and the weekly agenda read visit coverage from the register. The transaction's
+  // repositories are always the full BotRepos; the assessment port names only what it needs itself.
+  const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
+  const assessment = new AssessmentService(visits);
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
   tasks.addListener(events.listener);
-  const register = createRegisterModule({ baseUrl: output.baseUrl });
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
     tasks.module,
-    createMeetingsModule({ tasks: tasks.service, attendance: assessment, output }),
+    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
     createAttendanceModule(),
     createInfoReportModule(),
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.

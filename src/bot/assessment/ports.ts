@@ -136,3 +136,12 @@ export interface AssessmentRepo {
 export interface AssessmentRepos extends CoreRepos {
   assessment: AssessmentRepo;
 }
+
+/**
+ * 走访覆盖率 of grids as of a moment: households whose tags ask for visits, and those visited in
+ * time. Supplied by the register area (composed in src/bot/modules.ts); absent, the indicator has
+ * no data.
+ */
+export interface VisitCoverage {
+  ofGrids(repos: CoreRepos, gridIds: number[], asOf: Date): Promise<Map<number, { done: number; of: number }>>;
+}

@@ -26,7 +26,7 @@ import {
   type Ranked,
   type Ratio,
 } from '../../domain/assessment';
-import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
+import type { AttendanceDays, FiledReport, RecordedFacts, VisitCoverage } from './ports';
 import type { AssessmentRepos } from './ports';
 
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
@@ -96,8 +96,21 @@ export function infoReportRatio(due: readonly LocalDate[], filed: readonly Filed
   return { done: required.filter((d) => onTime.has(d)).length, of: required.length };
 }
 
+function sumRatios(rs: Ratio[]): Ratio | null {
+  return rs.length ? { done: rs.reduce((s, r) => s + r.done, 0), of: rs.reduce((s, r) => s + r.of, 0) } : null;
+}
+
 /** Scores and figures of assessment; every call takes the acting transaction's calendar (`tx.calendar`). */
 export class AssessmentService {
+  constructor(private readonly visits: VisitCoverage | null = null) {}
+
+  /** 走访覆盖率 per grid at the period's end (or now, while it runs); null without a register. */
+  private async visitFacts(repos: AssessmentRepos, gridIds: number[], period: Pick<AssessmentPeriod, 'end'>, now: Date): Promise<Map<number, Ratio> | null> {
+    if (!this.visits || !gridIds.length) return null;
+    const asOf = new Date(Math.min(now.getTime(), period.end.getTime()));
+    return this.visits.ofGrids(repos, gridIds, asOf);
+  }
+
   /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
   async attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, calendar: WorkingCalendar, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
     const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, calendar.timeZone);
@@ -121,7 +134,11 @@ export class AssessmentService {
     const recorded = (await repos.assessment.memberFacts([memberId], period, { now, verificationHours: rules.verificationHours })).get(memberId);
     const attendance = (await this.attendanceFacts(repos, calendar, [memberId], period, now)).get(memberId)!;
     const adjustments = await repos.assessment.adjustments('member', [memberId], period);
-    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, adjustments };
+    // A gridworker answers for the visits of the grids they work in.
+    const member = await repos.org.member(memberId);
+    const gridIds = (member?.roles ?? []).filter((g) => g.role === 'gridworker').map((g) => g.unitId);
+    const visits = await this.visitFacts(repos, gridIds, period, now);
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, adjustments, visits: visits && sumRatios([...visits.values()]) };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
@@ -135,6 +152,7 @@ export class AssessmentService {
     for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
+    const visits = await this.visitFacts(repos, ids, period, now);
     return grids.map((grid) => {
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
       const sum = (pick: (a: { patrols: Ratio; infoReports: Ratio }) => Ratio): Ratio | null =>
@@ -144,6 +162,7 @@ export class AssessmentService {
         patrols: sum((a) => a.patrols),
         infoReports: sum((a) => a.infoReports),
         adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
+        visits: visits?.get(grid.id) ?? null,
       };
       return { subject: grid, facts, score: scoreOf(facts, rules) };
     });

@@ -7,9 +7,11 @@ import { convertDialog, registerCommands } from './commands';
 import { registerRefusals } from './cards';
 import { NO_LINKED_WORK, type LinkedWorkSource } from './linked-work';
 import type { RegisterAreaRepos } from './ports';
+import { VISIT_SCHEDULES, visitTimers } from './visit-timer';
 import { RegisterService } from './service';
 
 export { RegisterService } from './service';
+export { VISIT_FIRE_TIMER } from './visit-timer';
 export { applyRegisterImport, buildRegisterExport, checkRegisterImport, registerExportSpecSchema, registerTemplate, REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
 export { REGISTER_TEMPLATE_PATH, registerUploadPath } from './commands';
 
@@ -21,5 +23,5 @@ export interface RegisterModuleDeps {
 
 export function createRegisterModule(deps: RegisterModuleDeps = {}): { module: BotModule<RegisterAreaRepos>; service: RegisterService } {
   const service = new RegisterService();
-  return { module: { commands: registerCommands(service, deps.linkedWork ?? NO_LINKED_WORK, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], refusals: registerRefusals }, service };
+  return { module: { commands: registerCommands(service, deps.linkedWork ?? NO_LINKED_WORK, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], timers: visitTimers(service), schedules: VISIT_SCHEDULES, refusals: registerRefusals }, service };
 }

@@ -96,6 +96,8 @@ export interface RegisterRepo {
   changesOf(householdId: number, limit: number): Promise<HouseholdChange[]>;
 
   addVisit(input: Omit<Visit, 'id'>): Promise<Visit>;
+  /** The last visit of each household of a grid at or before `asOf`. */
+  lastVisits(unitId: number, asOf: Date): Promise<Map<number, Date>>;
   visitsOf(target: { householdId: number } | { placeId: number }, limit: number): Promise<Visit[]>;
 
   place(id: number): Promise<Place | null>;

@@ -17,7 +17,8 @@ import {
   type Place,
   type Resident,
 } from '../../domain/register/resident';
-import { DEFAULT_TAGS, MAX_CADENCE_DAYS, isValidTagName, type RegisterTag, type TagTarget } from '../../domain/register/tags';
+import { DEFAULT_TAGS, MAX_CADENCE_DAYS, cadenceOf, isValidTagName, isVisitOverdue, visitCoverage, visitDueAt, type RegisterTag, type TagTarget } from '../../domain/register/tags';
+import type { Ratio } from '../../domain/assessment/score';
 import { readChangeLine, type ChangeProposal } from '../../domain/register/report-lines';
 import type { Tx } from '../ports';
 import type { AccessAction, AccessEntry, HouseholdChange, RegisterAreaRepos, Visit } from './ports';
@@ -353,6 +354,34 @@ export class RegisterService {
     await repos.attendance.addPatrol({ memberId: actor.member.id, unitId: target.unitId, localDate: actor.tx.calendar.localDate(actor.tx.now), at: actor.tx.now, notes: `走访 ${target.label}：${notes}`.slice(0, 2000), photos, location });
     await this.log(actor, 'change', target.placeId !== null ? 'place' : 'household', { id: target.placeId ?? target.householdId, unitId: target.unitId, unitPath: target.unitPath }, '走访');
     return { visit, label: target.label };
+  }
+
+  // ---- cadences ----------------------------------------------------------------------------
+
+  /** Households of a grid whose tags ask for a visit that is overdue at `asOf`, oldest due first. */
+  async overdueHouseholds(repos: Pick<RegisterAreaRepos, 'register'>, gridId: number, asOf: Date): Promise<{ household: Household; tags: string[]; dueAt: Date }[]> {
+    const vocabulary = await this.vocabulary({ repos });
+    const last = await repos.register.lastVisits(gridId, asOf);
+    const out: { household: Household; tags: string[]; dueAt: Date }[] = [];
+    for (const { household, tags } of await repos.register.taggedHouseholds(gridId)) {
+      const cadence = cadenceOf(tags, vocabulary);
+      if (cadence === null || household.createdAt.getTime() > asOf.getTime()) continue;
+      const lastVisit = last.get(household.id) ?? null;
+      if (isVisitOverdue(lastVisit, household.createdAt, cadence, asOf)) out.push({ household, tags, dueAt: visitDueAt(lastVisit, household.createdAt, cadence) });
+    }
+    return out.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  /** 走访覆盖率 of each grid as of `asOf` (for 考核 and the weekly agenda). */
+  async coverage(repos: Pick<RegisterAreaRepos, 'register'>, gridIds: number[], asOf: Date): Promise<Map<number, Ratio>> {
+    const vocabulary = await this.vocabulary({ repos });
+    const out = new Map<number, Ratio>();
+    for (const gridId of gridIds) {
+      const last = await repos.register.lastVisits(gridId, asOf);
+      const standing = (await repos.register.taggedHouseholds(gridId)).map(({ household, tags }) => ({ registeredAt: household.createdAt, lastVisitAt: last.get(household.id) ?? null, cadenceDays: cadenceOf(tags, vocabulary) }));
+      out.set(gridId, visitCoverage(standing, asOf));
+    }
+    return out;
   }
 
   // ---- places ----------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ export interface AssessmentFacts {
   overdue: number;
   /** Manual entries by the community (加分 positive, 扣分 negative). */
   adjustments: readonly { points: number; reason: string }[];
+  /** 走访: households due a visit and those visited within their cadence; absent where the register is not kept. */
+  visits?: Ratio | null;
 }
 
 // ---- the formulas --------------------------------------------------------------------------
@@ -135,6 +137,8 @@ function ratioOf(indicator: Indicator, f: AssessmentFacts): Ratio | null {
       return f.verification;
     case 'satisfaction':
       return f.satisfaction;
+    case 'visitCoverage':
+      return f.visits ?? null;
   }
 }
 
@@ -198,6 +202,7 @@ export function sumFacts(all: readonly AssessmentFacts[]): AssessmentFacts {
     supervisions: sum((f) => f.supervisions),
     overdue: sum((f) => f.overdue),
     adjustments: all.flatMap((f) => f.adjustments),
+    visits: sumRatio((f) => f.visits ?? null),
   };
 }
 

@@ -63,3 +63,19 @@ export function isVisitOverdue(lastVisitAt: Date | null, registeredAt: Date, cad
 export function splitTags(raw: string): string[] {
   return [...new Set(raw.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean))];
 }
+
+export interface VisitStanding {
+  registeredAt: Date;
+  /** Last visit at or before the moment judged. */
+  lastVisitAt: Date | null;
+  cadenceDays: number | null;
+}
+
+/**
+ * 走访覆盖率 as of `asOf`: of the households whose tags ask for visits (registered by then), those
+ * visited within their cadence. Tags are judged as they are now (the register keeps no tag history).
+ */
+export function visitCoverage(households: readonly VisitStanding[], asOf: Date): { done: number; of: number } {
+  const due = households.filter((h) => h.cadenceDays !== null && h.registeredAt.getTime() <= asOf.getTime());
+  return { done: due.filter((h) => !isVisitOverdue(h.lastVisitAt, h.registeredAt, h.cadenceDays, asOf)).length, of: due.length };
+}

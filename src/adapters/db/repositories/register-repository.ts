@@ -333,6 +333,19 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
     return visitToDomain(row);
   }
 
+  async lastVisits(unitId: number, asOf: Date): Promise<Map<number, Date>> {
+    const rows = await this.em
+      .getRepository(VisitSchema)
+      .createQueryBuilder('v')
+      .select('v.household_id', 'householdId')
+      .addSelect('MAX(v.at)', 'at')
+      .where('v.unit_id = :unitId AND v.household_id IS NOT NULL AND v.at <= :asOf', { unitId, asOf })
+      .groupBy('v.household_id')
+      .getRawMany<{ householdId: number | string; at: Date | string }>();
+    // SQLite hands MAX() back as text in UTC ('2026-11-30 01:02:03.456').
+    return new Map(rows.map((r) => [Number(r.householdId), r.at instanceof Date ? r.at : new Date(`${String(r.at).replace(' ', 'T')}Z`)]));
+  }
+
   async visitsOf(target: { householdId: number } | { placeId: number }, limit: number): Promise<Visit[]> {
     const rows = await this.em.getRepository(VisitSchema).find({ where: target, order: { at: 'DESC', id: 'DESC' }, take: limit });
     return rows.map(visitToDomain);
