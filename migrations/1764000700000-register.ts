@@ -4,7 +4,7 @@ import { col, createTable } from './support';
 /**
  * The register (一户一档): households, residents (ID numbers, phones and tags sealed, looked up by
  * keyed hash), places, the tag vocabulary, household history, visits, shares with departments,
- * and the access log of residents' data.
+ * the access log of residents' data, and links from events and tasks to households and places.
  */
 export class Register1764000700000 implements MigrationInterface {
   name = 'Register1764000700000';
@@ -95,9 +95,19 @@ export class Register1764000700000 implements MigrationInterface {
       ],
       { indices: [{ name: 'ix_register_access_at', columnNames: ['at'] }, { name: 'ix_register_access_path', columnNames: ['unit_path', 'at'] }] },
     );
+
+    await createTable(
+      q,
+      'register_link',
+      [col.id(), col.int('household_id', { nullable: true }), col.int('place_id', { nullable: true }), col.str('kind', 8), col.str('ref', 32), col.int('member_id'), col.date('created_at')],
+      {
+        uniques: [{ name: 'uq_register_link', columnNames: ['household_id', 'place_id', 'kind', 'ref'] }],
+        indices: [{ name: 'ix_register_link_household', columnNames: ['household_id'] }, { name: 'ix_register_link_place', columnNames: ['place_id'] }, { name: 'ix_register_link_ref', columnNames: ['ref'] }],
+      },
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['register_access', 'register_share', 'register_visit', 'place', 'household_change', 'resident_tag', 'resident', 'household', 'register_tag']) await q.dropTable(table);
+    for (const table of ['register_link', 'register_access', 'register_share', 'register_visit', 'place', 'household_change', 'resident_tag', 'resident', 'household', 'register_tag']) await q.dropTable(table);
   }
 }

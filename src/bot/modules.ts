@@ -21,6 +21,9 @@ import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos, VisitCoverage } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
 import { createRegisterModule, type RegisterService } from './register';
+import type { WorkLookup } from './register/linked-work';
+import { stateName as taskStateName } from './tasks/format';
+import { t, type TextKey } from './texts';
 import { createCalendarModule } from './calendar';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
@@ -41,9 +44,22 @@ export interface BotModules {
   register: RegisterService;
 }
 
+/** Events and tasks by number, for the register's links (关联) and household files. */
+const workLookup: WorkLookup = {
+  async find(repos, number) {
+    const all = repos as BotRepos;
+    if (number.startsWith('SJ')) {
+      const e = await all.events.byNumber(number);
+      return e && { kind: 'event', number: e.number, title: e.description.slice(0, 40), stateName: t(`event.state.${e.state}` as TextKey), unitId: e.gridUnitId };
+    }
+    const task = await all.tasks.byNumber(number);
+    return task && { kind: 'task', number: task.number, title: task.title.slice(0, 40), stateName: taskStateName(task), unitId: task.scopeUnitId };
+  },
+};
+
 export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const output = deps.output ?? NO_OUTPUT;
-  const register = createRegisterModule({ baseUrl: output.baseUrl });
+  const register = createRegisterModule({ baseUrl: output.baseUrl, work: workLookup });
   // Assessment and the weekly agenda read visit coverage from the register. The transaction's
   // repositories are always the full BotRepos; the assessment port names only what it needs itself.
   const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };

@@ -113,4 +113,18 @@ describe('the register in chat', () => {
     expect(await gw('户档 H3')).toContain('迁入 赵大海 由信息报送转登记');
     expect(await gw('确认')).not.toContain('已记录');
   });
+
+  it('links events and tasks to a household, and the household file shows them as they stand', async () => {
+    const reported = await app.chat.ask('grid-01001001', 'wgy-yg1', '上报 安全隐患 3幢2单元301 电线老化');
+    const event = /SJ\d{8}-\d{4}/.exec(reported)![0];
+    expect(await gw(`关联 ${event} H1`)).toContain(`已把 ${event} 关联到 H1`);
+    expect(await gw(`关联 ${event} H1`)).toContain('已关联到 H1');
+    expect(await gw('户档 H1')).toMatch(new RegExp(`关联事件和任务：\\n${event} 3幢2单元301 电线老化（待受理）`));
+    expect(await app.chat.ask('dm-wgy-hp1', 'wgy-hp1', `关联 ${event} H1`)).toContain('没有找到');
+    expect(await gw('关联 SJ20990101-0001 H1')).toContain('没有找到「SJ20990101-0001」');
+    const dispatched = await app.chat.ask('dm-wz-yg1', 'wz-yg1', '派单 冯网格员 3个工作日 帮3幢2单元302王桂兰代办高龄补贴');
+    const task = /T\d{8}-\d{4}/.exec(dispatched)![0];
+    expect(await gw(`关联 ${task} H3`)).toContain(`已把 ${task} 关联到 H3`);
+    expect(await gw('户档 H3')).toMatch(new RegExp(`${task} 帮3幢2单元302王桂兰代办高龄补贴.*（`));
+  });
 });

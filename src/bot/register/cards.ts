@@ -30,12 +30,7 @@ function residentLine(r: Resident): string {
   }).replace(/\s+/g, ' ');
 }
 
-export interface LinkedWork {
-  /** 事件 SJ… / 任务 T… lines linked to the household. */
-  lines: string[];
-}
-
-export function householdCard(file: HouseholdFile, calendar: WorkingCalendar, now: Date, linked: LinkedWork = { lines: [] }): BotMessage {
+export function householdCard(file: HouseholdFile, calendar: WorkingCalendar, now: Date): BotMessage {
   const h = file.household;
   const lines: string[] = [t('register.residentsHeader')];
   lines.push(...(file.residents.length ? file.residents.map(residentLine) : [t('register.none')]));
@@ -52,7 +47,7 @@ export function householdCard(file: HouseholdFile, calendar: WorkingCalendar, no
       : [t('register.none')]),
   );
   lines.push(t('register.linksHeader'));
-  lines.push(...(linked.lines.length ? linked.lines : [t('register.none')]));
+  lines.push(...(file.work.length ? file.work.map((w) => t('register.workLine', { number: w.number, title: w.title, state: w.stateName })) : [t('register.none')]));
   return card({
     title: t('register.fileTitle', { code: householdCode(h.id) }),
     fields: [

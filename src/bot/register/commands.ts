@@ -16,7 +16,6 @@ import { RegisterRefusedError } from './refusals';
 import type { RegisterAreaRepos } from './ports';
 import type { RegisterActor, RegisterService } from './service';
 import { accessLogText, card, changeName, householdCard, householdList, personCard, placeList, registerRefusals, tagList } from './cards';
-import type { LinkedWorkSource } from './linked-work';
 import { fileLinkUrl, issueFileLink } from '../files';
 import { REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
 
@@ -113,7 +112,7 @@ export function convertDialog(service: RegisterService): DialogHandler<RegisterA
 /** How long an upload or download link of the register works. */
 export const REGISTER_LINK_MINUTES = 30;
 
-export function registerCommands(service: RegisterService, linked: LinkedWorkSource, baseUrl: () => string | null): Command<RegisterAreaRepos>[] {
+export function registerCommands(service: RegisterService, baseUrl: () => string | null): Command<RegisterAreaRepos>[] {
   const newHousehold = define({
     id: 'newHousehold',
     name: '建户',
@@ -157,7 +156,7 @@ export function registerCommands(service: RegisterService, linked: LinkedWorkSou
       if (!result.households.length) return privately(ctx, t('register.searchNone', { words }));
       if (result.households.length === 1) {
         const file = await service.householdFile(actor, result.households[0]);
-        return privately(ctx, householdCard(file, ctx.tx.calendar, ctx.now, await linked(ctx.tx, file.household.id)));
+        return privately(ctx, householdCard(file, ctx.tx.calendar, ctx.now));
       }
       return privately(ctx, householdList(result.households));
     },
@@ -172,7 +171,7 @@ export function registerCommands(service: RegisterService, linked: LinkedWorkSou
     async run(ctx, { household: ref }) {
       const actor = actorOf(ctx);
       const file = await service.householdFile(actor, await service.household(actor, ref.trim()));
-      return privately(ctx, householdCard(file, ctx.tx.calendar, ctx.now, await linked(ctx.tx, file.household.id)));
+      return privately(ctx, householdCard(file, ctx.tx.calendar, ctx.now));
     },
   });
 
@@ -378,6 +377,18 @@ export function registerCommands(service: RegisterService, linked: LinkedWorkSou
     },
   });
 
-  return [convert, importRegister, exportRegister, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
+  const link = define({
+    id: 'linkWork',
+    name: '关联',
+    aliases: ['关联住户'],
+    access: 'gridworker',
+    args: { work: arg.word('arg.workNumber'), target: arg.word('arg.linkTarget') },
+    async run(ctx, { work, target }) {
+      const { item, target: label, added } = await service.link(actorOf(ctx), work, target);
+      return t(added ? 'register.linked' : 'register.linkedAlready', { number: item.number, target: label });
+    },
+  });
+
+  return [convert, importRegister, link, exportRegister, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
 }
 

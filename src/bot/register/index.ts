@@ -5,7 +5,7 @@
 import type { BotModule } from '../bot';
 import { convertDialog, registerCommands } from './commands';
 import { registerRefusals } from './cards';
-import { NO_LINKED_WORK, type LinkedWorkSource } from './linked-work';
+import type { WorkLookup } from './linked-work';
 import type { RegisterAreaRepos } from './ports';
 import { VISIT_SCHEDULES, visitTimers } from './visit-timer';
 import { RegisterService } from './service';
@@ -16,12 +16,13 @@ export { applyRegisterImport, buildRegisterExport, checkRegisterImport, register
 export { REGISTER_TEMPLATE_PATH, registerUploadPath } from './commands';
 
 export interface RegisterModuleDeps {
-  linkedWork?: LinkedWorkSource;
+  /** Finds events and tasks by number, for 关联 and the household file. */
+  work?: WorkLookup;
   /** Where download and upload links point (PUBLIC_URL, or this server once it listens). */
   baseUrl?: () => string | null;
 }
 
 export function createRegisterModule(deps: RegisterModuleDeps = {}): { module: BotModule<RegisterAreaRepos>; service: RegisterService } {
-  const service = new RegisterService();
-  return { module: { commands: registerCommands(service, deps.linkedWork ?? NO_LINKED_WORK, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], timers: visitTimers(service), schedules: VISIT_SCHEDULES, refusals: registerRefusals }, service };
+  const service = new RegisterService(deps.work);
+  return { module: { commands: registerCommands(service, deps.baseUrl ?? (() => null)), dialogs: [convertDialog(service)], timers: visitTimers(service), schedules: VISIT_SCHEDULES, refusals: registerRefusals }, service };
 }

@@ -54,6 +54,8 @@ export interface TaggedHousehold {
   tags: string[];
 }
 
+export type LinkTarget = { householdId: number } | { placeId: number };
+
 export interface RegisterRepo {
   tags(): Promise<RegisterTag[]>;
   putTag(tag: RegisterTag, now: Date): Promise<void>;
@@ -105,6 +107,10 @@ export interface RegisterRepo {
   createPlace(input: Omit<Place, 'id' | 'lastVisitAt'>): Promise<Place>;
   placesByText(scopes: string[], text: string, limit: number): Promise<Place[]>;
   markPlaceVisited(placeId: number, at: Date): Promise<void>;
+
+  /** Links an event or task to a household or place; false when it was linked already. */
+  link(input: { target: LinkTarget; kind: 'event' | 'task'; ref: string; memberId: number; now: Date }): Promise<boolean>;
+  linksOf(target: LinkTarget): Promise<{ kind: 'event' | 'task'; ref: string; createdAt: Date }[]>;
 
   sharesOf(memberId: number): Promise<RegisterShare[]>;
   share(input: RegisterShare & { grantedBy: number; now: Date }): Promise<boolean>;

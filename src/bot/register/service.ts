@@ -21,7 +21,8 @@ import { DEFAULT_TAGS, MAX_CADENCE_DAYS, cadenceOf, isValidTagName, isVisitOverd
 import type { Ratio } from '../../domain/assessment/score';
 import { readChangeLine, type ChangeProposal } from '../../domain/register/report-lines';
 import type { Tx } from '../ports';
-import type { AccessAction, AccessEntry, HouseholdChange, RegisterAreaRepos, Visit } from './ports';
+import type { AccessAction, AccessEntry, HouseholdChange, LinkTarget, RegisterAreaRepos, Visit } from './ports';
+import { NO_WORK, type WorkItem, type WorkLookup } from './linked-work';
 import { RegisterRefusedError } from './refusals';
 import { t, type TextKey } from '../texts';
 
@@ -47,6 +48,7 @@ export interface HouseholdFile {
   residents: Resident[];
   changes: HouseholdChange[];
   visits: Visit[];
+  work: WorkItem[];
 }
 
 export type SearchResult = { kind: 'households'; households: Household[] } | { kind: 'places'; places: Place[] };
@@ -60,6 +62,41 @@ const changeWord = (kind: ChangeKind) => t(`register.change.${kind}` as TextKey)
 const refuse = (code: ConstructorParameters<typeof RegisterRefusedError>[0], facts: Record<string, string> = {}) => new RegisterRefusedError(code, facts);
 
 export class RegisterService {
+  constructor(private readonly work: WorkLookup = NO_WORK) {}
+
+  /** 关联: an event or task linked to a household or place the actor may change, when the work is within their register. */
+  async link(actor: RegisterActor, number: string, targetRef: string): Promise<{ item: WorkItem; target: string; added: boolean }> {
+    const item = await this.work.find(actor.tx.repos, number.toUpperCase());
+    const unit = item ? await actor.tx.repos.org.unit(item.unitId) : null;
+    if (!item || !unit || !(await this.readable(actor, unit.path))) throw refuse('not_found', { ref: number });
+    const placeId = parseCode('P', targetRef);
+    let target: LinkTarget;
+    let label: string;
+    if (placeId !== null) {
+      const place = await actor.tx.repos.register.place(placeId);
+      if (!place || !(await this.readable(actor, place.unitPath))) throw refuse('not_found', { ref: targetRef });
+      if (!mayChange(actor.member, place.unitPath)) throw refuse('not_allowed');
+      target = { placeId };
+      label = `P${placeId}`;
+    } else {
+      const household = await this.household(actor, targetRef, 'change');
+      target = { householdId: household.id };
+      label = householdCode(household.id);
+    }
+    const added = await actor.tx.repos.register.link({ target, kind: item.kind, ref: item.number, memberId: actor.member.id, now: actor.tx.now });
+    return { item, target: label, added };
+  }
+
+  /** The linked work of a household or place, as it stands now. */
+  async linkedWork(repos: RegisterAreaRepos, target: LinkTarget): Promise<WorkItem[]> {
+    const out: WorkItem[] = [];
+    for (const l of await repos.register.linksOf(target)) {
+      const item = await this.work.find(repos, l.ref);
+      if (item) out.push(item);
+    }
+    return out;
+  }
+
   // ---- vocabulary -------------------------------------------------------------------------
 
   /** The tag vocabulary; the defaults until the county changes any. */
@@ -214,6 +251,7 @@ export class RegisterService {
       residents: await repos.register.residentsOf(household.id),
       changes: await repos.register.changesOf(household.id, 10),
       visits: await repos.register.visitsOf({ householdId: household.id }, 5),
+      work: await this.linkedWork(repos, { householdId: household.id }),
     };
     await this.log(actor, 'read', 'household', household, '户档');
     return file;

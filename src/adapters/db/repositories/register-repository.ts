@@ -3,8 +3,8 @@
  * and opened on the way out (adapters/db/pii). Look-ups by ID number or tag go through keyed
  * hashes — under both keys during a rotation.
  */
-import { Brackets, In, type EntityManager, type SelectQueryBuilder, type ObjectLiteral } from 'typeorm';
-import type { AccessEntry, AccessLogRepo, HouseholdChange, NewResident, RegisterRepo, ResidentPatch, TaggedHousehold, Visit } from '../../../bot/register/ports';
+import { Brackets, In, IsNull, type EntityManager, type SelectQueryBuilder, type ObjectLiteral } from 'typeorm';
+import type { AccessEntry, AccessLogRepo, HouseholdChange, LinkTarget, NewResident, RegisterRepo, ResidentPatch, TaggedHousehold, Visit } from '../../../bot/register/ports';
 import type { ChangeKind } from '../../../domain/register/changes';
 import type { RegisterShare } from '../../../domain/register/access';
 import type { Household, Place, Resident, ResidentStatus } from '../../../domain/register/resident';
@@ -15,6 +15,7 @@ import {
   HouseholdSchema,
   PlaceSchema,
   RegisterAccessSchema,
+  RegisterLinkSchema,
   RegisterShareSchema,
   RegisterTagSchema,
   ResidentSchema,
@@ -390,6 +391,19 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
 
   async markPlaceVisited(placeId: number, at: Date): Promise<void> {
     await this.em.getRepository(PlaceSchema).update({ id: placeId }, { lastVisitAt: at });
+  }
+
+  async link(input: { target: LinkTarget; kind: 'event' | 'task'; ref: string; memberId: number; now: Date }): Promise<boolean> {
+    const target = { householdId: 'householdId' in input.target ? input.target.householdId : null, placeId: 'placeId' in input.target ? input.target.placeId : null };
+    const repo = this.em.getRepository(RegisterLinkSchema);
+    if (await repo.findOne({ where: { householdId: target.householdId ?? IsNull(), placeId: target.placeId ?? IsNull(), kind: input.kind, ref: input.ref } })) return false;
+    await repo.insert({ ...target, kind: input.kind, ref: input.ref, memberId: input.memberId, createdAt: input.now });
+    return true;
+  }
+
+  async linksOf(target: LinkTarget): Promise<{ kind: 'event' | 'task'; ref: string; createdAt: Date }[]> {
+    const rows = await this.em.getRepository(RegisterLinkSchema).find({ where: target, order: { createdAt: 'DESC', id: 'DESC' }, take: 20 });
+    return rows.map((r) => ({ kind: r.kind as 'event' | 'task', ref: r.ref, createdAt: r.createdAt }));
   }
 
   async sharesOf(memberId: number): Promise<RegisterShare[]> {

@@ -249,4 +249,29 @@ export const RegisterAccessSchema = new EntitySchema<RegisterAccessRow>({
   },
 });
 
-export const registerSchemas = [RegisterTagSchema, HouseholdSchema, ResidentSchema, ResidentTagSchema, HouseholdChangeSchema, PlaceSchema, VisitSchema, RegisterShareSchema, RegisterAccessSchema];
+/** An event (SJ…) or task (T…) linked to a household or a place (代办 included: it is a task). */
+export interface RegisterLinkRow {
+  id: number;
+  householdId: number | null;
+  placeId: number | null;
+  kind: string;
+  ref: string;
+  memberId: number;
+  createdAt: Date;
+}
+
+export const RegisterLinkSchema = new EntitySchema<RegisterLinkRow>({
+  name: 'RegisterLink',
+  tableName: 'register_link',
+  columns: {
+    id: idColumn,
+    householdId: { name: 'household_id', type: 'int', nullable: true },
+    placeId: { name: 'place_id', type: 'int', nullable: true },
+    kind: { type: 'varchar', length: 8 },
+    ref: { type: 'varchar', length: 32 },
+    memberId: { name: 'member_id', type: 'int' },
+    createdAt: dateColumn('created_at'),
+  },
+});
+
+export const registerSchemas = [RegisterLinkSchema, RegisterTagSchema, HouseholdSchema, ResidentSchema, ResidentTagSchema, HouseholdChangeSchema, PlaceSchema, VisitSchema, RegisterShareSchema, RegisterAccessSchema];
