@@ -63,6 +63,8 @@ export interface RegisterRepo {
   household(id: number): Promise<Household | null>;
   householdAt(unitId: number, address: string): Promise<Household | null>;
   createHousehold(input: { unitId: number; unitPath: string; address: string; building: string; now: Date }): Promise<Household>;
+  /** Households at exactly this (normalised) address, within the subtrees `scopes` (indexed). */
+  householdsAt(scopes: string[], address: string, limit: number): Promise<Household[]>;
   /** Households whose address contains `text`, within the subtrees `scopes`. */
   householdsByAddress(scopes: string[], text: string, limit: number): Promise<Household[]>;
   /** Households with a present resident carrying `tag`, within `scopes`. */

@@ -186,7 +186,7 @@ export class RegisterService {
     if (id !== null) household = await actor.tx.repos.register.household(id);
     else {
       const address = normaliseAddress(ref);
-      const found = address ? (await actor.tx.repos.register.householdsByAddress(await this.scopes(actor), address.address, 2)).filter((h) => h.address === address.address) : [];
+      const found = address ? await actor.tx.repos.register.householdsAt(await this.scopes(actor), address.address, 2) : [];
       if (found.length > 1) throw refuse('ambiguous', { codes: found.map((h) => householdCode(h.id)).join('、') });
       household = found[0] ?? null;
     }
@@ -286,7 +286,9 @@ export class RegisterService {
       }
       if (!households.length) {
         const address = normaliseAddress(words);
-        if (address) households = await repos.householdsByAddress(scopes, address.address, SEARCH_LIMIT);
+        // The exact address first (indexed); part of one (a building) only when nothing matches exactly.
+        if (address) households = await repos.householdsAt(scopes, address.address, SEARCH_LIMIT);
+        if (address && !households.length) households = await repos.householdsByAddress(scopes, address.address, SEARCH_LIMIT);
       }
       if (!households.length) {
         const places = await repos.placesByText(scopes, words, SEARCH_LIMIT);

@@ -149,6 +149,12 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
     return householdToDomain(row as HouseholdRow);
   }
 
+  async householdsAt(scopes: string[], address: string, limit: number): Promise<Household[]> {
+    const qb = this.em.getRepository(HouseholdSchema).createQueryBuilder('h').where('h.address = :address', { address });
+    const rows = await withinScopes(qb, 'h.unit_path', scopes).orderBy('h.id', 'ASC').limit(limit).getMany();
+    return rows.map(householdToDomain);
+  }
+
   async householdsByAddress(scopes: string[], text: string, limit: number): Promise<Household[]> {
     const qb = this.em.getRepository(HouseholdSchema).createQueryBuilder('h').where("h.address LIKE :text ESCAPE '!'", { text: containing(text) });
     const rows = await withinScopes(qb, 'h.unit_path', scopes).orderBy('h.address', 'ASC').limit(limit).getMany();
