@@ -60,6 +60,10 @@ describe.each(allKinds())('residents’ data on %s', (kind) => {
   it('takes personal data only 1:1', async () => {
     expect(await ask('wgy-yg1', `登记 H1 张三 子女 ${idNumber('1990-02-03', 5)}`, 'grid-01001001')).toContain('私聊');
     expect(await app.runtime.dataSource.getRepository(ResidentSchema).count()).toBe(1);
+    // A refusal in a group never repeats an ID number in the clear.
+    const refused = await ask('wgy-hp1', `查人 ${ID}`, 'grid-01002001');
+    expect(refused).toContain('没有找到');
+    expect(refused).not.toContain(ID);
   });
 
   it('gives a gridworker of another grid, a department not shared with, an auditor and a stranger nothing', async () => {

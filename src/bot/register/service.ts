@@ -9,6 +9,7 @@ import { auditScopes, mayChange, mayManage, mayRead, readableScopes } from '../.
 import { CHANGE_RULES, changeRefusal, type ChangeKind } from '../../domain/register/changes';
 import {
   householdCode,
+  maskIdNumber,
   normaliseAddress,
   normaliseIdNumber,
   normalisePhone,
@@ -230,7 +231,8 @@ export class RegisterService {
     const idNumber = id === null ? normaliseIdNumber(ref) : null;
     const resident = id !== null ? await actor.tx.repos.register.resident(id) : idNumber ? await actor.tx.repos.register.residentByIdNumber(idNumber) : null;
     const household = resident ? await actor.tx.repos.register.household(resident.householdId) : null;
-    if (!resident || !household || !(await this.readable(actor, household.unitPath))) throw refuse('not_found', { ref: id !== null ? ref : '' });
+    // An ID number is echoed masked: the answer may be read in a group.
+    if (!resident || !household || !(await this.readable(actor, household.unitPath))) throw refuse('not_found', { ref: idNumber ? maskIdNumber(idNumber) : ref });
     if (purpose === 'change' && !mayChange(actor.member, household.unitPath)) throw refuse('not_allowed');
     return { resident, household };
   }
