@@ -43,8 +43,8 @@ import { createMeetingRenderer, minutesFile } from './adapters/render';
 import { CalendarSource } from './bot/calendar/source';
 import { mountOrgImport } from './adapters/xlsx/import-route';
 import { mountRegisterImport } from './adapters/xlsx/register-import-route';
-import { registerExportFile } from './adapters/xlsx/register-export-file';
-import { REGISTER_EXPORT_FILE } from './bot/register';
+import { accessLogFile, registerExportFile } from './adapters/xlsx/register-export-file';
+import { ACCESS_LOG_FILE, REGISTER_EXPORT_FILE } from './bot/register';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
@@ -158,7 +158,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));

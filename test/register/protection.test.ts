@@ -3,6 +3,7 @@
  * database file or tables), every read and change is in the access log that only an auditor reads,
  * and a gridworker of another grid, a department not shared with and a stranger get nothing.
  */
+import ExcelJS from 'exceljs';
 import { seedDemo } from '../../src/adapters/db/demo';
 import { RegisterAccessSchema, ResidentSchema } from '../../src/adapters/db/schemas/register';
 import { allKinds } from '../support/databases';
@@ -104,6 +105,17 @@ describe.each(allKinds())('residents’ data on %s', (kind) => {
     expect(await ask('admin', '访问日志')).toContain('没有权限');
     expect(await ask('wgy-yg1', '访问日志')).toContain('没有权限');
     expect(await ask('audit', '访问日志 7 冯网格员')).not.toContain('城管中队');
+
+    const link = /http\S+\/files\/[0-9a-f]{32}\/\S+/.exec(await ask('audit', '导出访问日志 30'))![0];
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await fetch(link)).arrayBuffer());
+    const rows: string[][] = [];
+    wb.getWorksheet('访问日志')!.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map(String)));
+    expect(rows[0]).toEqual(['时间', '成员', '成员编号', '操作', '记录', '会话', '说明']);
+    expect(rows.some((r) => r[1] === '冯网格员' && r[3] === '查看' && r[4] === 'R1' && r[5] === 'sandbox:dm-wgy-yg1')).toBe(true);
+    expect((await fetch(link)).status).toBe(410);
+    expect(await ask('admin', '导出访问日志')).toContain('没有权限');
+    expect(await ask('wgy-yg1', '导出访问日志')).toContain('没有权限');
   });
 
   it('corrects and removes a record on request, leaving a trace in the log but no data', async () => {

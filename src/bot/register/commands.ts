@@ -17,7 +17,8 @@ import type { RegisterAreaRepos } from './ports';
 import type { RegisterActor, RegisterService } from './service';
 import { accessLogText, card, changeName, householdCard, householdList, personCard, placeList, registerRefusals, tagList } from './cards';
 import { fileLinkUrl, issueFileLink } from '../files';
-import { REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
+import { ACCESS_LOG_FILE, REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
+import { auditScopes } from '../../domain/register/access';
 
 /** The upload page of 导入住户 and the empty template (served by adapters/xlsx/register-import-route.ts). */
 export const REGISTER_TEMPLATE_PATH = `/files/xlsx/residents-template/${encodeURIComponent('住户导入模板.xlsx')}`;
@@ -389,6 +390,22 @@ export function registerCommands(service: RegisterService, baseUrl: () => string
     },
   });
 
-  return [convert, importRegister, link, exportRegister, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
+  const exportLog = define({
+    id: 'exportAccessLog',
+    name: '导出访问日志',
+    aliases: ['导出审计日志'],
+    access: 'member',
+    where: 'direct',
+    args: { days: arg.optional(arg.int('arg.days')) },
+    async run(ctx, { days }) {
+      const member = ctx.requireMember();
+      if (!auditScopes(member).length) throw new RegisterRefusedError('not_allowed');
+      const span = Math.min(Math.max(days ?? 180, 1), 3660);
+      const link = await issueFileLink(ctx.tx, { kind: ACCESS_LOG_FILE, spec: { days: span }, memberId: member.id, lifetimeMs: REGISTER_LINK_MINUTES * 60_000, once: true });
+      return t('register.logExport', { days: span, minutes: REGISTER_LINK_MINUTES, url: fileLinkUrl(baseUrl(), link.token, `住户信息访问日志-近${span}天.xlsx`) });
+    },
+  });
+
+  return [convert, importRegister, link, exportLog, exportRegister, newHousehold, addResident, findHousehold, householdFile, findPerson, householdChange, visit, correct, erase, newPlace, tags, setTag, shareCommand(true), shareCommand(false), accessLog];
 }
 

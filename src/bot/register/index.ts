@@ -12,7 +12,7 @@ import { RegisterService } from './service';
 
 export { RegisterService } from './service';
 export { VISIT_FIRE_TIMER } from './visit-timer';
-export { applyRegisterImport, buildRegisterExport, checkRegisterImport, registerExportSpecSchema, registerTemplate, REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
+export { ACCESS_LOG_FILE, accessLogSpecSchema, buildAccessLogExport, applyRegisterImport, buildRegisterExport, checkRegisterImport, registerExportSpecSchema, registerTemplate, REGISTER_EXPORT_FILE, REGISTER_IMPORT_LINK } from './sheets';
 export { REGISTER_TEMPLATE_PATH, registerUploadPath } from './commands';
 
 export interface RegisterModuleDeps {

@@ -6,17 +6,19 @@
  */
 import { z } from 'zod';
 import { isWithin, type Member, type OrgUnit } from '../../domain/org/org';
-import { mayChange, readableScopes } from '../../domain/register/access';
+import { auditScopes, mayChange, readableScopes } from '../../domain/register/access';
 import { normaliseAddress, normaliseIdNumber, normalisePhone, householdCode, residentCode, type Household, type Resident } from '../../domain/register/resident';
 import { splitTags } from '../../domain/register/tags';
 import type { ReadSheet, SheetBook } from '../assessment/sheets';
 import { t, type TextKey } from '../texts';
 import type { AccessEntry, NewResident, RegisterAreaRepos } from './ports';
 import type { RegisterService } from './service';
+import { subjectCode } from './cards';
 
 /** File-link kinds (src/bot/files.ts) of the register's upload page and export. */
 export const REGISTER_IMPORT_LINK = 'register-import';
 export const REGISTER_EXPORT_FILE = 'register-export';
+export const ACCESS_LOG_FILE = 'access-log';
 
 export const SHEET = '住户';
 const HEADER = ['网格编码', '地址', '姓名', '与户主关系', '公民身份号码', '联系电话', '标签'] as const;
@@ -191,5 +193,31 @@ export async function buildRegisterExport(repos: RegisterAreaRepos, memberId: nu
   return {
     fileName: `住户台账-${unit.name}.xlsx`,
     sheets: [{ name: SHEET, header: [...HEADER, '户号', '人员号', '状态'], rows, widths: [12, 20, 10, 12, 22, 16, 24, 8, 8, 8] }],
+  };
+}
+
+export const accessLogSpecSchema = z.object({ days: z.number().int().min(1).max(3660) });
+
+/**
+ * The access log as a workbook for an auditor (审计员), within the subtree they audit; null for
+ * anyone else. Reading the log is not itself residents' data, so it is not logged again.
+ */
+export async function buildAccessLogExport(repos: RegisterAreaRepos, memberId: number | null, spec: z.infer<typeof accessLogSpecSchema>, now: Date): Promise<SheetBook | null> {
+  const member = memberId === null ? null : await repos.org.member(memberId);
+  const scopes = member ? auditScopes(member) : [];
+  if (!member || !scopes.length) return null;
+  const entries = await repos.accessLog.query({ scopes, since: new Date(now.getTime() - spec.days * 86_400_000), limit: 1_000_000 });
+  const names = new Map<number, string>();
+  for (const e of entries) if (e.memberId !== null && !names.has(e.memberId)) names.set(e.memberId, (await repos.org.memberSummary(e.memberId))?.name ?? '');
+  return {
+    fileName: `住户信息访问日志-近${spec.days}天.xlsx`,
+    sheets: [
+      {
+        name: '访问日志',
+        header: ['时间', '成员', '成员编号', '操作', '记录', '会话', '说明'],
+        rows: entries.map((e) => [e.at, e.memberId === null ? '' : (names.get(e.memberId) ?? ''), e.memberId === null ? '' : `#${e.memberId}`, t(`register.action.${e.action}` as TextKey), subjectCode(e), e.conversationId ? `${e.channel ?? ''}:${e.conversationId}` : '', e.detail ?? '']),
+        widths: [18, 12, 10, 8, 10, 30, 24],
+      },
+    ],
   };
 }
