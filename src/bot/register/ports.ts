@@ -61,6 +61,8 @@ export interface RegisterRepo {
   putTag(tag: RegisterTag, now: Date): Promise<void>;
 
   household(id: number): Promise<Household | null>;
+  /** Households by id, by address. */
+  households(ids: number[]): Promise<Household[]>;
   householdAt(unitId: number, address: string): Promise<Household | null>;
   createHousehold(input: { unitId: number; unitPath: string; address: string; building: string; now: Date }): Promise<Household>;
   /** Households at exactly this (normalised) address, within the subtrees `scopes` (indexed). */

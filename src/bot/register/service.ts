@@ -54,6 +54,8 @@ export interface HouseholdFile {
 
 export type SearchResult = { kind: 'households'; households: Household[] } | { kind: 'places'; places: Place[] };
 
+type LoggedRecord = { id: number | null; unitId: number | null; unitPath: string | null };
+
 /** Most rows a look-up lists; narrower words find the rest. */
 export const SEARCH_LIMIT = 20;
 
@@ -136,19 +138,27 @@ export class RegisterService {
     return mayRead(actor.member, unitPath, await actor.tx.repos.register.sharesOf(actor.member.id));
   }
 
-  async log(actor: RegisterActor, action: AccessAction, subject: AccessEntry['subject'], record: { id: number | null; unitId: number | null; unitPath: string | null }, detail: string): Promise<void> {
-    await actor.tx.repos.accessLog.record({
-      at: actor.tx.now,
-      memberId: actor.member.id,
-      action,
-      subject,
-      subjectId: record.id,
-      unitId: record.unitId,
-      unitPath: record.unitPath,
-      channel: actor.channel,
-      conversationId: actor.conversationId,
-      detail,
-    });
+  async log(actor: RegisterActor, action: AccessAction, subject: AccessEntry['subject'], record: LoggedRecord, detail: string): Promise<void> {
+    await this.logAll(actor, action, subject, [record], detail);
+  }
+
+  /** One entry per record, written in one statement (a list of 20 households is 20 reads). */
+  async logAll(actor: RegisterActor, action: AccessAction, subject: AccessEntry['subject'], records: readonly LoggedRecord[], detail: string): Promise<void> {
+    if (!records.length) return;
+    await actor.tx.repos.accessLog.recordMany(
+      records.map((record) => ({
+        at: actor.tx.now,
+        memberId: actor.member.id,
+        action,
+        subject,
+        subjectId: record.id,
+        unitId: record.unitId,
+        unitPath: record.unitPath,
+        channel: actor.channel,
+        conversationId: actor.conversationId,
+        detail,
+      })),
+    );
   }
 
   /** The grid a new record goes to: the one named, or the actor's only grid. */
@@ -276,16 +286,12 @@ export class RegisterService {
       households = found ? [found.household] : [];
     } else if ((await this.vocabulary(actor.tx)).some((v) => v.name === words && v.target === 'place')) {
       const places = await repos.placesByText(scopes, words, SEARCH_LIMIT);
-      for (const p of places) await this.log(actor, 'read', 'place', p, '查户:标签');
+      await this.logAll(actor, 'read', 'place', places, '查户:标签');
       return { kind: 'places', places };
     } else if ((await this.vocabulary(actor.tx)).some((v) => v.name === words)) households = await repos.householdsByTag(scopes, words, SEARCH_LIMIT);
     else {
       const byName = await repos.residentsByName(scopes, words, SEARCH_LIMIT);
-      const ids = [...new Set(byName.map((r) => r.householdId))];
-      for (const id of ids) {
-        const h = await repos.household(id);
-        if (h) households.push(h);
-      }
+      households = await repos.households([...new Set(byName.map((r) => r.householdId))]);
       if (!households.length) {
         const address = normaliseAddress(words);
         // The exact address first (indexed); part of one (a building) only when nothing matches exactly.
@@ -295,12 +301,12 @@ export class RegisterService {
       if (!households.length) {
         const places = await repos.placesByText(scopes, words, SEARCH_LIMIT);
         if (places.length) {
-          for (const p of places) await this.log(actor, 'read', 'place', p, '查户');
+          await this.logAll(actor, 'read', 'place', places, '查户');
           return { kind: 'places', places };
         }
       }
     }
-    for (const h of households) await this.log(actor, 'read', 'household', h, '查户');
+    await this.logAll(actor, 'read', 'household', households, '查户');
     return { kind: 'households', households };
   }
 

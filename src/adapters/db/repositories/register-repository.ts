@@ -130,6 +130,11 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
     return row ? householdToDomain(row) : null;
   }
 
+  async households(ids: number[]): Promise<Household[]> {
+    if (!ids.length) return [];
+    return (await this.em.getRepository(HouseholdSchema).find({ where: { id: In(ids) }, order: { address: 'ASC' } })).map(householdToDomain);
+  }
+
   async householdAt(unitId: number, address: string): Promise<Household | null> {
     const row = await this.em.getRepository(HouseholdSchema).findOne({ where: { unitId, address } });
     return row ? householdToDomain(row) : null;
