@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       '| --- | --- | --- | --- | --- | --- |',
       ...imports.map((x, i) => `| town ${i + 1} | ${x.rows.toLocaleString('en')} | ${s1(x.read)} | ${s1(x.check)} | ${s1(x.write)} | ${s1(x.total)} |`),
       '',
-      `Slowest upload: ${s1(Math.max(...imports.map((x) => x.total)))} (the last ones check against a fuller register).`,
+      `Slowest upload: ${s1(Math.max(...imports.map((x) => x.total)))}; each later upload is checked and written against a fuller register.`,
       `I/O floor, same run: a raw multi-row INSERT of ${floorRows.length.toLocaleString('en')} rows of the resident table's shape (same indexes, no sealing, no check) took ${s1(insertFloor)} into an empty copy and ${s1(insertFloorFull)} into the full resident table (${Number(residents).toLocaleString('en')} rows) — the floor the last uploads stand on.`,
       '',
       `## Look-ups among ${Number(residents).toLocaleString('en')} residents (target p99 ≤ 100 ms)`,
