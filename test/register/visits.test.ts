@@ -26,6 +26,9 @@ describe('visits on cadence', () => {
     await gw('建户 1幢103');
     await gw('登记 H3 李四 户主');
     expect(await gw('走访 H2 家中一切正常')).toContain('已记录对 H2 的走访');
+    // A key unit the county wants seen weekly.
+    expect(await app.chat.ask('dm-xian', 'xian', '设置标签 重点单位 场所 7')).toContain('每7天走访');
+    expect(await gw('登记场所 平安网吧 网吧 1幢底商 重点单位')).toContain('已登记场所 P1');
   }, 60_000);
   afterAll(async () => {
     await app.stop();
@@ -39,8 +42,9 @@ describe('visits on cadence', () => {
     await timersIdle(app);
     const dm = (await app.chat.messages('dm-wgy-yg1')).filter((m) => m.from === 'bot');
     const reminder = dm[dm.length - 1].text;
-    expect(reminder).toContain('阳光一网格：1 户未按期走访');
+    expect(reminder).toContain('阳光一网格：1 户、1 个场所未按期走访');
     expect(reminder).toContain('H1 1幢101（独居老人）应于 11月23日');
+    expect(reminder).toContain('P1 平安网吧（重点单位）应于 11月23日');
     expect(reminder).not.toContain('H2');
     expect(await app.chat.messages('grid-01001001')).toHaveLength(groupBefore);
     for (const other of ['dm-wgy-yg2', 'dm-wgy-hp1']) expect((await app.chat.messages(other)).some((m) => m.text.includes('未按期走访'))).toBe(false);

@@ -110,6 +110,8 @@ export interface RegisterRepo {
   placeByName(unitId: number, name: string): Promise<Place | null>;
   createPlace(input: Omit<Place, 'id' | 'lastVisitAt'>): Promise<Place>;
   placesByText(scopes: string[], text: string, limit: number): Promise<Place[]>;
+  /** Every place of a grid. */
+  placesOf(unitId: number): Promise<Place[]>;
   markPlaceVisited(placeId: number, at: Date): Promise<void>;
 
   /** Links an event or task to a household or place; false when it was linked already. */

@@ -420,6 +420,18 @@ export class RegisterService {
     return out.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
+  /** Places of a grid whose tags (九小场所, 出租房 …) ask for a visit that is overdue at `asOf`. */
+  async overduePlaces(repos: Pick<RegisterAreaRepos, 'register'>, gridId: number, asOf: Date): Promise<{ place: Place; dueAt: Date }[]> {
+    const vocabulary = await this.vocabulary({ repos });
+    const out: { place: Place; dueAt: Date }[] = [];
+    for (const place of await repos.register.placesOf(gridId)) {
+      const cadence = cadenceOf(place.tags, vocabulary);
+      if (cadence === null || !isVisitOverdue(place.lastVisitAt, place.createdAt, cadence, asOf)) continue;
+      out.push({ place, dueAt: visitDueAt(place.lastVisitAt, place.createdAt, cadence) });
+    }
+    return out.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
   /** 走访覆盖率 of each grid as of `asOf` (for 考核 and the weekly agenda). */
   async coverage(repos: Pick<RegisterAreaRepos, 'register'>, gridIds: number[], asOf: Date): Promise<Map<number, Ratio>> {
     const vocabulary = await this.vocabulary({ repos });

@@ -1,11 +1,11 @@
 /**
- * Visits on cadence (按期走访): every working day in the morning, each grid's households whose
- * tags ask for a visit that is now overdue are listed to the grid's gridworkers — 1:1, never in
+ * Visits on cadence (按期走访): every working day in the morning, each grid's households (and
+ * places) whose tags ask for a visit that is now overdue are listed to the grid's gridworkers — 1:1, never in
  * the group (the list names special groups) — or, without gridworkers, to the grid head.
  */
 import { z } from 'zod';
 import { planPatrolFiring } from '../../domain/inforeport/period';
-import { householdCode } from '../../domain/register/resident';
+import { householdCode, placeCode } from '../../domain/register/resident';
 import type { OrgUnit } from '../../domain/org/org';
 import { t } from '../texts';
 import type { TimerContext, TimerHandler } from '../timers';
@@ -41,13 +41,17 @@ export function visitTimers(service: RegisterService): TimerHandler<RegisterArea
 async function remindGrid(service: RegisterService, ctx: TimerContext<RegisterAreaRepos>, grid: OrgUnit): Promise<void> {
   const { tx } = ctx;
   const overdue = await service.overdueHouseholds(tx.repos, grid.id, ctx.now);
-  if (!overdue.length) return;
+  const places = await service.overduePlaces(tx.repos, grid.id, ctx.now);
+  if (!overdue.length && !places.length) return;
   let audience = (await tx.repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.id);
   if (!audience.length) audience = (await tx.repos.org.membersWithRole(grid.id, 'grid_head')).map((m) => m.id);
   const lines = overdue.slice(0, LIST_LIMIT).map((o) =>
     t('register.visit.overdueLine', { code: householdCode(o.household.id), address: o.household.address, tags: o.tags.join('、'), due: tx.calendar.formatMoment(o.dueAt, ctx.now) }),
   );
   if (overdue.length > LIST_LIMIT) lines.push(t('register.visit.more', { count: overdue.length - LIST_LIMIT }));
-  const title = t('register.visit.reminderTitle', { grid: grid.name, count: overdue.length });
+  lines.push(
+    ...places.slice(0, LIST_LIMIT).map((o) => t('register.visit.overduePlace', { code: placeCode(o.place.id), name: o.place.name, tags: o.place.tags.join('、'), due: tx.calendar.formatMoment(o.dueAt, ctx.now) })),
+  );
+  const title = t(places.length ? 'register.visit.reminderTitleWithPlaces' : 'register.visit.reminderTitle', { grid: grid.name, count: overdue.length, places: places.length });
   await ctx.notify.members(audience, { text: [title, ...lines].join('\n'), card: { title, lines, buttons: overdue.slice(0, 3).map((o) => ({ label: `走访 ${householdCode(o.household.id)}`, command: `户档 ${householdCode(o.household.id)}` })) } });
 }

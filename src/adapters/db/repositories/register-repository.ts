@@ -400,6 +400,10 @@ export class TypeOrmRegisterRepo implements RegisterRepo {
     return rows.map((r) => this.placeToDomain(r));
   }
 
+  async placesOf(unitId: number): Promise<Place[]> {
+    return (await this.em.getRepository(PlaceSchema).find({ where: { unitId }, order: { id: 'ASC' } })).map((r) => this.placeToDomain(r));
+  }
+
   async markPlaceVisited(placeId: number, at: Date): Promise<void> {
     await this.em.getRepository(PlaceSchema).update({ id: placeId }, { lastVisitAt: at });
   }
