@@ -44,6 +44,7 @@ describe('the register in chat', () => {
     expect(await gw('变动 H1 新生 李小宝')).toContain('已记录 H1 的变动：新生 R3');
     expect(await gw('变动 H1 死亡 李建国')).toContain('已记录 H1 的变动：死亡 R2');
     expect(await gw('变动 H1 死亡 李建国')).toContain('李建国 当前不在户内');
+    expect(await gw('变动 H1 迁出')).toContain('请写明是哪一位');
     expect(await gw('变动 H1 出租 租给外来务工人员')).toContain('房屋出租');
     expect(await gw('变动 H1 结婚 李小宝')).toMatch(/变动类型[\s\S]*示例：变动 H1 新生 张小宝/);
     const file = await gw('户档 H1');

@@ -16,6 +16,7 @@ export const REGISTER_REFUSALS = [
   'not_present', // 迁出/死亡 of someone not living there
   'not_department',
   'bad_cadence',
+  'need_name', // a change about a person without their name
 ] as const;
 export type RegisterRefusalCode = (typeof REGISTER_REFUSALS)[number];
 

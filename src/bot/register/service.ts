@@ -335,9 +335,10 @@ export class RegisterService {
     const repos = actor.tx.repos.register;
     let resident: Resident | null = null;
     if (rule.resident === 'new') {
-      if (!name) throw refuse('not_found', { ref: '' });
+      if (!name) throw refuse('need_name');
       resident = await this.addResident(actor, household, { name, relation: kind === 'birth' ? '子女' : '其他' }, null);
     } else if (rule.resident === 'existing') {
+      if (!name) throw refuse('need_name');
       const candidates = (await repos.residentsOf(household.id)).filter((r) => r.name === name || (name !== undefined && parseCode('R', name) === r.id));
       const present = candidates.filter((r) => r.status === 'present');
       const target = present[0] ?? candidates[0];

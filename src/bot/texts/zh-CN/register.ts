@@ -223,5 +223,6 @@ export const register = {
   'register.refused.ambiguous': '有多条符合的记录：{codes}，请用编号指明。',
   'register.refused.not_present': '{name} 当前不在户内，不能再登记这项变动。',
   'register.refused.not_department': '只能共享给职能部门的成员。',
+  'register.refused.need_name': '请写明是哪一位，例如「变动 H1 迁出 张三」。',
   'register.refused.bad_cadence': '走访周期应为 1 到 366 天，或「不走访」。',
 } as const;
