@@ -10,10 +10,11 @@ import type { CoreRepos, Tx } from './ports';
 import { Notifier } from './notify';
 import { SessionError } from './errors';
 import { t } from './texts';
-import { CommandRegistry, authorizeOn, mayUse, type Command, type CommandContext } from './commands/framework';
+import { CommandRegistry, UsageError, authorizeOn, mayUse, type Command, type CommandContext } from './commands/framework';
+import { firstWord, listWords, understand, type Suggestion, type Understanding } from './commands/understand';
 import { DEFAULT_DIALOG_TTL_MS, dialogKey, type DialogHandler } from './dialogs/dialog';
 import { TimerRegistry, type TimerHandler } from './timers';
-import { helpCommand, shortHelp } from './commands/help';
+import { helpCommand } from './commands/help';
 import { collectSchedules, type ScheduleDeclaration } from './schedules/registry';
 
 export const MAX_TEXT_LENGTH = 2000;
@@ -42,6 +43,35 @@ export interface HandleResult {
 }
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
+/** How much of a message a suggestion or offer button carries back (a few hundred bytes on every platform). */
+const MAX_BUTTON_TEXT = 200;
+
+/** The sender may not use this command at all (role or binding). */
+class NotPermittedError extends SessionError {
+  override name = 'NotPermittedError';
+}
+
+/** An unknown command: at most three likely commands as buttons, not the whole list. */
+function suggestions(word: string, found: Suggestion[]): BotMessage {
+  if (found.length === 0) return { text: [t('error.unknownCommand', { word }), t('help.footer')].join('\n') };
+  const title = t('understand.suggest', { word });
+  const card = { title, buttons: found.map((s) => ({ label: s.command.name, command: [...s.line].slice(0, MAX_BUTTON_TEXT).join('') })) };
+  return { text: cardToText(card), card };
+}
+
+/** A problem described to the bot: offered as a report, filed only when the button is pressed. */
+function offerReport(text: string, reportCommand: string): BotMessage {
+  const card = {
+    title: t('understand.offer.title'),
+    lines: [t('understand.offer.line', { text }), t('understand.offer.hint')],
+    buttons: [
+      // A button carries its command to the platform and back: keep it within every platform's limit.
+      { label: t('understand.offer.report'), command: `${reportCommand} ${[...text].slice(0, MAX_BUTTON_TEXT).join('')}`, style: 'primary' as const },
+      { label: t('understand.offer.dismiss'), command: listWords('input.dismiss')[0] ?? '' },
+    ],
+  };
+  return { text: cardToText(card), card };
+}
 
 export class Bot<R extends CoreRepos = CoreRepos> {
   readonly commands = new CommandRegistry<R>();
@@ -89,18 +119,19 @@ export class Bot<R extends CoreRepos = CoreRepos> {
   private async route(ctx: CommandContext<R>, text: string): Promise<string | null> {
     const { inbound } = ctx;
     if (text.length > MAX_TEXT_LENGTH) throw new SessionError('error.tooLong', { max: MAX_TEXT_LENGTH });
-    const firstWord = text.split(/\s+/, 1)[0] ?? '';
-    const command = firstWord ? this.commands.find(firstWord) : undefined;
     const key = this.dialogKeyOf(inbound);
     const dialog = await ctx.repos.dialogs.get(key, ctx.now);
+    // In a group, only a message that @-mentions the bot is spoken to it; 1:1 always is.
+    const addressed = inbound.conversation.kind === 'direct' || inbound.mentionedBot;
+    const handler = dialog && addressed ? this.dialogs.get(dialog.kind) : undefined;
 
-    if (dialog && CANCEL_WORDS.has(text)) {
+    if (dialog && addressed && CANCEL_WORDS.has(text)) {
       await ctx.repos.dialogs.clear(key);
       ctx.reply(t('common.cancelled'));
       return null;
     }
-    if (dialog && !command) {
-      const handler = this.dialogs.get(dialog.kind);
+    const understood = understand(this.withQuote(inbound, text), this.commands, { addressed, inDialog: Boolean(handler), mayUse: (c) => mayUse(c, ctx.member) });
+    if (dialog && addressed && understood.kind !== 'command') {
       if (handler) {
         this.push(ctx, await handler.step(ctx, dialog));
         return `dialog:${dialog.kind}`;
@@ -108,23 +139,62 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       await ctx.repos.dialogs.clear(key);
     }
     if (!text) {
+      // A photo or a location shared in a group without addressing the bot is not for it.
+      if (!addressed) return null;
       for (const handle of this.attachmentHandlers) if (await handle(ctx)) return null;
       return null;
     }
-    if (!command) {
-      // In a group, chatter that does not address the bot is not ours to answer.
-      if (inbound.conversation.kind === 'group' && !inbound.mentionedBot) return null;
-      ctx.reply([t('error.unknownCommand', { word: firstWord }), shortHelp(this.commands, ctx.member)].join('\n'));
+    if (understood.kind === 'ignore') return null;
+    if (understood.kind !== 'command') {
+      ctx.reply(this.answerUnread(understood, text, ctx.member));
       return null;
     }
+    const { command, rest } = understood.match;
     if (dialog) await ctx.repos.dialogs.clear(key);
-    await this.runCommand(ctx, command, text.slice(firstWord.length));
+    try {
+      await this.runCommand(ctx, command, rest);
+    } catch (err) {
+      // Chatter that began like a command, in a group that did not address the bot: stay silent.
+      if (!addressed && (err instanceof UsageError || err instanceof NotPermittedError)) return null;
+      throw err;
+    }
     return command.name;
+  }
+
+  /** A message to the bot that is no command: a report offer, suggestions, or what an unbound sender can do. */
+  private answerUnread(understood: Extract<Understanding, { kind: 'offerReport' | 'unknown' }>, text: string, member: Member | null): BotMessage | string {
+    if (!member) return t('help.introUnbound');
+    if (listWords('input.dismiss').includes(text)) return t('understand.dismissed');
+    if (understood.kind === 'unknown') return suggestions(understood.word, understood.suggestions);
+    // Offered only to someone who may file it (上报's declared access).
+    const report = this.commands.all.find((c) => c.id === 'report');
+    return report && mayUse(report, member) ? offerReport(understood.text, report.name) : suggestions(firstWord(text), []);
+  }
+
+  /**
+   * A bare command (or `收到`) that quotes one of the bot's cards is about that card's item: the
+   * item's number is taken from the quoted text and added to the command.
+   */
+  private withQuote(inbound: Inbound, text: string): string {
+    const quoted = inbound.quoted?.text;
+    if (!quoted) return text;
+    const task = /\bT\d{8}-\d{4,6}\b/i.exec(quoted)?.[0];
+    const event = /\bSJ\d{8}-\d{4,6}\b/i.exec(quoted)?.[0];
+    if (task && listWords('input.acknowledge').includes(text.replace(/[。！!，,\s]+$/, ''))) return `${this.commandNameFor('acceptTask')} ${task}`;
+    const match = this.commands.match(text);
+    if (!match || match.rest) return text;
+    if (match.command.subject === 'task' && task) return `${match.command.name} ${task}`;
+    if (match.command.subject === 'event' && event) return `${match.command.name} ${event}`;
+    return text;
+  }
+
+  private commandNameFor(id: string): string {
+    return this.commands.all.find((c) => c.id === id)?.name ?? id;
   }
 
   private async runCommand(ctx: CommandContext<R>, command: Command<R>, rest: string): Promise<void> {
     if (!mayUse(command, ctx.member)) {
-      throw new SessionError(ctx.member ? 'error.notAllowed' : 'error.unbound', { command: command.name });
+      throw new NotPermittedError(ctx.member ? 'error.notAllowed' : 'error.unbound', { command: command.name });
     }
     if (command.where === 'group' && ctx.inbound.conversation.kind !== 'group') throw new SessionError('error.groupOnly', { command: command.name });
     if (command.where === 'direct' && ctx.inbound.conversation.kind !== 'direct') throw new SessionError('error.directOnly', { command: command.name });

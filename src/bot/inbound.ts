@@ -45,6 +45,11 @@ export const inboundSchema = z.object({
   text: z.string().max(4000),
   attachments: z.array(attachmentSchema).max(20).default([]),
   mentionedBot: z.boolean().default(false),
+  /**
+   * The message this one quotes (a quote-reply: DingTalk `text.repliedMsg`, WeCom `quote`, the
+   * sandbox's `quote`), as far as the platform tells: its id and its text.
+   */
+  quoted: z.object({ messageId: z.string().max(256).optional(), text: z.string().max(4000).optional() }).optional(),
   /** Set when the message is a card button press; the text is then the command the button carries. */
   cardAction: z.object({ messageId: z.string().max(256).optional() }).optional(),
   /** When the platform says the message was sent (ISO 8601). */

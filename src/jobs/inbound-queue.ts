@@ -17,6 +17,10 @@ export function inboundKey(channel: string, messageId: string): string {
   return `in|${channel}|${messageId}`.slice(0, 191);
 }
 
+function overheard(inbound: { conversation: { kind: string }; mentionedBot: boolean }): boolean {
+  return inbound.conversation.kind === 'group' && !inbound.mentionedBot;
+}
+
 export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
   return async (input: InboundInput) => {
     const inbound = inboundSchema.parse(input);
@@ -24,8 +28,10 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
       jobId: inboundJobId(inbound.channel, inbound.messageId),
       attempts: INFRASTRUCTURE_ATTEMPTS,
       backoff: CAPPED_BACKOFF,
-      // Kept a day so a redelivery within the platform's retry window stays one job.
-      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      // Kept a day so a redelivery within the platform's retry window stays one job. Group talk
+      // that did not address the bot (Wechaty hears a whole room) is not kept once handled: the
+      // handled-message record still makes a redelivery a no-op, and people's chatter is not stored.
+      removeOnComplete: overheard(inbound) ? true : { age: 24 * 3600, count: 50_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
     metrics.messagesIn.inc({ channel: inbound.channel });

@@ -40,6 +40,20 @@ describe('DingTalk receiver', () => {
     });
   });
 
+  it('carries a quote-reply: the quoted message id and text, beside the reply', async () => {
+    const data = robotMessage(
+      {
+        text: { content: ' 收到', isReplyMsg: true, repliedMsg: { msgType: 'text', msgId: 'msgQuotedCard', senderId: '$:LWCP_v1:$robot', content: { text: '【任务 T20261124-0007】清理楼道' } } },
+      },
+      h.fake,
+    );
+    const frameId = h.fake.pushRobotMessage(data);
+    // The frame is acknowledged only once the message is queued.
+    await h.fake.waitFor(() => h.fake.ackFor(frameId), 'the ACK');
+    const [job] = await h.jobs();
+    expect(job).toMatchObject({ text: '收到', quoted: { messageId: 'msgQuotedCard', text: '【任务 T20261124-0007】清理楼道' } });
+  });
+
   it('makes one job of a message delivered three times, acknowledging every delivery', async () => {
     const data = robotMessage({}, h.fake);
     const frames = [h.fake.pushRobotMessage(data), h.fake.pushRobotMessage(data), h.fake.pushRobotMessage(data)];

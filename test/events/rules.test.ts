@@ -168,7 +168,7 @@ describe('events: reporting, rules and authorisation', () => {
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', '受理 12345')).toContain('事件编号「12345」不正确');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', '受理 SJ20200101-0001')).toBe('找不到事件 SJ20200101-0001，请检查编号。');
     const badDeadline = await app.chat.ask('dm-wz-yg1', 'wz-yg1', `派遣 ${number} 冯网格员 改天吧`);
-    expect(badDeadline).toContain('时限「改天吧」看不懂');
+    expect(badDeadline).toContain('看不懂时限「改天吧」');
     expect(badDeadline).toContain('示例：派遣 SJ20261122-0007 冯网格员 明天17:00');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `派遣 ${number} 没这个人 明天17:00`)).toContain('找不到这个成员');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `核查 ${number} 也许`)).toContain('应为以下之一：通过、不通过');

@@ -109,7 +109,7 @@ export class ChatDriver {
   }
 
   /** Posts a message as `user` and returns its id once accepted (202). */
-  async post(conversation: string, user: string, text: string, extra: { id?: string; userName?: string; attachments?: Attachment[] } = {}): Promise<string> {
+  async post(conversation: string, user: string, text: string, extra: { id?: string; userName?: string; attachments?: Attachment[]; mentioned?: boolean; quote?: string } = {}): Promise<string> {
     const res = await this.api<{ id: string; error?: string }>('POST', '/sandbox/api/messages', { conversation, user, text, ...extra });
     if (res.status !== 202) throw new Error(`sandbox refused the message: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id;

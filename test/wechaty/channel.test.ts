@@ -116,7 +116,7 @@ it('queues a gridworker’s 签到 in the room once, even when the puppet emits 
   expect(jobs.filter((j) => (j.data as InboundInput).messageId === messageId)).toHaveLength(1);
 });
 
-it('ignores room chatter that does not mention the bot, and history from before login', async () => {
+it('queues room chatter marked as not mentioning the bot (the bot decides), and ignores history from before login', async () => {
   gridworker.say('今天天气不错').to(room);
   const history = mocker.MessageMock.create({
     id: `history-${crypto.randomUUID()}`,
@@ -130,12 +130,20 @@ it('ignores room chatter that does not mention the bot, and history from before 
   mocker.puppet.emit('message', { messageId: history.id });
   gridworker.say('@网格助手 我的任务', [botUser]).to(room);
   await queued('我的任务');
-  expect(sinkCalls.map((m) => m.text)).toEqual(['我的任务']);
+  expect(sinkCalls.map((m) => [m.text, m.mentionedBot])).toEqual([
+    ['今天天气不错', false],
+    ['我的任务', true],
+  ]);
+});
+
+it('reads a WeChat quote-reply into the quoted text and the reply', async () => {
+  gridworker.say('「网格助手：【任务 T20261122-0007】」\n- - - - - - - - - - - - - - -\n收到').to(botUser);
+  expect(await queued('收到')).toMatchObject({ quoted: { text: '网格助手：【任务 T20261122-0007】' } });
 });
 
 it('queues a 1:1 message as a direct conversation with the talker', async () => {
   gridworker.say('请假 明天').to(botUser);
-  expect(await queued('请假 明天')).toMatchObject({ conversation: { id: gridworker.id, kind: 'direct' }, mentionedBot: false });
+  expect(await queued('请假 明天')).toMatchObject({ conversation: { id: gridworker.id, kind: 'direct' }, mentionedBot: true });
 });
 
 it('replies in the room with room.say, mentioning the addressed contact, buttons shown as commands to type', async () => {

@@ -85,6 +85,14 @@ describe('a genuine bot message', () => {
     expect(h.sinkCalls() - before).toBe(1);
   });
 
+  it('with a quote carries the quoted text beside the reply', async () => {
+    const msgid = `msg-${crypto.randomUUID()}`;
+    const payload = botText(msgid, '@网格助手 收到', { quote: { msgtype: 'text', text: { content: '【任务 T20261124-0007】清理楼道' } } });
+    expect((await post(h.url, BOT, botCallback(h.bot, payload))).status).toBe(200);
+    const [job] = await jobsFor(msgid);
+    expect(job).toMatchObject({ text: '收到', quoted: { text: '【任务 T20261124-0007】清理楼道' } });
+  });
+
   it('in a 1:1 chat is a direct conversation with the user', async () => {
     const msgid = `msg-${crypto.randomUUID()}`;
     const payload = { ...botText(msgid, '我的任务'), chattype: 'single', chatid: undefined };

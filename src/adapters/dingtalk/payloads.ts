@@ -40,7 +40,12 @@ const robotMessageBase = z.looseObject({
 });
 
 export const robotMessageSchema = z.discriminatedUnion('msgtype', [
-  robotMessageBase.extend({ msgtype: z.literal('text'), text: z.looseObject({ content: z.string().max(20_000) }) }),
+  robotMessageBase.extend({ msgtype: z.literal('text'), text: z.looseObject({
+      content: z.string().max(20_000),
+      /** A quote-reply: DingTalk marks it and carries the quoted message (id, and its text when it was text). */
+      isReplyMsg: z.boolean().optional(),
+      repliedMsg: z.looseObject({ msgId: z.string().max(256).optional(), content: z.looseObject({ text: z.string().max(20_000).optional() }).optional() }).optional(),
+    }) }),
   robotMessageBase.extend({ msgtype: z.literal('picture'), content: downloadable }),
   robotMessageBase.extend({
     msgtype: z.literal('richText'),

@@ -68,8 +68,11 @@ async function onRobotMessage(opts: ReceiverOptions, frame: DWClientDownStream):
 
 async function toInbound(opts: ReceiverOptions, message: RobotMessage): Promise<InboundInput> {
   switch (message.msgtype) {
-    case 'text':
-      return baseInbound(message, message.text.content, []);
+    case 'text': {
+      const replied = message.text.isReplyMsg ? message.text.repliedMsg : undefined;
+      const quoted = replied ? { ...(replied.msgId ? { messageId: replied.msgId.slice(0, 256) } : {}), ...(replied.content?.text ? { text: replied.content.text.slice(0, 4000) } : {}) } : undefined;
+      return { ...baseInbound(message, message.text.content, []), ...(quoted ? { quoted } : {}) };
+    }
     case 'audio':
       // DingTalk's own speech recognition; the voice file itself is of no use to the bot.
       return baseInbound(message, message.content.recognition ?? '', []);

@@ -20,6 +20,10 @@ const postMessage = z.object({
   userName: z.string().max(100).optional(),
   /** A platform-style message id; sending the same id again is a redelivery. */
   id: idText.optional(),
+  /** Whether the bot was @-mentioned (groups); a text starting with `@网格助手` is mentioned too. */
+  mentioned: z.boolean().optional(),
+  /** A quote-reply: the id of the message (usually a bot card) this one quotes. */
+  quote: idText.optional(),
   /** Photos (by URL) and locations, as a phone would send them. */
   attachments: z.array(attachmentSchema).max(9).optional(),
 });
@@ -32,6 +36,9 @@ export interface SandboxDirectory {
 }
 
 const PAGE = path.join(__dirname, 'page.html');
+/** `@网格助手` (and the spaces after it) at the start of a message: the sandbox bot's name. */
+export const SANDBOX_BOT_NAME = '网格助手';
+const BOT_MENTION = new RegExp(`^\\s*[@＠]${SANDBOX_BOT_NAME}[\\s\\u2005]*`);
 
 /** 400 with what was wrong, field by field. */
 function refuse(ctx: Koa.Context, error: z.ZodError): void {
@@ -52,11 +59,22 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
   router.post('/sandbox/api/messages', json, async (ctx) => {
     const parsed = postMessage.safeParse(ctx.request.body);
     if (!parsed.success) return refuse(ctx, parsed.error);
-    const { conversation, user, text, userName } = parsed.data;
+    const { conversation, user, userName } = parsed.data;
     const attachments = parsed.data.attachments ?? [];
+    // As on the platforms, the bot's own @-mention is not part of the text it reads.
+    const atBot = BOT_MENTION.exec(parsed.data.text);
+    const text = atBot ? parsed.data.text.slice(atBot[0].length) : parsed.data.text;
+    const mentioned = kindOf(conversation) === 'direct' || Boolean(atBot) || (parsed.data.mentioned ?? true);
+    const quotedMessage = parsed.data.quote ? await store.find(conversation, parsed.data.quote) : null;
+    if (parsed.data.quote && !quotedMessage) {
+      ctx.status = 400;
+      ctx.body = { error: 'quote: no such message in this conversation' };
+      return;
+    }
+    const quote = quotedMessage ? { id: quotedMessage.id, text: quotedMessage.text } : undefined;
     const fresh = parsed.data.id ? await store.firstSighting(conversation, parsed.data.id) : true;
     const shown = text || attachments.map((a) => (a.kind === 'location' ? `[位置] ${a.label ?? `${a.latitude},${a.longitude}`}` : a.kind === 'image' ? '[图片]' : `[文件] ${a.name}`)).join(' ');
-    const stored = fresh ? await store.append({ conversation, from: user, text: shown, ...(userName ? { userName } : {}) }) : null;
+    const stored = fresh ? await store.append({ conversation, from: user, text: shown, mentioned, ...(quote ? { quote } : {}), ...(userName ? { userName } : {}) }) : null;
     const messageId = parsed.data.id ?? stored!.id;
     await sink({
       channel: 'sandbox',
@@ -65,7 +83,8 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
       sender: { id: user, ...(userName ? { name: userName } : {}) },
       text,
       attachments,
-      mentionedBot: true,
+      mentionedBot: mentioned,
+      ...(quote ? { quoted: { messageId: quote.id, text: quote.text } } : {}),
       sentAt: new Date().toISOString(),
     });
     ctx.status = 202;

@@ -14,6 +14,10 @@ export interface SandboxMessage {
   text: string;
   card?: Card;
   mentions?: string[];
+  /** A user's message in a group: whether it @-mentioned the bot. */
+  mentioned?: boolean;
+  /** A user's quote-reply: the message quoted (its id and text). */
+  quote?: { id: string; text: string };
   /** A file the bot sent (a ledger, minutes): the page shows it as a download. */
   file?: { name: string; url: string };
   /** Set on a user's button press: the message whose button it was. */

@@ -1,5 +1,6 @@
 /**
- * Wechaty messages → Inbound: room messages that @-mention the bot and 1:1 messages. Puppets can
+ * Wechaty messages → Inbound: room messages (with whether they @-mention the bot; the bot decides
+ * what is spoken to it) and 1:1 messages. Puppets can
  * replay history after a restart and emit one message twice, so a message older than the login
  * moment is ignored and each message id is enqueued once.
  */
@@ -12,6 +13,14 @@ import type { Logger } from '../../log';
 const SEEN_TTL_S = 7 * 24 * 3600;
 /** A claim on a message being queued right now; a crash frees it after this. */
 const CLAIM_TTL_S = 60;
+
+/**
+ * WeChat delivers a quote-reply as one text: `「name：quoted」`, a line of dashes, then the reply.
+ */
+export function splitQuote(text: string): { text: string; quoted?: string } {
+  const m = /^「([\s\S]*?)」\s*\n[-\s]{5,}\n([\s\S]*)$/.exec(text);
+  return m ? { text: m[2].trim(), quoted: m[1] } : { text };
+}
 
 export class WechatyReceiver {
   private loggedInAt: number | undefined;
@@ -50,9 +59,10 @@ export class WechatyReceiver {
     if (type !== types.Message.Text && type !== types.Message.Location) return undefined;
 
     const room = message.room();
-    if (room && !(await message.mentionSelf())) return undefined;
+    const mentioned = room ? await message.mentionSelf() : true;
     const talker = message.talker();
-    const text = type === types.Message.Text ? (room ? await message.mentionText() : message.text()).trim() : '';
+    const said = type === types.Message.Text ? (room && mentioned ? await message.mentionText() : message.text()).trim() : '';
+    const { text, quoted } = splitQuote(said);
     const attachments: InboundInput['attachments'] = [];
     if (type === types.Message.Location) {
       const location = await message.toLocation();
@@ -68,7 +78,8 @@ export class WechatyReceiver {
       sender: { id: talker.id, name: talker.name().slice(0, 200) },
       text: text.slice(0, 4000),
       attachments,
-      mentionedBot: Boolean(room),
+      mentionedBot: mentioned,
+      ...(quoted ? { quoted: { text: quoted.slice(0, 4000) } } : {}),
       sentAt: sentAt.toISOString(),
     };
   }

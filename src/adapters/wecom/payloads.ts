@@ -39,6 +39,7 @@ const botBaseSchema = z.looseObject({
 
 const botTextSchema = z.object({ content: z.string().max(20000) });
 const botImageSchema = z.object({ url: z.string().max(4096) });
+const botQuoteSchema = z.looseObject({ msgtype: z.string().max(64), text: botTextSchema.optional() });
 const botMixedSchema = z.object({
   msg_item: z
     .array(
@@ -96,7 +97,10 @@ export function decodeBotCallback(plaintext: string, now: Date): Decoded {
       // A voice message arrives already transcribed, in voice.content.
       const body = botTextSchema.safeParse(raw[msg.msgtype]);
       if (!body.success) return { kind: 'ignored', reason: 'bad-text' };
-      return message({ ...common, text: clean(body.data.content, group), attachments: [] });
+      // A quote-reply carries the quoted message's text in `quote` (no id).
+      const quote = botQuoteSchema.safeParse(raw.quote);
+      const quoted = quote.success && quote.data.text ? { quoted: { text: quote.data.text.content.slice(0, 4000) } } : {};
+      return message({ ...common, text: clean(body.data.content, group), attachments: [], ...quoted });
     }
     case 'image': {
       const body = botImageSchema.safeParse(raw.image);

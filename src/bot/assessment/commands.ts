@@ -5,7 +5,7 @@ import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { cardToText, type BotMessage, type Card } from '../message';
 import type { MeetingOutput } from '../meetings/render-port';
-import { arg, commandsOf, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
+import { arg, commandsOf, inputWords, type ArgSpec, type CommandContext, type ParseResult } from '../commands/framework';
 import type { MemberSummary } from '../ports';
 import { fileLinkUrl, issueFileLink } from '../files';
 import { AssessmentService, loadRules } from './service';
@@ -30,7 +30,7 @@ const targetArg = (): ArgSpec<Target> => ({
   optional: false,
   rest: false,
   parse: async (raw, ctx) => {
-    const period = parsePeriod(raw, ctx.now, ctx.tx.calendar.timeZone);
+    const period = parsePeriod(inputWords('input.periods').get(raw) ?? raw, ctx.now, ctx.tx.calendar.timeZone);
     if (period) return ok({ kind: 'period', period });
     if (/^[@＠#]/.test(raw)) {
       const m = await arg.member().parse(raw, ctx);

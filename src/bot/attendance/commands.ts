@@ -9,6 +9,7 @@ import { maskPhonesIn } from '../../domain/inforeport/categories';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
 import { arg, commandsOf, type CommandContext } from '../commands/framework';
+import { listWords } from '../commands/understand';
 import { imageRefs } from '../inbound';
 import { SessionError } from '../errors';
 import type { Tx } from '../ports';
@@ -238,7 +239,7 @@ export function attendanceCommands(): Pick<BotModule<AttendanceRepos>, 'commands
     async run(ctx, { grid, geojson }) {
       ctx.authorize(grid, 'admin');
       if (grid.level !== 'grid') throw new SessionError('attendance.notGrid', { name: grid.name });
-      if (geojson === '清除') {
+      if (listWords('input.clear').includes(geojson)) {
         await ctx.repos.org.setBoundary(grid.id, null, ctx.now);
         return t('attendance.boundaryCleared', { grid: grid.name });
       }

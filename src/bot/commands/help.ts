@@ -1,12 +1,17 @@
 /** 帮助 / help: what the sender may do, derived from the command declarations. */
 import { topRole, type Member } from '../../domain/org/org';
 import { t, type TextKey } from '../texts';
+import { cardToText, type BotMessage } from '../message';
 import { arg, defineCommand, helpText, mayUse, type Command, type CommandRegistry } from './framework';
+import { suggest } from './understand';
 
-export function shortHelp(registry: CommandRegistry, member: Member | null): string {
+/** `帮助 签倒`: the likely commands' help as buttons, not the whole list. */
+function unknownTopic(registry: CommandRegistry, topic: string, member: Member | null): BotMessage | string {
   if (!member) return t('help.introUnbound');
-  const usable = registry.all.filter((c) => mayUse(c, member));
-  return [t('help.title') + '：' + usable.map((c) => c.name).join('、'), t('help.footer')].join('\n');
+  const found = suggest(topic, registry, (c) => mayUse(c, member));
+  if (found.length === 0) return [t('error.unknownCommand', { word: topic }), t('help.footer')].join('\n');
+  const card = { title: t('understand.suggest', { word: topic }), buttons: found.map((s) => ({ label: s.command.name, command: `帮助 ${s.command.name}` })) };
+  return { text: cardToText(card), card };
 }
 
 export function helpCommand(registry: CommandRegistry): Command {
@@ -19,7 +24,7 @@ export function helpCommand(registry: CommandRegistry): Command {
     async run(ctx, { topic }) {
       if (topic) {
         const c = registry.find(topic);
-        if (!c || !mayUse(c, ctx.member)) return t('error.unknownCommand', { word: topic }) + '\n' + shortHelp(registry, ctx.member);
+        if (!c || !mayUse(c, ctx.member)) return unknownTopic(registry, topic, ctx.member);
         const lines = [t('help.command', { name: c.name, summary: helpText(c.id, 'summary'), usage: helpText(c.id, 'usage'), example: helpText(c.id, 'example') })];
         if (c.aliases.length) lines.push(t('help.aliases', { aliases: c.aliases.join('、') }));
         if (c.details) lines.push(...(await c.details(ctx)));

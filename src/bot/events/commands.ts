@@ -15,13 +15,13 @@ import {
   type EventUrgency,
   type CategoryRef,
 } from '../../domain/event';
-import { parseDeadline } from '../../domain/calendar/deadline-parser';
 import { LEADER_ROLE, isAdmin, type Member } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
 import { t, type TextKey } from '../texts';
-import { arg, commandsOf, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
-import { eventMessage, formatAt, type Audience } from './cards';
+import { arg, commandsOf, inputWords, usageError, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
+import { eventMessage, type Audience } from './cards';
+import { deadlineNotice } from '../commands/deadline-notice';
 import type { StoredEvent } from './ports';
 import type { EventService } from './service';
 import { EventRefusedError } from './refusals';
@@ -32,7 +32,6 @@ const defineCommand = commandsOf<EventsRepos>();
 export const CATALOGUE_SETTING = 'events.catalogue';
 export const MORE_DIALOG = 'event.more';
 
-export const URGENCY_WORDS: Record<string, EventUrgency> = { 一般: 'normal', 紧急: 'urgent', 重大: 'major' };
 
 export async function loadCatalogue(repos: EventsRepos): Promise<EventCatalogue> {
   return (await repos.settings.get<EventCategory[]>(CATALOGUE_SETTING)) ?? DEFAULT_EVENT_CATALOGUE;
@@ -42,15 +41,7 @@ export function catalogueLines(catalogue: EventCatalogue): string {
   return catalogue.map((c) => t('event.categories.line', { category: c.name, items: c.items.map((i) => i.name).join('、') || '—' })).join('\n');
 }
 
-const eventNumber = (): ArgSpec<string> => ({
-  label: 'arg.eventNumber',
-  optional: false,
-  rest: false,
-  parse: (raw) => {
-    const n = parseEventNumber(raw);
-    return n ? { ok: true, value: n } : { ok: false, reason: t('arg.eventNumberBad') };
-  },
-});
+const eventNumber = (): ArgSpec<string> => arg.eventNumber();
 
 export function audienceOf(ctx: CommandContext<EventsRepos>): Audience {
   const member = ctx.requireMember();
@@ -90,9 +81,10 @@ export async function reportGrid(ctx: CommandContext<EventsRepos>): Promise<numb
 
 /** `紧急` / `重大` as a word anywhere in a one-liner sets the urgency and is taken out. */
 export function takeUrgency(words: string[]): { urgency: EventUrgency; words: string[] } {
-  const i = words.findIndex((w) => w === '紧急' || w === '重大');
+  const flags = inputWords('input.urgency');
+  const i = words.findIndex((w) => flags.has(w) && flags.get(w) !== 'normal');
   if (i < 0) return { urgency: 'normal', words };
-  return { urgency: URGENCY_WORDS[words[i]], words: words.filter((_, j) => j !== i) };
+  return { urgency: flags.get(words[i]) as EventUrgency, words: words.filter((_, j) => j !== i) };
 }
 
 /** A category named without its item gets the item the keywords suggest within it. */
@@ -207,32 +199,23 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
     name: '派遣',
     aliases: ['派遣事件'],
     access: 'grid_head',
-    args: { number: eventNumber(), rest: arg.optional(arg.text()) },
-    async run(ctx, { number, rest }) {
+    // Without whom and when, the command asks for them (a button can carry only the number).
+    args: { number: eventNumber(), who: arg.optional(arg.member()), deadline: arg.optional(arg.deadline()), note: arg.optional(arg.text()) },
+    async run(ctx, { number, who, deadline, note }) {
       const member = ctx.requireMember();
       const event = await service.load(ctx.tx, number);
-      if (!rest) {
+      if (!who) {
         await precheck(ctx, service, event, { type: 'dispatch', assignee: { kind: 'member', memberId: member.id }, deadline: new Date(ctx.now.getTime() + 86400_000) });
         return askMore(ctx, `派遣 ${number}`, t('event.dispatchAsk'));
       }
-      const words = rest.split(/\s+/);
-      const who = await arg.member().parse(words[0], ctx);
-      if (!who.ok) throw new SessionError('error.badArg', { arg: t('arg.member'), value: words[0], reason: who.reason }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
-      const two = words.slice(1, 3).join(' ');
-      let parsed = words.length >= 3 ? parseDeadline(two, ctx.now, ctx.tx.calendar) : null;
-      let used = 2;
-      if (!parsed?.ok) {
-        parsed = parseDeadline(words[1] ?? '', ctx.now, ctx.tx.calendar);
-        used = 1;
-      }
-      if (!words[1]) throw new SessionError('error.missingArg', { arg: '时限' }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
-      if (!parsed.ok) {
-        const key: TextKey = parsed.error === 'in_past' ? 'event.deadlinePast' : parsed.error === 'too_far' ? 'event.deadlineFar' : 'event.badDeadline';
-        throw new SessionError(key, { text: words[1] }, [t('error.example', { usage: t('cmd.eventDispatch.usage'), example: t('cmd.eventDispatch.example') })]);
-      }
-      const note = words.slice(1 + used).join(' ') || undefined;
-      const { event: next, task } = await service.dispatch(ctx.tx, member, number, who.value, parsed.deadline, note);
-      return eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.value.name, deadline: ctx.tx.calendar.formatMoment(parsed.deadline, ctx.now), task: task.number }));
+      if (!deadline) throw usageError('eventDispatch', 'error.missingArg', { arg: t('arg.deadline') });
+      const { event: next, task } = await service.dispatch(ctx.tx, member, number, who, deadline.deadline, note);
+      const message = await eventMessage(ctx.tx, service, next, audienceOf(ctx), t('event.dispatched', { number, assignee: who.name, deadline: ctx.tx.calendar.formatMoment(deadline.deadline, ctx.now), task: task.number }));
+      // A deadline on a day off or in quiet hours: said, with one press to the next working day's end.
+      const notice = deadlineNotice(deadline.deadline, ctx.tx.calendar);
+      if (!notice) return message;
+      const move = { label: notice.label, command: `改期 ${task.number} ${notice.typed}` };
+      return { ...message, text: `${message.text}\n${notice.text}`, ...(message.card ? { card: { ...message.card, lines: [...(message.card.lines ?? []), notice.text], buttons: [move, ...(message.card.buttons ?? [])] } } : {}) };
     },
   });
 

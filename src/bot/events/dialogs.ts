@@ -9,12 +9,13 @@ import { findLikelyDuplicates, isOpenEvent, parseEventNumber, resolveCategory, f
 import { imageRefs, type Attachment } from '../inbound';
 import type { AttachmentHandler } from '../bot';
 import type { BotMessage } from '../message';
-import type { Command, CommandContext } from '../commands/framework';
+import { inputWords, type Command, type CommandContext } from '../commands/framework';
+import { listWords } from '../commands/understand';
 import type { DialogHandler } from '../dialogs/dialog';
 import { SessionError } from '../errors';
 import { t } from '../texts';
 import { eventMessage, formatAt } from './cards';
-import { MORE_DIALOG, URGENCY_WORDS, audienceOf, catalogueLines, loadCatalogue, takeUrgency, type ReportFlow } from './commands';
+import { MORE_DIALOG, audienceOf, catalogueLines, loadCatalogue, takeUrgency, type ReportFlow } from './commands';
 import { ATTACH_WINDOW_MS, type EventService } from './service';
 import type { EventsRepos } from './ports';
 
@@ -47,9 +48,8 @@ const readyDraftSchema = z.object({
 type ReadyDraft = z.infer<typeof readyDraftSchema>;
 
 const STEPS = ['category', 'description', 'location', 'photos', 'urgency'] as const;
-const SKIP = new Set(['跳过', '没有', '无', '不用']);
-const DONE = new Set(['完成', '好了', '发完了', '没有了', '跳过', '没有', '无']);
-const YES = new Set(['是', '对', '好', '确认', '是的', 'y', 'yes']);
+/** Answers a dialog understands, from the catalogue's input words (a deployer may change them). */
+const answers = (key: 'input.skip' | 'input.done' | 'input.yes' | 'input.reportAnyway') => new Set(listWords(key));
 
 
 export function locationText(attachments: readonly Attachment[]): string | null {
@@ -103,8 +103,8 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
           title: t('event.card.duplicateHint'),
           lines,
           buttons: [
-            ...duplicates.map((d) => ({ label: t('event.button.attach', { number: d.event.number }), command: `并入 ${d.event.number}` })),
-            { label: t('event.button.reportAnyway'), command: '仍然上报', style: 'primary' as const },
+            ...duplicates.map((d) => ({ label: t('event.button.attach', { number: d.event.number }), command: `${listWords('input.merge')[0]} ${d.event.number}` })),
+            { label: t('event.button.reportAnyway'), command: listWords('input.reportAnyway')[0], style: 'primary' as const },
           ],
         },
       };
@@ -143,7 +143,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
         case 'category': {
           if (!text) return t('event.dialog.needText');
           const catalogue = await loadCatalogue(ctx.repos);
-          const chosen: CategoryRef | null = YES.has(text.toLowerCase()) && draft.suggestion ? draft.suggestion : resolveCategory(text, catalogue);
+          const chosen: CategoryRef | null = answers('input.yes').has(text.toLowerCase()) && draft.suggestion ? draft.suggestion : resolveCategory(text, catalogue);
           if (!chosen) return t('event.dialog.badCategory', { text, categories: catalogueLines(catalogue) });
           draft.category = chosen;
           break;
@@ -160,7 +160,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
           draft.attachments.push(...imageRefs(attachments));
           if (fromMessage) draft.location = text ? `${text} ${fromMessage}` : fromMessage;
           else if (!text) return t('event.dialog.location');
-          else draft.location = SKIP.has(text) ? null : text;
+          else draft.location = answers('input.skip').has(text) ? null : text;
           break;
         }
         case 'photos': {
@@ -172,11 +172,11 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
             await ctx.dialog.start(REPORT_DIALOG, draft);
             return t('event.dialog.photoAdded', { count: draft.attachments.length });
           }
-          if (!DONE.has(text)) return t('event.dialog.photos');
+          if (!answers('input.done').has(text)) return t('event.dialog.photos');
           break;
         }
         case 'urgency': {
-          const urgency: EventUrgency | undefined = URGENCY_WORDS[text];
+          const urgency = inputWords('input.urgency').get(text) as EventUrgency | undefined;
           if (!urgency) return t('event.dialog.badUrgency');
           draft.urgency = urgency;
           break;
@@ -203,9 +203,9 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
       await ctx.dialog.clear();
       if (!ready.success) return t('event.noDraft');
       const text = ctx.inbound.text.trim();
-      if (text === '仍然上报' || text === '新建') return create(ctx, ready.data);
-      const m = /^并入\s+(\S+)$/.exec(text);
-      const number = m ? parseEventNumber(m[1]) : null;
+      if (answers('input.reportAnyway').has(text)) return create(ctx, ready.data);
+      const [word, typed, ...extra] = text.split(/\s+/);
+      const number = listWords('input.merge').includes(word) && typed && extra.length === 0 ? parseEventNumber(typed) : null;
       if (!number) {
         await ctx.dialog.start(DUPLICATE_DIALOG, ready.data);
         return t('event.card.duplicateHint');

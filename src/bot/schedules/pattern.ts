@@ -3,6 +3,8 @@
  * `15:30` (same days, new time), `周二,周五 09:00`, `每天 16:00`, `默认`, or a raw cron
  * expression (5 fields, or 6 with seconds — handy for trying a schedule out).
  */
+import { listWords } from '../commands/understand';
+
 export type PatternInput = { ok: true; pattern: string | null } | { ok: false };
 
 const DAY_WORDS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 0 };
@@ -15,8 +17,8 @@ function clock(word: string): { h: number; m: number } | null {
 }
 
 function days(word: string): string | null {
-  if (word === '每天' || word === '每日') return '*';
-  if (word === '工作日') return '1-5';
+  if (listWords('input.everyDay').includes(word)) return '*';
+  if (listWords('input.workdays').includes(word)) return '1-5';
   if (!/^每?(周|星期)/.test(word)) return null;
   const parts = word.replace(/^每/, '').split(/[,，、]/).map((p) => p.replace(/^(周|星期)/, '')).filter(Boolean);
   const nums: number[] = [];
@@ -29,7 +31,7 @@ function days(word: string): string | null {
 
 export function parsePatternInput(input: string, current: string): PatternInput {
   const text = input.trim();
-  if (text === '默认' || text === '恢复默认') return { ok: true, pattern: null };
+  if (listWords('input.default').includes(text)) return { ok: true, pattern: null };
   const words = text.split(/\s+/);
   if (words.length === 1) {
     const c = clock(words[0]);

@@ -1,15 +1,14 @@
 /** The chat side of 限时办结: 派单, 签收, 进度, 办结, 申请延期, 同意/拒绝延期, 退回, 撤回, 改派, 任务, 任务进度. */
 import { z } from 'zod';
-import { parseDeadline, type DeadlineParseResult } from '../../domain/calendar/deadline-parser';
 import { hasAuthority, isWithin, roleRank, type Member, type OrgUnit } from '../../domain/org/org';
 import { applyTaskAction, transitionsFor, type TaskAction, type TaskActionType } from '../../domain/task/lifecycle';
 import { ACTIVE_TASK_STATES, isOverdue, parseTaskNumber, wasSubmittedLate, type TaskPriority, type TaskState } from '../../domain/task/task';
-import { arg, commandsOf, helpText, usageError, type Command, type CommandContext } from '../commands/framework';
+import { arg, commandsOf, helpText, narrow, usageError, type Command, type CommandContext } from '../commands/framework';
 import { imageRefs } from '../inbound';
 import type { DialogHandler } from '../dialogs/dialog';
+import { deadlineNotice } from '../commands/deadline-notice';
 import { SessionError } from '../errors';
 import type { BotMessage, CardButton } from '../message';
-import type { MemberSummary } from '../ports';
 import { t, type TextKey } from '../texts';
 import { deadlineText, formatTime, historyLines, memberName, stateName, taskButtons, taskFields, unitName } from './format';
 import type { TaskPolicy } from './policy';
@@ -17,25 +16,9 @@ import type { TaskRecord, TasksRepos } from './ports';
 import type { TasksService } from './service';
 
 const COMPLETE_DIALOG = 'task.complete';
+/** Who may dispatch tasks: a grid head or above, or a department (职能部门). */
+const DISPATCHERS = { anyOf: ['grid_head', 'department'] } as const;
 const LIST_LIMIT = 15;
-const PRIORITY_WORDS: Record<string, TaskPriority> = { 紧急: 'urgent', 加急: 'urgent', 普通: 'normal', 一般: 'normal' };
-
-
-/** Reads a deadline from the next one or two words (`明天 17:00` or `明天17:00`). */
-function takeDeadline(words: string[], now: Date, policy: TaskPolicy, minLeft: number): { result: DeadlineParseResult; used: number; text: string } {
-  if (words.length >= 2 + minLeft) {
-    const two = `${words[0]} ${words[1]}`;
-    const result = parseDeadline(two, now, policy.calendar);
-    if (result.ok) return { result, used: 2, text: two };
-  }
-  return { result: parseDeadline(words[0] ?? '', now, policy.calendar), used: 1, text: words[0] ?? '' };
-}
-
-function deadlineError(id: string, text: string, result: DeadlineParseResult & { ok: false }, policy: TaskPolicy, now: Date): SessionError {
-  const readAs = result.readAs ? formatTime(result.readAs, policy.calendar, now) : '';
-  return usageError(id, `task.err.deadline.${result.error}` as TextKey, { value: text, readAs }, [t('task.err.deadline.hint')]);
-}
-
 function imagesOf(ctx: CommandContext): string[] {
   return imageRefs(ctx.inbound.attachments);
 }
@@ -68,14 +51,21 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
    */
   async function pickTask(ctx: CommandContext<R>, member: Member, text: string, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<{ task: TaskRecord; rest: string }> {
     const [first = '', ...others] = text.trim().split(/\s+/).filter(Boolean);
-    const number = parseTaskNumber(first);
-    if (number) {
-      const task = await ctx.repos.tasks.byNumber(number, true);
-      if (!task) throw new SessionError('task.err.unknownTask', { number });
-      return { task, rest: others.join(' ') };
-    }
+    const number = parseTaskNumber(narrow(first));
+    if (number) return { task: await taskByNumber(ctx, number), rest: others.join(' ') };
+    return { task: await onlyOpenTask(ctx, member, fits, action, commandId), rest: text.trim() };
+  }
+
+  async function taskByNumber(ctx: CommandContext<R>, number: string): Promise<TaskRecord> {
+    const task = await ctx.repos.tasks.byNumber(number, true);
+    if (!task) throw new SessionError('task.err.unknownTask', { number });
+    return task;
+  }
+
+  /** The sender's one task this action fits, or a clear answer why a number is needed. */
+  async function onlyOpenTask(ctx: CommandContext<R>, member: Member, fits: readonly TaskState[], action: TaskActionType, commandId: string): Promise<TaskRecord> {
     const mine = [...(await ctx.repos.tasks.byAssignee(member.id, fits, 2))];
-    if (mine.length === 1) return { task: (await ctx.repos.tasks.byId(mine[0].id, true))!, rest: text.trim() };
+    if (mine.length === 1) return (await ctx.repos.tasks.byId(mine[0].id, true))!;
     if (mine.length === 0) throw new SessionError('task.err.noneOpen', { action: t(`task.action.${action}` as TextKey) });
     throw new SessionError('task.err.needNumber', { example: helpText(commandId, 'example'), count: mine.length });
   }
@@ -97,45 +87,23 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     });
   }
 
-  async function resolveTarget(ctx: CommandContext<R>, word: string): Promise<{ kind: 'unit'; unit: OrgUnit } | { kind: 'member'; member: MemberSummary }> {
-    const org = ctx.repos.org;
-    const byCode = await org.unitByCode(word);
-    if (byCode) return { kind: 'unit', unit: byCode };
-    const id = /^#(\d+)$/.exec(word);
-    if (id) {
-      const m = await org.memberSummary(Number(id[1]));
-      if (m) return { kind: 'member', member: m };
-    } else {
-      const people = await org.membersByName(word.replace(/^[@＠]/, ''));
-      if (people.length === 1) return { kind: 'member', member: people[0] };
-      if (people.length > 1) throw usageError('dispatchTask', 'arg.memberAmbiguous', { ids: people.map((p) => `#${p.id}`).join('、') });
-      const units = await org.unitsByName(word);
-      if (units.length === 1) return { kind: 'unit', unit: units[0] };
-    }
-    throw usageError('dispatchTask', 'task.err.noTarget', { target: word });
-  }
-
   const dispatch = defineCommand({
     id: 'dispatchTask',
     name: '派单',
     aliases: ['派发任务', '派发', '派任务'],
-    access: 'member',
-    args: { text: arg.text('arg.taskTarget') },
-    async run(ctx, { text }) {
+    // Who may dispatch at all; where, is checked per unit.
+    access: DISPATCHERS,
+    args: {
+      target: arg.target('arg.taskTarget', 'task.err.noTarget'),
+      priority: arg.flag<TaskPriority>('arg.priority', 'input.priority', 'normal'),
+      deadline: arg.deadline(),
+      title: arg.word('arg.title'),
+      details: arg.optional(arg.text()),
+    },
+    async run(ctx, { target: resolved, priority, deadline, title, details }) {
       const member = ctx.requireMember();
-      if (!member.roles.some((g) => roleRank(g.role) >= roleRank('grid_head') || g.role === 'department')) throw new SessionError('error.notAllowed', { command: '派单' });
       const policy = await policyOf(ctx);
-      const words = text.trim().split(/\s+/).filter(Boolean);
-      const target = words.shift() ?? '';
-      const priorityAt = words.findIndex((w) => w in PRIORITY_WORDS);
-      const priority: TaskPriority = priorityAt >= 0 ? PRIORITY_WORDS[words.splice(priorityAt, 1)[0]] : 'normal';
-      if (words.length === 0) throw usageError('dispatchTask', 'error.missingArg', { arg: t('arg.deadline') });
-      const deadline = takeDeadline(words, ctx.now, policy, 1);
-      if (!deadline.result.ok) throw deadlineError('dispatchTask', deadline.text, deadline.result, policy, ctx.now);
-      const [title, ...details] = words.slice(deadline.used);
-      if (!title) throw usageError('dispatchTask', 'task.err.titleRequired');
-
-      const resolved = await resolveTarget(ctx, target);
+      const target = resolved.kind === 'unit' ? resolved.unit.code : resolved.member.name;
       let scope: OrgUnit | null;
       if (resolved.kind === 'unit') {
         scope = resolved.unit;
@@ -153,21 +121,43 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
 
       const created = await service.dispatchTo(
         ctx.tx,
-        { title, details: details.join(' '), assignee, dispatcherMemberId: member.id, scopeUnitId: scope.id, deadline: deadline.result.deadline, priority, source: { kind: 'adhoc', ref: '' } },
+        { title, details: details ?? '', assignee, dispatcherMemberId: member.id, scopeUnitId: scope.id, deadline: deadline.deadline, priority, source: { kind: 'adhoc', ref: '' } },
         targets,
       );
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'task.dispatch', target: created[0].number, detail: { count: created.length, priority } });
       const first = created[0];
       const last = created[created.length - 1];
       const common = { title: first.title, deadline: formatTime(first.deadline, policy.calendar, ctx.now), priority: t(`task.priority.${priority}` as TextKey) };
-      const skipped = empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '';
+      const notice = deadlineNotice(first.deadline, policy.calendar);
+      const skipped = (empty.length ? '\n' + t('task.dispatched.skipped', { units: empty.map((u) => u.name).join('、') }) : '') + (notice ? '\n' + notice.text : '');
+      // A deadline on a day off or in quiet hours: one press moves it to the next working day's end.
+      const moveButton: CardButton[] = notice ? [{ label: notice.label, command: `${setDeadline.name} ${first.number} ${notice.typed}` }] : [];
       if (created.length === 1) {
         const textOne = t('task.dispatched.one', { ...common, number: first.number, assignee: await memberName(ctx.repos, first.assigneeId) }) + skipped;
-        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar, ctx.now), lines: [textOne], buttons: taskButtons(first, service.actorFor(first, member.id, false)) } };
+        return { text: textOne, card: { title: t('task.card.task', { number: first.number }), fields: await taskFields(ctx.repos, first, policy.calendar, ctx.now), lines: [textOne], buttons: [...moveButton, ...taskButtons(first, service.actorFor(first, member.id, false))] } };
       }
       const units = new Set(created.map((c) => c.gridId ?? c.scopeUnitId)).size;
       const textMany = t('task.dispatched.many', { ...common, units, count: created.length, first: first.number, last: last.number }) + skipped;
-      return { text: textMany, card: { title: t('task.progress.title', { batch: first.number }), lines: [textMany], buttons: [{ label: t('task.button.progress'), command: `任务进度 ${first.number}` }] } };
+      return { text: textMany, card: { title: t('task.progress.title', { batch: first.number }), lines: [textMany], buttons: [...moveButton, { label: t('task.button.progress'), command: `任务进度 ${first.number}` }] } };
+    },
+  });
+
+  /** 改期: the dispatcher moves a task's deadline (given the batch's first number, the whole batch's). */
+  const setDeadline = defineCommand({
+    id: 'setTaskDeadline',
+    name: '改期',
+    aliases: ['修改时限'],
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
+    args: { number: arg.taskNumber(), deadline: arg.deadline() },
+    async run(ctx, { number, deadline }) {
+      const member = ctx.requireMember();
+      const task = await loadNumbered(ctx, number, 'setTaskDeadline');
+      const batch = task.number === task.batch && task.dispatcherId === member.id ? await ctx.repos.tasks.byBatch(task.batch) : [task];
+      const open = batch.filter((x) => x.id === task.id || ['dispatched', 'accepted', 'extension_requested'].includes(x.state));
+      for (const x of open) await perform(ctx, member, (await ctx.repos.tasks.byId(x.id, true))!, { type: 'set_deadline', deadline: deadline.deadline });
+      const policy = await policyOf(ctx);
+      return t('task.deadlineSet.reply', { number: task.number, count: open.length, deadline: formatTime(deadline.deadline, policy.calendar, ctx.now) });
     },
   });
 
@@ -253,19 +243,13 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     name: '申请延期',
     aliases: ['延期'],
     access: 'member',
-    args: { text: arg.text('arg.taskNumber') },
-    async run(ctx, { text }) {
+    args: { number: arg.maybe(arg.taskNumber()), deadline: arg.deadline(), reason: arg.text('arg.reason') },
+    async run(ctx, { number, deadline, reason }) {
       const member = ctx.requireMember();
-      const { task, rest } = await pickTask(ctx, member, text, ['accepted'], 'request_extension', 'requestExtension');
+      const task = number ? await taskByNumber(ctx, number) : await onlyOpenTask(ctx, member, ['accepted'], 'request_extension', 'requestExtension');
       const policy = await policyOf(ctx);
-      const words = rest.split(/\s+/).filter(Boolean);
-      if (words.length === 0) throw usageError('requestExtension', 'error.missingArg', { arg: t('arg.deadline') });
-      const deadline = takeDeadline(words, ctx.now, policy, 1);
-      if (!deadline.result.ok) throw deadlineError('requestExtension', deadline.text, deadline.result, policy, ctx.now);
-      const reason = words.slice(deadline.used).join(' ');
-      if (!reason) throw usageError('requestExtension', 'task.refusal.reason_required');
-      const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.result.deadline, reason });
-      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.result.deadline, policy.calendar, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
+      const done = await perform(ctx, member, task, { type: 'request_extension', deadline: deadline.deadline, reason });
+      return t('task.extension.reply', { number: done.number, deadline: formatTime(deadline.deadline, policy.calendar, ctx.now), dispatcher: await memberName(ctx.repos, done.dispatcherId) });
     },
   });
 
@@ -281,7 +265,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     id: 'approveExtension',
     name: '同意延期',
     aliases: ['批准延期'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber') },
     async run(ctx, { number }) {
       const member = ctx.requireMember();
@@ -295,7 +280,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     id: 'refuseExtension',
     name: '拒绝延期',
     aliases: ['不同意延期'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber'), reason: arg.optional(arg.text()) },
     async run(ctx, { number, reason }) {
       const member = ctx.requireMember();
@@ -324,7 +310,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     id: 'withdrawTask',
     name: '撤回',
     aliases: ['撤销任务'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber'), reason: arg.optional(arg.text()) },
     async run(ctx, { number, reason }) {
       const member = ctx.requireMember();
@@ -337,18 +324,14 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     id: 'reassignTask',
     name: '改派',
     aliases: ['转派'],
-    access: 'member',
-    args: { number: arg.word('arg.taskNumber'), member: arg.member(), deadline: arg.optional(arg.text('arg.deadline')) },
-    async run(ctx, { number, member: to, deadline: deadlineText_ }) {
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
+    args: { number: arg.taskNumber(), member: arg.member(), deadline: arg.optional(arg.deadline()) },
+    async run(ctx, { number, member: to, deadline: newDeadline }) {
       const member = ctx.requireMember();
       const task = await loadNumbered(ctx, number, 'reassignTask');
       const policy = await policyOf(ctx);
-      let deadline: Date | undefined;
-      if (deadlineText_) {
-        const parsed = parseDeadline(deadlineText_, ctx.now, policy.calendar);
-        if (!parsed.ok) throw deadlineError('reassignTask', deadlineText_, parsed, policy, ctx.now);
-        deadline = parsed.deadline;
-      }
+      const deadline = newDeadline?.deadline;
       const full = await ctx.repos.org.member(to.id);
       if (!full?.roles.some((g) => canDispatchAt(member, g.unitPath)) && !full?.roles.some((g) => g.unitId === task.scopeUnitId)) throw new SessionError('task.err.notYourUnit', { target: to.name });
       const { targets } = await service.resolveAssignees(ctx.tx, { kind: 'member', memberId: to.id }, task.scopeUnitId);
@@ -401,7 +384,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
     id: 'batchProgress',
     name: '任务进度',
     aliases: ['派单进度'],
-    access: 'member',
+    // Only a task's dispatcher (or a superior) acts here: people who may dispatch.
+    access: DISPATCHERS,
     args: { number: arg.word('arg.taskNumber') },
     async run(ctx, { number }): Promise<BotMessage> {
       const member = ctx.requireMember();
@@ -436,7 +420,7 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
   });
 
   return {
-    commands: [dispatch, accept, progress, completeTask, requestExtension, approveExtension, refuseExtension, returnTask, withdraw, reassign, tasksCommand, batchProgress],
+    commands: [dispatch, setDeadline, accept, progress, completeTask, requestExtension, approveExtension, refuseExtension, returnTask, withdraw, reassign, tasksCommand, batchProgress],
     dialogs: [completeDialog],
   };
 }

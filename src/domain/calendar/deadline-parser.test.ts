@@ -120,3 +120,37 @@ describe('readNumber', () => {
     expect(readNumber(text)).toBe(value);
   });
 });
+
+describe('parseDeadline: deadlines as people say them end at an office end (Tuesday 2026-11-24 10:00)', () => {
+  it.each([
+    ['月底', '2026-11-30T17:30 date'],
+    ['月底前', '2026-11-30T17:30 date'],
+    ['本月底', '2026-11-30T17:30 date'],
+    ['月末', '2026-11-30T17:30 date'],
+    ['月中', '2026-12-15T17:30 date'],
+    ['本周内', '2026-11-27T17:30 date'],
+    ['这周', '2026-11-27T17:30 date'],
+    ['周末前', '2026-11-27T17:30 date'],
+    ['今天下班前', '2026-11-24T17:30 date'],
+    ['下班前', '2026-11-24T17:30 date'],
+    ['明天下班前', '2026-11-25T17:30 date'],
+    ['三天内', '2026-11-27T17:30 date'],
+    ['3天之内', '2026-11-27T17:30 date'],
+    ['３天内', '2026-11-27T17:30 date'],
+  ])('%s → %s', (input, expected) => {
+    expect(read(input)).toBe(expected);
+  });
+
+  it('三天内 typed at 23:00 still ends at an office end, not at 23:00', () => {
+    expect(read('三天内', sh('2026-11-24T23:00'))).toBe('2026-11-27T17:30 date');
+  });
+
+  it('月中 on the 10th is this month; 今天下班前 after office end is in the past', () => {
+    expect(read('月中', sh('2026-12-10T09:00'))).toBe('2026-12-15T17:30 date');
+    expect(read('今天下班前', sh('2026-11-24T19:00'))).toBe('error in_past');
+  });
+
+  it('月底 on the last evening of a month is next month', () => {
+    expect(read('月底', sh('2026-11-30T18:00'))).toBe('2026-12-31T17:30 date');
+  });
+});

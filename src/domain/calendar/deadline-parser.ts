@@ -155,6 +155,9 @@ export function parseDeadline(input: string, now: Date, calendar: WorkingCalenda
   const text = normalise(input);
   if (text === '') return { ok: false, error: 'unreadable' };
 
+  const phrase = readPhrase(input, text, now, calendar);
+  if (phrase) return phrase;
+
   for (const duration of DURATIONS) {
     const m = duration.re.exec(text);
     if (!m) continue;
@@ -239,4 +242,51 @@ function isDate(value: LocalDate | null): value is LocalDate {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/**
+ * Deadlines as people say them, each ending at the end of an office day (never at the current
+ * clock time, which at night would be a deadline in the small hours):
+ * - `月底`/`月末`/`本月底`: the month's last day; `月中`: the 15th (next month's once past);
+ * - `本周内`/`这周`: the last working day of this week; `周末前`/`周末`: this week's Friday
+ *   (next week's once past);
+ * - `下班前`/`今天下班前`/`明天下班前`: that day's office end;
+ * - `三天内`/`3天之内`: the office end of the third day (typed without 内, `3天` stays exact).
+ */
+function readPhrase(input: string, text: string, now: Date, calendar: WorkingCalendar): DeadlineParseResult | null {
+  const today = calendar.localDate(now);
+  const [year, month] = today.split('-').map(Number);
+  const end = (day: LocalDate | null) => (day ? check(calendar.officeEndOf(day), now, 'date') : { ok: false as const, error: 'unreadable' as const });
+  const thisOrNext = (day: (y: number, m: number) => LocalDate | null): DeadlineParseResult => {
+    const first = day(year, month);
+    if (first && calendar.officeEndOf(first).getTime() > now.getTime()) return end(first);
+    return end(month === 12 ? day(year + 1, 1) : day(year, month + 1));
+  };
+  if (/^(本月|这个?月|当月)?(月底|月末|底)$/.test(text) && /月/.test(text)) return thisOrNext((y, m) => lastDayOfMonth(y, m, calendar));
+  if (/^(本月|这个?月|当月)?月中$/.test(text)) return thisOrNext((y, m) => localDate(y, m, 15, calendar));
+  if (/^(本周|这周|这个?星期|本星期)$/.test(text)) {
+    const weekday = calendar.weekday(today);
+    for (let offset = 7 - weekday; offset >= 0; offset--) {
+      const day = calendar.addCalendarDays(today, offset);
+      if (calendar.isWorkingDay(day)) return end(day);
+    }
+    return { ok: false, error: 'in_past', readAs: calendar.officeEndOf(today) };
+  }
+  if (/^(本周|这周)?周末$/.test(text)) {
+    const friday = calendar.addCalendarDays(today, 5 - calendar.weekday(today));
+    return calendar.officeEndOf(friday).getTime() > now.getTime() ? end(friday) : end(calendar.addCalendarDays(friday, 7));
+  }
+  const offDuty = /^(今天|今日|明天|明日|后天)?下班(时|时间)?$/.exec(text);
+  if (offDuty) return end(calendar.addCalendarDays(today, offDuty[1] ? RELATIVE_DAYS[offDuty[1]] : 0));
+  const within = new RegExp(`^${NUM}\\s*(?:个)?\\s*(?:天|自然日)$`).exec(text);
+  if (within && /(之内|以内|内)\s*$/.test(input.trim())) {
+    const n = readNumber(within[1]);
+    return n === null ? { ok: false, error: 'unreadable' } : end(calendar.addCalendarDays(today, n));
+  }
+  return null;
+}
+
+function lastDayOfMonth(year: number, month: number, calendar: WorkingCalendar): LocalDate | null {
+  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: calendar.timeZone });
+  return first.isValid ? (first.endOf('month').toISODate() as LocalDate) : null;
 }

@@ -4,7 +4,7 @@ export const core = {
   'help.intro': '您好，{name}（{role}）。您可以发送：',
   'help.introUnbound': '您好！您还未绑定身份。请向管理员索取邀请码，然后私聊发送「绑定 邀请码」。',
   'help.line': '· {usage} —— {summary}',
-  'help.footer': '发送「帮助 命令名」查看某个命令的用法，例如「帮助 上报」。',
+  'help.footer': '发送「帮助 命令名」查看某个命令的用法，例如「帮助 上报」。命令后的空格可省略（如「上报幸福路12号垃圾堆放」），中英文标点都可以。',
   'help.command': '【{name}】{summary}\n用法：{usage}\n示例：{example}',
   'help.aliases': '别名：{aliases}',
   'error.unknownCommand': '没有「{word}」这个命令。',

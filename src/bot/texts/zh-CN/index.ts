@@ -9,6 +9,7 @@ import { meetings } from './meetings';
 import { attendance } from './attendance';
 import { assessment } from './assessment';
 import { register } from './register';
+import { input } from './input';
 import { calendar } from './calendar';
 
 export const zhCN = {
@@ -19,5 +20,6 @@ export const zhCN = {
   ...attendance,
   ...assessment,
   ...register,
+  ...input,
   ...calendar,
 } as const;
