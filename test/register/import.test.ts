@@ -139,8 +139,9 @@ describe('the register from and to Excel', () => {
     const sj = await app.runtime.uow.read((repos) => repos.org.memberByChannelUser({ channel: 'sandbox', platformUserId: 'sj-yg' }));
     expect(await app.runtime.dataSource.getRepository(RegisterAccessSchema).count({ where: { memberId: sj!.id, action: 'export', subject: 'resident' } })).toBe(4);
 
-    expect(await app.chat.ask('dm-wgy-hp1', 'wgy-hp1', '导出住户 01001')).toContain('没有找到');
-    expect(await app.chat.ask('dm-chengguan', 'chengguan', '导出住户 01001')).toContain('没有找到');
+    expect(await app.chat.ask('dm-wz-hp1', 'wz-hp1', '导出住户 01001')).toContain('没有找到');
+    expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '导出住户 01001001')).toContain('没有权限');
+    expect(await app.chat.ask('dm-chengguan', 'chengguan', '导出住户 01001')).toContain('没有权限');
 
     const reimport = await uploadLink();
     const res2 = await post(reimport, await workbook(rows.slice(1).map((r) => r.slice(0, 7).map((c) => c || null))));

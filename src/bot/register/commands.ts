@@ -365,7 +365,8 @@ export function registerCommands(service: RegisterService, baseUrl: () => string
     id: 'exportRegister',
     name: '导出住户',
     aliases: ['导出住户台账'],
-    access: 'member',
+    // Bulk copies of residents' data leave with the people responsible for a grid, as ledgers do.
+    access: 'grid_head',
     args: { unit: arg.optional(arg.unit()) },
     async run(ctx, { unit }) {
       const actor = actorOf(ctx);

@@ -84,7 +84,7 @@ export const register = {
   'cmd.importRegister.summary': '从 .xlsx 模板导入住户（按身份证号或地址更新，可重复导入；有错整份不导入）',
   'cmd.importRegister.usage': '导入住户',
   'cmd.importRegister.example': '导入住户',
-  'cmd.exportRegister.summary': '导出您有权查看的单位的住户台账（.xlsx，导出记入访问日志）',
+  'cmd.exportRegister.summary': '网格长及以上导出其网格或辖区的住户台账（.xlsx，导出记入访问日志）',
   'cmd.exportRegister.usage': '导出住户 [单位]',
   'cmd.exportRegister.example': '导出住户 01001',
   'register.import.link': '请在 {minutes} 分钟内打开下面的链接上传填好的住户模板（.xlsx），链接仅可成功导入一次：\n{url}\n模板下载：{template}\n已登记的住户按身份证号（无身份证号按同一地址同一姓名）更新，不会重复；任何一行有错都不会导入，并逐行告诉您错在哪里。',
