@@ -45,6 +45,10 @@ describe('the register in chat', () => {
     expect(await gw('变动 H1 死亡 李建国')).toContain('已记录 H1 的变动：死亡 R2');
     expect(await gw('变动 H1 死亡 李建国')).toContain('李建国 当前不在户内');
     expect(await gw('变动 H1 迁出')).toContain('请写明是哪一位');
+    // Overlong words are cut to what the register keeps, never a database error.
+    expect(await gw(`变动 H2 迁入 ${'长'.repeat(80)}`)).toContain('没有找到「H2」');
+    const long = await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `变动 H2 迁入 ${'长'.repeat(80)}`);
+    expect(long).toContain('已记录 H2 的变动：迁入');
     expect(await gw('变动 H1 出租 租给外来务工人员')).toContain('房屋出租');
     expect(await gw('变动 H1 结婚 李小宝')).toMatch(/变动类型[\s\S]*示例：变动 H1 新生 张小宝/);
     const file = await gw('户档 H1');
@@ -52,7 +56,7 @@ describe('the register in chat', () => {
     expect(file).toMatch(/R2 李建国 配偶 .*（已故）/);
     expect(file).toMatch(/R3 李小宝 子女/);
     expect(file).toMatch(/房屋出租 租给外来务工人员[\s\S]*死亡 李建国[\s\S]*新生 李小宝/);
-    expect(await app.runtime.dataSource.getRepository(HouseholdChangeSchema).count()).toBe(5);
+    expect(await app.runtime.dataSource.getRepository(HouseholdChangeSchema).count()).toBe(6);
   });
 
   it('records a visit with photos and location against the household, into the 民情日志', async () => {
@@ -95,7 +99,7 @@ describe('the register in chat', () => {
     expect(tags).toContain('独居老人（住户）每3天走访');
     expect(tags).toContain('困境儿童（住户）每14天走访');
     expect(tags).toContain('低保户（住户）每30天走访');
-    expect(await gw('更正 R4 标签 困境儿童')).toContain('已更正 R4 的标签');
+    expect(await gw('更正 R5 标签 困境儿童')).toContain('已更正 R5 的标签');
   });
 
   it('takes the info report’s 住户变动 over into the register with one confirmation', async () => {

@@ -222,8 +222,9 @@ export class RegisterService {
       householdId: household.id,
       unitId: household.unitId,
       unitPath: household.unitPath,
-      name: input.name,
-      relation: input.relation,
+      // The columns' limits, whatever path the words came by (登记, 变动 迁入, 转登记).
+      name: [...input.name].slice(0, 64).join(''),
+      relation: [...input.relation].slice(0, 16).join(''),
       idNumber,
       phone,
       tags,
@@ -383,8 +384,9 @@ export class RegisterService {
   // ---- visits ----------------------------------------------------------------------------------
 
   /** 走访: recorded against the household or place, and written into the 民情日志. */
-  async visit(actor: RegisterActor, ref: string, notes: string, photos: string[], location: string | null): Promise<{ visit: Visit; label: string }> {
+  async visit(actor: RegisterActor, ref: string, notes: string, photos: string[], rawLocation: string | null): Promise<{ visit: Visit; label: string }> {
     const repos = actor.tx.repos;
+    const location = rawLocation?.slice(0, 200) ?? null;
     const placeId = parseCode('P', ref);
     let target: { householdId: number | null; placeId: number | null; unitId: number; unitPath: string; label: string };
     if (placeId !== null) {
