@@ -310,7 +310,7 @@ export function registerCommands(service: RegisterService, baseUrl: () => string
     id: 'accessLog',
     name: '访问日志',
     aliases: ['审计日志'],
-    access: 'member',
+    access: 'auditor',
     where: 'direct',
     args: { days: arg.optional(arg.int('arg.days')), member: arg.optional(arg.member()) },
     async run(ctx, { days, member }) {
@@ -395,7 +395,7 @@ export function registerCommands(service: RegisterService, baseUrl: () => string
     id: 'exportAccessLog',
     name: '导出访问日志',
     aliases: ['导出审计日志'],
-    access: 'member',
+    access: 'auditor',
     where: 'direct',
     args: { days: arg.optional(arg.int('arg.days')) },
     async run(ctx, { days }) {
