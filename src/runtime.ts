@@ -158,7 +158,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));

@@ -42,6 +42,8 @@ export interface BotModules {
   events: EventService;
   /** The register's use cases (the import route checks and applies uploads through it). */
   register: RegisterService;
+  /** Assessment as composed (visit coverage included), for the ledger files. */
+  assessment: AssessmentService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -81,5 +83,5 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createCalendarModule(),
     register.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
 }
