@@ -3,6 +3,7 @@
  * gridworker 1:1 on a working morning (never in the group), shows on the weekly agenda as
  * 未按期走访, and counts in 考核 as 走访覆盖率 once the county gives the indicator points.
  */
+import ExcelJS from 'exceljs';
 import { seedDemo } from '../../src/adapters/db/demo';
 import { RULES_SETTING } from '../../src/bot/assessment/service';
 import { startTestApp, type TestApp } from '../support/app';
@@ -70,5 +71,17 @@ describe('visits on cadence', () => {
     card = await app.chat.ask('dm-wz-yg1', 'wz-yg1', '考核 01001001');
     expect(card).toMatch(/走访覆盖率：10\/10 分（按期走访 2 户 \/ 应走访 2 户，100%）/);
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核')).toMatch(/走访覆盖率：10\/10 分/);
+
+    // The 考核 ledger scores the same way as the card.
+    const link = /http\S+\/files\/[0-9a-f]{32}\/\S+/.exec(await app.chat.ask('dm-sj-yg', 'sj-yg', '导出 考核 2026-11 01001'))![0];
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await fetch(link)).arrayBuffer());
+    const sheet = wb.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const column = header.indexOf('走访覆盖率') + 1;
+    expect(column).toBeGreaterThan(0);
+    const rows: unknown[][] = [];
+    sheet.eachRow((row, n) => n > 1 && rows.push((row.values as unknown[]).slice(1)));
+    expect(rows.find((r) => r[1] === '01001001')![column - 1]).toBe(10);
   });
 });
