@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { seedDemo } from '../../src/adapters/db/demo';
 import { RULES_SETTING } from '../../src/bot/assessment/service';
+import { RegisterAccessSchema } from '../../src/adapters/db/schemas/register';
 import { startTestApp, type TestApp } from '../support/app';
 import { timersIdle } from '../attendance/support';
 import { idNumber } from './support';
@@ -49,6 +50,9 @@ describe('visits on cadence', () => {
     expect(reminder).not.toContain('H2');
     expect(await app.chat.messages('grid-01001001')).toHaveLength(groupBefore);
     for (const other of ['dm-wgy-yg2', 'dm-wgy-hp1']) expect((await app.chat.messages(other)).some((m) => m.text.includes('未按期走访'))).toBe(false);
+    // What the reminder disclosed is in the access log as the gridworker's read.
+    const worker = await app.runtime.uow.read((repos) => repos.org.memberByChannelUser({ channel: 'sandbox', platformUserId: 'wgy-yg1' }));
+    expect(await app.runtime.dataSource.getRepository(RegisterAccessSchema).count({ where: { memberId: worker!.id, action: 'read', detail: '走访提醒' } })).toBe(2);
   });
 
   it('shows 未按期走访 per grid on the weekly agenda, as a count only', async () => {

@@ -53,5 +53,12 @@ async function remindGrid(service: RegisterService, ctx: TimerContext<RegisterAr
     ...places.slice(0, LIST_LIMIT).map((o) => t('register.visit.overduePlace', { code: placeCode(o.place.id), name: o.place.name, tags: o.place.tags.join('、'), due: tx.calendar.formatMoment(o.dueAt, ctx.now) })),
   );
   const title = t(places.length ? 'register.visit.reminderTitleWithPlaces' : 'register.visit.reminderTitle', { grid: grid.name, count: overdue.length, places: places.length });
+  // What the reminder discloses is a read by each recipient, in the access log like any other.
+  await tx.repos.accessLog.recordMany(
+    audience.flatMap((memberId) => [
+      ...overdue.slice(0, LIST_LIMIT).map((o) => ({ at: ctx.now, memberId, action: 'read' as const, subject: 'household' as const, subjectId: o.household.id, unitId: grid.id, unitPath: grid.path, channel: null, conversationId: null, detail: t('register.visit.logDetail') })),
+      ...places.slice(0, LIST_LIMIT).map((o) => ({ at: ctx.now, memberId, action: 'read' as const, subject: 'place' as const, subjectId: o.place.id, unitId: grid.id, unitPath: grid.path, channel: null, conversationId: null, detail: t('register.visit.logDetail') })),
+    ]),
+  );
   await ctx.notify.members(audience, { text: [title, ...lines].join('\n'), card: { title, lines, buttons: overdue.slice(0, 3).map((o) => ({ label: `走访 ${householdCode(o.household.id)}`, command: `户档 ${householdCode(o.household.id)}` })) } });
 }

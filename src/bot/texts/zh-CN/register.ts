@@ -119,6 +119,7 @@ export const register = {
   'register.visit.overdueLine': '{code} {address}（{tags}）应于 {due} 前走访',
   'register.visit.reminderTitleWithPlaces': '{grid}：{count} 户、{places} 个场所未按期走访',
   'register.visit.overduePlace': '{code} {name}（{tags}）应于 {due} 前走访',
+  'register.visit.logDetail': '走访提醒',
   'register.visit.more': '另有 {count} 户，发送「查户 标签名」查看',
   'schedule.desc.visitReminder': '每个工作日上午提醒网格员走访未按期走访的重点户（私聊）',
   'arg.workNumber': '事件号或任务号',
