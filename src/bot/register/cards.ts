@@ -1,6 +1,5 @@
 /** How the register reads in a 1:1 chat: household files, a resident, search results, the access log. */
-import { maskIdNumber, householdCode, placeCode, residentCode, type Household, type Place, type Resident } from '../../domain/register/resident';
-import { maskPhone } from '../../domain/org/org';
+import { maskIdNumber, maskPhoneNumber, householdCode, placeCode, residentCode, type Household, type Place, type Resident } from '../../domain/register/resident';
 import type { ChangeKind } from '../../domain/register/changes';
 import type { RegisterTag } from '../../domain/register/tags';
 import type { BotMessage, Card } from '../message';
@@ -24,7 +23,7 @@ function residentLine(r: Resident): string {
     name: r.name,
     relation: r.relation,
     id: r.idNumber ? maskIdNumber(r.idNumber) : '',
-    phone: r.phone ? maskPhone(r.phone) : '',
+    phone: r.phone ? maskPhoneNumber(r.phone) : '',
     tags: r.tags.length ? ` [${r.tags.join('、')}]` : '',
     status: t(`register.status.${r.status}` as TextKey),
   }).replace(/\s+/g, ' ');

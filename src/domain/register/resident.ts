@@ -85,6 +85,12 @@ export function normalisePhone(raw: string): string | null {
   return null;
 }
 
+/** 13812345678 → 138****5678 (the household file shows phones so; 查人 in full, 1:1). */
+export function maskPhoneNumber(phone: string): string {
+  if (phone.length < 7) return '*'.repeat(phone.length);
+  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
+}
+
 /** 330102199001011234 → 330***********1234. */
 export function maskIdNumber(id: string): string {
   return id.slice(0, 3) + '*'.repeat(Math.max(0, id.length - 7)) + id.slice(-4);
