@@ -115,9 +115,17 @@ export const envSchema = z
     WECOM_API_BASE: httpUrl('https://qyapi.weixin.qq.com'),
     WECHATY_PUPPET: optionalString,
     WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+    /** host:port of a self-hosted puppet service; set, it skips the public discovery service. */
+    WECHATY_PUPPET_SERVICE_ENDPOINT: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^(?:[\w.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'must be host:port of the puppet service, e.g. 10.0.0.5:8788').optional(),
+    ),
+    /** The puppet service speaks plain gRPC (its WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER=true). */
+    WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   })
   .transform((env) => ({
     ...env,
+    WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT === 'true',
     SANDBOX_ENABLED:
       env.SANDBOX_ENABLED === undefined ? env.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(env.SANDBOX_ENABLED),
   }));
@@ -162,6 +170,17 @@ function checkChannelCompleteness(config: Config): Config {
       const missing = names.filter((n) => config[n] === undefined)[0];
       throw new ConfigError(`Invalid ${missing}: required when ${set.join(', ')} is set (${label})`);
     }
+  }
+  if (config.WECHATY_PUPPET === 'wechaty-puppet-service') {
+    // The client derives the TLS server name from the part before the last "_" and throws without one.
+    const token = config.WECHATY_PUPPET_SERVICE_TOKEN;
+    if (!token) throw new ConfigError('Invalid WECHATY_PUPPET_SERVICE_TOKEN: required for wechaty-puppet-service');
+    if (token.lastIndexOf('_') <= 0) {
+      throw new ConfigError('Invalid WECHATY_PUPPET_SERVICE_TOKEN (got "***"): must be <server name>_<id>, e.g. insecure_<id> for the built-in certificate');
+    }
+  }
+  if (config.WECHATY_PUPPET_SERVICE_ENDPOINT && config.WECHATY_PUPPET !== 'wechaty-puppet-service') {
+    throw new ConfigError('Invalid WECHATY_PUPPET_SERVICE_ENDPOINT: only used with WECHATY_PUPPET=wechaty-puppet-service');
   }
   return config;
 }

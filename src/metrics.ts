@@ -16,4 +16,6 @@ export class Metrics {
   readonly channelOutage = new Gauge({ name: 'gridbot_channel_outage', help: '1 while a channel cannot send at all (its messages are held)', labelNames: ['channel'], registers: [this.registry] });
   readonly channelOutages = new Counter({ name: 'gridbot_channel_outages_total', help: 'Channel outages that began', labelNames: ['channel'], registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'gridbot_queue_depth', help: 'Jobs in a queue by state', labelNames: ['queue', 'state'], registers: [this.registry] });
+  readonly channelConnected = new Gauge({ name: 'gridbot_channel_connected', help: "1 while a channel's connection is up (logged in), else 0", labelNames: ['channel'], registers: [this.registry] });
+  readonly channelStateSince = new Gauge({ name: 'gridbot_channel_state_since_seconds', help: 'Unix time at which the channel connection last went up or down', labelNames: ['channel'], registers: [this.registry] });
 }

@@ -30,7 +30,7 @@ import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
-import { createHttpApp } from './adapters/http/app';
+import { createHttpApp, type ChannelReadiness } from './adapters/http/app';
 import { createQueueDashboard } from './adapters/http/queue-dashboard';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
@@ -168,6 +168,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     for (const name of knownQueues) out[name] = await queues.get(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed');
     return out;
   };
+  const channelStates = async () => {
+    const out: Record<string, ChannelReadiness> = {};
+    for (const channel of channels) {
+      const status = roles.has('receiver') ? channel.status?.() : undefined;
+      if (!status) continue;
+      const counts = await queues.get(outboxQueueName(channel.name)).getJobCounts('wait', 'delayed', 'active', 'prioritized', 'waiting-children');
+      const queued = Object.values(counts).reduce((a, b) => a + b, 0);
+      out[channel.name] = { connected: status.connected, since: status.since.toISOString(), queued };
+    }
+    return out;
+  };
   const app = createHttpApp({
     logger,
     metrics,
@@ -177,11 +188,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await dataSource.query('SELECT 1');
       await connections.producer.ping();
     },
+    channels: channelStates,
     channelOutages: () => outages.current(channelNames),
     beforeScrape: async () => {
       const down = new Set((await outages.current(channelNames)).map((o) => o.channel));
       for (const name of channelNames) metrics.channelOutage.set({ channel: name }, down.has(name) ? 1 : 0);
       for (const [queue, counts] of Object.entries(await queueCounts())) for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, n);
+      for (const [channel, state] of Object.entries(await channelStates())) {
+        metrics.channelConnected.set({ channel }, state.connected ? 1 : 0);
+        metrics.channelStateSince.set({ channel }, Date.parse(state.since) / 1000);
+      }
     },
     dashboard: config.ADMIN_TOKEN ? createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
   });

@@ -5,7 +5,10 @@
 import crypto from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from './support/databases';
 import { eventually } from './support/app';
-import { startBotProcess } from './support/process';
+import { START_BUDGET_MS, startBotProcess } from './support/process';
+
+// Two starts (the first may compile everything) and 90 s for the answers.
+jest.setTimeout(2 * START_BUDGET_MS + 120_000);
 
 interface ApiMessage {
   from: string;

@@ -8,8 +8,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { runBotToExit, startBotProcess } from './support/process';
+import { START_BUDGET_MS, runBotToExit, startBotProcess } from './support/process';
 import { createTestDatabase } from './support/databases';
+
+// Each real start may be the first on this runtime and compile everything.
+jest.setTimeout(START_BUDGET_MS + 30_000);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -31,6 +34,8 @@ describe('configuration', () => {
     [{ WECOM_AES_KEY: 'tooshort', WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_TOKEN: 't' }, /^Invalid WECOM_AES_KEY \(got "\*\*\*"\): must be the 43-character/],
     [{ DINGTALK_CLIENT_ID: 'ding123' }, /^Invalid DINGTALK_CLIENT_SECRET: required when DINGTALK_CLIENT_ID is set/],
     [{ DINGTALK_API_BASE: 'ftp://x' }, /^Invalid DINGTALK_API_BASE/],
+    [{ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'plain-token' }, /^Invalid WECHATY_PUPPET_SERVICE_TOKEN \(got "\*\*\*"\): must be <server name>_<id>/],
+    [{ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_x', WECHATY_PUPPET_SERVICE_ENDPOINT: 'http://10.0.0.5' }, /^Invalid WECHATY_PUPPET_SERVICE_ENDPOINT .*host:port/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -18,6 +18,12 @@ export interface ChannelDeps {
   redis: Redis;
 }
 
+/** Whether a channel's long-lived connection is up, and since when (for /readyz and /metrics). */
+export interface ChannelStatus {
+  connected: boolean;
+  since: Date;
+}
+
 export interface Channel {
   readonly name: ChannelName;
   readonly sender: ChannelSender;
@@ -27,4 +33,6 @@ export interface Channel {
   start?(): Promise<void>;
   /** Stops receiving: close connections, cancel reconnects. Sending may still be needed until the end. */
   stop?(): Promise<void>;
+  /** The connection's state, for channels that hold one (DingTalk Stream, Wechaty) once started. */
+  status?(): ChannelStatus;
 }

@@ -1,5 +1,6 @@
 /** Runs gridbot as a real child process (`node --import tsx src/main.ts`), as an operator would. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -15,11 +16,26 @@ export interface BotProcess {
 const ROOT = path.resolve(__dirname, '../..');
 /** tsx's loader by absolute URL, so the bot can run with any working directory. */
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/**
+ * How long a start may take. The first start on a new runtime (or with a cold tsx cache on a
+ * loaded machine) compiles every module and has been seen to take over 20 s on 2 busy cores;
+ * a warm start takes 2-4 s. The budget only matters when a start fails, so it is generous.
+ */
+export const START_BUDGET_MS = 120_000;
+/**
+ * Node's on-disk compile cache (Node 22.1+, ignored by older ones), shared by every bot process
+ * the tests start so that only the first of them pays for compiling node_modules.
+ */
+const COMPILE_CACHE = path.join(os.tmpdir(), 'gridbot-test-compile-cache');
+
+function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, PORT: '0', ...env };
+}
 
 export async function startBotProcess(env: Record<string, string>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<BotProcess> {
   const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
     cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_PATH: path.join(ROOT, 'node_modules'), PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: childEnv({ NODE_PATH: path.join(ROOT, 'node_modules'), LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -27,7 +43,7 @@ export async function startBotProcess(env: Record<string, string>, opts: { cwd?:
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${out}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${out}`)), opts.timeoutMs ?? START_BUDGET_MS);
     const onData = () => {
       const m = /"port":(\d+)[^\n]*"msg":"gridbot started"/.exec(out);
       if (m) {
@@ -48,7 +64,7 @@ export async function startBotProcess(env: Record<string, string>, opts: { cwd?:
 export async function runBotToExit(env: Record<string, string>, cwd?: string): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
     cwd: cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

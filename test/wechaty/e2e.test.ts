@@ -54,7 +54,13 @@ it('a bound gridworker asks in the room and is answered there once, even when th
     helpId = m.id;
   });
   gridworker.say('@网格助手 帮助', [botUser]).to(room);
-  await eventually(async () => inRoom.find((t) => t.includes('您好，王五')), 'the help answer in the room');
+  const help = await eventually(async () => inRoom.find((t) => t.includes('您好，王五')), 'the help answer in the room');
+  // A bound member is not offered binding again; an unbound person is.
+  expect(help).not.toContain('绑定 邀请码');
+  const stranger = mocker.createContact({ name: '路人' });
+  const toStranger = listen(stranger, botUser);
+  stranger.say('帮助').to(botUser);
+  expect(await eventually(async () => toStranger.find((t) => t.length > 0), 'the help answer to a stranger')).toContain('绑定 邀请码');
 
   mocker.puppet.emit('message', { messageId: helpId });
   mocker.puppet.emit('message', { messageId: helpId });

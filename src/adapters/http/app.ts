@@ -14,6 +14,8 @@ export interface HttpDeps {
   adminToken: string | undefined;
   /** Resolves when DB and Redis answer; rejects with what is down. */
   ready(): Promise<void>;
+  /** State of the channels that hold a connection in this process, with their waiting messages. */
+  channels(): Promise<Record<string, ChannelReadiness>>;
   /**
    * Channels that cannot send at all right now (their messages are held). They do not make the
    * process unready — it still receives and works — but /readyz names them.
@@ -25,6 +27,17 @@ export interface HttpDeps {
   dashboard: Koa.Middleware | null;
   mounts: ((router: Router) => void)[];
 }
+
+export interface ChannelReadiness {
+  connected: boolean;
+  /** ISO time the connection last went up or down. */
+  since: string;
+  /** Messages waiting in the channel's outbox (waiting, delayed, being sent). */
+  queued: number;
+}
+
+/** A channel on /readyz: its connection (if this process holds one) and its outage (if any). */
+type ReadyzChannel = Partial<ChannelReadiness> & { since: string; status?: 'outage'; reason?: string; outageSince?: string };
 
 const ADMIN_COOKIE = 'gridbot_admin';
 
@@ -56,8 +69,16 @@ export function createHttpApp(deps: HttpDeps): Koa {
   router.get('/readyz', async (ctx) => {
     try {
       await deps.ready();
-      const outages = (await deps.channelOutages?.()) ?? [];
-      ctx.body = outages.length ? { status: 'degraded', channels: Object.fromEntries(outages.map((o) => [o.channel, { status: 'outage', since: o.since, reason: o.reason }])) } : { status: 'ready' };
+      // A platform away is no reason to take this process out of rotation (the other channels'
+      // callbacks and the held messages still need it): 200, with the state said in the body —
+      // each connection this process holds, and each channel that cannot send (an outage).
+      const channels: Record<string, ReadyzChannel> = { ...(await deps.channels()) };
+      for (const o of (await deps.channelOutages?.()) ?? []) {
+        const held = channels[o.channel];
+        channels[o.channel] = held ? { ...held, status: 'outage', reason: o.reason, outageSince: o.since } : { status: 'outage', since: o.since, reason: o.reason };
+      }
+      const degraded = Object.values(channels).some((c) => c.connected === false || c.status === 'outage');
+      ctx.body = Object.keys(channels).length ? { status: degraded ? 'degraded' : 'ready', channels } : { status: 'ready' };
     } catch (err) {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', reason: (err as Error).message };

@@ -1,8 +1,8 @@
 /**
  * Wechaty messages → Inbound: room messages (with whether they @-mention the bot; the bot decides
- * what is spoken to it) and 1:1 messages. Puppets can
- * replay history after a restart and emit one message twice, so a message older than the login
- * moment is ignored and each message id is enqueued once.
+ * what is spoken to it) and 1:1 messages. Puppets can replay history after a restart and emit one
+ * message twice, so a message older than the first login of this process is ignored and each
+ * message id is enqueued once.
  */
 import type { Redis } from 'ioredis';
 import { types, type Message } from 'wechaty';
@@ -29,9 +29,13 @@ export class WechatyReceiver {
     private readonly deps: { sink: InboundSink; redis: Redis; logger: Logger; keyPrefix: string },
   ) {}
 
-  /** Call on the bot's `login`: earlier messages are history, not requests. */
+  /**
+   * Call on every login. Messages from before the first login of this process are history, not
+   * requests; after a reconnect, what was said while the connection was down (replayed by the
+   * service) is still wanted, and the message-id dedupe keeps it from being queued twice.
+   */
   loggedIn(at: number): void {
-    this.loggedInAt = at;
+    this.loggedInAt ??= at;
   }
 
   loggedOut(): void {

@@ -1,33 +1,41 @@
 /**
  * Sends a Delivery through Wechaty: `room.say` into a group (mentioning the contacts the message
- * addresses) and `contact.say` to a person. Not logged in, or the puppet failing, is worth a retry;
- * a room or contact the account does not know is not.
+ * addresses) and `contact.say` to a person. While the account is away (logged out, service
+ * unreachable) messages wait without using up their tries; the puppet failing otherwise is worth a
+ * retry; a room or contact the account does not know is not.
  */
 import type { Wechaty, Contact, Room } from 'wechaty';
-import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
+import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
 import type { Logger } from '../../log';
 import type { Redis } from 'ioredis';
 import { partsProgressKey, sendPartsInOrder } from '../message-parts';
+import { isConnectionLoss } from './connection';
 import { renderTextParts } from './render';
+
+/**
+ * How soon a message held for a logged-out account is tried again. Short, so that the backlog
+ * starts within seconds of the relogin; a try while away costs one Redis round trip.
+ */
+const HOLD_RETRY_MS = 2_000;
 
 export class WechatySender implements ChannelSender {
   readonly channel = 'wechaty' as const;
 
   constructor(
-    private readonly bot: () => Wechaty | undefined,
+    private readonly connection: { readonly bot: Wechaty | undefined },
     private readonly logger: Logger,
     /** Where a long message's progress through its parts is kept, so a retry sends no part twice. */
     private readonly progress: { redis: Redis; keyPrefix: string },
   ) {}
 
   async send(delivery: Delivery): Promise<void> {
-    const bot = this.bot();
-    if (!bot?.isLoggedIn) throw new TransientSendError('Wechaty is not logged in', 30_000);
+    const bot = this.connection.bot;
+    if (!bot?.isLoggedIn) throw new ChannelUnavailableError('Wechaty is not logged in', 'WeChat account not logged in', HOLD_RETRY_MS);
     const parts = renderTextParts(delivery.message);
     const inOrder = (say: (text: string) => Promise<void>) =>
       sendPartsInOrder(this.progress.redis, partsProgressKey(this.progress.keyPrefix, 'wechaty', delivery.id), parts, say);
-    const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
     try {
+      const room = delivery.target.kind === 'conversation' ? await loadRoom(bot, delivery.target.id) : undefined;
       if (room) {
         const mentions = await findContacts(bot, delivery.message.mentionUserIds ?? []);
         // The mentions go with the first part, where the addressed people start reading.
@@ -44,6 +52,7 @@ export class WechatySender implements ChannelSender {
       });
     } catch (error) {
       if (error instanceof PermanentSendError) throw error;
+      if (isConnectionLoss(error)) throw new ChannelUnavailableError(`Wechaty send failed: the puppet service is unreachable`, 'Wechaty puppet service unreachable', HOLD_RETRY_MS);
       this.logger.warn({ channel: 'wechaty', deliveryId: delivery.id, err: error }, 'Wechaty send failed');
       throw new TransientSendError(`Wechaty send failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -54,7 +63,8 @@ export class WechatySender implements ChannelSender {
 async function loadRoom(bot: Wechaty, id: string): Promise<Room | undefined> {
   try {
     await bot.puppet.roomPayload(id);
-  } catch {
+  } catch (error) {
+    if (isConnectionLoss(error)) throw error; // unknown is not the same as unreachable
     return undefined;
   }
   return bot.Room.find({ id });
@@ -63,7 +73,8 @@ async function loadRoom(bot: Wechaty, id: string): Promise<Room | undefined> {
 async function loadContact(bot: Wechaty, id: string): Promise<Contact | undefined> {
   try {
     await bot.puppet.contactPayload(id);
-  } catch {
+  } catch (error) {
+    if (isConnectionLoss(error)) throw error;
     return undefined;
   }
   return bot.Contact.find({ id });

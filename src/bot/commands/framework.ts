@@ -19,8 +19,10 @@ import { zhCN } from '../texts/zh-CN';
  * Who may run a command: anyone (even unbound), any bound member, a minimum role, or one of
  * several (`{ anyOf: ['grid_head', 'department'] }`: a grid head or above, or a department).
  * `department` stands beside the chain of command, so in `anyOf` it means that role itself.
+ * `newcomer` is meant for people not yet bound (绑定): anyone may send it (it answers a bound
+ * member itself), but help offers it only to those it is for.
  */
-export type Access = 'anyone' | 'member' | Role | { anyOf: readonly Role[] };
+export type Access = 'anyone' | 'newcomer' | 'member' | Role | { anyOf: readonly Role[] };
 
 export interface DialogControl {
   start(kind: string, data: Record<string, unknown>, ttlMs?: number): Promise<void>;
@@ -378,7 +380,7 @@ export function declaredUsage(command: Pick<Command, 'name' | 'signature'>): str
 
 /** Whether a member (or an unbound sender, `null`) may see and run a command at all. */
 export function mayUse(command: Pick<Command, 'access'>, member: Member | null): boolean {
-  if (command.access === 'anyone') return true;
+  if (command.access === 'anyone' || command.access === 'newcomer') return true;
   if (!member) return false;
   if (command.access === 'member') return true;
   const wanted = typeof command.access === 'string' ? [command.access] : command.access.anyOf;
@@ -393,6 +395,11 @@ function meets(held: Role, required: Role): boolean {
   if (required === 'department') return held === 'department' || held === 'admin';
   if (required === 'auditor') return held === 'auditor';
   return roleRank(held) >= roleRank(required);
+}
+
+/** Whether help lists the command for this sender: usable, and meant for them. */
+export function offeredTo(command: Command, member: Member | null): boolean {
+  return mayUse(command, member) && !(command.access === 'newcomer' && member);
 }
 
 export function authorizeOn(member: Member, unit: OrgUnit, minRole: Role, commandName: string): void {

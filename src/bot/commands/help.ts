@@ -2,13 +2,13 @@
 import { topRole, type Member } from '../../domain/org/org';
 import { t, type TextKey } from '../texts';
 import { cardToText, type BotMessage } from '../message';
-import { arg, defineCommand, helpText, mayUse, type Command, type CommandRegistry } from './framework';
+import { arg, defineCommand, helpText, mayUse, offeredTo, type Command, type CommandRegistry } from './framework';
 import { suggest } from './understand';
 
 /** `帮助 签倒`: the likely commands' help as buttons, not the whole list. */
 function unknownTopic(registry: CommandRegistry, topic: string, member: Member | null): BotMessage | string {
   if (!member) return t('help.introUnbound');
-  const found = suggest(topic, registry, (c) => mayUse(c, member));
+  const found = suggest(topic, registry, (c) => offeredTo(c, member));
   if (found.length === 0) return [t('error.unknownCommand', { word: topic }), t('help.footer')].join('\n');
   const card = { title: t('understand.suggest', { word: topic }), buttons: found.map((s) => ({ label: s.command.name, command: `帮助 ${s.command.name}` })) };
   return { text: cardToText(card), card };
@@ -33,7 +33,7 @@ export function helpCommand(registry: CommandRegistry): Command {
       const member = ctx.member;
       if (!member) return t('help.introUnbound');
       const role = topRole(member);
-      const usable = registry.all.filter((c) => mayUse(c, member));
+      const usable = registry.all.filter((c) => offeredTo(c, member));
       const lines = [
         t('help.intro', { name: member.name, role: role ? t(`role.${role}` as TextKey) : t('role.none') }),
         ...usable.map((c) => t('help.line', { usage: helpText(c.id, 'usage'), summary: helpText(c.id, 'summary') })),

@@ -4,6 +4,7 @@ import { helpText, type Command } from './framework';
 
 function accessText(command: Command): string {
   if (command.access === 'anyone') return '任何人';
+  if (command.access === 'newcomer') return '未绑定者';
   if (command.access === 'member') return '已绑定成员';
   const roles = typeof command.access === 'string' ? [command.access] : command.access.anyOf;
   return roles.map((r) => (r === 'department' || r === 'auditor' ? t(`role.${r}`) : `${t(`role.${r}` as TextKey)}及以上`)).join('或');

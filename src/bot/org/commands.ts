@@ -43,7 +43,7 @@ const bind = defineCommand({
   id: 'bind',
   name: '绑定',
   aliases: ['bind'],
-  access: 'anyone',
+  access: 'newcomer',
   args: { code: arg.word() },
   async run(ctx, { code }) {
     if (ctx.inbound.conversation.kind !== 'direct') return t('bind.directOnly');
