@@ -9,4 +9,6 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // Every end-to-end test is also a privacy test: group deliveries are scanned for personal data.
+  setupFilesAfterEnv: ['<rootDir>/test/support/privacy-guard.ts'],
 };

@@ -2,41 +2,11 @@
  * A database that goes away for a while delays a report; it never loses it or answers it twice.
  * The bot talks to MariaDB through a TCP relay that the test cuts and restores.
  */
-import net from 'node:net';
 import { defineCommand } from '../src/bot/commands/framework';
 import { inboundJobId } from '../src/jobs/inbound-queue';
 import { startTestApp, eventually, type TestApp } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/databases';
-
-/** A relay to MariaDB that can drop every connection and refuse new ones. */
-class Relay {
-  private server: net.Server | null = null;
-  private sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async open(port = 0): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+import { Relay } from './support/relay';
 
 describe('MariaDB outage', () => {
   let db: TestDatabase;

@@ -54,7 +54,7 @@ describe.each(allKinds())('message pipeline on %s', (db) => {
   it('refuses an unbound sender and a member without the role, without revealing data', async () => {
     expect(await app.chat.ask('dm-stranger', 'stranger', '组织')).toContain('您还未绑定身份');
     expect(await app.chat.ask('dm-admin', 'admin', '新建单位 X01 示范县')).toContain('已创建县');
-    await app.chat.enrol('worker1', '冯网格员', '网格员', 'X01');
+    await app.chat.enrol('worker1', '冯主任', '县中心', 'X01');
     const refused = await app.chat.ask('dm-worker1', 'worker1', '新建单位 01 幸福街道 X01');
     expect(refused).toBe('您没有权限执行「新建单位」。');
     expect(await app.chat.ask('dm-admin', 'admin', '组织')).not.toContain('幸福街道');

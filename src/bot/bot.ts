@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../log';
 import { topRole, type Member, type OrgUnit } from '../domain/org/org';
+import { containsPersonalData } from '../domain/privacy/personal-data';
 import type { Inbound } from './inbound';
 import { cardToText, type BotMessage } from './message';
 import type { CoreRepos, Tx } from './ports';
@@ -73,6 +74,24 @@ function offerReport(text: string, reportCommand: string): BotMessage {
   return { text: cardToText(card), card };
 }
 
+/** Characters that show nothing: zero-width spaces and joiners, the BOM, soft hyphens. */
+const INVISIBLE = /[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/g;
+
+/** The text as the user sees it: invisible characters out, white space (full-width too) trimmed. */
+function visibleText(raw: string): string {
+  return raw.replace(INVISIBLE, '').trim();
+}
+
+/** The last reply with a line telling the sender to send personal data 1:1 next time. */
+function withPrivacyHint(message: BotMessage): BotMessage {
+  const hint = t('privacy.groupHint');
+  return {
+    ...message,
+    text: message.text ? `${message.text}\n${hint}` : message.text,
+    ...(message.card ? { card: { ...message.card, lines: [...(message.card.lines ?? []), hint] } } : {}),
+  };
+}
+
 export class Bot<R extends CoreRepos = CoreRepos> {
   readonly commands = new CommandRegistry<R>();
   readonly timers = new TimerRegistry<R>();
@@ -103,7 +122,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     const conversationUnit = await tx.repos.org.unitOfConversation(inbound.channel, inbound.conversation.id);
     const replies: BotMessage[] = [];
     const ctx = this.context(inbound, tx, member, conversationUnit, replies);
-    const text = inbound.text.trim();
+    const text = visibleText(inbound.text);
     let commandName: string | null = null;
     try {
       commandName = await this.route(ctx, text);
@@ -112,6 +131,8 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       if (refusal === null) throw err;
       ctx.reply(refusal);
     }
+    // Personal data typed into a group is masked on the way out; the sender learns to use 1:1.
+    if (inbound.conversation.kind === 'group' && replies.length && containsPersonalData(text)) replies.push(withPrivacyHint(replies.pop()!));
     this.flushReplies(ctx, replies);
     return { memberId: member?.id ?? null, command: commandName };
   }
@@ -142,6 +163,8 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       // A photo or a location shared in a group without addressing the bot is not for it.
       if (!addressed) return null;
       for (const handle of this.attachmentHandlers) if (await handle(ctx)) return null;
+      // Only blanks (a full-width space, a zero-width one): say so, the same for every kind of blank.
+      if (!inbound.attachments.length && inbound.text.length) ctx.reply(t('error.emptyText'));
       return null;
     }
     if (understood.kind === 'ignore') return null;
@@ -248,7 +271,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     for (const message of replies) {
       const text = message.card && !message.text ? cardToText(message.card) : message.text;
       const mention = inbound.conversation.kind === 'group' ? { mentionUserIds: [...(message.mentionUserIds ?? []), inbound.sender.id] } : {};
-      ctx.notify.conversation(inbound.channel, inbound.conversation.id, { ...message, text, ...mention }, inbound.replyContext);
+      ctx.notify.reply(inbound, { ...message, text, ...mention });
     }
   }
 

@@ -7,6 +7,7 @@ import type { ChannelName } from '../config';
 import { LEADER_ROLE, type OrgUnit } from '../domain/org/org';
 import type { BotMessage } from './message';
 import type { Tx } from './ports';
+import type { Inbound } from './inbound';
 
 export class Notifier {
   constructor(private readonly tx: Tx) {}
@@ -45,6 +46,13 @@ export class Notifier {
     return ids;
   }
 
+  /** A reply into the conversation a message came from; a 1:1 conversation is marked so it is not masked. */
+  reply(inbound: Pick<Inbound, 'channel' | 'conversation' | 'replyContext'>, message: BotMessage): void {
+    const direct = inbound.conversation.kind === 'direct' ? { direct: true } : {};
+    this.tx.effects.send({ channel: inbound.channel, target: { kind: 'conversation', id: inbound.conversation.id, ...direct }, message, ...(inbound.replyContext ? { replyContext: inbound.replyContext } : {}) });
+  }
+
+  /** A message into a group conversation (masked on the way out). */
   conversation(channel: ChannelName, conversationId: string, message: BotMessage, replyContext?: Record<string, string>): void {
     this.tx.effects.send({ channel, target: { kind: 'conversation', id: conversationId }, message, ...(replyContext ? { replyContext } : {}) });
   }

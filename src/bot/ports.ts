@@ -145,7 +145,8 @@ export interface CoreRepos {
 /** A message to send once the transaction commits. */
 export interface MessageEffect {
   channel: ChannelName;
-  target: { kind: 'conversation' | 'user'; id: string };
+  /** `direct` marks a 1:1 conversation; any other conversation is treated as a group (masked on the way out). */
+  target: { kind: 'conversation' | 'user'; id: string; direct?: boolean };
   message: BotMessage;
   replyContext?: Record<string, string>;
 }

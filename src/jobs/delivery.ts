@@ -8,6 +8,8 @@ export interface DeliveryTarget {
   /** A group or 1:1 conversation id, or a user id for a proactive 1:1 message. */
   kind: 'conversation' | 'user';
   id: string;
+  /** Set on a conversation known to be 1:1; any other conversation is a group and gets masked. */
+  direct?: boolean;
 }
 
 export interface Delivery {

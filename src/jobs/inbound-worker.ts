@@ -72,7 +72,7 @@ export function startInboundWorker<R extends CoreRepos>(opts: InboundWorkerOptio
     const inbound = parsed.data;
     void uow
       .runOnce(`fail|${inboundKey(inbound.channel, inbound.messageId)}`.slice(0, 191), async (tx) => {
-        tx.effects.send({ channel: inbound.channel, target: { kind: 'conversation', id: inbound.conversation.id }, message: { text: t('error.internal') }, ...(inbound.replyContext ? { replyContext: inbound.replyContext } : {}) });
+        tx.effects.send({ channel: inbound.channel, target: { kind: 'conversation', id: inbound.conversation.id, ...(inbound.conversation.kind === 'direct' ? { direct: true } : {}) }, message: { text: t('error.internal') }, ...(inbound.replyContext ? { replyContext: inbound.replyContext } : {}) });
       })
       .catch((e: unknown) => logger.error({ err: e }, 'could not tell the sender about a failure'));
   });

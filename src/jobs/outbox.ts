@@ -8,6 +8,7 @@ import cron from 'node-cron';
 import type { ChannelName } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { forAudience } from '../bot/group-privacy';
 import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
 import { outageProbeDelay, type ChannelOutage, type ChannelOutages } from './channel-outages';
 import { targetHold, type SendHolds } from './send-holds';
@@ -158,7 +159,8 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       if (!row || row.status === 'sent' || row.status === 'failed') return;
       const payload = JSON.parse(row.payload) as OutboxPayload;
       if (payload.kind !== 'message') return;
-      const delivery: Delivery = { id: row.id, channel, target: payload.target, message: payload.message, ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
+      // DESIGN §3 step 5: the one masking step for everything addressed to a group.
+      const delivery: Delivery = { id: row.id, channel, target: payload.target, message: forAudience(payload.target, payload.message), ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       const hold = targetHold(delivery.target);
       // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
       if (!(job.data.heldUntil && Date.now() >= job.data.heldUntil) && (await holds.active(channel, hold))) await delayBehind(job, token, hold, 0);

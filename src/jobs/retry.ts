@@ -53,7 +53,7 @@ export function isOutage(err: unknown): boolean {
     seen.add(e);
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
-    if (typeof message === 'string' && /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|Connection lost|Pool is closed|Too many connections/i.test(message)) return true;
+    if (typeof message === 'string' && /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|Connection lost|Pool is closed|Too many connections|max retries per request/i.test(message)) return true;
     e = (e as { driverError?: unknown; cause?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
   }
   return false;

@@ -146,13 +146,21 @@ describe('events: reporting, rules and authorisation', () => {
     const number = await report('wgy-yg1', '01001001', '治安 小区门口有可疑人员徘徊');
     const before = await app.chat.ask('dm-wz-yg1', 'wz-yg1', `事件 ${number}`);
 
-    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `事件 ${number}`)).toBe(`您无权处理事件 ${number}（不在您负责的范围内）。`);
-    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `评价 ${number} 满意`)).toContain('您无权处理');
-    expect(await app.chat.ask('dm-wz-yg2', 'wz-yg2', `受理 ${number}`)).toContain('您无权处理');
-    expect(await app.chat.ask('dm-wz-yg2', 'wz-yg2', `派遣 ${number} 陈网格员 明天17:00`)).toContain('您无权处理');
-    expect(await app.chat.ask('dm-sj-hp', 'sj-hp', `受理 ${number}`)).toContain('您无权处理');
-    expect(await app.chat.ask('dm-sj-hp', 'sj-hp', `上报上级 ${number} 试试`)).toContain('您无权处理');
-    expect(await app.chat.ask('dm-sj-hp', 'sj-hp', `督办 ${number} 红牌`)).toContain('您无权处理');
+    
+  });
+
+  it('a gridworker cannot touch a neighbouring grid’s event, nor a community another community’s', async () => {
+    const number = await report('wgy-yg1', '01001001', '治安 小区门口有可疑人员徘徊');
+    const before = await app.chat.ask('dm-wz-yg1', 'wz-yg1', `事件 ${number}`);
+
+    // Outside one's area a real number answers like a made-up one: nothing is revealed.
+    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `事件 ${number}`)).toBe(`找不到事件 ${number}，请检查编号。`);
+    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `评价 ${number} 满意`)).toContain('找不到事件');
+    expect(await app.chat.ask('dm-wz-yg2', 'wz-yg2', `受理 ${number}`)).toContain('找不到事件');
+    expect(await app.chat.ask('dm-wz-yg2', 'wz-yg2', `派遣 ${number} 陈网格员 明天17:00`)).toContain('找不到事件');
+    expect(await app.chat.ask('dm-sj-hp', 'sj-hp', `受理 ${number}`)).toContain('找不到事件');
+    expect(await app.chat.ask('dm-sj-hp', 'sj-hp', `上报上级 ${number} 试试`)).toContain('找不到事件');
+    expect(await app.chat.ask('dm-sj-hp', 'sj-hp', `督办 ${number} 红牌`)).toContain('找不到事件');
     // The reporter's own gridworker colleague role does not make them a handler.
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `受理 ${number}`)).toContain('您没有权限执行「受理」');
     // A grid head may not dispatch outside his grid, and is told so without learning more.

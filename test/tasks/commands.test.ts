@@ -104,7 +104,8 @@ describe('tasks in the chat', () => {
     const lines = list.split('\n').filter((l) => l.startsWith('· T'));
     expect(lines.length).toBeGreaterThan(0);
     const number = numberIn(lines[0]);
-    expect(await app.chat.ask('dm-wgy-hp1', 'wgy-hp1', `任务 ${number}`)).toContain('无权查看');
+    // Like a number that does not exist: nothing is revealed.
+    expect(await app.chat.ask('dm-wgy-hp1', 'wgy-hp1', `任务 ${number}`)).toContain(`找不到任务「${number}」`);
   });
 
   it('sends a task to every grid of a community and shows its progress in one card', async () => {

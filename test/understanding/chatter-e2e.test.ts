@@ -24,7 +24,7 @@ beforeAll(async () => {
   const puppet = new PuppetMock({ mocker });
   app = await startTestApp({ channelFactories: { wechaty: (deps) => (channel = createWechatyChannel({ ...deps, puppet })) } });
   expect(await app.chat.ask('dm-admin', 'admin', '新建单位 X01 示范县')).toContain('已创建');
-  await app.chat.enrol('w1', '王五', '网格员', 'X01');
+  await app.chat.enrol('w1', '王五', '县中心', 'X01'); // a 网格员 belongs to a grid, not the county
 });
 afterAll(async () => {
   await app?.stop();

@@ -41,7 +41,7 @@ it('a bound gridworker asks in the room and is answered there once, even when th
   await channel!.whenLoggedIn();
 
   expect(await app.chat.ask('dm-admin', 'admin', '新建单位 X01 示范县')).toContain('已创建');
-  const invite = await app.chat.ask('dm-admin', 'admin', '添加成员 王五 网格员 X01');
+  const invite = await app.chat.ask('dm-admin', 'admin', '添加成员 王五 县中心 X01');
   const code = /绑定 ([A-Z0-9]{8})/.exec(invite)?.[1];
 
   const toWorker = listen(gridworker, botUser);

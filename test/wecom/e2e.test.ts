@@ -56,7 +56,7 @@ function answersTo(message: { response_url: string }): string[] {
 
 it('a gridworker binds 1:1 and gets help in the group, each answered once through response_url', async () => {
   expect(await app.chat.ask('dm-admin', 'admin', '新建单位 X01 示范县')).toContain('已创建');
-  const invite = await app.chat.ask('dm-admin', 'admin', '添加成员 王五 网格员 X01');
+  const invite = await app.chat.ask('dm-admin', 'admin', '添加成员 王五 县中心 X01');
   const code = /绑定 ([A-Z0-9]{8})/.exec(invite)?.[1];
   expect(code).toBeDefined();
 

@@ -7,6 +7,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
+import { httpFailureOf } from './errors';
 
 export interface HttpDeps {
   logger: Logger;
@@ -56,9 +57,12 @@ export function createHttpApp(deps: HttpDeps): Koa {
     try {
       await next();
     } catch (err) {
-      deps.logger.error({ err, path: ctx.path, method: ctx.method }, 'http request failed');
-      ctx.status = (err as { status?: number }).status ?? 500;
-      ctx.body = { error: ctx.status >= 500 ? 'internal error' : (err as Error).message };
+      const failure = httpFailureOf(err);
+      if (failure.status >= 500) deps.logger.error({ err, path: ctx.path, method: ctx.method, status: failure.status }, 'http request failed');
+      else deps.logger.info({ path: ctx.path, method: ctx.method, status: failure.status, reason: failure.reason }, 'http request refused');
+      ctx.status = failure.status;
+      if (failure.retryAfterSeconds) ctx.set('Retry-After', String(failure.retryAfterSeconds));
+      ctx.body = { error: failure.reason };
     }
   });
 

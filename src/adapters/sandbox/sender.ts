@@ -16,9 +16,9 @@ export class SandboxSender implements ChannelSender {
   ) {}
 
   async send(delivery: Delivery): Promise<void> {
-    if (!(await this.store.claimDelivery(delivery.id))) return;
     const conversation = delivery.target.kind === 'user' ? directConversationOf(delivery.target.id) : delivery.target.id;
-    const stored = await this.store.append(renderForSandbox(conversation, delivery.message));
-    this.onSent(stored);
+    // Claimed and stored in one step: the outbox marks the delivery done only after this returns.
+    const stored = await this.store.append(renderForSandbox(conversation, delivery.message), delivery.id);
+    if (stored) this.onSent(stored);
   }
 }

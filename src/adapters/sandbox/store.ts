@@ -25,27 +25,74 @@ export interface SandboxMessage {
   at: string;
 }
 
+export type NewSandboxMessage = Omit<SandboxMessage, 'id' | 'at'> & { at?: string };
+
 const MAX_PER_CONVERSATION = 2000;
+const DELIVERED_TTL_S = 7 * 86400;
+
+/**
+ * Mints the next message id and stores the message under it, in one step; with a delivery id, only
+ * if that delivery is not stored yet (claim and store together: a crash or an outage between the
+ * two can neither lose the message nor show it twice).
+ *
+ * Ids are numbers that only grow: at least the current time in microseconds, and above the last
+ * one minted. A Redis that lost its data (a flush, a restore from backup, a new QUEUE_PREFIX) thus
+ * never hands out an id again that the database has already recorded as handled.
+ * KEYS: 1 last id, 2 conversation, 3 conversation index, 4 delivery claim (or the last-id key again).
+ * ARGV: 1 time floor, 2 message JSON without its id, 3 conversation, 4 keep, 5 claim ttl, 6 '1' to claim.
+ */
+const APPEND_SCRIPT = `
+if ARGV[6] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then return false end
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local id = math.max(tonumber(ARGV[1]), last + 1)
+local sid = string.format('%.0f', id)
+redis.call('SET', KEYS[1], sid)
+local json = '{"id":"' .. sid .. '",' .. string.sub(ARGV[2], 2)
+redis.call('ZADD', KEYS[2], sid, json)
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[4]) - 1)
+redis.call('ZADD', KEYS[3], sid, ARGV[3])
+if ARGV[6] == '1' then redis.call('SET', KEYS[4], sid, 'EX', tonumber(ARGV[5])) end
+return sid
+`;
 
 export class SandboxStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** The clock, for the floor of new ids. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   private key = (conversation: string) => `${this.prefix}:sandbox:conv:${conversation}`;
 
-  /** Appends a message and returns it with its id (a number, ascending across all conversations). */
-  async append(message: Omit<SandboxMessage, 'id' | 'at'> & { at?: string }): Promise<SandboxMessage> {
-    const seq = await this.redis.incr(`${this.prefix}:sandbox:seq`);
-    const stored: SandboxMessage = { ...message, id: String(seq), at: message.at ?? new Date().toISOString() };
-    await this.redis
-      .multi()
-      .zadd(this.key(message.conversation), seq, JSON.stringify(stored))
-      .zremrangebyrank(this.key(message.conversation), 0, -MAX_PER_CONVERSATION - 1)
-      .zadd(`${this.prefix}:sandbox:conversations`, seq, message.conversation)
-      .exec();
-    return stored;
+  /**
+   * Appends a message and returns it with its id (a number, ascending across all conversations).
+   * With `deliveryId` (a bot delivery), returns null when that delivery was stored before: the
+   * sandbox behaves like a platform with idempotent sends, so a resend after a crash shows once.
+   */
+  append(message: NewSandboxMessage): Promise<SandboxMessage>;
+  append(message: NewSandboxMessage, deliveryId: string): Promise<SandboxMessage | null>;
+  async append(message: NewSandboxMessage, deliveryId?: string): Promise<SandboxMessage | null> {
+    const at = message.at ?? new Date(this.now()).toISOString();
+    const draft = { ...message, at };
+    const lastIdKey = `${this.prefix}:sandbox:seq`;
+    const claimKey = deliveryId ? `${this.prefix}:sandbox:delivered:${deliveryId}` : lastIdKey;
+    const floor = this.now() * 1000;
+    const id = (await this.redis.eval(
+      APPEND_SCRIPT,
+      4,
+      lastIdKey,
+      this.key(message.conversation),
+      `${this.prefix}:sandbox:conversations`,
+      claimKey,
+      String(floor),
+      JSON.stringify(draft),
+      message.conversation,
+      String(MAX_PER_CONVERSATION),
+      String(DELIVERED_TTL_S),
+      deliveryId ? '1' : '0',
+    )) as string | null;
+    return id === null ? null : { id: String(id), ...draft };
   }
 
   async list(conversation: string, afterId?: string): Promise<SandboxMessage[]> {
@@ -62,14 +109,6 @@ export class SandboxStore {
 
   async conversations(): Promise<string[]> {
     return this.redis.zrevrange(`${this.prefix}:sandbox:conversations`, 0, 199);
-  }
-
-  /**
-   * Claims a bot delivery id; false when it was delivered before. The sandbox behaves like a
-   * platform with idempotent sends, so a resend after a crash shows once.
-   */
-  async claimDelivery(deliveryId: string): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}:sandbox:delivered:${deliveryId}`, '1', 'EX', 7 * 86400, 'NX')) === 'OK';
   }
 
   /** Remembers a client-supplied message id; false when it was seen before (a redelivery). */

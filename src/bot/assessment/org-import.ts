@@ -8,6 +8,8 @@ import { ROLES, UNIT_LEVELS, childLevel, isValidUnitCode, type OrgUnit, type Rol
 import { t, type TextKey } from '../texts';
 import type { ReadSheet, SheetBook } from './sheets';
 import type { AssessmentRepos } from './ports';
+import { lookup } from '../../domain/lookup';
+import { roleFromWord, roleName } from '../role-words';
 
 /** The file-link kind of the organisation upload page (src/bot/files.ts). */
 export const ORG_IMPORT_LINK = 'org-import';
@@ -27,13 +29,6 @@ const LEVEL_WORDS: Record<string, UnitLevel> = {
   村: 'community',
   '社区(村)': 'community',
   网格: 'grid',
-};
-
-const ROLE_WORDS: Record<string, Role> = {
-  ...Object.fromEntries(ROLES.map((r) => [t(`role.${r}` as TextKey), r])),
-  总网格长: 'community_secretary',
-  书记: 'community_secretary',
-  分网格长: 'grid_head',
 };
 
 export interface UnitLine {
@@ -104,7 +99,7 @@ export async function checkImport(repos: AssessmentRepos, sheets: ReadSheet[]): 
       if (taken) problem('units', row, 'codeTaken', { code, name: taken.name });
     }
     if (!name) problem('units', row, 'nameMissing');
-    const level = LEVEL_WORDS[levelWord] ?? ((UNIT_LEVELS as readonly string[]).includes(levelWord) ? (levelWord as UnitLevel) : undefined);
+    const level = lookup(LEVEL_WORDS, levelWord) ?? ((UNIT_LEVELS as readonly string[]).includes(levelWord) ? (levelWord as UnitLevel) : undefined);
     if (!level) problem('units', row, 'levelBad', { level: levelWord });
     if (level && errors.length === before) {
       if (level === 'county') {
@@ -130,8 +125,8 @@ export async function checkImport(repos: AssessmentRepos, sheets: ReadSheet[]): 
     const [name = '', phone = '', roleWord = '', unitCode = ''] = cells;
     if (!name) problem('members', row, 'memberName');
     if (phone && !/^1\d{10}$/.test(phone)) problem('members', row, 'phoneBad', { phone });
-    const role = ROLE_WORDS[roleWord];
-    if (!role) problem('members', row, 'roleBad', { role: roleWord, roles: Object.keys(ROLE_WORDS).join('、') });
+    const role = roleFromWord(roleWord);
+    if (!role) problem('members', row, 'roleBad', { role: roleWord, roles: ROLES.map(roleName).join('、') });
     if (!fileUnits.has(unitCode) && !(unitCode && (await repos.org.unitByCode(unitCode)))) problem('members', row, 'unitMissing', { code: unitCode });
     if (role) members.push({ row, name, phone: phone || null, role, unitCode });
   }

@@ -5,7 +5,6 @@
  */
 import { containsPoint, parseBoundary, parseCoordinates, type GeoPoint } from '../../domain/attendance/boundary';
 import { blocksNewLeave, overlaps, parseLeaveDates } from '../../domain/attendance/leave';
-import { maskPhonesIn } from '../../domain/inforeport/categories';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
 import { arg, commandsOf, type CommandContext } from '../commands/framework';
@@ -30,7 +29,6 @@ const LOG_LIMIT = 20;
 
 /** The attendance commands and the follow-ups (a bare location or photos) that complete a record. */
 export function attendanceCommands(): Pick<BotModule<AttendanceRepos>, 'commands' | 'attachmentHandlers'> {
-  const inGroup = (ctx: CommandContext<AttendanceRepos>) => ctx.inbound.conversation.kind === 'group';
 
   async function outsideOf(tx: Tx<AttendanceRepos>, grid: OrgUnit, point: GeoPoint | null): Promise<boolean | null> {
     if (!point) return null;
@@ -110,8 +108,7 @@ export function attendanceCommands(): Pick<BotModule<AttendanceRepos>, 'commands
       if (!entries.length) return t('patrol.log.empty', { grid: grid.name, days: LOG_DAYS });
       const names = await namesOf(ctx.tx, [...new Set(entries.map((e) => e.memberId))]);
       const lines = entries.map((e) => {
-        const notes = inGroup(ctx) ? maskPhonesIn(e.notes) : e.notes;
-        const line = t('patrol.log.line', { id: `P${e.id}`, date: e.localDate.slice(5), time: ctx.tx.calendar.clockOf(e.at), name: names.get(e.memberId) ?? '', notes, photos: e.photos.length ? t('patrol.log.photos', { count: e.photos.length }) : '' });
+        const line = t('patrol.log.line', { id: `P${e.id}`, date: e.localDate.slice(5), time: ctx.tx.calendar.clockOf(e.at), name: names.get(e.memberId) ?? '', notes: e.notes, photos: e.photos.length ? t('patrol.log.photos', { count: e.photos.length }) : '' });
         return e.comment ? `${line}\n　${t('patrol.log.comment', { comment: e.comment })}` : line;
       });
       const title = t('patrol.log.title', { grid: grid.name, days: LOG_DAYS });

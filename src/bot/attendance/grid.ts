@@ -1,5 +1,5 @@
 /** Who belongs where: the grid a member does their duty in, its heads, its community, its groups. */
-import { maskName, type OrgUnit } from '../../domain/org/org';
+import type { OrgUnit } from '../../domain/org/org';
 import type { CommandContext } from '../commands/framework';
 import { SessionError } from '../errors';
 import type { BotMessage } from '../message';
@@ -33,11 +33,6 @@ export async function namesOf(tx: Tx<AttendanceRepos>, ids: number[]): Promise<M
   const out = new Map<number, string>();
   for (const id of ids) out.set(id, (await tx.repos.org.memberSummary(id))?.name ?? `#${id}`);
   return out;
-}
-
-/** A name as a group may see it (masked), or in full in a 1:1 chat. */
-export function displayName(name: string, inGroup: boolean): string {
-  return inGroup ? maskName(name) : name;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Notifier } from '../notify';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { zhCN } from '../texts/zh-CN';
+import { lookup } from '../../domain/lookup';
 
 /**
  * Who may run a command: anyone (even unbound), any bound member, a minimum role, or one of
@@ -137,7 +138,8 @@ export const arg = {
     rest: false,
     parse: (raw) => {
       if ((values as readonly string[]).includes(raw)) return ok(raw as V);
-      if (raw in aliases) return ok(aliases[raw]);
+      const aliased = lookup(aliases, raw);
+      if (aliased !== undefined) return ok(aliased);
       return bad(t('arg.notInList', { values: values.join('、') }));
     },
   }),

@@ -1,10 +1,10 @@
 /**
- * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. In a group
- * personal data (phone and ID numbers in free text) is masked; 1:1 the card is complete.
+ * The event card: fields, the timeline (流转记录) and the buttons the viewer may press. Personal
+ * data is masked for groups on the way out (src/bot/group-privacy.ts), not here.
  */
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
-import { maskPhone, type Member } from '../../domain/org/org';
+import type { Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
 import type { Tx } from '../ports';
 import { t, type TextKey } from '../texts';
@@ -23,13 +23,6 @@ export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember
 /** A moment that happened (reported, a step of the timeline): `11-22 10:05`, compact for lists. */
 export function formatAt(at: Date, calendar: WorkingCalendar): string {
   return calendar.toLocal(at).toFormat('MM-dd HH:mm');
-}
-
-/** Phone numbers and ID card numbers in free text, masked for a group. */
-export function maskPersonalData(text: string): string {
-  return text
-    .replace(/(?<!\d)\d{17}[\dXx](?!\d)/g, (id) => id.slice(0, 6) + '********' + id.slice(-4))
-    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (phone) => maskPhone(phone));
 }
 
 /** The buttons for the actions the domain allows this viewer now; each is a command to type. */
@@ -63,14 +56,14 @@ async function unitName(tx: Tx<EventsRepos>, unitId: number): Promise<string> {
   return (await tx.repos.org.unit(unitId))?.name ?? `#${unitId}`;
 }
 
-export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, mask: (s: string) => string): Promise<CardField[]> {
+export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent): Promise<CardField[]> {
   const f = (label: TextKey, value: string): CardField => ({ label: t(label), value });
   const fields = [
     f('event.card.category', formatCategory(event.category)),
     f('event.card.urgency', t(`event.urgency.${event.urgency}` as TextKey)),
-    f('event.card.description', mask(event.description)),
+    f('event.card.description', event.description),
   ];
-  if (event.location) fields.push(f('event.card.location', mask(event.location)));
+  if (event.location) fields.push(f('event.card.location', event.location));
   if (event.attachments.length) fields.push(f('event.card.photos', t('event.card.photoCount', { count: event.attachments.length })));
   fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
   fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
@@ -80,7 +73,7 @@ export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, mask:
     const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
     fields.push(f('event.card.assignee', t('event.card.assigneeValue', { name: who, deadline: tx.calendar.formatMoment(event.deadline, tx.now) })));
   }
-  if (event.result) fields.push(f('event.card.result', mask(event.result)));
+  if (event.result) fields.push(f('event.card.result', event.result));
   if (event.supervision) fields.push(f('event.card.supervision', t(`event.supervision.${event.supervision}` as TextKey)));
   if (event.urgeCount) fields.push(f('event.card.urges', t('event.card.urgeCount', { count: event.urgeCount })));
   if (event.reopenCount) fields.push(f('event.card.reopened', t('event.card.reopenCount', { count: event.reopenCount })));
@@ -89,7 +82,7 @@ export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, mask:
 }
 
 /** One line per step: `11-22 10:05 阳光一网格 周网格长 受理：说明`. */
-export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[], mask: (s: string) => string): Promise<string[]> {
+export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[]): Promise<string[]> {
   const lines: string[] = [];
   for (const e of entries) {
     let action = t(`event.action.${e.action}` as TextKey);
@@ -106,7 +99,7 @@ export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[
         unit: await unitName(tx, e.unitId),
         actor: await nameOf(tx, e.actorId),
         action,
-        note: e.note ? `：${mask(e.note)}` : '',
+        note: e.note ? `：${e.note}` : '',
       }),
     );
   }
@@ -122,20 +115,18 @@ export async function eventMessage(
   headline?: string,
   options: { timeline?: boolean; extraLines?: string[]; extraButtons?: CardButton[] } = {},
 ): Promise<BotMessage> {
-  const inGroup = audience.kind !== 'member';
-  const mask = inGroup ? maskPersonalData : (s: string) => s;
   const viewer = audience.kind === 'group' ? null : audience.member;
   const actions = viewer ? availableEventActions(event, { memberId: viewer.id, relation: await service.relationsOf(tx, viewer, event) }) : [];
   const buttons = [...(options.extraButtons ?? []), ...buttonsFor(event, actions)];
   if (!viewer) buttons.push({ label: t('event.button.show'), command: `事件 ${event.number}` });
-  const lines = [...(headline ? [mask(headline)] : []), ...(options.extraLines ?? [])];
+  const lines = [...(headline ? [headline] : []), ...(options.extraLines ?? [])];
   if (options.timeline) {
     lines.push(t('event.card.timeline'));
-    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id), mask)));
+    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id))));
   }
   const card = {
     title: t('event.card.title', { number: event.number, state: t(`event.state.${event.state}` as TextKey) }),
-    fields: await eventFields(tx, event, mask),
+    fields: await eventFields(tx, event),
     lines,
     buttons,
   };

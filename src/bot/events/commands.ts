@@ -178,7 +178,7 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
       const member = ctx.requireMember();
       const event = await ctx.repos.events.byNumber(number);
       // Someone without standing learns nothing, not even whether the number exists.
-      if (!event || !(await service.maySee(ctx.tx, member, event))) throw new SessionError(event ? 'event.refusal.not_your_grid' : 'event.notFound', { number });
+      if (!event || !(await service.maySee(ctx.tx, member, event))) throw new SessionError('event.notFound', { number }); // the same whether it exists or not
       return eventMessage(ctx.tx, service, event, audienceOf(ctx), undefined, { timeline: true });
     },
   });

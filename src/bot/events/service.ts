@@ -94,6 +94,8 @@ export class EventService {
   /** Applies a step for a member, or throws the domain's refusal (EventRefusedError). */
   async act(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, member: Member): Promise<StoredEvent> {
     const relations = await this.relationsOf(tx, member, event);
+    // 评价 by a member who may see the event but did not report it: the truth is "only the reporter rates".
+    if (action.type === 'rate' && !relations.includes('reporter') && (await this.maySee(tx, member, event))) throw refused({ code: 'only_reporter', number: event.number, state: event.state, action: action.type });
     return this.apply(tx, event, action, member.id, relations);
   }
 

@@ -3,7 +3,7 @@
  * dialog), same-day correction, 特殊信息 at any time, and the holiday setting.
  */
 import { z } from 'zod';
-import { categoryOf, parseInfoAnswer, maskPhonesIn, type InfoAnswer, type InfoCategory, type InfoItem } from '../../domain/inforeport/categories';
+import { categoryOf, parseInfoAnswer, type InfoAnswer, type InfoCategory, type InfoItem } from '../../domain/inforeport/categories';
 import { HOLIDAY_MODES, type HolidayMode } from '../../domain/inforeport/period';
 import type { OrgUnit } from '../../domain/org/org';
 import type { BotModule } from '../bot';
@@ -110,8 +110,7 @@ export function infoReportCommands(): Pick<BotModule<InfoReportRepos>, 'commands
       await ctx.notify.members(await gridHeads(ctx.tx, grid), flagged);
       const community = await communityOf(ctx.tx, grid);
       if (community) {
-        const masked = { text: maskPhonesIn(body), card: { ...flagged.card, lines: [maskPhonesIn(content)] } };
-        await ctx.notify.unit(community, masked);
+        await ctx.notify.unit(community, flagged);
       }
       await ctx.repos.audit.record({ at: ctx.now, actorMemberId: member.id, action: 'inforeport.special', target: `special#${id}` });
       return t('report.special.sent', { community: community?.name ?? '' });

@@ -1,5 +1,5 @@
 /** The info report's texts: the prompt card, a stored answer in one line, the period summary. */
-import { INFO_CATEGORIES, maskPhonesIn, type InfoAnswer } from '../../domain/inforeport/categories';
+import { INFO_CATEGORIES, type InfoAnswer } from '../../domain/inforeport/categories';
 import type { BotMessage } from '../message';
 import { t } from '../texts';
 
@@ -18,7 +18,7 @@ export function promptCard(period: string, names: string[]): BotMessage {
 
 export function answerLine(answer: InfoAnswer): string {
   if (answer.unchanged) return t('report.unchanged');
-  return answer.items.map((i) => `${i.category}：${maskPhonesIn(i.detail)}`).join('；');
+  return answer.items.map((i) => `${i.category}：${i.detail}`).join('；');
 }
 
 export function categoryMenu(): string {

@@ -200,7 +200,7 @@ export class MeetingService {
     for (const c of communities) {
       const mine = counts.filter((x) => communityOf.get(x.gridUnitId) === c.id);
       const myGrids = grids.filter((g) => communityOf.get(g.id) === c.id).map((g) => g.id);
-      const byCategory: Record<string, number> = {};
+      const byCategory: Record<string, number> = Object.create(null) as Record<string, number>; // category names are user words
       for (const x of mine) for (const [k, v] of Object.entries(x.byCategory)) byCategory[k] = (byCategory[k] ?? 0) + v;
       const sum = (f: (x: (typeof mine)[number]) => number) => mine.reduce((s, x) => s + f(x), 0);
       const ratioOf = (m: Map<number, { done: number; of: number }> | null) =>

@@ -1,19 +1,21 @@
 /** Organisation: binding yourself, and the admin commands that build the grid tree and its people. */
 import crypto from 'node:crypto';
-import { ROLES, childLevel, isValidUnitCode, type OrgUnit, type Role } from '../../domain/org/org';
+import { ROLES, childLevel, isValidUnitCode, levelsOfRole, roleFitsLevel, type OrgUnit, type Role } from '../../domain/org/org';
 import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { arg, defineCommand, type Command, type CommandContext } from '../commands/framework';
+import { roleAliases, roleFromWord, roleName } from '../role-words';
 
 const INVITE_DAYS = 7;
-const ROLE_WORDS: Record<string, Role> = Object.fromEntries(ROLES.map((r) => [t(`role.${r}` as TextKey), r]));
-const roleArg = arg.oneOf('arg.role', ROLES.map((r) => t(`role.${r}` as TextKey)), {
-  总网格长: t('role.community_secretary'),
-  分网格长: t('role.grid_head'),
-  书记: t('role.community_secretary'),
-});
-const roleOf = (word: string): Role => ROLE_WORDS[word];
-const roleName = (r: Role) => t(`role.${r}` as TextKey);
+const roleArg = arg.oneOf('arg.role', ROLES.map((r) => roleName(r)), roleAliases());
+const roleOf = (word: string): Role => roleFromWord(word)!;
+
+/** A role only where it can work: a 网格员 in a grid, a 镇(街道)中心 in a town … */
+function requireFit(role: Role, unit: OrgUnit): void {
+  if (!roleFitsLevel(role, unit.level)) {
+    throw new SessionError('org.roleWrongLevel', { role: roleName(role), unit: unit.name, level: t(`level.${unit.level}` as TextKey), levels: levelsOfRole(role).map((l) => t(`level.${l}` as TextKey)).join('、') });
+  }
+}
 
 function newInviteCode(): string {
   // 8 characters without look-alikes (0/O, 1/I): easy to type on a phone.
@@ -108,6 +110,7 @@ const addMember = defineCommand({
   args: { name: arg.word('arg.text'), role: roleArg, unit: arg.unit(), phone: arg.optional(arg.word()) },
   async run(ctx, { name, role, unit, phone }) {
     ctx.authorize(unit, 'admin');
+    requireFit(roleOf(role), unit);
     const member = await ctx.repos.org.createMember({ name, phone: phone ?? null, now: ctx.now });
     await ctx.repos.org.grantRole(member.id, roleOf(role), unit.id, ctx.now);
     const code = await issueInvite(ctx, member.id);
@@ -124,6 +127,7 @@ const grant = defineCommand({
   args: { member: arg.member(), role: roleArg, unit: arg.unit() },
   async run(ctx, { member, role, unit }) {
     ctx.authorize(unit, 'admin');
+    requireFit(roleOf(role), unit);
     const added = await ctx.repos.org.grantRole(member.id, roleOf(role), unit.id, ctx.now);
     if (!added) return t('org.roleExists', { name: member.name, role, unit: unit.name });
     await ctx.repos.audit.record({ at: ctx.now, actorMemberId: ctx.member!.id, action: 'role.grant', target: `member#${member.id}`, detail: { role: roleOf(role), unit: unit.code } });

@@ -4,6 +4,7 @@
  * expression (5 fields, or 6 with seconds — handy for trying a schedule out).
  */
 import { listWords } from '../commands/understand';
+import { lookup } from '../../domain/lookup';
 
 export type PatternInput = { ok: true; pattern: string | null } | { ok: false };
 
@@ -23,8 +24,9 @@ function days(word: string): string | null {
   const parts = word.replace(/^每/, '').split(/[,，、]/).map((p) => p.replace(/^(周|星期)/, '')).filter(Boolean);
   const nums: number[] = [];
   for (const p of parts) {
-    if (!(p in DAY_WORDS)) return null;
-    nums.push(DAY_WORDS[p]);
+    const day = lookup(DAY_WORDS, p);
+    if (day === undefined) return null;
+    nums.push(day);
   }
   return nums.length ? [...new Set(nums)].sort().join(',') : null;
 }

@@ -391,7 +391,8 @@ export function taskCommands<R extends TasksRepos>(service: TasksService<R>): { 
       const member = ctx.requireMember();
       const task = await loadNumbered(ctx, number, 'batchProgress');
       if (task.dispatcherId !== member.id && !(await isSuperior(ctx, member, task))) throw new SessionError('task.progress.notDispatcher', { number: task.number });
-      const all = await ctx.repos.tasks.byBatch(task.batch);
+      // A withdrawn task is no longer part of the batch's progress.
+      const all = (await ctx.repos.tasks.byBatch(task.batch)).filter((x) => x.state !== 'withdrawn');
       const byUnit = new Map<number, TaskRecord[]>();
       for (const x of all) byUnit.set(x.gridId ?? x.scopeUnitId, [...(byUnit.get(x.gridId ?? x.scopeUnitId) ?? []), x]);
       const isDone = (x: TaskRecord) => x.state === 'done' || x.state === 'submitted';

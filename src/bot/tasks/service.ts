@@ -338,7 +338,8 @@ export class TasksService<R extends TasksRepos = TasksRepos> implements TaskServ
       case 'complete': {
         const late = wasSubmittedLate(task) ? t('task.complete.lateMark') : '';
         const photos = task.resultPhotos.length ? t('task.complete.photos', { count: task.resultPhotos.length }) : '';
-        await toDispatcher(t('task.complete.notice', { ...base, late, result: action.result }) + photos);
+        // On its own line: the result is the assignee's words and may end without punctuation.
+        await toDispatcher([t('task.complete.notice', { ...base, late, result: action.result }), photos].filter(Boolean).join('\n'));
         return;
       }
       case 'request_extension':

@@ -189,10 +189,19 @@ describe('every refusal', () => {
       for (const action of Object.values(EXAMPLES)) {
         if (EVENT_TRANSITIONS.some((t) => t.action === action.type && t.from.includes(state))) continue;
         const event = inState(state);
-        const expected = special[action.type] ?? 'wrong_state';
+        const done = state === 'closed' || state === 'rated';
+        const closing = action.type === 'close' || action.type === 'verify_pass' || action.type === 'verify_fail';
+        const expected = action.type === 'rate' && state === 'rated' ? 'already_rated' : done && closing ? 'already_closed' : (special[action.type] ?? 'wrong_state');
         expect([state, action.type, applyEventAction(event, action, everyone, clock)]).toEqual([state, action.type, { ok: false, reason: expected }]);
       }
     }
+  });
+
+  it('says truthfully why: an event already closed, already rated, or rated by someone not its reporter', () => {
+    expect(applyEventAction(inState('closed'), { type: 'close' }, gridHead, clock)).toEqual({ ok: false, reason: 'already_closed' });
+    expect(applyEventAction(inState('rated'), EXAMPLES.verify_pass, gridHead, clock)).toEqual({ ok: false, reason: 'already_closed' });
+    expect(applyEventAction(inState('rated'), EXAMPLES.rate, reporter, clock)).toEqual({ ok: false, reason: 'already_rated' });
+    expect(applyEventAction(inState('closed'), EXAMPLES.rate, gridHead, clock)).toEqual({ ok: false, reason: 'only_reporter' });
   });
 
   it('closing what was never verified is refused', () => {
@@ -203,7 +212,6 @@ describe('every refusal', () => {
     ['the reporter cannot dispatch', 'reported', EXAMPLES.dispatch, reporter],
     ['the assignee cannot verify their own work', 'submitted', EXAMPLES.verify_pass, worker],
     ['the grid head cannot 接单 for the assignee', 'dispatched', EXAMPLES.take, gridHead],
-    ['a handler cannot rate for the resident', 'closed', EXAMPLES.rate, gridHead],
     ['a handler cannot 督办 their own level', 'accepted', EXAMPLES.supervise, gridHead],
     ['a superior cannot accept at the level below', 'reported', EXAMPLES.accept, communityAsSuperior],
   ])('%s: not_allowed', (_name, state, action, actor) => {

@@ -75,8 +75,14 @@ export type EventRefusal =
   | 'not_verified'
   /** 核查 of what the assignee has not reported done. */
   | 'not_submitted'
-  /** 评价 before 结案, or a second time. */
+  /** 评价 before 结案. */
   | 'not_closed'
+  /** 结案 or 核查 of an event that is already closed. */
+  | 'already_closed'
+  /** 评价 a second time. */
+  | 'already_rated'
+  /** 评价 by someone who has standing but did not report it: only the reporter rates. */
+  | 'only_reporter'
   /** The actor has no standing on this event at all (another grid's, another community's). */
   | 'not_your_grid'
   /** The actor has standing, but this step belongs to someone else. */
@@ -145,6 +151,14 @@ const WRONG_STATE_REFUSAL: Partial<Record<EventActionType, EventRefusal>> = {
   verify_fail: 'not_submitted',
   rate: 'not_closed',
 };
+
+/** Why an action does not apply now, as truthfully as the state allows. */
+function wrongStateRefusal(event: GridEvent, action: EventAction): EventRefusal {
+  const done = event.state === 'closed' || event.state === 'rated';
+  if (action.type === 'rate' && event.state === 'rated') return 'already_rated';
+  if (done && (action.type === 'close' || action.type === 'verify_pass' || action.type === 'verify_fail')) return 'already_closed';
+  return WRONG_STATE_REFUSAL[action.type] ?? 'wrong_state';
+}
 
 function relationsOf(actor: EventActor): readonly EventRelation[] {
   const list = typeof actor.relation === 'string' ? [actor.relation] : actor.relation;
@@ -296,9 +310,9 @@ export function applyEventAction(event: GridEvent, action: EventAction, actor: E
   const rows = EVENT_TRANSITIONS.filter(
     (t) => t.action === action.type && t.from.includes(event.state) && (!t.when || GUARDS[t.when](action)),
   );
-  if (rows.length === 0) return { ok: false, reason: WRONG_STATE_REFUSAL[action.type] ?? 'wrong_state' };
+  if (rows.length === 0) return { ok: false, reason: wrongStateRefusal(event, action) };
   const row = rows.find((t) => relations.includes(t.by));
-  if (!row) return { ok: false, reason: 'not_allowed' };
+  if (!row) return { ok: false, reason: action.type === 'rate' ? 'only_reporter' : 'not_allowed' };
   const refusal = validate(event, action, now);
   if (refusal) return { ok: false, reason: refusal };
 

@@ -2,6 +2,7 @@
  * The twice-weekly general information report (每周二、五报送): its categories and how a
  * gridworker's answer is read — `无变化`, or one line per category that changed.
  */
+import { lookup } from '../lookup';
 
 /** The categories of the regulation, in the order the prompt card lists them. */
 export const INFO_CATEGORIES = ['住户变动', '婚丧嫁娶', '怀孕出生', '人员流动', '住(商)户搬迁', '市容环境', '安全隐患', '矛盾纠纷', '其他'] as const;
@@ -37,7 +38,7 @@ export function categoryOf(word: string): InfoCategory | null {
   const w = word.trim();
   if (/^[1-9]$/.test(w)) return INFO_CATEGORIES[Number(w) - 1] ?? null;
   if ((INFO_CATEGORIES as readonly string[]).includes(w)) return w as InfoCategory;
-  return ALIASES[w] ?? null;
+  return lookup(ALIASES, w) ?? null;
 }
 
 const UNCHANGED = new Set(['无变化', '无', '没有变化', '无异常', '正常']);
@@ -60,7 +61,3 @@ export function parseInfoAnswer(text: string): InfoParse {
   return { ok: true, answer: { unchanged: false, items } };
 }
 
-/** Phone numbers never appear in full in a group (DESIGN §1): 13812345678 → 138****5678. */
-export function maskPhonesIn(text: string): string {
-  return text.replace(/(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)/g, '$1****$2');
-}

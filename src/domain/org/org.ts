@@ -32,6 +32,27 @@ const ROLE_RANK: Record<Role, number> = {
   auditor: 0,
 };
 
+/** The levels a role can work at (a 网格员 belongs to a grid, a 镇中心 to a town); admins anywhere. */
+const ROLE_LEVELS: Record<Role, readonly UnitLevel[]> = {
+  gridworker: ['grid'],
+  grid_head: ['grid'],
+  community_secretary: ['community'],
+  town_center: ['town'],
+  county_center: ['county'],
+  department: ['county', 'town'],
+  admin: UNIT_LEVELS,
+  // An auditor audits the subtree of the unit they are granted at, whatever its level.
+  auditor: UNIT_LEVELS,
+};
+
+export function levelsOfRole(role: Role): readonly UnitLevel[] {
+  return ROLE_LEVELS[role];
+}
+
+export function roleFitsLevel(role: Role, level: UnitLevel): boolean {
+  return ROLE_LEVELS[role].includes(level);
+}
+
 export function roleRank(role: Role): number {
   return ROLE_RANK[role];
 }
@@ -119,16 +140,3 @@ export function isValidUnitCode(code: string): boolean {
   return /^[A-Za-z0-9-]{2,32}$/.test(code);
 }
 
-/** Personal data is never shown in full in a group: 13812345678 → 138****5678. */
-export function maskPhone(phone: string): string {
-  if (phone.length < 7) return '*'.repeat(phone.length);
-  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
-}
-
-/** 张三丰 → 张*丰, 李四 → 李*. */
-export function maskName(name: string): string {
-  const chars = [...name];
-  if (chars.length <= 1) return name;
-  if (chars.length === 2) return chars[0] + '*';
-  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
-}

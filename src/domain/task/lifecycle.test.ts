@@ -172,7 +172,9 @@ describe('every refusal', () => {
         if (listed) continue;
         const task = inState(state);
         const both: TaskActor = { memberId: 1, relations: ['assignee', 'dispatcher'] };
-        expect([state, action.type, applyTaskAction(task, action, both, now)]).toEqual([state, action.type, { ok: false, reason: 'wrong_state' }]);
+        // Before 签收 the assignee is told to sign first rather than only "wrong state".
+        const expected = state === 'dispatched' && ['progress', 'complete', 'request_extension'].includes(action.type) ? 'not_accepted' : 'wrong_state';
+        expect([state, action.type, applyTaskAction(task, action, both, now)]).toEqual([state, action.type, { ok: false, reason: expected }]);
       }
     }
   });

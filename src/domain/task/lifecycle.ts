@@ -61,7 +61,9 @@ export type TaskRefusal =
   | 'deadline_in_past'
   /** A requested extension must be later than the current deadline. */
   | 'extension_not_later'
-  | 'same_assignee';
+  | 'same_assignee'
+  /** 进度 / 办结 / 申请延期 before 签收: say to sign first. */
+  | 'not_accepted';
 
 /** A row of the history (办理记录). */
 export interface TaskHistoryEntry {
@@ -108,6 +110,9 @@ export interface TaskTransition {
 
 const WORKING: readonly TaskState[] = ['accepted', 'extension_requested'];
 const OPEN: readonly TaskState[] = ['dispatched', 'accepted', 'extension_requested', 'submitted', 'returned'];
+
+/** What the assignee can do only once the task is signed for (签收). */
+const NEEDS_ACCEPTANCE = new Set<TaskAction['type']>(['progress', 'complete', 'request_extension']);
 
 /** The whole life cycle. A (state, action) pair not listed here is refused as `wrong_state`. */
 export const TASK_TRANSITIONS: readonly TaskTransition[] = [
@@ -245,7 +250,7 @@ export function availableTaskActions(task: Task, actor: TaskActor): TaskActionTy
 export function applyTaskAction(task: Task, action: TaskAction, actor: TaskActor, now: Date): TaskActionResult {
   if (actor.relations.length === 0) return { ok: false, reason: 'not_your_task' };
   const rows = transitionsFor(task.state, action.type).filter((t) => !t.when || GUARDS[t.when](task));
-  if (rows.length === 0) return { ok: false, reason: 'wrong_state' };
+  if (rows.length === 0) return { ok: false, reason: task.state === 'dispatched' && NEEDS_ACCEPTANCE.has(action.type) ? 'not_accepted' : 'wrong_state' };
   const row = rows.find((t) => actor.relations.includes(t.by));
   if (!row) return { ok: false, reason: 'not_allowed' };
   const refusal = validate(task, action, now);

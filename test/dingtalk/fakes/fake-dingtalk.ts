@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
+import { scanGroupDelivery } from '../../support/group-deliveries';
 
 export interface FakeDingTalkOptions {
   clientId?: string;
@@ -288,6 +289,7 @@ export class FakeDingTalk {
         if (tooLong(body)) return this.answer(res, 400, { code: 'invalidParameter.msgParam', message: '消息内容超长' });
         if (!this.groups.has(String(body.openConversationId))) return this.answer(res, 400, { code: 'resource.not.found', message: '群不存在或机器人不在群内' });
         if (typeof body.msgKey !== 'string' || typeof body.msgParam !== 'string') return this.answer(res, 400, { code: 'invalidParameter', message: 'msgKey/msgParam' });
+        scanGroupDelivery(`dingtalk group ${String(body.openConversationId)}`, body.msgParam);
         return this.answer(res, 200, { processQueryKey: crypto.randomUUID() });
       case '/v1.0/robot/oToMessages/batchSend': {
         const userIds = Array.isArray(body.userIds) ? (body.userIds as string[]) : [];

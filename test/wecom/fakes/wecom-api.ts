@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { scanGroupDelivery } from '../../support/group-deliveries';
 
 export interface ReceivedCall {
   path: string;
@@ -142,6 +143,7 @@ export class FakeWeComApi {
         const oversize = contentOverLimit(body, 4096);
         if (oversize) return answer(call, res, { errcode: 40058, errmsg: oversize });
         this.webhookSends.set(key, [...recent, this.now]);
+        scanGroupDelivery('wecom group robot', body);
         return answer(call, res, { errcode: 0, errmsg: 'ok' });
       }
       case '/cgi-bin/aibot/response': {
