@@ -6,6 +6,7 @@ import { Attendance1764000300000 } from './1764000300000-attendance';
 import { Meetings1764000400000 } from './1764000400000-meetings';
 import { Assessment1764000500000 } from './1764000500000-assessment';
 import { FileLinks1764000600000 } from './1764000600000-file-links';
-import { Register1764000700000 } from './1764000700000-register';
+import { PeriodIndexes1764002000000 } from './1764002000000-period-indexes';
+import { Register1764002100000 } from './1764002100000-register';
 
-export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000, Attendance1764000300000, Meetings1764000400000, Assessment1764000500000, FileLinks1764000600000, Register1764000700000];
+export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000, Attendance1764000300000, Meetings1764000400000, Assessment1764000500000, FileLinks1764000600000, PeriodIndexes1764002000000, Register1764002100000];

@@ -18,18 +18,9 @@ import { inboundKey } from '../../src/jobs/inbound-queue';
 import type { Attachment } from '../../src/bot/inbound';
 import { OutboxSchema, ProcessedKeySchema } from '../../src/adapters/db/schemas/core';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases';
-import { AesGcmVault } from '../../src/adapters/db/pii/vault';
-import { openPayload } from '../../src/adapters/db/pii/outbox-seal';
+import { TEST_PII_KEY } from './pii';
 
-/** The residents' data key of test apps (32 bytes, base64). */
-export const TEST_PII_KEY = Buffer.alloc(32, 7).toString('base64');
-
-const testVault = new AesGcmVault(Buffer.from(TEST_PII_KEY, 'base64'));
-
-/** An outbox row's payload as JSON text: message payloads are sealed at rest (src/adapters/db/pii/outbox-seal.ts). */
-export function outboxPayloadText(payload: string): string {
-  return openPayload(testVault, payload);
-}
+export { TEST_PII_KEY, outboxPayloadText } from './pii';
 
 export interface TestAppOptions {
   db?: TestDatabaseKind;

@@ -110,10 +110,10 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       dispatchedAt: null,
       sentAt: null,
     }));
-    // Copies: TypeORM writes re-selected ids back by position, and MySQL returns them in key order
-    // (`-10` before `-2`), which would pair ids with the wrong payloads once a key has 11+ effects.
     // Stored sealed (message payloads may carry residents' data); handed on in the clear.
-    if (rows.length) await em.getRepository(OutboxSchema).insert(rows.map((r) => ({ ...r, payload: sealPayload(this.vault, r.kind, r.payload) })));
+    // One statement: every column is given, so TypeORM need not select the row back (updateEntity
+    // false); copies all the same, so nothing is written back into the rows handed to the dispatcher.
+    if (rows.length) await em.createQueryBuilder().insert().into(OutboxSchema).values(rows.map((r) => ({ ...r, payload: sealPayload(this.vault, r.kind, r.payload) }))).updateEntity(false).execute();
     return rows;
   }
 

@@ -6,10 +6,10 @@ import { SandboxSender } from './sender';
 import { mountSandbox, type SandboxDirectory } from './receiver';
 
 export function createSandboxChannel(deps: ChannelDeps & { directory: () => Promise<SandboxDirectory>; onSent?: (m: SandboxMessage) => void }): Channel {
-  const store = new SandboxStore(deps.redis, deps.config.QUEUE_PREFIX);
+  const store = new SandboxStore(deps.redis, deps.keyPrefix);
   return {
     name: 'sandbox',
     sender: new SandboxSender(store, deps.onSent),
-    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory }),
+    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory, admission: deps.admission }),
   };
 }

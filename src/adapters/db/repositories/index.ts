@@ -12,21 +12,38 @@ import { TypeOrmFileLinkRepo } from './file-link-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 
-/** `vault` seals residents' personal data; without one, touching it refuses (PiiKeyMissingError). */
+/**
+ * The repositories of one transaction, each built the first time the work asks for it: a message
+ * that reads the sender and replies builds two, not thirteen. `vault` seals residents' personal
+ * data; without one, touching it refuses (PiiKeyMissingError).
+ */
 export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotRepos {
-  return {
-    org: new TypeOrmOrgRepo(em),
-    dialogs: new TypeOrmDialogRepo(em),
-    settings: new TypeOrmSettingsRepo(em),
-    audit: new TypeOrmAuditRepo(em),
-    sequences: new TypeOrmSequenceRepo(em),
-    files: new TypeOrmFileLinkRepo(em),
-    events: new TypeOrmEventRepo(em),
-    tasks: new TypeOrmTaskRepo(em),
-    meetings: new TypeOrmMeetingRepo(em),
-    attendance: new TypeOrmAttendanceRepo(em),
-    assessment: new TypeOrmAssessmentRepo(em),
-    register: new TypeOrmRegisterRepo(em, vault),
-    accessLog: new TypeOrmAccessLogRepo(em),
+  const factories: { [K in keyof BotRepos]: () => BotRepos[K] } = {
+    org: () => new TypeOrmOrgRepo(em),
+    dialogs: () => new TypeOrmDialogRepo(em),
+    settings: () => new TypeOrmSettingsRepo(em),
+    audit: () => new TypeOrmAuditRepo(em),
+    sequences: () => new TypeOrmSequenceRepo(em),
+    files: () => new TypeOrmFileLinkRepo(em),
+    events: () => new TypeOrmEventRepo(em),
+    tasks: () => new TypeOrmTaskRepo(em),
+    meetings: () => new TypeOrmMeetingRepo(em),
+    attendance: () => new TypeOrmAttendanceRepo(em),
+    assessment: () => new TypeOrmAssessmentRepo(em),
+    register: () => new TypeOrmRegisterRepo(em, vault),
+    accessLog: () => new TypeOrmAccessLogRepo(em),
   };
+  const repos = {} as BotRepos;
+  for (const name of Object.keys(factories) as (keyof BotRepos)[]) {
+    Object.defineProperty(repos, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const built = factories[name]();
+        Object.defineProperty(repos, name, { value: built, enumerable: true });
+        return built;
+      },
+    });
+  }
+  return repos;
 }
