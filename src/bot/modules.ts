@@ -4,6 +4,7 @@
  * 帮助. Nothing here runs at import; the runtime (and tests) call `createBotModules`.
  */
 import type { BotModule } from './bot';
+import { parseNoticeNumber } from '../domain/notice/notice';
 import { createOrgModule } from './org';
 import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
@@ -25,9 +26,15 @@ import type { WorkLookup } from './register/linked-work';
 import { stateName as taskStateName } from './tasks/format';
 import { t, type TextKey } from './texts';
 import { createCalendarModule } from './calendar';
+import { createNoticesModule, NoticeService } from './notices';
+import type { NoticesRepos } from './notices/ports';
+import { createSnoozeModule } from './snooze';
+import { createDutyModule } from './duty';
+import { createTrainingModule } from './training';
+import { taskSnoozable } from './tasks/snooze';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & RegisterRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -66,6 +73,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // repositories are always the full BotRepos; the assessment port names only what it needs itself.
   const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
   const assessment = new AssessmentService(visits);
+  const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
@@ -81,6 +89,11 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
     createCalendarModule(),
+    createNoticesModule(notices),
+    createDutyModule<BotRepos>(() => output.baseUrl()),
+    createTrainingModule<BotRepos>(),
+    // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
+    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
     register.module,
   ];
   return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };

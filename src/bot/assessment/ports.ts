@@ -5,6 +5,7 @@
  */
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { AssessmentFacts } from '../../domain/assessment';
+import type { TrainingRepos } from '../training/ports';
 import type { CoreRepos } from '../ports';
 
 export interface Range {
@@ -27,7 +28,8 @@ export interface Adjustment {
 }
 
 /** Facts the platform records for a subject, without the manual entries (those come separately). */
-export type RecordedFacts = Omit<AssessmentFacts, 'adjustments'>;
+/** What the assessment repository counts; training hours come from the training area. */
+export type RecordedFacts = Omit<AssessmentFacts, 'adjustments' | 'training'>;
 
 export interface FactsOptions {
   /** Items due after this instant are not yet counted (the period may still be running). */
@@ -133,7 +135,7 @@ export interface AssessmentRepo {
 }
 
 /** The repositories assessment, statistics and ledgers work with. */
-export interface AssessmentRepos extends CoreRepos {
+export interface AssessmentRepos extends TrainingRepos {
   assessment: AssessmentRepo;
 }
 

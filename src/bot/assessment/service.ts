@@ -28,6 +28,7 @@ import {
 } from '../../domain/assessment';
 import type { AttendanceDays, FiledReport, RecordedFacts, VisitCoverage } from './ports';
 import type { AssessmentRepos } from './ports';
+import { trainingRatio } from '../../domain/training/training';
 
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
 export const RULES_SETTING = 'assessment.rules';
@@ -129,16 +130,24 @@ export class AssessmentService {
     return out;
   }
 
+  /** 培训学时 of members: the hours of the period's year up to its end, of the yearly requirement. */
+  async trainingFacts(repos: Pick<AssessmentRepos, 'training'>, calendar: WorkingCalendar, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>): Promise<Map<number, Ratio>> {
+    const last = calendar.localDate(new Date(period.end.getTime() - 1));
+    const hours = await repos.training.hoursByMember(memberIds, `${last.slice(0, 4)}-01-01`, last);
+    return new Map(memberIds.map((id) => [id, trainingRatio(hours.get(id) ?? 0)]));
+  }
+
   async memberScore(repos: AssessmentRepos, calendar: WorkingCalendar, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
     const rules = await loadRules(repos);
     const recorded = (await repos.assessment.memberFacts([memberId], period, { now, verificationHours: rules.verificationHours })).get(memberId);
     const attendance = (await this.attendanceFacts(repos, calendar, [memberId], period, now)).get(memberId)!;
     const adjustments = await repos.assessment.adjustments('member', [memberId], period);
+    const training = (await this.trainingFacts(repos, calendar, [memberId], period)).get(memberId)!;
     // A gridworker answers for the visits of the grids they work in.
     const member = await repos.org.member(memberId);
     const gridIds = (member?.roles ?? []).filter((g) => g.role === 'gridworker').map((g) => g.unitId);
     const visits = await this.visitFacts(repos, gridIds, period, now);
-    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, adjustments, visits: visits && sumRatios([...visits.values()]) };
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments, visits: visits && sumRatios([...visits.values()]) };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
@@ -152,8 +161,10 @@ export class AssessmentService {
     for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
+    const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);
     const visits = await this.visitFacts(repos, ids, period, now);
     return grids.map((grid) => {
+      const trained = (workers.get(grid.id) ?? []).map((id) => training.get(id)!);
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
       const sum = (pick: (a: { patrols: Ratio; infoReports: Ratio }) => Ratio): Ratio | null =>
         mine.length ? { done: mine.reduce((s, a) => s + pick(a).done, 0), of: mine.reduce((s, a) => s + pick(a).of, 0) } : null;
@@ -161,6 +172,7 @@ export class AssessmentService {
         ...(recorded.get(grid.id) ?? emptyFacts()),
         patrols: sum((a) => a.patrols),
         infoReports: sum((a) => a.infoReports),
+        training: trained.length ? { done: trained.reduce((s, r) => s + r.done, 0), of: trained.reduce((s, r) => s + r.of, 0) } : null,
         adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
         visits: visits?.get(grid.id) ?? null,
       };

@@ -13,6 +13,7 @@ export const INDICATORS = [
   'handlingRate', // 任务办理率 = (处置 + 接单 − 回退) / (处置 + 接单)
   'verificationOnTime', // 核查及时率
   'satisfaction', // 群众满意率
+  'trainingHours', // 培训学时 / 每年40学时 (weight 0 unless a deployment sets one)
   'visitCoverage', // 走访覆盖率: households due a visit (by their tags' cadence) visited in time
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
@@ -58,6 +59,8 @@ export const DEFAULT_RULES: AssessmentRules = {
     handlingRate: 15,
     verificationOnTime: 10,
     satisfaction: 10,
+    // Off by default so that existing totals do not move; a deployment gives it points (and takes them elsewhere).
+    trainingHours: 0,
     // Off until the county gives it points in the assessment settings (the 100 stay as they were).
     visitCoverage: 0,
   },
@@ -69,6 +72,7 @@ export const DEFAULT_RULES: AssessmentRules = {
     handlingRate: 1,
     verificationOnTime: 1,
     satisfaction: 0.95,
+    trainingHours: 1,
     visitCoverage: 1,
   },
   deductions: { perSupervision: 2, perOverdue: 1, max: 20 },

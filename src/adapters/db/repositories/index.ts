@@ -9,6 +9,9 @@ import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { TypeOrmFileLinkRepo } from './file-link-repository';
+import { TypeOrmNoticeRepo } from './notice-repository';
+import { TypeOrmDutyRepo } from './duty-repository';
+import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 
@@ -30,6 +33,9 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     meetings: () => new TypeOrmMeetingRepo(em),
     attendance: () => new TypeOrmAttendanceRepo(em),
     assessment: () => new TypeOrmAssessmentRepo(em),
+    notices: () => new TypeOrmNoticeRepo(em),
+    duty: () => new TypeOrmDutyRepo(em),
+    training: () => new TypeOrmTrainingRepo(em),
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
   };

@@ -6,6 +6,9 @@ import { meetingSchemas } from './meetings';
 import { attendanceSchemas } from './attendance';
 import { assessmentSchemas } from './assessment';
 import { fileLinkSchemas } from './file-links';
+import { noticeSchemas } from './notices';
+import { dutySchemas } from './duty';
+import { trainingSchemas } from './training';
 import { registerSchemas } from './register';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...registerSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas];

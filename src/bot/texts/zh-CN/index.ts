@@ -11,6 +11,9 @@ import { assessment } from './assessment';
 import { register } from './register';
 import { input } from './input';
 import { calendar } from './calendar';
+import { notices } from './notices';
+import { duty } from './duty';
+import { training } from './training';
 
 export const zhCN = {
   ...core,
@@ -22,4 +25,7 @@ export const zhCN = {
   ...register,
   ...input,
   ...calendar,
+  ...notices,
+  ...duty,
+  ...training,
 } as const;

@@ -6,8 +6,8 @@ import { col, createTable } from './support';
  * keyed hash), places, the tag vocabulary, household history, visits, shares with departments,
  * the access log of residents' data, and links from events and tasks to households and places.
  */
-export class Register1764002100000 implements MigrationInterface {
-  name = 'Register1764002100000';
+export class Register1764002400000 implements MigrationInterface {
+  name = 'Register1764002400000';
 
   async up(q: QueryRunner): Promise<void> {
     await createTable(q, 'register_tag', [col.str('name', 24, { primary: true }), col.str('target', 8), col.int('cadence_days', { nullable: true }), col.date('updated_at')]);
