@@ -390,9 +390,13 @@ export function mayUse(command: Pick<Command, 'access'>, member: Member | null):
   return member.roles.some((g) => wanted.some((role) => meets(g.role, role)));
 }
 
-/** A held role meets a required one: by rank, except `department`, which is a role beside the chain. */
+/**
+ * A held role meets a required one: by rank, except `department`, which is a role beside the chain,
+ * and `auditor` (审计员), which only an auditor holds (not even an admin: the administrator is not the auditor).
+ */
 function meets(held: Role, required: Role): boolean {
   if (required === 'department') return held === 'department' || held === 'admin';
+  if (required === 'auditor') return held === 'auditor';
   return roleRank(held) >= roleRank(required);
 }
 
