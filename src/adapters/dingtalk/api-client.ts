@@ -277,10 +277,10 @@ export class DingTalkApi {
 
   /** oapi /media/upload: an image (a chart) as a media id usable in markdown and image messages. */
   async uploadImage(bytes: Uint8Array, fileName: string, mimeType: string): Promise<string> {
-    await this.limiter.acquire('media/upload');
     const form = new FormData();
     form.append('media', new Blob([new Uint8Array(bytes)], { type: mimeType }), fileName);
     const token = await this.accessToken();
+    await this.limiter.acquire('media/upload');
     const url = `${this.oapiBase}/media/upload?type=image&access_token=${encodeURIComponent(token)}`;
     const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
     if (!response.ok) throw new DingTalkApiError('media/upload', response.status, undefined, undefined);
@@ -295,8 +295,10 @@ export class DingTalkApi {
   }
 
   private async callWithToken(api: string, body: unknown, method: 'POST' | 'PUT' = 'POST'): Promise<unknown> {
-    await this.limiter.acquire(api);
+    // The token first, the slot last: a slot taken before a slow token fetch would let the calls
+    // that waited for the token reach DingTalk together.
     const token = await this.accessToken();
+    await this.limiter.acquire(api);
     try {
       return await this.request(api, `${this.apiBase}/v1.0/${api}`, body, { 'x-acs-dingtalk-access-token': token }, method);
     } catch (err) {
