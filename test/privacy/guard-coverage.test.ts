@@ -104,9 +104,9 @@ it('Wechaty: what the bot account says into a room, but not to a contact', async
 
 it('the sandbox: a group message stored in this process, but not a 1:1 one', async () => {
   const nowhere = {} as SandboxStore;
-  await SandboxStore.prototype.append.call(nowhere, { conversation: 'grid-1', from: 'bot', text: LEAK }).catch(() => undefined);
+  await SandboxStore.prototype.append.call(nowhere, { conversation: 'grid-1', from: 'bot', text: LEAK }, 'meta-delivery').catch(() => undefined);
   expect(reported()).toEqual([expect.stringContaining('sandbox grid-1')]);
-  await SandboxStore.prototype.append.call(nowhere, { conversation: 'dm-u1', from: 'bot', text: LEAK }).catch(() => undefined);
+  await SandboxStore.prototype.append.call(nowhere, { conversation: 'dm-u1', from: 'bot', text: LEAK }, 'meta-delivery').catch(() => undefined);
   expect(reported()).toEqual([]);
 });
 
