@@ -22,11 +22,40 @@ import { createBotModules } from '../src/bot/modules';
 import type { OrgUnit } from '../src/domain/org/org';
 import type { MeetingKind } from '../src/domain/meeting';
 import { createTestDatabase, mysqlAvailable } from '../test/support/databases';
+import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner.js';
+
+/** TRACE=1: the statements of the timed agendas, by shape, with their count and total time. */
+const statementTimes = new Map<string, { n: number; ms: number }>();
+let slowest: { ms: number; query: string; params: unknown } = { ms: 0, query: '', params: [] };
+if (process.env.TRACE === '1') {
+  const original = MysqlQueryRunner.prototype.query;
+  MysqlQueryRunner.prototype.query = async function (this: MysqlQueryRunner, query: string, ...rest: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await (original as (...a: unknown[]) => Promise<unknown>).call(this, query, ...rest);
+    } finally {
+      const took = performance.now() - t0;
+      if (took > slowest.ms && query.startsWith('SELECT')) slowest = { ms: took, query, params: rest[0] };
+      const shape = query.replace(/\s+/g, ' ').replace(/\?(, \?)+/g, '?…').slice(0, 140);
+      const entry = statementTimes.get(shape) ?? { n: 0, ms: 0 };
+      entry.n++;
+      entry.ms += performance.now() - t0;
+      statementTimes.set(shape, entry);
+    }
+  } as typeof original;
+}
 
 const EVENTS = Number(process.env.EVENTS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 5);
-const COMMUNITIES = 5;
+const COMMUNITIES = Number(process.env.COMMUNITIES ?? 5);
 const GRIDS_PER_COMMUNITY = 10;
+/** Also time the agendas with the period indexes dropped, on the same data (COMPARE=0 to skip). */
+const COMPARE = process.env.COMPARE !== '0';
+const NEW_INDEXES: [string, string][] = [
+  ['grid_event', 'idx_grid_event_period'],
+  ['grid_event', 'idx_grid_event_open'],
+  ['task', 'idx_task_scope_deadline'],
+];
 const CATEGORIES = ['环境卫生', '安全隐患', '矛盾纠纷', '市容环境', '住户变动', '人员流动', '公共设施', '其他'];
 const OPEN_STATES = ['reported', 'accepted', 'dispatched', 'in_progress', 'submitted'];
 const DAY = 86_400_000;
@@ -77,8 +106,11 @@ async function main(): Promise<void> {
     // 100,000 events over the year before, most closed, some open, a few held by the town or county.
     const insertStart = Date.now();
     const random = rng(42);
-    const repo = dataSource.getRepository(EventSchema);
-    const BATCH = 2000;
+    // Bulk multi-row INSERTs, straight to the driver: a million rows through TypeORM's builder would
+    // take longer than the benchmark.
+    const columns = dataSource.getMetadata(EventSchema).columns.filter((c) => c.propertyName !== 'id');
+    const insertSql = (n: number) => `INSERT INTO grid_event (${columns.map((c) => c.databaseName).join(', ')}) VALUES ${Array.from({ length: n }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`;
+    const BATCH = 1000;
     for (let i = 0; i < EVENTS; i += BATCH) {
       const rows: Omit<EventRow, 'id'>[] = [];
       for (let j = i; j < Math.min(EVENTS, i + BATCH); j++) {
@@ -118,7 +150,7 @@ async function main(): Promise<void> {
           updatedAt: reportedAt,
         });
       }
-      await repo.insert(rows);
+      await dataSource.query(insertSql(rows.length), rows.flatMap((r) => columns.map((c) => (r as Record<string, unknown>)[c.propertyName])));
     }
     const insertMs = Date.now() - insertStart;
 
@@ -132,22 +164,41 @@ async function main(): Promise<void> {
       return { ms, lines, tracked: items.length };
     }
 
-    const weekly: number[] = [];
-    let weeklyInfo = { lines: 0, tracked: 0 };
-    for (let run = 0; run < RUNS; run++) {
-      for (const c of communities) {
-        const r = await timeAgenda('weekly', c, `bench-weekly-${run}-${c.id}`);
-        weekly.push(r.ms);
-        weeklyInfo = { lines: r.lines, tracked: r.tracked };
+    const weeklyCommunities = communities.slice(0, 5);
+    async function timeAll(tag: string) {
+      clock.at = new Date('2026-12-07T00:00:00Z');
+      const weekly: number[] = [];
+      let weeklyInfo = { lines: 0, tracked: 0 };
+      for (let run = 0; run < RUNS; run++) {
+        for (const c of weeklyCommunities) {
+          const r = await timeAgenda('weekly', c, `bench-weekly-${tag}-${run}-${c.id}`);
+          weekly.push(r.ms);
+          weeklyInfo = { lines: r.lines, tracked: r.tracked };
+        }
       }
+      clock.at = new Date('2026-12-01T00:00:00Z');
+      const monthly: number[] = [];
+      let monthlyInfo = { lines: 0, tracked: 0 };
+      for (let run = 0; run < RUNS; run++) {
+        const r = await timeAgenda('monthly', town, `bench-monthly-${tag}-${run}`);
+        monthly.push(r.ms);
+        monthlyInfo = { lines: r.lines, tracked: r.tracked };
+      }
+      return { weekly, weeklyInfo, monthly, monthlyInfo };
     }
-    clock.at = new Date('2026-12-01T00:00:00Z');
-    const monthly: number[] = [];
-    let monthlyInfo = { lines: 0, tracked: 0 };
-    for (let run = 0; run < RUNS; run++) {
-      const r = await timeAgenda('monthly', town, `bench-monthly-${run}`);
-      monthly.push(r.ms);
-      monthlyInfo = { lines: r.lines, tracked: r.tracked };
+    await dataSource.query('ANALYZE TABLE grid_event, task');
+    statementTimes.clear();
+    const { weekly, weeklyInfo, monthly, monthlyInfo } = await timeAll('indexed');
+    let without: Awaited<ReturnType<typeof timeAll>> | null = null;
+    if (COMPARE) {
+      for (const [table, index] of NEW_INDEXES) await dataSource.query(`DROP INDEX ${index} ON ${table}`);
+      without = await timeAll('unindexed');
+    }
+    const load = os.loadavg();
+    if (process.env.TRACE === '1') {
+      const plan = (await dataSource.query(`EXPLAIN ${slowest.query}`, slowest.params as unknown[])) as Record<string, unknown>[];
+      process.stderr.write(`slowest statement ${slowest.ms.toFixed(0)} ms: ${slowest.query.replace(/\s+/g, ' ').slice(-400)}\n${plan.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      for (const [shape, t] of [...statementTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}× ${shape}\n`);
     }
 
     const version = (await dataSource.query('SELECT VERSION() AS v')) as { v: string }[];
@@ -155,7 +206,7 @@ async function main(): Promise<void> {
     const report = [
       '# Agenda generation benchmark',
       '',
-      `Run: ${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · MariaDB ${version[0]?.v ?? '?'}`,
+      `Run: ${new Date().toISOString()} · \`EVENTS=${EVENTS} COMMUNITIES=${COMMUNITIES} RUNS=${RUNS} npm run bench:agenda\` · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · MariaDB ${version[0]?.v ?? '?'}`,
       '',
       `A town of ${grids.length} grids (${COMMUNITIES} communities × ${GRIDS_PER_COMMUNITY}) with ${EVENTS.toLocaleString('en')} events reported over the previous 365 days`,
       `(8 % open, a tenth of those held by the town; inserted in ${(insertMs / 1000).toFixed(1)} s). Each timing is one transaction through`,
@@ -165,12 +216,20 @@ async function main(): Promise<void> {
       '| agenda | runs | time |',
       '| --- | --- | --- |',
       `| 周例会 (one community, 10 grids, previous week) | ${weekly.length} | ${fmt(weekly)} |`,
-      `| 月例会 (the town, 50 grids, previous month, hard cases) | ${monthly.length} | ${fmt(monthly)} |`,
+      `| 月例会 (the town, ${grids.length} grids, previous month, hard cases) | ${monthly.length} | ${fmt(monthly)} |`,
+      ...(without
+        ? [
+            `| 周例会, same data, without the period indexes of migration 1764002000000 | ${without.weekly.length} | ${fmt(without.weekly)} |`,
+            `| 月例会, same data, without the period indexes | ${without.monthly.length} | ${fmt(without.monthly)} |`,
+          ]
+        : []),
       '',
       `Weekly agenda: ${weeklyInfo.lines} agenda lines, ${weeklyInfo.tracked} items tracked for carry-over.`,
       `Monthly agenda: ${monthlyInfo.lines} agenda lines, ${monthlyInfo.tracked} items tracked (hard-case list capped at 200 per agenda; counts are exact).`,
       '',
-      'Reproduce: `npm run bench:agenda` (needs MariaDB on 127.0.0.1:3306; `EVENTS`, `RUNS` change the sizes).',
+      `Load average at the end: ${load.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) on a 2-core machine shared with other test runs: compare rows of this run, not runs.`,
+      '',
+      'Reproduce: `npm run bench:agenda` (needs MariaDB on 127.0.0.1:3306; `EVENTS`, `COMMUNITIES` (10 grids each), `RUNS` change the sizes; `COMPARE=0` skips the run without the period indexes).',
       '',
     ].join('\n');
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });

@@ -6,5 +6,9 @@ import { Attendance1764000300000 } from './1764000300000-attendance';
 import { Meetings1764000400000 } from './1764000400000-meetings';
 import { Assessment1764000500000 } from './1764000500000-assessment';
 import { FileLinks1764000600000 } from './1764000600000-file-links';
+import { PeriodIndexes1764002000000 } from './1764002000000-period-indexes';
+import { Notices1764002100000 } from './1764002100000-notices';
+import { Duty1764002200000 } from './1764002200000-duty';
+import { Training1764002300000 } from './1764002300000-training';
 
-export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000, Attendance1764000300000, Meetings1764000400000, Assessment1764000500000, FileLinks1764000600000];
+export const migrations = [Core1764000000000, Events1764000100000, Tasks1764000200000, Attendance1764000300000, Meetings1764000400000, Assessment1764000500000, FileLinks1764000600000, PeriodIndexes1764002000000, Notices1764002100000, Duty1764002200000, Training1764002300000];

@@ -51,6 +51,37 @@ const timezone = z.preprocess(emptyToUndefined, z.string().default('Asia/Shangha
 
 const port = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000));
 
+/** Where Redis is: one server, a cluster, or a master named by sentinels. */
+export type RedisTarget =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean }
+  | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; db: number; username?: string; password?: string; tls: boolean };
+
+const REDIS_URL_FORMS = 'must be redis://host:port[/db], redis+cluster://host:port[,host:port…] or redis+sentinel://host:port[,host:port…]/masterName[/db]';
+
+/** The forms of REDIS_URL; null when the value is none of them. */
+export function parseRedisUrl(raw: string): RedisTarget | null {
+  if (/^rediss?:\/\/.+/.test(raw)) return { kind: 'single', url: raw };
+  const m = /^(rediss?)\+(cluster|sentinel):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)(?:\/(.*))?$/.exec(raw);
+  if (!m) return null;
+  const [, scheme, kind, user, pass, hostList, path = ''] = m;
+  const hosts: { host: string; port: number }[] = [];
+  for (const entry of hostList.split(',')) {
+    const hm = /^([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/.exec(entry.trim());
+    if (!hm) return null;
+    const port = Number(hm[2] ?? (kind === 'sentinel' ? 26379 : 6379));
+    if (port < 1 || port > 65535) return null;
+    hosts.push({ host: hm[1].replace(/^\[|\]$/g, ''), port });
+  }
+  const auth = { username: user ? decodeURIComponent(user) : undefined, password: pass !== undefined ? decodeURIComponent(pass) : undefined, tls: scheme === 'rediss' };
+  if (kind === 'cluster') return path.replace(/\/$/, '') === '' ? { kind: 'cluster', nodes: hosts, ...auth } : null;
+  const pm = /^([A-Za-z0-9_.-]+)(?:\/(\d{1,2}))?\/?$/.exec(path);
+  if (!pm) return null;
+  return { kind: 'sentinel', sentinels: hosts, name: pm[1], db: Number(pm[2] ?? 0), ...auth };
+}
+
+const sendRate = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(fallback));
+
 const PROCESS_ROLES = ['receiver', 'worker', 'scheduler'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
@@ -59,10 +90,15 @@ export const envSchema = z
     NODE_ENV: optionalString,
     PORT: port,
     DATABASE_URL: databaseUrl,
-    REDIS_URL: z.preprocess(
-      emptyToUndefined,
-      z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port[/db]').default('redis://127.0.0.1:6379'),
-    ),
+    /**
+     * One Redis (`redis://` or `rediss://`), a Redis Cluster (`redis+cluster://h1:p1,h2:p2`) or a
+     * master found through Redis Sentinel (`redis+sentinel://s1:26379,s2:26379/mymaster[/db]`).
+     */
+    REDIS_URL: z
+      .preprocess(emptyToUndefined, z.string().default('redis://127.0.0.1:6379'))
+      .refine((v) => parseRedisUrl(v) !== null, { message: REDIS_URL_FORMS }),
+    /** Password of the sentinels themselves (Sentinel's requirepass), when they have one. */
+    REDIS_SENTINEL_PASSWORD: optionalString,
     TIMEZONE: timezone,
     BOOTSTRAP_ADMINS: bootstrapAdmins,
     ADMIN_TOKEN: optionalString,
@@ -92,6 +128,19 @@ export const envSchema = z
     DINGTALK_GATEWAY_URL: httpUrl('https://api.dingtalk.com/v1.0/gateway/connections/open'),
     DINGTALK_CARD_TEMPLATE_ID: optionalString,
     DINGTALK_QPS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(20)),
+    /**
+     * Messages per second each channel's senders may send, across all processes (BullMQ's queue
+     * limiter). WeCom: 150,000 calls an hour per API per corp (about 41/s); WeChat restricts
+     * accounts that post fast, so Wechaty stays at 1/s; the sandbox is a local store, 0 = no limit.
+     */
+    /**
+     * Messages waiting in the inbound queue beyond which the sandbox API (and other receivers that
+     * may refuse) answer 429 with Retry-After; 0 = never refuse.
+     */
+    INBOUND_BACKLOG_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(2000)),
+    WECOM_SEND_RATE: sendRate(40),
+    WECHATY_SEND_RATE: sendRate(1),
+    SANDBOX_SEND_RATE: sendRate(0),
     WECOM_CORP_ID: optionalString,
     WECOM_AGENT_ID: optionalString,
     WECOM_SECRET: optionalString,

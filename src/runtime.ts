@@ -18,7 +18,7 @@ import { reportRefusal } from './jobs/refusals';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
-import { createInboundSink } from './jobs/inbound-queue';
+import { createInboundSink, watchBacklog } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
@@ -34,7 +34,6 @@ import { createQueueDashboard } from './adapters/http/queue-dashboard';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
-import { createWechatyChannel } from './adapters/wechaty';
 import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
@@ -76,14 +75,15 @@ export interface Runtime {
 const systemClock: Clock = { now: () => new Date() };
 
 /**
- * Messages per second each channel's sender may send. WeChat restricts accounts that post fast,
- * so Wechaty is kept slow; WeCom webhooks have their own per-robot window in the sender.
+ * Messages per second each channel's senders may send (0: no limit), from the configuration
+ * (src/config.ts names the platforms' documented limits). WeCom webhooks have their own
+ * per-robot window in the sender.
  */
 const SEND_RATE: Record<ChannelName, (c: Config) => number> = {
-  sandbox: () => 50,
+  sandbox: (c) => c.SANDBOX_SEND_RATE,
   dingtalk: (c) => c.DINGTALK_QPS,
-  wecom: () => 20,
-  wechaty: () => 1,
+  wecom: (c) => c.WECOM_SEND_RATE,
+  wechaty: (c) => c.WECHATY_SEND_RATE,
 };
 
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
@@ -92,14 +92,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const metrics = new Metrics();
   loadTextOverrides(config.TEXTS_FILE);
 
-  const { dataSource, applied } = await openDatabase(config.DATABASE_URL);
+  const { dataSource, applied } = await openDatabase(config.DATABASE_URL, { traceQueries: config.NODE_ENV !== 'production' });
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE));
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
 
-  const connections = createRedisConnections(config.REDIS_URL);
+  const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
-  const queues = new QueueRegistry(connections.producer, config.QUEUE_PREFIX);
+  const queues = new QueueRegistry(connections);
   const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics);
   const meetingRenderer = createMeetingRenderer();
   // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).
@@ -109,27 +109,28 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer };
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), config.INBOUND_BACKLOG_LIMIT);
+  const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
 
-  const outages = new ChannelOutages(connections.producer, config.QUEUE_PREFIX);
-  const holds = new SendHolds(connections.producer, config.QUEUE_PREFIX);
+  const outages = new ChannelOutages(connections.producer, connections.keyPrefix);
+  const holds = new SendHolds(connections.producer, connections.keyPrefix);
   const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
   let relay: { stop(): void } | null = null;
   if (roles.has('worker')) {
     const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
-    workers.push(startInboundWorker({ bot, uow, connections, prefix: config.QUEUE_PREFIX, concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
-    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: config.QUEUE_PREFIX, lockMs: config.JOB_LOCK_MS, logger }));
+    workers.push(startInboundWorker({ bot, uow, connections, prefix: connections.queuePrefix(INBOUND_QUEUE), concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
+    workers.push(startTimerWorker({ timers: bot.timers, uow, connections, prefix: connections.queuePrefix(TIMERS_QUEUE), lockMs: config.JOB_LOCK_MS, logger }));
     for (const channel of channels) {
       workers.push(
         startSenderWorker({
           sender: channel.sender,
           store: outboxStore,
           connections,
-          prefix: config.QUEUE_PREFIX,
+          prefix: connections.queuePrefix(outboxQueueName(channel.name)),
           ratePerSecond: SEND_RATE[channel.name](config),
           lockMs: config.JOB_LOCK_MS,
           metrics,
@@ -149,7 +150,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   if (roles.has('scheduler')) {
     const scheduling = { declarations: bot.schedules, uow, queues, timeZone: config.TIMEZONE, logger };
     await upsertSchedules(scheduling);
-    workers.push(startScheduleWorker({ ...scheduling, connections, prefix: config.QUEUE_PREFIX, lockMs: config.JOB_LOCK_MS }));
+    workers.push(startScheduleWorker({ ...scheduling, connections, prefix: connections.queuePrefix(SCHEDULES_QUEUE), lockMs: config.JOB_LOCK_MS }));
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
@@ -216,6 +217,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       });
       for (const c of channels) await c.stop?.().catch((err: unknown) => logger.warn({ err, channel: c.name }, 'channel stop failed'));
       relay?.stop();
+      admission.stop();
       // close() lets active jobs finish; anything not finished is handed back by BullMQ's stall check.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
@@ -246,8 +248,13 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork<BotRep
   const wecom = factories.wecom ?? ((d: ChannelDeps) => createWeComChannel(d));
   // Always present: even without the app or the intelligent bot, units may have group-robot webhooks.
   channels.push(wecom(deps));
-  const wechaty = factories.wechaty ?? ((d: ChannelDeps) => createWechatyChannel(d));
-  if (factories.wechaty || channelEnabled.wechaty(config)) channels.push(wechaty(deps));
+  // Wechaty is loaded only when a puppet is named: it holds about 25 MB of a running process's memory.
+  if (factories.wechaty) channels.push(factories.wechaty(deps));
+  else if (channelEnabled.wechaty(config)) {
+    // Loaded on demand (a CommonJS build, so require).
+    const { createWechatyChannel } = require('./adapters/wechaty') as typeof import('./adapters/wechaty');
+    channels.push(createWechatyChannel(deps));
+  }
   const dingtalk = factories.dingtalk ?? ((d: ChannelDeps) => createDingTalkChannel(d));
   if (factories.dingtalk || channelEnabled.dingtalk(config)) channels.push(dingtalk(deps));
   return channels;

@@ -185,10 +185,12 @@ beforeAll(async () => {
   dingtalkCards = await startDingTalkHarness({ start: false, env: { DINGTALK_CARD_TEMPLATE_ID: 'tpl-limits.schema' } });
   mocker = new mock.Mocker();
   wechatyRedis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const wechatyPrefix = `gbt-limits-${crypto.randomBytes(4).toString('hex')}`;
   wechaty = createWechatyChannel({
-    config: loadConfig({ QUEUE_PREFIX: `gbt-limits-${crypto.randomBytes(4).toString('hex')}`, WECHATY_PUPPET: 'wechaty-puppet-mock' }),
+    config: loadConfig({ QUEUE_PREFIX: wechatyPrefix, WECHATY_PUPPET: 'wechaty-puppet-mock' }),
     logger: silentLogger,
     redis: wechatyRedis,
+    keyPrefix: wechatyPrefix,
     sink: async () => undefined,
     puppet: new PuppetMock({ mocker }),
   });

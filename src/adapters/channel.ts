@@ -3,10 +3,11 @@
  * traffic into Inbound values and acknowledges them, and a sender the outbox calls).
  */
 import type Router from '@koa/router';
-import type { Redis } from 'ioredis';
 import type { Config, ChannelName } from '../config';
 import type { InboundSink } from '../bot/inbound';
 import type { ChannelSender } from '../jobs/delivery';
+import type { RedisClient } from '../jobs/queues';
+import type { Admission } from '../jobs/inbound-queue';
 import type { Logger } from '../log';
 
 export interface ChannelDeps {
@@ -15,7 +16,15 @@ export interface ChannelDeps {
   /** Resolves once the Inbound is durably queued; acknowledge the platform only after that. */
   sink: InboundSink;
   /** Shared Redis connection (token caches, dedupe windows, rate limits). */
-  redis: Redis;
+  redis: RedisClient;
+  /**
+   * Prefix of every key a channel keeps in Redis (QUEUE_PREFIX; on a Redis Cluster a hash tag,
+   * `{gridbot}`, so keys an operation touches together share a slot). Never build keys from
+   * QUEUE_PREFIX directly.
+   */
+  keyPrefix: string;
+  /** Backpressure for receivers that may refuse (the sandbox API); absent means always accept. */
+  admission?: Admission;
 }
 
 /** Whether a channel's long-lived connection is up, and since when (for /readyz and /metrics). */

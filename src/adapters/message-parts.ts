@@ -4,7 +4,7 @@
  * a retry resumes after the last part the platform accepted, so no part arrives twice.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../jobs/queues';
 import { t } from '../bot/texts';
 
 /** A documented size limit of one message field: in UTF-8 bytes or in characters (code points). */
@@ -86,7 +86,7 @@ export function partsProgressKey(keyPrefix: string, channel: string, deliveryId:
  * so an outbox retry of the same delivery continues with the next part instead of starting over.
  */
 export async function sendPartsInOrder<T>(
-  redis: Redis,
+  redis: RedisClient,
   progressKey: string,
   parts: readonly T[],
   sendOne: (part: T, index: number) => Promise<void>,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log';
+import { parseRedisUrl } from '../config';
 
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
@@ -33,6 +34,8 @@ function onPath(binary: string): boolean {
 
 /** Returns the child it started (to stop on exit), or null when a Redis was already there. */
 export async function ensureRedis(url: string, dataDir: string, logger: Logger): Promise<ChildProcess | null> {
+  // A cluster or a Sentinel deployment is run by its operators; only a single local Redis is started here.
+  if (parseRedisUrl(url)?.kind !== 'single') return null;
   if (await answers(url)) return null;
   const u = new URL(url);
   const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(u.hostname);

@@ -4,6 +4,7 @@
  * 帮助. Nothing here runs at import; the runtime (and tests) call `createBotModules`.
  */
 import type { BotModule } from './bot';
+import { parseNoticeNumber } from '../domain/notice/notice';
 import { createOrgModule } from './org';
 import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
@@ -20,9 +21,15 @@ import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
 import type { AssessmentRepos } from './assessment/ports';
 import { createCalendarModule } from './calendar';
+import { createNoticesModule, NoticeService } from './notices';
+import type { NoticesRepos } from './notices/ports';
+import { createSnoozeModule } from './snooze';
+import { createDutyModule } from './duty';
+import { createTrainingModule } from './training';
+import { taskSnoozable } from './tasks/snooze';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -40,6 +47,7 @@ export interface BotModules {
 export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const output = deps.output ?? NO_OUTPUT;
   const assessment = new AssessmentService();
+  const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
@@ -55,6 +63,11 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSchedulesModule(() => modules),
     createAssessmentModule({ service: assessment, output }),
     createCalendarModule(),
+    createNoticesModule(notices),
+    createDutyModule<BotRepos>(() => output.baseUrl()),
+    createTrainingModule<BotRepos>(),
+    // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
+    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
   ];
   return { modules, tasks: tasks.service, events: events.service };
 }

@@ -5,7 +5,7 @@
  * Redis so that every process reports the same outage on /readyz and /metrics and the admins are
  * told once per outage, whichever process noticed it first.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './queues';
 import type { ChannelName } from '../config';
 
 export interface ChannelOutage {
@@ -22,7 +22,7 @@ export function outageProbeDelay(consecutiveFailures: number, capMs = 60_000): n
 
 export class ChannelOutages {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

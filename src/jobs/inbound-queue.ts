@@ -37,3 +37,37 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
     metrics.messagesIn.inc({ channel: inbound.channel });
   };
 }
+
+/**
+ * Backpressure for receivers that may refuse (the sandbox API, intake APIs): while more messages
+ * wait in the inbound queue than the bound, a receiver answers 429 with Retry-After instead of
+ * accepting work the workers cannot reach soon. The backlog is read from Redis at most every
+ * `intervalMs`, so a refusal costs no Redis call. Receivers of platforms that stop redelivering
+ * after a few tries (WeCom, DingTalk) keep accepting: refusing them would lose messages.
+ */
+export interface Admission {
+  /** Seconds a client should wait before retrying, or null when the message may be accepted. */
+  retryAfterSeconds(): number | null;
+  stop(): void;
+}
+
+export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, limit: number, intervalMs = 250): Admission {
+  if (limit <= 0) return { retryAfterSeconds: () => null, stop: () => undefined };
+  let waiting = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    waiting = await queue.getWaitingCount().catch(() => waiting);
+    if (!stopped) timer = setTimeout(() => void refresh(), intervalMs);
+  };
+  void refresh();
+  return {
+    // One second per bound-full of backlog ahead, at most 30: the queue drains at roughly the
+    // rate it was allowed to fill.
+    retryAfterSeconds: () => (waiting > limit ? Math.min(30, Math.ceil(waiting / limit)) : null),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

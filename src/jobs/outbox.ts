@@ -104,12 +104,24 @@ export class OutboxDispatcher {
   }
 }
 
+/**
+ * BullMQ's limiter counts jobs in fixed windows: `max: 20, duration: 1000` lets 20 go at the end of
+ * one window and 20 more at the start of the next, 40 within one second as the platform counts.
+ * One job per 1000/rate ms spaces the sends evenly, so no second holds more than `rate`. Rate 0
+ * (no limit) still gets a limiter, one that never binds: BullMQ honours a manual `rateLimit` (an
+ * outage or a Retry-After) only on a queue that has one.
+ */
+export function evenLimiter(ratePerSecond: number): { max: number; duration: number } {
+  if (ratePerSecond <= 0) return { max: 1_000_000, duration: 1000 };
+  return { max: 1, duration: Math.ceil(1000 / ratePerSecond) };
+}
+
 export interface SenderWorkerOptions {
   sender: ChannelSender;
   store: OutboxStore;
   connections: RedisConnections;
   prefix: string;
-  /** Messages per second this channel accepts. */
+  /** Messages per second this channel accepts, across all processes; 0: no limit. */
   ratePerSecond: number;
   lockMs: number;
   metrics: Metrics;
@@ -216,7 +228,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       // One at a time: messages to a conversation arrive in the order they were committed (a reply
       // before the card that follows it). The platforms' rate limits bound throughput anyway.
       concurrency: 1,
-      limiter: { max: opts.ratePerSecond, duration: 1000 },
+      limiter: evenLimiter(opts.ratePerSecond),
     },
   );
   worker.on('error', (err) => logger.warn({ err, channel }, 'sender worker error'));

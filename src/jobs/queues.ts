@@ -3,8 +3,8 @@
  * must then not acknowledge); workers wait for Redis to come back.
  */
 import { Queue, type QueueOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-import type { ChannelName } from '../config';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { parseRedisUrl, type ChannelName, type RedisTarget } from '../config';
 
 export const INBOUND_QUEUE = 'inbound';
 /** Delayed and scheduled work (reminder rungs, prompts, fan-outs), run by registered timer handlers. */
@@ -13,27 +13,57 @@ export const TIMERS_QUEUE = 'timers';
 export const SCHEDULES_QUEUE = 'schedules';
 export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;
 
+/** A connection to one Redis, a Sentinel-managed master, or a Redis Cluster (same commands). */
+export type RedisClient = Redis | Cluster;
+
 export interface RedisConnections {
   /** For commands and producers: errors surface at once instead of queueing offline. */
-  producer: Redis;
+  producer: RedisClient;
   /** A factory for blocking worker connections (BullMQ requires maxRetriesPerRequest: null). */
-  worker(): Redis;
+  worker(): RedisClient;
   /** Resolves once the producer connection is up (BullMQ reads the server version at start). */
   ready(): Promise<void>;
   closeAll(): Promise<void>;
+  /** 'single', 'sentinel' or 'cluster', from the form of REDIS_URL. */
+  readonly kind: RedisTarget['kind'];
+  /**
+   * Prefix of gridbot's own keys (dedupe windows, rate limits, locks, tokens, the sandbox store).
+   * On a cluster it is a hash tag, `{gridbot}`, so keys one operation touches together share a slot.
+   */
+  readonly keyPrefix: string;
+  /**
+   * BullMQ prefix of one queue. On a cluster every queue has its own hash tag, `{gridbot:inbound}`,
+   * so BullMQ's multi-key scripts stay in one slot and the queues spread over the masters.
+   */
+  queuePrefix(queue: string): string;
 }
 
-export function createRedisConnections(url: string): RedisConnections {
-  const created: Redis[] = [];
-  const make = (opts: RedisOptions) => {
-    const r = new Redis(url, { lazyConnect: false, ...opts });
+export interface RedisConnectionOptions {
+  /** REDIS_URL in any of its forms (see parseRedisUrl). */
+  url: string;
+  /** QUEUE_PREFIX. */
+  prefix: string;
+  sentinelPassword?: string;
+}
+
+export function createRedisConnections(opts: RedisConnectionOptions): RedisConnections {
+  const target = parseRedisUrl(opts.url);
+  if (!target) throw new Error(`REDIS_URL is not a Redis address: ${opts.url}`);
+  const created: RedisClient[] = [];
+  const make = (o: RedisOptions & { offlineQueue?: boolean }): RedisClient => {
+    const { offlineQueue, ...redisOptions } = o;
+    const r = connect(target, redisOptions, offlineQueue ?? true, opts.sentinelPassword);
     r.on('error', () => undefined); // reported by health checks and the operations that fail
     created.push(r);
     return r;
   };
-  const producer = make({ maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  const producer = make({ maxRetriesPerRequest: 1, offlineQueue: false, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  const clustered = target.kind === 'cluster';
   return {
     producer,
+    kind: target.kind,
+    keyPrefix: clustered ? `{${opts.prefix}}` : opts.prefix,
+    queuePrefix: (queue) => (clustered ? `{${opts.prefix}:${queue}}` : opts.prefix),
     async ready() {
       if (producer.status === 'ready') return;
       await new Promise<void>((resolve, reject) => {
@@ -51,19 +81,41 @@ export function createRedisConnections(url: string): RedisConnections {
   };
 }
 
+function connect(target: RedisTarget, options: RedisOptions, offlineQueue: boolean, sentinelPassword: string | undefined): RedisClient {
+  if (target.kind === 'single') return new Redis(target.url, { lazyConnect: false, ...options });
+  const auth = { username: target.username, password: target.password, ...(target.tls ? { tls: {} } : {}) };
+  if (target.kind === 'sentinel') {
+    return new Redis({
+      ...options,
+      ...auth,
+      sentinels: target.sentinels,
+      name: target.name,
+      db: target.db,
+      sentinelPassword,
+      enableTLSForSentinelMode: target.tls,
+      sentinelRetryStrategy: (n) => Math.min(n * 200, 2000),
+    });
+  }
+  const { retryStrategy, ...nodeOptions } = options;
+  return new Cluster(target.nodes, {
+    redisOptions: { ...nodeOptions, ...auth },
+    enableOfflineQueue: offlineQueue,
+    clusterRetryStrategy: (n) => (retryStrategy ? (retryStrategy(n) ?? null) : Math.min(n * 200, 2000)),
+    // After a failover the client follows MOVED/ASK redirections and refreshes the slot map.
+    slotsRefreshTimeout: 2000,
+  });
+}
+
 /** One Queue object per name, sharing the producer connection and the key prefix. */
 export class QueueRegistry {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly connections: Pick<RedisConnections, 'producer' | 'queuePrefix'>) {}
 
   get(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      const opts: QueueOptions = { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true };
+      const opts: QueueOptions = { connection: this.connections.producer, prefix: this.connections.queuePrefix(name), skipWaitingForReady: true };
       q = new Queue(name, opts);
       q.on('error', () => undefined);
       this.queues.set(name, q);

@@ -3,7 +3,7 @@
  * 30 messages a minute per member) or per API. A delivery that hits one waits — and so do later
  * deliveries to the same target, behind it and in order — while everything else keeps flowing.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './queues';
 
 /** How long a hold outlives the last delivery scheduled behind it (a queued message stays behind). */
 const TAIL_MS = 1_000;
@@ -21,7 +21,7 @@ return slot
 
 export class SendHolds {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

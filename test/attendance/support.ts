@@ -41,7 +41,7 @@ export async function timersIdle(app: TestApp): Promise<void> {
  * stored them (read from its Redis store: the public API leaves out who was @-mentioned).
  */
 export async function botMessages(app: TestApp, conversation: string, startsWith: string): Promise<SandboxMessage[]> {
-  const raw = await app.runtime.connections.producer.zrange(`${app.queuePrefix}:sandbox:conv:${conversation}`, 0, -1);
+  const raw = await app.runtime.connections.producer.zrange(`${app.runtime.connections.keyPrefix}:sandbox:conv:${conversation}`, 0, -1);
   return raw.map((r) => JSON.parse(r) as SandboxMessage).filter((m) => m.from === 'bot' && m.text.startsWith(startsWith));
 }
 

@@ -64,10 +64,12 @@ it('on Wechaty, reads at least 97 % of the utterances as expected from what the 
   const queued = new Map<string, InboundInput>();
   const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const puppet = new PuppetMock({ mocker: wechatyMocker });
+  const prefix = `gbt-utt-${crypto.randomBytes(4).toString('hex')}`;
   const channel = createWechatyChannel({
-    config: loadConfig({ QUEUE_PREFIX: `gbt-utt-${crypto.randomBytes(4).toString('hex')}`, WECHATY_PUPPET: 'wechaty-puppet-mock' }),
+    config: loadConfig({ QUEUE_PREFIX: prefix, WECHATY_PUPPET: 'wechaty-puppet-mock' }),
     logger: silentLogger,
     redis,
+    keyPrefix: prefix,
     sink: async (inbound) => {
       queued.set(inbound.messageId, inbound);
     },

@@ -40,6 +40,7 @@ beforeAll(async () => {
     config: loadConfig({ QUEUE_PREFIX: prefix, WECHATY_PUPPET: 'wechaty-puppet-mock' }),
     logger: silentLogger,
     redis,
+    keyPrefix: prefix,
     sink: async (inbound) => {
       sinkCalls.push(inbound as InboundInput);
       const id = crypto.createHash('sha1').update(inbound.messageId).digest('hex');

@@ -63,6 +63,7 @@ export async function startWeComHarness(
       config,
       logger: silentLogger,
       redis,
+      keyPrefix: prefix,
       sink: async (inbound) => {
         calls++;
         const id = crypto.createHash('sha1').update(inbound.messageId).digest('hex');

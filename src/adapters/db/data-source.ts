@@ -14,7 +14,15 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
 }
 
-export function createDataSource(url: string): DataSource {
+export interface DatabaseOptions {
+  /**
+   * mysql2 captures a stack trace for every query so a failing one points at its caller; that is
+   * a measurable share of the CPU per message, so production turns it off (NODE_ENV=production).
+   */
+  traceQueries?: boolean;
+}
+
+export function createDataSource(url: string, options: DatabaseOptions = {}): DataSource {
   if (databaseKind(url) === 'sqlite') {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -45,13 +53,13 @@ export function createDataSource(url: string): DataSource {
     entities: allSchemas,
     migrations,
     migrationsTransactionMode: 'each',
-    extra: { connectionLimit: 10 },
+    extra: { connectionLimit: 10, trace: options.traceQueries ?? true },
   });
 }
 
 /** Opens the connection and applies pending migrations; returns the names applied. */
-export async function openDatabase(url: string): Promise<{ dataSource: DataSource; applied: string[] }> {
-  const dataSource = createDataSource(url);
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<{ dataSource: DataSource; applied: string[] }> {
+  const dataSource = createDataSource(url, options);
   await dataSource.initialize();
   const ran = await dataSource.runMigrations({ transaction: 'each' });
   return { dataSource, applied: ran.map((m) => m.name) };

@@ -106,9 +106,9 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       dispatchedAt: null,
       sentAt: null,
     }));
-    // Copies: TypeORM writes re-selected ids back by position, and MySQL returns them in key order
-    // (`-10` before `-2`), which would pair ids with the wrong payloads once a key has 11+ effects.
-    if (rows.length) await em.getRepository(OutboxSchema).insert(rows.map((r) => ({ ...r })));
+    // One statement: every column is given, so TypeORM need not select the row back (updateEntity
+    // false); copies all the same, so nothing is written back into the rows handed to the dispatcher.
+    if (rows.length) await em.createQueryBuilder().insert().into(OutboxSchema).values(rows.map((r) => ({ ...r }))).updateEntity(false).execute();
     return rows;
   }
 

@@ -5,7 +5,7 @@
  * answers to the outbox's error classes.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import type { Config } from '../../config';
 import { ChannelUnavailableError, PermanentSendError, TransientSendError } from '../../jobs/delivery';
 import type { Logger } from '../../log';
@@ -106,31 +106,41 @@ export function classifySendFailure(error: unknown): TransientSendError | Perman
 }
 
 /**
- * At most `qps` calls per second per API for the whole app, counted in Redis so that several
- * processes share the budget (a fixed one-second window: simple, and what DingTalk counts).
+ * At most `qps` calls per second per API for the whole app, shared in Redis by every process.
+ * Calls are spaced evenly (one slot every 1000/qps ms, on Redis's clock so that processes on
+ * several hosts agree): a fixed one-second window would let a burst at the end of one second and
+ * another at the start of the next reach DingTalk within the same second, which it refuses.
  */
+const NEXT_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nextSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, nextSlot)
+redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 2000)
+return slot - now`;
+
 export class ApiRateLimiter {
+  private readonly intervalMs: number;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
-    private readonly qps: number,
-  ) {}
+    qps: number,
+  ) {
+    this.intervalMs = Math.ceil(1000 / qps);
+  }
 
   async acquire(api: string): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      const second = Math.floor(now / 1000);
-      const key = `${this.keyPrefix}:qps:${api}:${second}`;
-      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, 2_000).exec()) as [[Error | null, number], unknown];
-      if (count <= this.qps) return;
-      await sleep((second + 1) * 1000 - now + Math.floor(Math.random() * 50));
-    }
+    const waitMs = Number(await this.redis.eval(NEXT_SLOT, 1, `${this.keyPrefix}:qps:${api}`, this.intervalMs));
+    if (waitMs > 0) await sleep(waitMs);
   }
 }
 
 export interface DingTalkApiOptions {
-  config: Pick<Config, 'DINGTALK_CLIENT_ID' | 'DINGTALK_CLIENT_SECRET' | 'DINGTALK_ROBOT_CODE' | 'DINGTALK_API_BASE' | 'DINGTALK_OAPI_BASE' | 'DINGTALK_QPS' | 'QUEUE_PREFIX'>;
-  redis: Redis;
+  config: Pick<Config, 'DINGTALK_CLIENT_ID' | 'DINGTALK_CLIENT_SECRET' | 'DINGTALK_ROBOT_CODE' | 'DINGTALK_API_BASE' | 'DINGTALK_OAPI_BASE' | 'DINGTALK_QPS'>;
+  redis: RedisClient;
+  /** ChannelDeps.keyPrefix. */
+  keyPrefix: string;
   logger: Logger;
   alarm: CredentialsAlarm;
   /** First wait after the credentials were refused. @defaultValue 30 s */
@@ -157,7 +167,7 @@ export class DingTalkApi {
     this.apiBase = opts.config.DINGTALK_API_BASE.replace(/\/+$/, '');
     this.oapiBase = opts.config.DINGTALK_OAPI_BASE.replace(/\/+$/, '');
     const app = crypto.createHash('sha1').update(opts.config.DINGTALK_CLIENT_ID ?? '').digest('hex').slice(0, 12);
-    this.keyPrefix = `${opts.config.QUEUE_PREFIX}:dingtalk:${app}`;
+    this.keyPrefix = `${opts.keyPrefix}:dingtalk:${app}`;
     this.limiter = new ApiRateLimiter(opts.redis, this.keyPrefix, opts.config.DINGTALK_QPS);
     this.refusedBackoffMs = opts.credentialsBackoffMs ?? CREDENTIALS_BACKOFF_MS;
   }

@@ -2,7 +2,7 @@
  * Which conversation an interactive card was sent to, by its outTrackId: DingTalk's card callback
  * names the card and the user who pressed, not always the chat, and the bot needs the chat.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { z } from 'zod';
 
 /** A card can be pressed long after it was sent; a month covers a task's life. */
@@ -12,7 +12,7 @@ export type CardTarget = z.infer<typeof targetSchema>;
 
 export class CardTargets {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

@@ -38,7 +38,7 @@ export function createDingTalkChannel(deps: ChannelDeps, options: DingTalkChanne
     throw new Error('DingTalk needs DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET');
   }
   const alarm = new CredentialsAlarm(logger);
-  const api = new DingTalkApi({ config, redis, logger, alarm, ...(options.credentialsBackoffMs ? { credentialsBackoffMs: options.credentialsBackoffMs } : {}) });
+  const api = new DingTalkApi({ config, redis, keyPrefix: deps.keyPrefix, logger, alarm, ...(options.credentialsBackoffMs ? { credentialsBackoffMs: options.credentialsBackoffMs } : {}) });
   const cardTargets = new CardTargets(redis, api.keyPrefix);
   const sender = new DingTalkSender({
     api,

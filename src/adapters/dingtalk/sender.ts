@@ -7,7 +7,7 @@
  * that card in place (PUT /v1.0/card/instances) instead of sending another.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
 import type { BotMessage } from '../../bot/message';
 import type { Logger } from '../../log';
@@ -39,7 +39,7 @@ const WEBHOOK_RATE_LIMIT_ERRCODES = new Set([130101, 130102, 410100]);
 
 export interface DingTalkSenderOptions {
   api: DingTalkApi;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   cardTargets: CardTargets;
   /** DINGTALK_CARD_TEMPLATE_ID: cards with buttons become interactive cards of this template. */

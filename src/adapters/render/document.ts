@@ -1,5 +1,8 @@
 /** The agenda and minutes as Markdown and as .docx (the maintained `docx` package). */
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import type { Paragraph, Table } from 'docx';
+
+/** `docx` is loaded when the first document is made: a process that never exports minutes does not carry it. */
+const docx = () => require('docx') as typeof import('docx');
 import type { DocumentTable, MeetingDocument } from '../../bot/meetings/render-port';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -19,12 +22,14 @@ export function toMarkdown(doc: MeetingDocument): string {
 }
 
 function docxTable(t: DocumentTable): Table {
+  const { Paragraph, Table, TableCell, TableRow, TextRun, WidthType } = docx();
   const row = (cells: string[], bold: boolean) =>
     new TableRow({ children: cells.map((c) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: c, bold })] })] })) });
   return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [row(t.header, true), ...t.rows.map((r) => row(r, false))] });
 }
 
 export async function toDocx(doc: MeetingDocument): Promise<Buffer> {
+  const { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } = docx();
   const children: (Paragraph | Table)[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun(doc.title)] }),
     new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun(doc.subtitle)] }),

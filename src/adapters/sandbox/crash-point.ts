@@ -3,11 +3,11 @@
  * kills itself (SIGKILL) right after the sandbox sender's n-th Redis reply, so a crash test can stop
  * a delivery at an exact point between its steps (test/fanout-kill.test.ts). Never set in production.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 
 export const CRASH_AFTER_ENV = 'GRIDBOT_TEST_SANDBOX_CRASH_AFTER';
 
-export function withCrashPoint(redis: Redis, env: NodeJS.ProcessEnv = process.env): Redis {
+export function withCrashPoint<R extends RedisClient>(redis: R, env: NodeJS.ProcessEnv = process.env): R {
   const limit = Number(env[CRASH_AFTER_ENV] ?? 0);
   if (!(limit > 0)) return redis;
   let replies = 0;

@@ -7,11 +7,11 @@ import { withCrashPoint } from './crash-point';
 import { mountSandbox, type SandboxDirectory } from './receiver';
 
 export function createSandboxChannel(deps: ChannelDeps & { directory: () => Promise<SandboxDirectory>; onSent?: (m: SandboxMessage) => void }): Channel {
-  const store = new SandboxStore(deps.redis, deps.config.QUEUE_PREFIX);
+  const store = new SandboxStore(deps.redis, deps.keyPrefix);
   return {
     name: 'sandbox',
     // The sender's own store: the same data, behind the (test-only, normally inert) crash point.
-    sender: new SandboxSender(new SandboxStore(withCrashPoint(deps.redis), deps.config.QUEUE_PREFIX), deps.onSent),
-    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory }),
+    sender: new SandboxSender(new SandboxStore(withCrashPoint(deps.redis), deps.keyPrefix), deps.onSent),
+    mount: (router) => mountSandbox(router, { store, sink: deps.sink, logger: deps.logger, directory: deps.directory, admission: deps.admission }),
   };
 }

@@ -10,6 +10,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
 import { attachmentSchema, type InboundSink } from '../../bot/inbound';
 import type { Logger } from '../../log';
+import type { Admission } from '../../jobs/inbound-queue';
 import type { SandboxStore } from './store';
 
 const idText = z.string().trim().min(1).max(128).regex(/^[^\s]+$/, 'must not contain spaces');
@@ -46,7 +47,17 @@ function refuse(ctx: Koa.Context, error: z.ZodError): void {
   ctx.body = { error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
 }
 
-export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: InboundSink; logger: Logger; directory: () => Promise<SandboxDirectory> }): void {
+/** 429 with Retry-After while the inbound backlog is past its bound: nothing is queued. */
+function overloaded(ctx: Koa.Context, admission: Admission | undefined): boolean {
+  const wait = admission?.retryAfterSeconds() ?? null;
+  if (wait === null) return false;
+  ctx.status = 429;
+  ctx.set('Retry-After', String(wait));
+  ctx.body = { error: `overloaded: retry after ${wait} s` };
+  return true;
+}
+
+export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: InboundSink; logger: Logger; directory: () => Promise<SandboxDirectory>; admission?: Admission }): void {
   const { store, sink, logger } = deps;
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
   const kindOf = (conversation: string) => (conversation.startsWith('dm-') ? ('direct' as const) : ('group' as const));
@@ -56,7 +67,12 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
     ctx.body = fs.createReadStream(PAGE);
   });
 
-  router.post('/sandbox/api/messages', json, async (ctx) => {
+  // Refused before the body is even read: a refusal must cost next to nothing.
+  const admit: Koa.Middleware = async (ctx, next) => {
+    if (!overloaded(ctx, deps.admission)) await next();
+  };
+
+  router.post('/sandbox/api/messages', admit, json, async (ctx) => {
     const parsed = postMessage.safeParse(ctx.request.body);
     if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, userName } = parsed.data;
@@ -102,7 +118,7 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
     ctx.body = { messages: messages.map(({ actionOf: _a, userName: _u, mentions: _m, ...m }) => m) };
   });
 
-  router.post('/sandbox/api/actions', json, async (ctx) => {
+  router.post('/sandbox/api/actions', admit, json, async (ctx) => {
     const parsed = postAction.safeParse(ctx.request.body);
     if (!parsed.success) return refuse(ctx, parsed.error);
     const { conversation, user, messageId, action } = parsed.data;

@@ -2,7 +2,7 @@
  * The sandbox "platform": conversations and their messages, kept in Redis so several bot
  * processes share them. A real platform keeps its chat history; this is ours for the sandbox.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import type { Card } from '../../bot/message';
 
 export interface SandboxMessage {
@@ -57,7 +57,7 @@ return sid
 
 export class SandboxStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** The clock, for the floor of new ids. */
     private readonly now: () => number = Date.now,
@@ -97,7 +97,7 @@ export class SandboxStore {
 
   async list(conversation: string, afterId?: string): Promise<SandboxMessage[]> {
     const min = afterId && /^\d+$/.test(afterId) ? `(${afterId}` : '-inf';
-    const raw = await this.redis.zrangebyscore(this.key(conversation), min, '+inf');
+    const raw: string[] = await this.redis.zrangebyscore(this.key(conversation), min, '+inf');
     return raw.map((r) => JSON.parse(r) as SandboxMessage);
   }
 

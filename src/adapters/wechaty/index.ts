@@ -42,7 +42,7 @@ const PUPPET_WATCHDOG_SECONDS = 600;
 export function createWechatyChannel(deps: ChannelDeps & WechatyChannelOptions): WechatyChannel {
   const { config, logger, redis, sink } = deps;
   const log = logger.child({ channel: 'wechaty' });
-  const receiver = new WechatyReceiver({ sink, redis, logger, keyPrefix: config.QUEUE_PREFIX });
+  const receiver = new WechatyReceiver({ sink, redis, logger, keyPrefix: deps.keyPrefix });
 
   const connection = new WechatyConnection({
     build: () => withScanLog(deps.puppet ? WechatyBuilder.build({ puppet: deps.puppet }) : buildFromConfig(config, deps.sessionName ?? 'data/wechaty', deps.puppetWatchdogSeconds ?? PUPPET_WATCHDOG_SECONDS), log),
@@ -57,7 +57,7 @@ export function createWechatyChannel(deps: ChannelDeps & WechatyChannelOptions):
 
   return {
     name: 'wechaty',
-    sender: new WechatySender(connection, logger, { redis, keyPrefix: config.QUEUE_PREFIX }),
+    sender: new WechatySender(connection, logger, { redis, keyPrefix: deps.keyPrefix }),
     whenLoggedIn: () => connection.whenLoggedIn(),
     status: () => connection.status,
     async start() {

@@ -4,7 +4,7 @@
  * message twice, so a message older than the first login of this process is ignored and each
  * message id is enqueued once.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { types, type Message } from 'wechaty';
 import type { InboundInput, InboundSink } from '../../bot/inbound';
 import type { Logger } from '../../log';
@@ -26,7 +26,7 @@ export class WechatyReceiver {
   private loggedInAt: number | undefined;
 
   constructor(
-    private readonly deps: { sink: InboundSink; redis: Redis; logger: Logger; keyPrefix: string },
+    private readonly deps: { sink: InboundSink; redis: RedisClient; logger: Logger; keyPrefix: string },
   ) {}
 
   /**

@@ -7,7 +7,7 @@
 import type { Wechaty, Contact, Room } from 'wechaty';
 import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from '../../jobs/delivery';
 import type { Logger } from '../../log';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { partsProgressKey, sendPartsInOrder } from '../message-parts';
 import { isConnectionLoss } from './connection';
 import { renderTextParts } from './render';
@@ -25,7 +25,7 @@ export class WechatySender implements ChannelSender {
     private readonly connection: { readonly bot: Wechaty | undefined },
     private readonly logger: Logger,
     /** Where a long message's progress through its parts is kept, so a retry sends no part twice. */
-    private readonly progress: { redis: Redis; keyPrefix: string },
+    private readonly progress: { redis: RedisClient; keyPrefix: string },
   ) {}
 
   async send(delivery: Delivery): Promise<void> {

@@ -3,7 +3,7 @@
  * the self-built app's access token, cached in Redis per app until shortly before it expires and
  * fetched again on 40014 / 42001, and the mapping of WeCom's errcodes to the outbox's error classes.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { z } from 'zod';
 import { ChannelUnavailableError, PermanentSendError, TransientSendError, type BackoffScope } from '../../jobs/delivery';
 
@@ -127,7 +127,7 @@ export class WeComAppApi {
 
   constructor(
     private readonly credentials: WeComAppCredentials,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

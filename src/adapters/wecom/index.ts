@@ -24,7 +24,7 @@ const botEnvelopeSchema = z.object({ encrypt: z.string().min(1).max(1_000_000) }
 
 export function createWeComChannel(deps: ChannelDeps, options: WeComChannelOptions = {}): Channel {
   const { config, logger, redis, sink } = deps;
-  const keyPrefix = config.QUEUE_PREFIX;
+  const keyPrefix = deps.keyPrefix;
   const buttonKeys = new ButtonKeys(redis, keyPrefix);
   const appEnabled = channelEnabled.wecomApp(config);
   if (appEnabled && !config.WECOM_AGENT_ID) {

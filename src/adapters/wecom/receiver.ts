@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import { z } from 'zod';
 import type { InboundInput, InboundSink } from '../../bot/inbound';
 import type { Logger } from '../../log';
@@ -64,7 +64,7 @@ export class WeComReceiver {
   private readonly now: () => number;
 
   constructor(
-    private readonly deps: { sink: InboundSink; redis: Redis; logger: Logger; keyPrefix: string; buttonKeys: ButtonKeys },
+    private readonly deps: { sink: InboundSink; redis: RedisClient; logger: Logger; keyPrefix: string; buttonKeys: ButtonKeys },
     options: ReceiverOptions = {},
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;

@@ -3,7 +3,7 @@
  * button_interaction template card, whose button keys carry the commands the buttons stand for.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import type { BotMessage, Card, CardButton } from '../../bot/message';
 import type { SizeLimit } from '../message-parts';
 
@@ -44,7 +44,7 @@ const STORED_COMMAND_TTL_S = 30 * 24 * 3600;
  */
 export class ButtonKeys {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

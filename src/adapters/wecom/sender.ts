@@ -11,7 +11,7 @@
  * Failures are mapped to TransientSendError / PermanentSendError / ChannelUnavailableError.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import type { Logger } from '../../log';
 import { PermanentSendError, TransientSendError, type ChannelSender, type Delivery, type DeliveryTarget } from '../../jobs/delivery';
 import { callWeCom, classifySendFailure, WeComApiError, type WeComAppApi } from './api-client';
@@ -34,7 +34,7 @@ export interface WeComSenderDeps {
   app: WeComAppApi | undefined;
   webhooks: WebhookSender;
   buttonKeys: ButtonKeys;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   logger: Logger;
   /** WECOM_API_BASE: a response_url elsewhere is not followed. */

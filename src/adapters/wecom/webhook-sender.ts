@@ -15,10 +15,10 @@
  *   included delivery `sent`. The other deliveries' retries find their mark and succeed without
  *   sending: the burst costs one slot, and no message is lost.
  * - The mark is set after WeCom accepted the digest: a crash in between may repeat a digest once
- *   (at least once, never lost). The webhook key is a secret: Redis keys and logs use its hash.
+ *   (at least once, never lost). The webhook key is a secret: RedisClient keys and logs use its hash.
  */
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/queues';
 import type { Logger } from '../../log';
 import { TransientSendError } from '../../jobs/delivery';
 import { apiUrl, callWeCom, WeComApiError } from './api-client';
@@ -62,7 +62,7 @@ export class WebhookSender {
 
   constructor(
     private readonly apiBase: string,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly logger: Logger,
     options: WebhookWindowOptions = {},
@@ -115,7 +115,7 @@ export class WebhookSender {
     try {
       const wait = await this.reserveSlot(keys.sends);
       if (wait > 0) return wait;
-      const ids = await this.redis.zrange(keys.order, 0, -1);
+      const ids: string[] = await this.redis.zrange(keys.order, 0, -1);
       if (ids.length === 0) return 0;
       const contents = await this.redis.hmget(keys.pending, ...ids);
       const waiting = ids.flatMap((id, i) => (contents[i] === null ? [] : [{ id, content: contents[i] as string }]));

@@ -5,6 +5,7 @@
  * - GET  /files/xlsx/import/:token   a small upload page behind a file link of kind `org-import`;
  *   POST the .xlsx body to the same address. The import is all or nothing; its row-by-row errors
  *   come back as JSON and on the page.
+ * The same page takes the duty roster (值班表) behind a link of kind `duty-import` (导入值班表).
  * Four path segments, so /files/:token/:name never shadows them.
  */
 import crypto from 'node:crypto';
@@ -15,6 +16,8 @@ import type { Clock, FileLinkLookup, UnitOfWork } from '../../bot/ports';
 import type { BotRepos } from '../../bot/modules';
 import { applyImport, checkImport, importTemplate } from '../../bot/assessment';
 import { ORG_IMPORT_LINK } from '../../bot/assessment/org-import';
+import { DUTY_IMPORT_LINK, DUTY_TEMPLATE_FILE, applyRosterImport, checkRosterImport, rosterTemplate } from '../../bot/duty';
+import type { ReadSheet } from '../../bot/assessment/sheets';
 import { FILE_TOKEN } from '../../bot/files';
 import { XLSX_MIME } from '../../bot/assessment/sheets';
 import { t } from '../../bot/texts';
@@ -28,9 +31,11 @@ export interface OrgImportRouteDeps {
   logger: Logger;
 }
 
+const UPLOAD_KINDS = new Set([ORG_IMPORT_LINK, DUTY_IMPORT_LINK]);
+
 /** An upload link, looked at without using it (the page, and the check before reading the upload). */
 function uploadLink(lookup: FileLinkLookup): FileLinkLookup {
-  return lookup.ok && lookup.link.kind !== ORG_IMPORT_LINK ? { ok: false, reason: 'unknown' } : lookup;
+  return lookup.ok && !UPLOAD_KINDS.has(lookup.link.kind) ? { ok: false, reason: 'unknown' } : lookup;
 }
 
 /** The checked import changed under us between the check and the write (someone else imported). */
@@ -61,7 +66,7 @@ async function readBody(ctx: Context): Promise<Buffer | null> {
 
 export function mountOrgImport(router: Router, deps: OrgImportRouteDeps): void {
   router.get('/files/xlsx/template/:name', async (ctx) => {
-    const book = importTemplate();
+    const book = String(ctx.params.name) === DUTY_TEMPLATE_FILE ? rosterTemplate() : importTemplate();
     attachment(ctx, book.fileName, await writeWorkbook(book, await deps.uow.read(async (_repos, calendar) => calendar.timeZone)));
   });
 
@@ -91,6 +96,7 @@ export function mountOrgImport(router: Router, deps: OrgImportRouteDeps): void {
       if (!(err instanceof UnreadableWorkbookError)) throw err;
       return answer(422, { ok: false, errors: [t('import.unreadable')] });
     }
+    if (seen.link.kind === DUTY_IMPORT_LINK) return importRoster(deps, token, bytes, sheets, answer);
     const check = await deps.uow.read((repos) => checkImport(repos, sheets));
     if (!check.ok) {
       deps.logger.info({ errors: check.errors.length }, 'organisation import refused');
@@ -118,4 +124,33 @@ export function mountOrgImport(router: Router, deps: OrgImportRouteDeps): void {
       return answer(409, { ok: false, errors: [t('import.failed', { count: String(err.errors.length) }), ...err.errors] });
     }
   });
+}
+
+/** 导入值班表: the roster rows checked as the link's member, then entered all at once (or not at all). */
+async function importRoster(deps: OrgImportRouteDeps, token: string, bytes: Buffer, sheets: ReadSheet[], answer: (status: number, body: Record<string, unknown>) => void): Promise<void> {
+  const check = await deps.uow.read(async (repos, calendar) => {
+    const link = uploadLink(await repos.files.peek(token, deps.clock.now()));
+    const actor = link.ok && link.link.memberId !== null ? await repos.org.member(link.link.memberId) : null;
+    return actor ? checkRosterImport(repos, actor, sheets, deps.clock.now(), calendar) : { ok: false as const, errors: [t('import.page.expired')] };
+  });
+  if (!check.ok) return answer(422, { ok: false, errors: [t('import.failed', { count: String(check.errors.length) }), ...check.errors] });
+  const digest = crypto.createHash('sha1').update(bytes).digest('hex').slice(0, 16);
+  try {
+    const outcome = await deps.uow.runOnce(`duty-import-${token}-${digest}`, async (tx) => {
+      const claim = uploadLink(await tx.repos.files.open(token, tx.now));
+      const actor = claim.ok && claim.link.memberId !== null ? await tx.repos.org.member(claim.link.memberId) : null;
+      if (!actor) throw new ImportRaceError([t('import.page.expired')]);
+      const again = await checkRosterImport(tx.repos, actor, sheets, tx.now, tx.calendar);
+      if (!again.ok) throw new ImportRaceError(again.errors);
+      const count = await applyRosterImport(tx.repos, again.entries, actor.id, tx.now);
+      const text = t('duty.import.done', { count });
+      await new Notifier(tx).member(actor.id, { text });
+      return { count, text };
+    });
+    if (!outcome.ran) return answer(410, { ok: false, errors: [t('import.page.expired')] });
+    return answer(200, { ok: true, message: outcome.result.text, shifts: outcome.result.count });
+  } catch (err) {
+    if (!(err instanceof ImportRaceError)) throw err;
+    return answer(409, { ok: false, errors: [t('import.failed', { count: String(err.errors.length) }), ...err.errors] });
+  }
 }

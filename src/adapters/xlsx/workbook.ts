@@ -1,6 +1,9 @@
 /** .xlsx writing and reading with exceljs: a SheetBook becomes a workbook, an upload becomes text rows. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { CellValue, ReadSheet, SheetBook } from '../../bot/assessment/sheets';
+
+/** exceljs is loaded when the first workbook is read or written: it holds about 28 MB once loaded. */
+const excel = () => require('exceljs') as typeof ExcelJS;
 
 /** Uploads larger than this are refused before parsing (an org template is a few hundred KB at most). */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -10,7 +13,7 @@ export class UnreadableWorkbookError extends Error {
 }
 
 export async function writeWorkbook(book: SheetBook, timeZone: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   wb.creator = 'gridbot';
   for (const sheet of book.sheets) {
     const ws = wb.addWorksheet(sheet.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -35,7 +38,7 @@ export function localText(at: Date, timeZone: string): string {
 
 export async function readWorkbook(bytes: Buffer): Promise<ReadSheet[]> {
   if (bytes.length > MAX_UPLOAD_BYTES) throw new UnreadableWorkbookError('too large');
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {

@@ -10,7 +10,7 @@ import type { MemberSummary } from '../ports';
 import { fileLinkUrl, issueFileLink } from '../files';
 import { AssessmentService, loadRules } from './service';
 import { formatPoints, rankingCard, ratioText, rulesLines, scoreCard } from './format';
-import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from './ledgers';
+import { LEDGER_FILE, LEDGER_KINDS, trainingAttendances, type LedgerKind, type LedgerSpec } from './ledgers';
 import { ORG_IMPORT_LINK } from './org-import';
 import { XLSX_MIME } from './sheets';
 import type { AssessmentRepos } from './ports';
@@ -228,7 +228,7 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
     aliases: ['导出台账'],
     access: 'grid_head',
     args: {
-      kind: arg.oneOf('arg.ledgerKind', Object.keys(ledgerWords), { 事件: '事件台账', 任务: '任务台账', 报送: '报送台账', 信息报送台账: '报送台账', 考核台账: '考核', 考核结果: '考核' }),
+      kind: arg.oneOf('arg.ledgerKind', Object.keys(ledgerWords), { 事件: '事件台账', 任务: '任务台账', 报送: '报送台账', 信息报送台账: '报送台账', 考核台账: '考核', 考核结果: '考核', 培训: '培训台账' }),
       first: arg.optional(targetArg()),
       second: arg.optional(targetArg()),
     },
@@ -258,6 +258,7 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
     if (kind === 'events') return (await ctx.repos.assessment.eventLedger(gridIds, period)).length;
     if (kind === 'tasks') return (await ctx.repos.assessment.taskLedger(units.map((u) => u.id), period)).length;
     if (kind === 'assessment') return gridIds.length;
+    if (kind === 'training') return (await trainingAttendances(ctx.repos, unit, period, ctx.tx.calendar)).attendances.length;
     const members = new Set<number>();
     for (const g of gridIds) for (const m of await ctx.repos.org.membersWithRole(g, 'gridworker')) members.add(m.id);
     return (await ctx.repos.assessment.infoReportsFiled([...members], period, ctx.tx.calendar.timeZone)).length;

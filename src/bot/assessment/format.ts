@@ -29,7 +29,7 @@ function indicatorLine(i: IndicatorScore, rules: AssessmentRules): string {
 export function rulesLines(rules: AssessmentRules): string[] {
   return [
     t('assess.rules.title'),
-    ...INDICATORS.map((i) =>
+    ...INDICATORS.filter((i) => rules.weights[i] > 0).map((i) =>
       t('assess.rules.indicator', {
         formula: t(`assess.formula.${i}` as TextKey, { hours: String(rules.verificationHours) }),
         weight: num(rules.weights[i]),
@@ -52,7 +52,8 @@ export function trendText(delta: number | null): string {
 
 /** The breakdown of one score: every indicator, the deductions, the manual entries. */
 export function breakdownLines(score: AssessmentScore, facts: AssessmentFacts, rules: AssessmentRules): string[] {
-  const lines = score.indicators.map((i) => indicatorLine(i, rules));
+  // An indicator without points in this deployment (培训学时 by default) is not shown.
+  const lines = score.indicators.filter((i) => i.weight > 0).map((i) => indicatorLine(i, rules));
   if (score.supervisionDeduction) lines.push(t('assess.line.supervision', { points: num(score.supervisionDeduction), count: String(facts.supervisions) }));
   if (score.overdueDeduction) lines.push(t('assess.line.overdue', { points: num(score.overdueDeduction), count: String(facts.overdue) }));
   if (facts.adjustments.length) {

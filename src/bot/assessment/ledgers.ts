@@ -16,7 +16,7 @@ import { AssessmentService, reportDaysOf } from './service';
 import { gradeName, indicatorName } from './format';
 import type { AssessmentRepos } from './ports';
 
-export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment'] as const;
+export const LEDGER_KINDS = ['events', 'tasks', 'reports', 'assessment', 'training'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /** What a download token stands for. */
@@ -37,6 +37,14 @@ class Names {
     if (!this.cache.has(id)) this.cache.set(id, (await this.repos.org.memberSummary(id))?.name ?? `#${id}`);
     return this.cache.get(id)!;
   }
+}
+
+/** Attendances at trainings held in the period by members of the unit's subtree, and where each member stands. */
+export async function trainingAttendances(repos: AssessmentRepos, unit: OrgUnit, period: AssessmentPeriod, calendar: WorkingCalendar) {
+  const unitOf = new Map<number, number>();
+  for (const m of await repos.org.membersUnder(unit.path)) if (!unitOf.has(m.id)) unitOf.set(m.id, m.unitId);
+  const attendances = await repos.training.attendances([...unitOf.keys()], calendar.localDate(period.start), calendar.localDate(new Date(period.end.getTime() - 1)));
+  return { attendances, unitOf };
 }
 
 export function ledgerFileName(kind: LedgerKind, unit: OrgUnit, period: AssessmentPeriod): string {
@@ -154,6 +162,15 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
       ]);
     }
     return { name: t('ledger.kind.reports'), header, rows: out, widths: [12, 12, 14, 10, 18, 8, 40] };
+  },
+
+  /** 培训台账: every attendance of a member of the unit's subtree at a training held in the period. */
+  async training({ repos, period, unit, byId, names, calendar }) {
+    const { attendances, unitOf } = await trainingAttendances(repos, unit, period, calendar);
+    const header = ['trainingDay', 'trainingName', 'trainingHours', 'member', 'unit'].map(h);
+    const out = [];
+    for (const a of attendances) out.push([a.training.day, a.training.name, a.training.hours, await names.of(a.memberId), byId.get(unitOf.get(a.memberId) ?? -1)?.name ?? '']);
+    return { name: t('ledger.kind.training'), header, rows: out, widths: [12, 30, 8, 10, 16] };
   },
 
   async assessment({ repos, unit, period, now, gridIds, byId, names, service, calendar }) {

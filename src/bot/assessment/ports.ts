@@ -5,7 +5,7 @@
  */
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { AssessmentFacts } from '../../domain/assessment';
-import type { CoreRepos } from '../ports';
+import type { TrainingRepos } from '../training/ports';
 
 export interface Range {
   start: Date;
@@ -27,7 +27,8 @@ export interface Adjustment {
 }
 
 /** Facts the platform records for a subject, without the manual entries (those come separately). */
-export type RecordedFacts = Omit<AssessmentFacts, 'adjustments'>;
+/** What the assessment repository counts; training hours come from the training area. */
+export type RecordedFacts = Omit<AssessmentFacts, 'adjustments' | 'training'>;
 
 export interface FactsOptions {
   /** Items due after this instant are not yet counted (the period may still be running). */
@@ -133,6 +134,6 @@ export interface AssessmentRepo {
 }
 
 /** The repositories assessment, statistics and ledgers work with. */
-export interface AssessmentRepos extends CoreRepos {
+export interface AssessmentRepos extends TrainingRepos {
   assessment: AssessmentRepo;
 }

@@ -28,6 +28,7 @@ import {
 } from '../../domain/assessment';
 import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
 import type { AssessmentRepos } from './ports';
+import { trainingRatio } from '../../domain/training/training';
 
 /** Settings key of the deployment's rule overrides (any subset of the rules). */
 export const RULES_SETTING = 'assessment.rules';
@@ -116,12 +117,20 @@ export class AssessmentService {
     return out;
   }
 
+  /** 培训学时 of members: the hours of the period's year up to its end, of the yearly requirement. */
+  async trainingFacts(repos: Pick<AssessmentRepos, 'training'>, calendar: WorkingCalendar, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>): Promise<Map<number, Ratio>> {
+    const last = calendar.localDate(new Date(period.end.getTime() - 1));
+    const hours = await repos.training.hoursByMember(memberIds, `${last.slice(0, 4)}-01-01`, last);
+    return new Map(memberIds.map((id) => [id, trainingRatio(hours.get(id) ?? 0)]));
+  }
+
   async memberScore(repos: AssessmentRepos, calendar: WorkingCalendar, memberId: number, period: AssessmentPeriod, now: Date): Promise<Scored<number>> {
     const rules = await loadRules(repos);
     const recorded = (await repos.assessment.memberFacts([memberId], period, { now, verificationHours: rules.verificationHours })).get(memberId);
     const attendance = (await this.attendanceFacts(repos, calendar, [memberId], period, now)).get(memberId)!;
     const adjustments = await repos.assessment.adjustments('member', [memberId], period);
-    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, adjustments };
+    const training = (await this.trainingFacts(repos, calendar, [memberId], period)).get(memberId)!;
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
@@ -135,7 +144,9 @@ export class AssessmentService {
     for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
+    const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);
     return grids.map((grid) => {
+      const trained = (workers.get(grid.id) ?? []).map((id) => training.get(id)!);
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
       const sum = (pick: (a: { patrols: Ratio; infoReports: Ratio }) => Ratio): Ratio | null =>
         mine.length ? { done: mine.reduce((s, a) => s + pick(a).done, 0), of: mine.reduce((s, a) => s + pick(a).of, 0) } : null;
@@ -143,6 +154,7 @@ export class AssessmentService {
         ...(recorded.get(grid.id) ?? emptyFacts()),
         patrols: sum((a) => a.patrols),
         infoReports: sum((a) => a.infoReports),
+        training: trained.length ? { done: trained.reduce((s, r) => s + r.done, 0), of: trained.reduce((s, r) => s + r.of, 0) } : null,
         adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
       };
       return { subject: grid, facts, score: scoreOf(facts, rules) };

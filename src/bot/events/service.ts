@@ -21,6 +21,7 @@ import {
 } from '../../domain/event';
 import { LEADER_ROLE, hasAuthority, isWithin, type Member, type OrgUnit } from '../../domain/org/org';
 import { Notifier } from '../notify';
+import { routeUrgent } from '../duty/desk';
 import type { BotMessage } from '../message';
 import type { MemberSummary, Tx } from '../ports';
 import type { TaskListener, TaskService, TaskView } from '../tasks/contract';
@@ -160,8 +161,11 @@ export class EventService {
     await this.tellHandlers(tx, event, event.gridUnitId, t('event.new', params));
     if (!reachesCommunityAtOnce(event) || !grid.parentId) return;
     const community = await this.unitOf(tx, grid.parentId);
-    const leaders = await tx.repos.org.membersWithRole(community.id, LEADER_ROLE[community.level]);
-    for (const leader of leaders) await this.tellMember(tx, event, leader.id, t('event.newUrgent', params));
+    const leaders = (await tx.repos.org.membersWithRole(community.id, LEADER_ROLE[community.level])).map((l) => l.id);
+    // Outside office hours they also (or instead) reach the person on duty.
+    for (const id of await routeUrgent(tx, community.id, leaders)) {
+      await this.tellMember(tx, event, id, leaders.includes(id) ? t('event.newUrgent', params) : `${t('duty.afterHours')}\n${t('event.newUrgent', params)}`);
+    }
     // The community's group learns of it too, without personal data and without buttons.
     for (const c of await tx.repos.org.conversationsOf(community.id)) {
       notify.conversation(c.channel, c.conversationId, await eventMessage(tx, this, event, { kind: 'group' }, t('event.newUrgent', params)));

@@ -1,7 +1,7 @@
 /** What the tasks area (限时办结) needs from storage; implemented in adapters/db/repositories/task-repository.ts. */
 import type { RungKind } from '../../domain/task/reminders';
 import type { Task, TaskState } from '../../domain/task/task';
-import type { CoreRepos } from '../ports';
+import type { DutyRepos } from '../duty/ports';
 
 export type TaskPriority = 'normal' | 'urgent';
 
@@ -58,9 +58,11 @@ export interface TaskRepo {
   byDispatcher(memberId: number, states: readonly TaskState[], limit: number): Promise<TaskRecord[]>;
   byBatch(batch: string): Promise<TaskRecord[]>;
   bySource(source: TaskSource): Promise<TaskRecord[]>;
+  /** Tasks of a priority whose scope is one of the units, in the given states, earliest deadline first (the start-of-duty list). */
+  byScope(unitIds: number[], priority: TaskPriority, states: readonly TaskState[], limit: number): Promise<TaskRecord[]>;
 }
 
 /** The repositories the tasks area works with. */
-export interface TasksRepos extends CoreRepos {
+export interface TasksRepos extends DutyRepos {
   tasks: TaskRepo;
 }

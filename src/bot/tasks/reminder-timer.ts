@@ -9,6 +9,8 @@ import { LEADER_ROLE } from '../../domain/org/org';
 import { fireDecision, type RungAudience } from '../../domain/task/reminders';
 import type { BotMessage } from '../message';
 import { Notifier } from '../notify';
+import { snoozeButton } from '../snooze/button';
+import { routeUrgent } from '../duty/desk';
 import type { Tx } from '../ports';
 import type { TasksRepos } from './ports';
 import type { TimerContext, TimerHandler } from '../timers';
@@ -86,7 +88,11 @@ async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>
     days: Math.max(1, policy.calendar.workingDaysBetween(task.deadline, tx.now)),
   };
   const title = t('task.card.task', { number: task.number });
-  const assigneeMessage = async (text: string) => service.taskMessage(tx, task, policy, title, text);
+  // Every reminder card the assignee gets can be put off (稍后提醒); the ladder itself keeps its times.
+  const assigneeMessage = async (text: string): Promise<BotMessage> => {
+    const message = await service.taskMessage(tx, task, policy, title, text);
+    return message.card ? { ...message, card: { ...message.card, buttons: [...(message.card.buttons ?? []), snoozeButton(task.number)] } } : message;
+  };
   const viewMessage = (text: string): BotMessage => ({
     text,
     card: { title, lines: [text], buttons: [{ label: t('task.button.view'), command: `任务 ${task.number}` }] },
@@ -101,8 +107,10 @@ async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>
     }
     case 'overdue': {
       await notify.member(task.assigneeId, await assigneeMessage(t('task.overdue.assignee', params)));
-      const others = await audienceMembers(tx, job.rung.audience, task, scope);
-      await notify.members(others.filter((id) => id !== task.assigneeId), viewMessage(t('task.overdue.others', params)));
+      const usual = (await audienceMembers(tx, job.rung.audience, task, scope)).filter((id) => id !== task.assigneeId);
+      // An urgent task overdue outside office hours also (or instead) reaches the person on duty.
+      const others = task.priority === 'urgent' ? await routeUrgent(tx, task.scopeUnitId, usual) : usual;
+      for (const id of others) await notify.member(id, viewMessage(usual.includes(id) ? t('task.overdue.others', params) : `${t('duty.afterHours')}\n${t('task.overdue.others', params)}`));
       return;
     }
     case 'urge':
@@ -116,6 +124,7 @@ async function deliver<R extends TasksRepos>(tx: Tx<R>, service: TasksService<R>
       }
       const unit = await ladderUnit(tx, job.rung.audience, scope);
       if (unit) await notify.unit(unit, viewMessage(text));
+      if (unit && task.priority === 'urgent') await notify.members(await routeUrgent(tx, unit.id, []), viewMessage(`${t('duty.afterHours')}\n${text}`));
       return;
     }
   }

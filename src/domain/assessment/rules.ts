@@ -13,6 +13,7 @@ export const INDICATORS = [
   'handlingRate', // 任务办理率 = (处置 + 接单 − 回退) / (处置 + 接单)
   'verificationOnTime', // 核查及时率
   'satisfaction', // 群众满意率
+  'trainingHours', // 培训学时 / 每年40学时 (weight 0 unless a deployment sets one)
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
@@ -57,6 +58,8 @@ export const DEFAULT_RULES: AssessmentRules = {
     handlingRate: 15,
     verificationOnTime: 10,
     satisfaction: 10,
+    // Off by default so that existing totals do not move; a deployment gives it points (and takes them elsewhere).
+    trainingHours: 0,
   },
   targets: {
     tasksOnTime: 1,
@@ -66,6 +69,7 @@ export const DEFAULT_RULES: AssessmentRules = {
     handlingRate: 1,
     verificationOnTime: 1,
     satisfaction: 0.95,
+    trainingHours: 1,
   },
   deductions: { perSupervision: 2, perOverdue: 1, max: 20 },
   manual: { maxAdd: 10, maxDeduct: 20 },

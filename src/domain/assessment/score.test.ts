@@ -28,7 +28,7 @@ function perfectMonth(): AssessmentFacts {
   };
 }
 
-const points = (facts: AssessmentFacts, indicator: string) => scoreOf(facts, DEFAULT_RULES).indicators.find((i) => i.indicator === indicator)!.points;
+const points = (facts: AssessmentFacts, indicator: string, rules = DEFAULT_RULES) => scoreOf(facts, rules).indicators.find((i) => i.indicator === indicator)!.points;
 
 describe('the formulas', () => {
   it('上报效率 = (reported − withdrawn) / reported', () => {
@@ -73,7 +73,8 @@ describe('the 100-point score', () => {
     const s = scoreOf(perfectMonth(), DEFAULT_RULES);
     expect(s.total).toBe(100);
     expect(s.grade).toBe('excellent');
-    expect(s.indicators.map((i) => i.points)).toEqual([20, 15, 20, 10, 15, 10, 10]);
+    // 培训学时 carries no points unless a deployment gives it a weight.
+    expect(s.indicators.map((i) => i.points)).toEqual([20, 15, 20, 10, 15, 10, 10, 0]);
   });
 
   it('scores each indicator in proportion to its target', () => {
@@ -111,7 +112,14 @@ describe('the 100-point score', () => {
     const s = scoreOf(facts, DEFAULT_RULES);
     // counted weight 65; earned 10 + 10 + 15 + 10 + 10 = 55 → 55 × 100 / 65
     expect(s.base).toBe(84.6);
-    expect(s.indicators.filter((i) => !i.counted).map((i) => i.indicator)).toEqual(['infoReportsOnTime', 'patrolDays']);
+    expect(s.indicators.filter((i) => !i.counted).map((i) => i.indicator)).toEqual(['infoReportsOnTime', 'patrolDays', 'trainingHours']);
+  });
+
+  it('counts training hours of the year when the rules give them a weight', () => {
+    const rules = mergeRules({ weights: { patrolDays: 10, trainingHours: 10 } });
+    const facts = { ...perfectMonth(), training: { done: 30, of: 40 } };
+    expect(points(facts, 'trainingHours', rules)).toBe(7.5);
+    expect(scoreOf(facts, rules).total).toBe(97.5);
   });
 
   it('deducts for 督办 first and caps all deductions', () => {

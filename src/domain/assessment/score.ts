@@ -51,6 +51,8 @@ export interface AssessmentFacts {
   verification: Ratio;
   /** Ratings given in the period: 满意 and 基本满意 of all. */
   satisfaction: Ratio;
+  /** Training hours of the year to the period's end, of the yearly requirement; null where not counted. */
+  training: Ratio | null;
   /** 督办 received in the period. */
   supervisions: number;
   /** Items that went overdue (逾期) in the period. */
@@ -135,6 +137,8 @@ function ratioOf(indicator: Indicator, f: AssessmentFacts): Ratio | null {
       return f.verification;
     case 'satisfaction':
       return f.satisfaction;
+    case 'trainingHours':
+      return f.training;
   }
 }
 
@@ -195,6 +199,7 @@ export function sumFacts(all: readonly AssessmentFacts[]): AssessmentFacts {
     handling: { handled: sum((f) => f.handling.handled), taken: sum((f) => f.handling.taken), returned: sum((f) => f.handling.returned) },
     verification: sumRatio((f) => f.verification) ?? { done: 0, of: 0 },
     satisfaction: sumRatio((f) => f.satisfaction) ?? { done: 0, of: 0 },
+    training: sumRatio((f) => f.training),
     supervisions: sum((f) => f.supervisions),
     overdue: sum((f) => f.overdue),
     adjustments: all.flatMap((f) => f.adjustments),
@@ -210,6 +215,7 @@ export function emptyFacts(): AssessmentFacts {
     handling: { handled: 0, taken: 0, returned: 0 },
     verification: { done: 0, of: 0 },
     satisfaction: { done: 0, of: 0 },
+    training: null,
     supervisions: 0,
     overdue: 0,
     adjustments: [],

@@ -2,3 +2,4 @@
 export * from './task';
 export * from './lifecycle';
 export * from './reminders';
+export * from './snooze';

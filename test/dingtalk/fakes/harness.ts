@@ -76,7 +76,7 @@ export async function startDingTalkHarness(options: HarnessOptions = {}): Promis
     return badSink(inbound);
   };
   const { logger, lines } = captureLogs();
-  const channel = createDingTalkChannel({ config, logger, sink, redis }, options.channel);
+  const channel = createDingTalkChannel({ config, logger, sink, redis, keyPrefix: prefix }, options.channel);
   if (options.start !== false) await channel.start();
 
   return {

@@ -9,19 +9,42 @@ import { TypeOrmMeetingRepo } from './meeting-repository';
 import { TypeOrmAttendanceRepo } from './attendance-repository';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
 import { TypeOrmFileLinkRepo } from './file-link-repository';
+import { TypeOrmNoticeRepo } from './notice-repository';
+import { TypeOrmDutyRepo } from './duty-repository';
+import { TypeOrmTrainingRepo } from './training-repository';
 
+/**
+ * The repositories of one transaction, each built the first time the work asks for it: a message
+ * that reads the sender and replies builds two, not eleven.
+ */
 export function createRepos(em: EntityManager): BotRepos {
-  return {
-    org: new TypeOrmOrgRepo(em),
-    dialogs: new TypeOrmDialogRepo(em),
-    settings: new TypeOrmSettingsRepo(em),
-    audit: new TypeOrmAuditRepo(em),
-    sequences: new TypeOrmSequenceRepo(em),
-    files: new TypeOrmFileLinkRepo(em),
-    events: new TypeOrmEventRepo(em),
-    tasks: new TypeOrmTaskRepo(em),
-    meetings: new TypeOrmMeetingRepo(em),
-    attendance: new TypeOrmAttendanceRepo(em),
-    assessment: new TypeOrmAssessmentRepo(em),
+  const factories: { [K in keyof BotRepos]: () => BotRepos[K] } = {
+    org: () => new TypeOrmOrgRepo(em),
+    dialogs: () => new TypeOrmDialogRepo(em),
+    settings: () => new TypeOrmSettingsRepo(em),
+    audit: () => new TypeOrmAuditRepo(em),
+    sequences: () => new TypeOrmSequenceRepo(em),
+    files: () => new TypeOrmFileLinkRepo(em),
+    events: () => new TypeOrmEventRepo(em),
+    tasks: () => new TypeOrmTaskRepo(em),
+    meetings: () => new TypeOrmMeetingRepo(em),
+    attendance: () => new TypeOrmAttendanceRepo(em),
+    assessment: () => new TypeOrmAssessmentRepo(em),
+    notices: () => new TypeOrmNoticeRepo(em),
+    duty: () => new TypeOrmDutyRepo(em),
+    training: () => new TypeOrmTrainingRepo(em),
   };
+  const repos = {} as BotRepos;
+  for (const name of Object.keys(factories) as (keyof BotRepos)[]) {
+    Object.defineProperty(repos, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const built = factories[name]();
+        Object.defineProperty(repos, name, { value: built, enumerable: true });
+        return built;
+      },
+    });
+  }
+  return repos;
 }

@@ -123,33 +123,48 @@ export class TypeOrmAgendaSources implements AgendaSources {
     });
   }
 
+  /** The period's first events: ids chosen from the (grid, reported_at) index, then only those rows read. */
   async eventsReported(gridUnitIds: number[], period: Period, now: Date, limit: number): Promise<EventFacts[]> {
     if (!gridUnitIds.length) return [];
-    const rows = await this.em
+    const chosen = await this.em
       .getRepository(EventSchema)
       .createQueryBuilder('e')
+      .select('e.id', 'id')
       .where('e.gridUnitId IN (:...grids)', { grids: gridUnitIds })
       .andWhere('e.reportedAt >= :from AND e.reportedAt < :to', { from: period.from, to: period.to })
       .orderBy('e.reportedAt', 'ASC')
       .addOrderBy('e.id', 'ASC')
       .limit(limit)
-      .getMany();
-    return rows.map((r) => eventFacts(r, now));
+      .getRawMany<{ id: number | string }>();
+    return this.eventsInOrder(chosen.map((r) => Number(r.id)), now);
   }
 
+  private async eventsInOrder(ids: number[], now: Date): Promise<EventFacts[]> {
+    if (!ids.length) return [];
+    const byId = new Map<number, EventRow>();
+    for (const part of chunks(ids)) for (const r of await this.em.getRepository(EventSchema).find({ where: { id: In(part) } })) byId.set(r.id, r);
+    return ids.flatMap((id) => (byId.has(id) ? [eventFacts(byId.get(id)!, now)] : []));
+  }
+
+  /**
+   * Open matters that are escalated or old, oldest first. The ids are chosen from the open-items
+   * index alone (grid, state, reported_at, handler_level) and only the chosen rows are read: the
+   * cost is that of the open items' index entries, not of their rows.
+   */
   async hardCaseCandidates(gridUnitIds: number[], openBefore: Date, now: Date, limit: number): Promise<EventFacts[]> {
     if (!gridUnitIds.length) return [];
-    const rows = await this.em
+    const chosen = await this.em
       .getRepository(EventSchema)
       .createQueryBuilder('e')
+      .select('e.id', 'id')
       .where('e.gridUnitId IN (:...grids)', { grids: gridUnitIds })
       .andWhere('e.state IN (:...open)', { open: [...OPEN_EVENT_STATES] })
       .andWhere('(e.handlerLevel IN (:...high) OR e.reportedAt < :before)', { high: HIGH_LEVELS, before: openBefore })
       .orderBy('e.reportedAt', 'ASC')
       .addOrderBy('e.id', 'ASC')
       .limit(limit)
-      .getMany();
-    return rows.map((r) => eventFacts(r, now));
+      .getRawMany<{ id: number | string }>();
+    return this.eventsInOrder(chosen.map((r) => Number(r.id)), now);
   }
 
   async matters(refs: string[], now: Date): Promise<Map<string, MatterFacts>> {

@@ -15,10 +15,69 @@ import {
 } from '../schemas/core';
 
 const toUnit = (r: OrgUnitRow): OrgUnit => ({ id: r.id, code: r.code, name: r.name, level: levelOf(r.level), parentId: r.parentId, path: r.path });
+interface MemberJoinRow {
+  bound?: number;
+  displayName?: string | null;
+  lastSeenAt?: unknown;
+  id: number | null;
+  name: string | null;
+  role: string | null;
+  unitId: number | null;
+  unitPath: string | null;
+}
+
+/** A member from the rows of member ⟕ member_role ⟕ org_unit; roles on a unit that is gone are left out. */
+function memberOf(rows: MemberJoinRow[]): Member | null {
+  if (!rows.length || rows[0].id === null) return null;
+  const roles = rows.flatMap((r) => {
+    if (r.role === null || r.unitId === null) return [];
+    const unitId = Number(r.unitId);
+    const unitPath = unitId === GLOBAL_UNIT_ID ? '/' : r.unitPath;
+    return unitPath === null ? [] : [{ role: r.role as Role, unitId, unitPath }];
+  });
+  return { id: Number(rows[0].id), name: String(rows[0].name), roles };
+}
+
 const toSummary = (r: MemberRow): MemberSummary => ({ id: r.id, name: r.name, phone: r.phone });
 
+/** How stale a binding's last_seen_at may get before a message writes it again. */
+export const TOUCH_INTERVAL_MS = 10 * 60_000;
+
+interface SeenBinding {
+  memberId: number;
+  displayName: string | null;
+  lastSeenAt: Date | null;
+}
+
+/** A DATETIME from a raw query: a Date on MySQL, a UTC text on SQLite. */
+function readDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const text = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+/**
+ * One repository per transaction. Lookups a message repeats (the sender, their roles, the units
+ * the handlers and the audience resolution read again and again) are remembered for the
+ * transaction and forgotten by any write through this repository, so the transaction never sees
+ * a stale row of its own.
+ */
 export class TypeOrmOrgRepo implements OrgRepo {
   constructor(private readonly em: EntityManager) {}
+
+  private readonly memberMemo = new Map<number, Promise<Member | null>>();
+  private readonly unitMemo = new Map<number, Promise<OrgUnit | null>>();
+  private readonly summaryMemo = new Map<number, Promise<MemberSummary | null>>();
+  private readonly bindingMemo = new Map<string, SeenBinding | null>();
+
+  /** Every write calls this first: what was remembered may have changed. */
+  private forget(): void {
+    this.memberMemo.clear();
+    this.unitMemo.clear();
+    this.summaryMemo.clear();
+    this.bindingMemo.clear();
+  }
 
   private units = () => this.em.getRepository(OrgUnitSchema);
   private members = () => this.em.getRepository(MemberSchema);
@@ -26,28 +85,59 @@ export class TypeOrmOrgRepo implements OrgRepo {
   private bindings = () => this.em.getRepository(ChannelBindingSchema);
   private conversations = () => this.em.getRepository(ConversationBindingSchema);
 
+  /** The sender of a message with their roles: one statement (binding, member, roles, unit paths). */
   async memberByChannelUser(user: ChannelUser): Promise<Member | null> {
-    const binding = await this.bindings().findOne({ where: { channel: user.channel, platformUserId: user.platformUserId } });
-    return binding ? this.member(binding.memberId) : null;
+    const rows = (await this.em.query(
+      `SELECT b.member_id AS bound, b.display_name AS displayName, b.last_seen_at AS lastSeenAt, m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath
+         FROM channel_binding b
+         LEFT JOIN member m ON m.id = b.member_id AND m.active = 1
+         LEFT JOIN member_role r ON r.member_id = m.id
+         LEFT JOIN org_unit u ON u.id = r.unit_id
+        WHERE b.channel = ? AND b.platform_user_id = ?
+        ORDER BY r.id`,
+      [user.channel, user.platformUserId],
+    )) as MemberJoinRow[];
+    const key = `${user.channel}|${user.platformUserId}`;
+    if (!rows.length) {
+      this.bindingMemo.set(key, null);
+      return null;
+    }
+    this.bindingMemo.set(key, { memberId: Number(rows[0].bound), displayName: rows[0].displayName ?? null, lastSeenAt: readDate(rows[0].lastSeenAt) });
+    const member = memberOf(rows);
+    this.memberMemo.set(Number(rows[0].bound), Promise.resolve(member));
+    return member;
   }
 
-  async member(id: number): Promise<Member | null> {
-    const row = await this.members().findOne({ where: { id, active: true } });
-    if (!row) return null;
-    const grants = await this.roles().find({ where: { memberId: id } });
-    const units = grants.length ? await this.units().find({ where: { id: In(grants.map((g) => g.unitId)) } }) : [];
-    const pathOf = new Map<number, string>(units.map((u) => [u.id, u.path]));
-    pathOf.set(GLOBAL_UNIT_ID, '/');
-    return {
-      id: row.id,
-      name: row.name,
-      roles: grants.filter((g) => pathOf.has(g.unitId)).map((g) => ({ role: g.role as Role, unitId: g.unitId, unitPath: pathOf.get(g.unitId)! })),
-    };
+  member(id: number): Promise<Member | null> {
+    let found = this.memberMemo.get(id);
+    if (!found) {
+      found = this.em
+        .query(
+          `SELECT m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath
+             FROM member m
+             LEFT JOIN member_role r ON r.member_id = m.id
+             LEFT JOIN org_unit u ON u.id = r.unit_id
+            WHERE m.id = ? AND m.active = 1
+            ORDER BY r.id`,
+          [id],
+        )
+        .then((rows: MemberJoinRow[]) => memberOf(rows));
+      this.memberMemo.set(id, found);
+      found.catch(() => this.memberMemo.delete(id));
+    }
+    return found;
   }
 
-  async memberSummary(id: number): Promise<MemberSummary | null> {
-    const row = await this.members().findOne({ where: { id } });
-    return row ? toSummary(row) : null;
+  memberSummary(id: number): Promise<MemberSummary | null> {
+    let found = this.summaryMemo.get(id);
+    if (!found) {
+      found = this.members()
+        .findOne({ where: { id } })
+        .then((row) => (row ? toSummary(row) : null));
+      this.summaryMemo.set(id, found);
+      found.catch(() => this.summaryMemo.delete(id));
+    }
+    return found;
   }
 
   async membersByName(name: string): Promise<MemberSummary[]> {
@@ -55,11 +145,13 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async createMember(input: { name: string; phone: string | null; now: Date }): Promise<MemberSummary> {
+    this.forget();
     const row = await this.members().save({ name: input.name, phone: input.phone, active: true, createdAt: input.now });
     return toSummary(row as MemberRow);
   }
 
   async grantRole(memberId: number, role: Role, unitId: number, now: Date): Promise<boolean> {
+    this.forget();
     const existing = await this.roles().findOne({ where: { memberId, role, unitId } });
     if (existing) return false;
     await this.roles().insert({ memberId, role, unitId, createdAt: now });
@@ -67,6 +159,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async revokeRole(memberId: number, role: Role, unitId: number): Promise<boolean> {
+    this.forget();
     const result = await this.roles().delete({ memberId, role, unitId });
     return (result.affected ?? 0) > 0;
   }
@@ -90,6 +183,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async bindChannelUser(b: ChannelUser & { memberId: number; displayName: string | null; now: Date }): Promise<void> {
+    this.forget();
     const existing = await this.bindings().findOne({ where: { channel: b.channel, platformUserId: b.platformUserId } });
     if (existing) {
       await this.bindings().update({ id: existing.id }, { memberId: b.memberId, displayName: b.displayName, lastSeenAt: b.now });
@@ -98,7 +192,15 @@ export class TypeOrmOrgRepo implements OrgRepo {
     await this.bindings().insert({ channel: b.channel, platformUserId: b.platformUserId, memberId: b.memberId, displayName: b.displayName, lastSeenAt: b.now });
   }
 
+  /**
+   * Records that a user was seen. Skipped when this transaction read the binding and it was seen
+   * less than TOUCH_INTERVAL_MS ago under the same name: a message need not write a row to say so.
+   */
   async touchChannelUser(user: ChannelUser, now: Date, displayName?: string): Promise<void> {
+    const seen = this.bindingMemo.get(`${user.channel}|${user.platformUserId}`);
+    const fresh = seen?.lastSeenAt && now.getTime() - seen.lastSeenAt.getTime() < TOUCH_INTERVAL_MS && now.getTime() >= seen.lastSeenAt.getTime();
+    if (fresh && (!displayName || displayName === seen.displayName)) return;
+    this.forget();
     await this.bindings().update(
       { channel: user.channel, platformUserId: user.platformUserId },
       displayName ? { lastSeenAt: now, displayName } : { lastSeenAt: now },
@@ -131,9 +233,16 @@ export class TypeOrmOrgRepo implements OrgRepo {
     return rows.map((r) => ({ channel, conversationId: r.conversationId, unitId: r.unitId, title: r.title, unitName: names.get(r.unitId) ?? '' }));
   }
 
-  async unit(id: number): Promise<OrgUnit | null> {
-    const row = await this.units().findOne({ where: { id } });
-    return row ? toUnit(row) : null;
+  unit(id: number): Promise<OrgUnit | null> {
+    let found = this.unitMemo.get(id);
+    if (!found) {
+      found = this.units()
+        .findOne({ where: { id } })
+        .then((row) => (row ? toUnit(row) : null));
+      this.unitMemo.set(id, found);
+      found.catch(() => this.unitMemo.delete(id));
+    }
+    return found;
   }
 
   async unitByCode(code: string): Promise<OrgUnit | null> {
@@ -165,6 +274,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async createUnit(input: { code: string; name: string; level: OrgUnit['level']; parent: OrgUnit | null; now: Date }): Promise<OrgUnit> {
+    this.forget();
     const inserted = await this.units().save({
       code: input.code,
       name: input.name,
@@ -182,10 +292,12 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async renameUnit(unitId: number, name: string, now: Date): Promise<void> {
+    this.forget();
     await this.units().update({ id: unitId }, { name, updatedAt: now });
   }
 
   async setBoundary(unitId: number, geojson: string | null, now: Date): Promise<void> {
+    this.forget();
     await this.units().update({ id: unitId }, { boundary: geojson, updatedAt: now });
   }
 
@@ -194,6 +306,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async bindConversation(b: ConversationBinding & { now: Date }): Promise<void> {
+    this.forget();
     const existing = await this.conversations().findOne({ where: { channel: b.channel, conversationId: b.conversationId } });
     if (existing) {
       await this.conversations().update({ id: existing.id }, { unitId: b.unitId, title: b.title });
@@ -217,6 +330,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
   }
 
   async redeemInvite(code: string, now: Date): Promise<number | null> {
+    this.forget();
     const repo = this.em.getRepository(InviteSchema);
     const invite = await repo.findOne({ where: { code } });
     if (!invite || invite.usedAt || invite.expiresAt.getTime() < now.getTime()) return null;

@@ -159,4 +159,10 @@ export class TypeOrmTaskRepo implements TaskRepo {
   async bySource(source: TaskSource): Promise<TaskRecord[]> {
     return (await this.tasks().find({ where: { sourceKind: source.kind, sourceRef: source.ref }, order: { id: 'ASC' } })).map(toRecord);
   }
+
+  async byScope(unitIds: number[], priority: TaskPriority, states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+    if (!unitIds.length || !states.length) return [];
+    const rows = await this.tasks().find({ where: { scopeUnitId: In(unitIds), priority, state: In([...states]) }, order: { deadline: 'ASC', id: 'ASC' }, take: limit });
+    return rows.map(toRecord);
+  }
 }

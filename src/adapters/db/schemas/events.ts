@@ -75,6 +75,8 @@ export const EventSchema = new EntitySchema<EventRow>({
     { name: 'idx_grid_event_reporter', columns: ['reporterId'] },
     { name: 'idx_grid_event_handler', columns: ['handlerUnitId', 'state'] },
     { name: 'idx_grid_event_task', columns: ['taskId'] },
+    { name: 'idx_grid_event_period', columns: ['gridUnitId', 'reportedAt', 'category', 'state', 'handlerLevel'] },
+    { name: 'idx_grid_event_open', columns: ['gridUnitId', 'state', 'reportedAt', 'handlerLevel'] },
   ],
 });
 

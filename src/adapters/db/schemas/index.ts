@@ -6,5 +6,8 @@ import { meetingSchemas } from './meetings';
 import { attendanceSchemas } from './attendance';
 import { assessmentSchemas } from './assessment';
 import { fileLinkSchemas } from './file-links';
+import { noticeSchemas } from './notices';
+import { dutySchemas } from './duty';
+import { trainingSchemas } from './training';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas];

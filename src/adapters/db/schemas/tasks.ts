@@ -79,6 +79,7 @@ export const TaskSchema = new EntitySchema<TaskRow>({
     { name: 'idx_task_dispatcher', columns: ['dispatcherId', 'state', 'deadline'] },
     { name: 'idx_task_batch', columns: ['batch'] },
     { name: 'idx_task_source', columns: ['sourceKind', 'sourceRef'] },
+    { name: 'idx_task_scope_deadline', columns: ['scopeUnitId', 'deadline'] },
   ],
 });
 

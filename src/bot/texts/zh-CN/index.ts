@@ -10,6 +10,9 @@ import { attendance } from './attendance';
 import { assessment } from './assessment';
 import { input } from './input';
 import { calendar } from './calendar';
+import { notices } from './notices';
+import { duty } from './duty';
+import { training } from './training';
 
 export const zhCN = {
   ...core,
@@ -20,4 +23,7 @@ export const zhCN = {
   ...assessment,
   ...input,
   ...calendar,
+  ...notices,
+  ...duty,
+  ...training,
 } as const;

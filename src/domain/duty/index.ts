@@ -1,0 +1,2 @@
+/** The duty roster (值班). */
+export * from './roster';

@@ -1,0 +1,2 @@
+/** Training hours (培训学时). */
+export * from './training';

@@ -1,0 +1,64 @@
+/**
+ * Overload is honest: past INBOUND_BACKLOG_LIMIT waiting messages the sandbox API answers 429
+ * with Retry-After and queues nothing; every message it accepted is answered once when workers
+ * get to it; once the backlog drains it accepts again.
+ */
+import { createTestDatabase, type TestDatabase } from './support/databases';
+import { eventually, startTestApp, type TestApp } from './support/app';
+
+async function postRaw(app: TestApp, id: string): Promise<Response> {
+  return fetch(`${app.url}/sandbox/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ conversation: 'dm-admin', user: 'admin', text: '我是谁', id }),
+  });
+}
+
+describe('an inbound backlog past its bound', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('is refused with 429 and Retry-After, loses nothing it accepted, and accepts again once drained', async () => {
+    // A receiver without workers: the backlog only grows.
+    const receiver = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_BACKLOG_LIMIT: '5' } });
+    let worker: TestApp | null = null;
+    try {
+      const accepted: string[] = [];
+      let refusal: Response | null = null;
+      for (let i = 0; i < 40 && !refusal; i++) {
+        const res = await postRaw(receiver, `m${i}`);
+        if (res.status === 202) accepted.push(`m${i}`);
+        else if (res.status === 429) refusal = res;
+        else throw new Error(`unexpected ${res.status}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(refusal).not.toBeNull();
+      expect(Number(refusal!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refusal!.json()).toEqual({ error: expect.stringMatching(/^overloaded/) });
+      expect(accepted.length).toBeGreaterThanOrEqual(6);
+      const waiting = await receiver.runtime.queues.get('inbound').getWaitingCount();
+      expect(waiting).toBe(accepted.length);
+
+      worker = await startTestApp({ database: db, queuePrefix: receiver.queuePrefix, env: { GRIDBOT_ROLES: 'worker' } });
+      for (const id of accepted) await receiver.chat.settled(id);
+      const answers = async () => (await receiver.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#')).length;
+      expect(await answers()).toBe(accepted.length);
+
+      const again = await eventually(async () => {
+        const res = await postRaw(receiver, 'after-drain');
+        return res.status === 202 ? res : null;
+      }, 'the receiver to accept again');
+      expect(again.status).toBe(202);
+      await receiver.chat.settled('after-drain');
+      expect(await answers()).toBe(accepted.length + 1);
+    } finally {
+      await worker?.stop();
+      await receiver.stop();
+    }
+  });
+});
