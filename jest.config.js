@@ -11,4 +11,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   // Every end-to-end test is also a privacy test: group deliveries are scanned for personal data.
   setupFilesAfterEnv: ['<rootDir>/test/support/privacy-guard.ts'],
+  // ...including what the bot says into a WeChat room on the mock puppet (directly or through the
+  // puppet-service host): the guarded module re-exports the real one.
+  moduleNameMapper: { '^wechaty-puppet-mock$': '<rootDir>/test/support/guarded-puppet-mock.ts' },
 };

@@ -18,6 +18,20 @@ export function scanGroupDelivery(where: string, content: unknown): void {
   for (const m of findPersonalData(text)) leaks.push({ where, excerpt: text.slice(Math.max(0, m.start - 20), m.end + 20) });
 }
 
+/** How a bot child process reports a leak on its stderr: this mark, then the leak as JSON, on one line. */
+export const CHILD_LEAK_MARK = 'GROUP_PRIVACY_LEAK ';
+
+/** Records the leaks a bot child process reported in `line` (one line of its stderr). */
+export function recordChildLeaks(line: string): void {
+  if (!line.startsWith(CHILD_LEAK_MARK)) return;
+  leaks.push(JSON.parse(line.slice(CHILD_LEAK_MARK.length)) as Leak);
+}
+
+/** A leak found elsewhere (a bot child process scans its own group deliveries). */
+export function recordLeak(leak: Leak): void {
+  leaks.push(leak);
+}
+
 /** The leaks since the last call. */
 export function takeLeaks(): Leak[] {
   return leaks.splice(0, leaks.length);

@@ -4,6 +4,7 @@ import { TEST_PII_KEY } from './pii';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { recordChildLeaks } from './group-deliveries';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -17,6 +18,19 @@ export interface BotProcess {
 const ROOT = path.resolve(__dirname, '../..');
 /** tsx's loader by absolute URL, so the bot can run with any working directory. */
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/** Preloaded into every bot child: it scans its own group deliveries and reports leaks on stderr. */
+const CHILD_GUARD = pathToFileURL(path.join(ROOT, 'test/support/child-privacy-guard.ts')).href;
+
+/** Feeds a child's stderr, line by line, to the group-privacy guard's ledger. */
+function watchForLeaks(child: ChildProcess): void {
+  let pending = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    const lines = (pending + d.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) recordChildLeaks(line);
+  });
+  child.stderr!.once('end', () => recordChildLeaks(pending));
+}
 /**
  * How long a start may take. The first start on a new runtime (or with a cold tsx cache on a
  * loaded machine) compiles every module and has been seen to take over 20 s on 2 busy cores;
@@ -35,11 +49,12 @@ function childEnv(env: Record<string, string>): Record<string, string> {
 }
 
 export async function startBotProcess(env: Record<string, string>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', TSX, '--import', CHILD_GUARD, path.join(ROOT, 'src/main.ts')], {
     cwd: opts.cwd ?? ROOT,
     env: childEnv({ NODE_PATH: path.join(ROOT, 'node_modules'), LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  watchForLeaks(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -64,14 +79,23 @@ export async function startBotProcess(env: Record<string, string>, opts: { cwd?:
 
 /** Runs main.ts to completion (for start-up failures) and returns its exit code and output. */
 export async function runBotToExit(env: Record<string, string>, cwd?: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', TSX, '--import', CHILD_GUARD, path.join(ROOT, 'src/main.ts')], {
     cwd: cwd ?? ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  watchForLeaks(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { code, output };
+}
+
+/** Runs a test script (a .ts file) as a child the way bots are run, its group deliveries guarded. */
+export async function runGuardedChild(script: string, args: string[] = []): Promise<number | null> {
+  const child = spawn(process.execPath, ['--import', TSX, '--import', CHILD_GUARD, script, ...args], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'ignore', 'pipe'] });
+  watchForLeaks(child);
+  const [code] = await Promise.all([new Promise<number | null>((resolve) => child.once('exit', resolve)), new Promise((resolve) => child.stderr!.once('end', resolve))]);
+  return code;
 }

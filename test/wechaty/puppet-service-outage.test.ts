@@ -23,6 +23,7 @@ import { log as wechatyLog } from 'wechaty';
 import { eventually, outboxPayloadText, startTestApp, type TestApp } from '../support/app';
 import { createWechatyChannel, type WechatyChannel } from '../../src/adapters/wechaty';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
+import { scanGroupDelivery } from '../support/group-deliveries';
 
 wechatyLog.level('silent');
 jest.setTimeout(180_000);
@@ -67,6 +68,8 @@ class PuppetServiceHost {
           this.ids = m.ids;
           resolve();
         } else {
+          // What the bot account said in the host's room is a group delivery: the privacy guard scans it.
+          if (/@/.test(m.conversation)) scanGroupDelivery(`wechaty puppet-service room ${m.conversation}`, m.text);
           this.said.push({ conversation: m.conversation, text: m.text });
         }
       });

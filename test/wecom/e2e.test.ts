@@ -39,7 +39,7 @@ function botMessage(content: string, where: { group?: string } = {}) {
     aibotid: 'AIBOT1',
     ...(where.group ? { chatid: where.group, chattype: 'group' } : { chattype: 'single' }),
     from: { userid: 'wangwu' },
-    response_url: api.newResponseUrl(),
+    response_url: api.newResponseUrl(where.group ? 'group' : 'single'),
     msgtype: 'text',
     text: { content },
   };

@@ -59,6 +59,14 @@ describe('the personal-data detector', () => {
     expect(maskPersonalData(text)).toBe(text);
   });
 
+  it('does not join a numbered list item’s number to the code after it, and still finds a phone there', () => {
+    const ranking = '130. 01000010 示范10网格：73 分 合格 ↑2\n131. 01000050 示范50网格：73 分 合格 ↑2';
+    expect(containsPersonalData(ranking)).toBe(false);
+    expect(maskPersonalData(ranking)).toBe(ranking);
+    expect(containsPersonalData('1. 王五\n2. 13812345678')).toBe(true);
+    expect(containsPersonalData('131. 138 1234 5678')).toBe(true);
+  });
+
   it('finds a number after other numbers in the same run and two numbers side by side', () => {
     expect(maskPersonalData('3号楼 12 13812345678')).toBe('3号楼 12 138****5678');
     expect(maskPersonalData('13812345678 13987654321')).toBe('138****5678 139****4321');

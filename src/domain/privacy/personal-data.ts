@@ -77,6 +77,12 @@ function runsOf(text: string): DigitGroup[][] {
       digits += 'X';
       i++;
     }
+    // A list item's number ("131. 示范网格", "131. 01000010 …") is no part of the number after it.
+    if (isListMarker(text, start, i)) {
+      if (run.length) runs.push(run);
+      run = [];
+      continue;
+    }
     const before = text[start - 1];
     const group: DigitGroup = {
       start,
@@ -95,6 +101,12 @@ function runsOf(text: string): DigitGroup[][] {
   }
   if (run.length) runs.push(run);
   return runs;
+}
+
+/** Digits at the start of a line followed by a dot and a space: a numbered list's item number. */
+function isListMarker(text: string, start: number, end: number): boolean {
+  if (start > 0 && text[start - 1] !== '\n') return false;
+  return (text[end] === '.' || text[end] === '．') && (text[end + 1] === ' ' || text[end + 1] === '\u3000');
 }
 
 function joinable(text: string, from: number, to: number): boolean {

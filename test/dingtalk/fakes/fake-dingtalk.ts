@@ -251,6 +251,8 @@ export class FakeDingTalk {
 
   /** Cards delivered with createAndDeliver, by outTrackId (only those can be updated). */
   readonly deliveredCards = new Set<string>();
+  /** Cards delivered into a group: their updates are group deliveries too. */
+  private readonly groupCards = new Set<string>();
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
@@ -279,6 +281,8 @@ export class FakeDingTalk {
         if (tooLong({ msgParam: JSON.stringify({ ...(body.text as object), ...(body.markdown as object), ...(body.actionCard as object) }) })) {
           return this.answer(res, 200, { errcode: 460101, errmsg: 'message too long' });
         }
+        // A reply into a group's session is a group delivery (a session not known to be 1:1 counts as one).
+        if (!singleChatSessions.has(url.searchParams.get('session') ?? '')) scanGroupDelivery(`dingtalk session ${url.searchParams.get('session')}`, body);
         return this.answer(res, 200, { errcode: 0, errmsg: 'ok' });
     }
     if (!token || !this.tokens.has(token)) return this.answer(res, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
@@ -307,11 +311,16 @@ export class FakeDingTalk {
         return this.answer(res, 200, { downloadUrl: `${this.url}/files/${encodeURIComponent(String(body.downloadCode))}` });
       case '/v1.0/card/instances/createAndDeliver':
         this.deliveredCards.add(String(body.outTrackId));
+        if (String(body.openSpaceId ?? '').includes('IM_GROUP.')) {
+          this.groupCards.add(String(body.outTrackId));
+          scanGroupDelivery(`dingtalk group card ${String(body.openSpaceId)}`, body.cardData);
+        }
         return this.answer(res, 200, { success: true, result: { outTrackId: body.outTrackId } });
       case '/v1.0/card/instances':
         // PUT: update a delivered card's data (更新卡片).
         if (req.method !== 'PUT') return this.answer(res, 405, { code: 'MethodNotAllowed', message: req.method ?? '' });
         if (!this.deliveredCards.has(String(body.outTrackId))) return this.answer(res, 400, { code: 'param.cardInstanceNotExist', message: '卡片不存在' });
+        if (this.groupCards.has(String(body.outTrackId))) scanGroupDelivery(`dingtalk group card update ${String(body.outTrackId)}`, body.cardData);
         return this.answer(res, 200, { success: true, result: true });
       default:
         return this.answer(res, 404, { code: 'notFound', message: path });
@@ -352,9 +361,15 @@ export class FakeDingTalk {
   }
 }
 
+/** Session webhooks of 1:1 messages made by robotMessage; every other session is a group's. */
+const singleChatSessions = new Set<string>();
+
 /** A robot message's data as DingTalk documents it (group text @-mentioning the robot by default). */
 export function robotMessage(overrides: Record<string, unknown> = {}, fake?: FakeDingTalk): Record<string, unknown> {
   const base = fake?.url ?? 'http://127.0.0.1:9';
+  const session = crypto.randomBytes(8).toString('hex');
+  // The fake counts a session reply as a group delivery unless the message was 1:1.
+  if (String(overrides.conversationType ?? '2') === '1') singleChatSessions.add(session);
   return {
     conversationId: 'cidGroupA==',
     atUsers: [{ dingtalkId: '$:LWCP_v1:$robot' }],
@@ -371,7 +386,7 @@ export function robotMessage(overrides: Record<string, unknown> = {}, fake?: Fak
     senderId: '$:LWCP_v1:$sender',
     conversationTitle: '幸福社区第一网格',
     isInAtList: true,
-    sessionWebhook: `${base}/robot/sendBySession?session=${crypto.randomBytes(8).toString('hex')}`,
+    sessionWebhook: `${base}/robot/sendBySession?session=${session}`,
     text: { content: ' 帮助' },
     robotCode: fake?.robotCode ?? 'dingfakerobot',
     msgtype: 'text',

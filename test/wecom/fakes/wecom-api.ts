@@ -24,6 +24,8 @@ export class FakeWeComApi {
   private tokens = new Set<string>();
   private tokenSerial = 0;
   private usedResponseCodes = new Set<string>();
+  /** response_codes of 1:1 messages; a reply through any other is a group delivery. */
+  private readonly singleChatCodes = new Set<string>();
   private webhookSends = new Map<string, number[]>();
   /** errcodes the next calls of a path answer with, consumed one by one. */
   private scripted = new Map<string, number[]>();
@@ -84,8 +86,11 @@ export class FakeWeComApi {
   }
 
   /** A response_url as the intelligent bot's callbacks carry it. */
-  newResponseUrl(): string {
-    return `${this.url}/cgi-bin/aibot/response?response_code=${crypto.randomBytes(12).toString('hex')}`;
+  /** A message's response_url; `chat` is the message's chattype (a reply to a group's message is a group delivery). */
+  newResponseUrl(chat: 'group' | 'single' = 'group'): string {
+    const code = crypto.randomBytes(12).toString('hex');
+    if (chat === 'single') this.singleChatCodes.add(code);
+    return `${this.url}/cgi-bin/aibot/response?response_code=${code}`;
   }
 
   callsTo(path: string): ReceivedCall[] {
@@ -121,6 +126,10 @@ export class FakeWeComApi {
         if (call.query.corpid !== this.corpId) return answer(call, res, { errcode: 40013, errmsg: 'invalid corpid' });
         if (call.query.corpsecret !== this.secret || this.revoked) return answer(call, res, { errcode: 40001, errmsg: 'invalid credential' });
         return answer(call, res, { errcode: 0, errmsg: 'ok', access_token: this.issueToken(), expires_in: 7200 });
+      case '/cgi-bin/appchat/send':
+        // App messages into a group chat (appchat): gridbot does not use them; should it, they are scanned.
+        scanGroupDelivery(`wecom appchat ${String(body.chatid)}`, body);
+        return answer(call, res, { errcode: 0, errmsg: 'ok' });
       case '/cgi-bin/message/send':
       case '/cgi-bin/message/update_template_card': {
         const token = call.query.access_token;
@@ -152,6 +161,7 @@ export class FakeWeComApi {
         if (tooLong) return answer(call, res, { errcode: 40058, errmsg: tooLong });
         if (this.usedResponseCodes.has(code)) return answer(call, res, { errcode: 40078, errmsg: 'response_code used' });
         this.usedResponseCodes.add(code);
+        if (!this.singleChatCodes.has(code)) scanGroupDelivery(`wecom bot reply ${code}`, body);
         return answer(call, res, { errcode: 0, errmsg: 'ok' });
       }
       default:
