@@ -1,7 +1,8 @@
 /**
  * Status callbacks to the client that pushed an order, and the signed-request window.
  * A callback is retried with growing waits so a client's endpoint may be down for hours and still
- * hear every status change, in order; the waits are the domain's, the queue (BullMQ) only keeps them.
+ * hear every status change (each carries its sequence number, so the client orders them); the waits
+ * are the domain's, the queue (BullMQ) only keeps them.
  */
 
 /** Waits between attempts: 10 s, 30 s, 1.5 min, … doubling-ish, capped at 1 h; 20 attempts ≈ 14 h. */
