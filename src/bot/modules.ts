@@ -27,9 +27,11 @@ import { createSnoozeModule } from './snooze';
 import { createDutyModule } from './duty';
 import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
+import type { ConsoleRepos } from './console/ports';
+import { createConsoleModule } from './console';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & ConsoleRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -68,6 +70,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
+    createConsoleModule({ output }),
   ];
   return { modules, tasks: tasks.service, events: events.service };
 }

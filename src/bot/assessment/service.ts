@@ -98,6 +98,11 @@ export function infoReportRatio(due: readonly LocalDate[], filed: readonly Filed
 }
 
 /** Scores and figures of assessment; every call takes the acting transaction's calendar (`tx.calendar`). */
+/** A community's or town's total: the mean of its grids' totals, one decimal (0 without grids). */
+function unitTotal(grids: readonly Scored<OrgUnit>[]): number {
+  return grids.length ? Math.round((grids.reduce((s, g) => s + g.score.total, 0) / grids.length) * 10) / 10 : 0;
+}
+
 export class AssessmentService {
   /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
   async attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, calendar: WorkingCalendar, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
@@ -184,10 +189,32 @@ export class AssessmentService {
     const out: UnitResult[] = [];
     for (const unit of units) {
       const grids = await this.gridScores(repos, calendar, await this.gridsUnder(repos, unit), period, now);
-      const total = grids.length ? Math.round((grids.reduce((s, g) => s + g.score.total, 0) / grids.length) * 10) / 10 : 0;
-      out.push({ unit, total, grids, trend: null });
+      out.push({ unit, total: unitTotal(grids), grids, trend: null });
     }
     return out;
+  }
+
+  /**
+   * A unit's facts and its children ranked with the trend, from one scoring of its grids per period
+   * (what `unitFacts` and `rankChildren(…, true)` give, without scoring every grid three times).
+   */
+  async unitOverview(repos: AssessmentRepos, calendar: WorkingCalendar, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<{ facts: AssessmentFacts; ranking: Ranked<UnitResult>[] }> {
+    const children = unit.level === 'grid' ? [unit] : await repos.org.children(unit.id);
+    const grids = await this.gridsUnder(repos, unit);
+    const current = await this.gridScores(repos, calendar, grids, period, now);
+    const previous = await this.gridScores(repos, calendar, grids, previousPeriod(period, calendar.timeZone), now);
+    const resultsOf = (scored: Scored<OrgUnit>[]): UnitResult[] =>
+      children.map((child) => {
+        const mine = scored.filter((g) => g.subject.path.startsWith(child.path));
+        return { unit: child, total: unitTotal(mine), grids: mine, trend: null };
+      });
+    const results = resultsOf(current);
+    const before = resultsOf(previous);
+    for (const r of results) {
+      const prev = before.find((b) => b.unit.id === r.unit.id);
+      r.trend = trend(r.total, prev && prev.grids.length ? prev.total : null);
+    }
+    return { facts: sumFacts(current.map((g) => g.facts)), ranking: rank(results, (r) => r.total, (a, b) => a.unit.code.localeCompare(b.unit.code)) };
   }
 
   /** Facts of a whole unit (for 统计): its grids' facts summed. */

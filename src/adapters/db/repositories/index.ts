@@ -12,6 +12,7 @@ import { TypeOrmFileLinkRepo } from './file-link-repository';
 import { TypeOrmNoticeRepo } from './notice-repository';
 import { TypeOrmDutyRepo } from './duty-repository';
 import { TypeOrmTrainingRepo } from './training-repository';
+import { TypeOrmConsoleRepo } from './console-repository';
 
 /**
  * The repositories of one transaction, each built the first time the work asks for it: a message
@@ -33,6 +34,7 @@ export function createRepos(em: EntityManager): BotRepos {
     notices: () => new TypeOrmNoticeRepo(em),
     duty: () => new TypeOrmDutyRepo(em),
     training: () => new TypeOrmTrainingRepo(em),
+    console: () => new TypeOrmConsoleRepo(em),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

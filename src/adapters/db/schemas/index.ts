@@ -9,5 +9,6 @@ import { fileLinkSchemas } from './file-links';
 import { noticeSchemas } from './notices';
 import { dutySchemas } from './duty';
 import { trainingSchemas } from './training';
+import { consoleSchemas } from './console';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...consoleSchemas];

@@ -13,6 +13,7 @@ import { calendar } from './calendar';
 import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
+import { consoleTexts } from './console';
 
 export const zhCN = {
   ...core,
@@ -26,4 +27,5 @@ export const zhCN = {
   ...notices,
   ...duty,
   ...training,
+  ...consoleTexts,
 } as const;

@@ -1,0 +1,86 @@
+/**
+ * What the leaders' web console needs from storage: its sessions, and read queries over the other
+ * areas' tables (events, tasks, check-ins, boundaries), which it reads and never writes.
+ */
+import type { AssessmentRepos } from '../assessment/ports';
+
+export interface ConsoleSession {
+  memberId: number;
+  csrf: string;
+  expiresAt: Date;
+}
+
+export interface NewConsoleSession extends ConsoleSession {
+  /** SHA-256 (hex) of the cookie value. */
+  idHash: string;
+  createdAt: Date;
+}
+
+export interface ConsoleEventRow {
+  id: number;
+  number: string;
+  category: string;
+  urgency: string;
+  state: string;
+  handlerLevel: string;
+  location: string | null;
+  gridUnitId: number;
+  reportedAt: Date;
+  deadline: Date | null;
+  supervision: string | null;
+}
+
+export interface ConsoleTaskRow {
+  id: number;
+  number: string;
+  title: string;
+  state: string;
+  deadline: Date;
+  dispatchedAt: Date;
+  gridId: number | null;
+  scopeUnitId: number;
+  escalation: string | null;
+}
+
+export interface TimelineRow {
+  at: Date;
+  action: string;
+  toState: string;
+  note: string | null;
+}
+
+export interface OutsideCheckRow {
+  memberId: number;
+  unitId: number;
+  at: Date;
+  latitude: number;
+  longitude: number;
+}
+
+export interface ConsoleRepo {
+  createSession(session: NewConsoleSession): Promise<void>;
+  /** The session behind a cookie, when it is neither ended nor expired. */
+  session(idHash: string, now: Date): Promise<ConsoleSession | null>;
+  endSession(idHash: string, now: Date): Promise<void>;
+  /** Ends every running session of a member; returns how many were running. */
+  endSessionsOf(memberId: number, now: Date): Promise<number>;
+
+  /** Events of these grids reported since `since`, and every event of theirs still open. */
+  mapEvents(gridIds: number[], since: Date, openStates: readonly string[]): Promise<ConsoleEventRow[]>;
+  /** Events of these grids still open, oldest first. */
+  openEvents(gridIds: number[], openStates: readonly string[]): Promise<ConsoleEventRow[]>;
+  /** Tasks of these units still owed (in `activeStates`). */
+  activeTasks(unitIds: number[], activeStates: readonly string[]): Promise<ConsoleTaskRow[]>;
+  eventByNumber(number: string): Promise<(ConsoleEventRow & { description: string }) | null>;
+  eventTimeline(eventId: number): Promise<TimelineRow[]>;
+  taskByNumber(number: string): Promise<ConsoleTaskRow | null>;
+  taskTimeline(taskId: number): Promise<TimelineRow[]>;
+  outsideChecks(unitIds: number[], since: Date): Promise<OutsideCheckRow[]>;
+  /** GeoJSON boundary text per unit id, for those that have one. */
+  boundaries(unitIds: number[]): Promise<Map<number, string>>;
+}
+
+/** The console reads through the assessment's repositories too (the figures). */
+export interface ConsoleRepos extends AssessmentRepos {
+  console: ConsoleRepo;
+}
