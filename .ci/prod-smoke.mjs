@@ -1,7 +1,8 @@
 // The production build as the deployment notes run it (`npm run build && npm run start:prod`,
 // NODE_ENV=production): it starts from another working directory, answers /healthz and /readyz,
 // and stops cleanly on SIGTERM. Run after `npm run build`; exits non-zero on any failure.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,17 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridbot-prod-'));
 const prefix = `gbt-prod-${process.pid}`;
+// Production refuses to start without the key of residents' data (exit 2, naming PII_KEY).
+const keyless = spawnSync(process.execPath, [path.join(root, 'dist/src/main.js')], {
+  cwd: workDir,
+  env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', DATABASE_URL: `sqlite:${path.join(workDir, 'keyless.sqlite')}`, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: prefix },
+  encoding: 'utf8',
+  timeout: 60_000,
+});
+if (keyless.status !== 2 || !`${keyless.stdout}${keyless.stderr}`.includes('PII_KEY')) {
+  console.error(`== production build: started without PII_KEY (exit ${keyless.status})\n${keyless.stdout}${keyless.stderr}`);
+  process.exit(1);
+}
 const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
   cwd: workDir,
   env: {
@@ -19,6 +31,7 @@ const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
     DATABASE_URL: `sqlite:${path.join(workDir, 'gridbot.sqlite')}`,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: prefix,
+    PII_KEY: crypto.randomBytes(32).toString('base64'),
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });

@@ -51,6 +51,15 @@ const timezone = z.preprocess(emptyToUndefined, z.string().default('Asia/Shangha
 
 const port = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000));
 
+/** A base64 key of exactly 32 bytes (AES-256). */
+const piiKey = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' })
+    .optional(),
+);
+
 /** Where Redis is: one server, a cluster, or a master named by sentinels. */
 export type RedisTarget =
   | { kind: 'single'; url: string }
@@ -120,6 +129,10 @@ export const envSchema = z
     PUBLIC_URL: optionalString,
     /** A JSON file of text overrides for the zh-CN catalogue. */
     TEXTS_FILE: optionalString,
+    /** Key of residents' personal data at rest (AES-256-GCM and the lookup HMAC). */
+    PII_KEY: piiKey,
+    /** The key before the last rotation: still read until `npm run pii:rotate` has re-encrypted everything. */
+    PII_KEY_PREVIOUS: piiKey,
     DINGTALK_CLIENT_ID: optionalString,
     DINGTALK_CLIENT_SECRET: optionalString,
     DINGTALK_ROBOT_CODE: optionalString,
@@ -175,7 +188,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = envSchema.safeParse(env);
-  if (result.success) return checkChannelCompleteness(result.data);
+  if (result.success) return checkPiiKey(checkChannelCompleteness(result.data));
   const issue = result.error.issues[0];
   const variable = issue.path.length > 0 ? String(issue.path[0]) : 'environment';
   const value = typeof env[variable] === 'string' ? ` (got "${redactIfSecret(variable, env[variable] as string)}")` : '';
@@ -184,6 +197,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function redactIfSecret(name: string, value: string): string {
   return /SECRET|TOKEN|KEY|PASSWORD/.test(name) ? '***' : value;
+}
+
+/** In production residents' data is never encrypted with a key made up on the spot (DESIGN §7). */
+function checkPiiKey(config: Config): Config {
+  if (config.NODE_ENV === 'production' && !config.PII_KEY) throw new ConfigError('Invalid PII_KEY: required when NODE_ENV=production (openssl rand -base64 32)');
+  if (config.PII_KEY_PREVIOUS && !config.PII_KEY) throw new ConfigError('Invalid PII_KEY: required when PII_KEY_PREVIOUS is set (the new key)');
+  return config;
 }
 
 /** A channel is either configured completely or not at all: half a configuration is a mistake. */

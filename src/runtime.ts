@@ -28,6 +28,7 @@ import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
+import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp, type ChannelReadiness } from './adapters/http/app';
 import { createQueueDashboard } from './adapters/http/queue-dashboard';
@@ -40,6 +41,9 @@ import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, minutesFile } from './adapters/render';
 import { CalendarSource } from './bot/calendar/source';
 import { mountOrgImport } from './adapters/xlsx/import-route';
+import { mountRegisterImport } from './adapters/xlsx/register-import-route';
+import { accessLogFile, registerExportFile } from './adapters/xlsx/register-export-file';
+import { ACCESS_LOG_FILE, REGISTER_EXPORT_FILE } from './bot/register';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
@@ -95,8 +99,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const { dataSource, applied } = await openDatabase(config.DATABASE_URL, { traceQueries: config.NODE_ENV !== 'production' });
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE));
-  const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn));
+  const vault = vaultFromConfig(config, logger);
+  const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE), vault);
+  const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn), vault);
 
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
@@ -155,10 +160,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile, [MINUTES_FILE]: minutesFile(meetingRenderer) };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountConsole(router, { uow, clock: options.clock ?? systemClock, logger, baseUrl: output.baseUrl }));
+  mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};

@@ -10,7 +10,7 @@ import { In } from 'typeorm';
 import { seedDemo } from '../src/adapters/db/demo';
 import { OutboxSchema, ProcessedKeySchema } from '../src/adapters/db/schemas/core';
 import { inboundKey } from '../src/jobs/inbound-queue';
-import { startTestApp, eventually, type TestApp } from './support/app';
+import { startTestApp, eventually, outboxPayloadText, type TestApp } from './support/app';
 
 const MESSAGES = 10_000;
 const IN_FLIGHT = 16;
@@ -142,7 +142,7 @@ describe('10,000 generated messages', () => {
       unanswered.push(...slice.filter((k) => !answered.has(k)));
       for (const r of rows) {
         expect({ id: r.id, status: r.status }).toEqual({ id: r.id, status: 'sent' });
-        answers.push(JSON.stringify((JSON.parse(r.payload) as { message: unknown }).message));
+        answers.push(JSON.stringify((JSON.parse(outboxPayloadText(r.payload)) as { message: unknown }).message));
       }
     }
     expect(unanswered.slice(0, 10)).toEqual([]);

@@ -43,7 +43,7 @@ describe('configuration', () => {
   it('takes the documented defaults from an empty environment', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ PORT: 3000, DATABASE_URL: 'sqlite:data/gridbot.sqlite', REDIS_URL: 'redis://127.0.0.1:6379', TIMEZONE: DEFAULT_TIME_ZONE, SANDBOX_ENABLED: true, BOOTSTRAP_ADMINS: [] });
-    expect(loadConfig({ NODE_ENV: 'production' }).SANDBOX_ENABLED).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PII_KEY: Buffer.alloc(32, 1).toString('base64') }).SANDBOX_ENABLED).toBe(false);
     expect(loadConfig({ BOOTSTRAP_ADMINS: 'sandbox:admin, dingtalk:0123,wecom:zhangsan' }).BOOTSTRAP_ADMINS).toEqual([
       { channel: 'sandbox', platformUserId: 'admin' },
       { channel: 'dingtalk', platformUserId: '0123' },

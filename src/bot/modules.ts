@@ -19,7 +19,12 @@ import type { AttendanceRepos } from './attendance/ports';
 import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
-import type { AssessmentRepos } from './assessment/ports';
+import type { AssessmentRepos, VisitCoverage } from './assessment/ports';
+import type { RegisterRepos } from './register/ports';
+import { createRegisterModule, type RegisterService } from './register';
+import type { WorkLookup } from './register/linked-work';
+import { stateName as taskStateName } from './tasks/format';
+import { t, type TextKey } from './texts';
 import { createCalendarModule } from './calendar';
 import { createNoticesModule, NoticeService } from './notices';
 import type { NoticesRepos } from './notices/ports';
@@ -31,7 +36,7 @@ import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & ConsoleRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -44,11 +49,32 @@ export interface BotModules {
   /** The TaskService other areas dispatch through (tests and benchmarks dispatch with it too). */
   tasks: TasksService<BotRepos>;
   events: EventService;
+  /** The register's use cases (the import route checks and applies uploads through it). */
+  register: RegisterService;
+  /** Assessment as composed (visit coverage included), for the ledger files. */
+  assessment: AssessmentService;
 }
+
+/** Events and tasks by number, for the register's links (关联) and household files. */
+const workLookup: WorkLookup = {
+  async find(repos, number) {
+    const all = repos as BotRepos;
+    if (number.startsWith('SJ')) {
+      const e = await all.events.byNumber(number);
+      return e && { kind: 'event', number: e.number, title: e.description.slice(0, 40), stateName: t(`event.state.${e.state}` as TextKey), unitId: e.gridUnitId };
+    }
+    const task = await all.tasks.byNumber(number);
+    return task && { kind: 'task', number: task.number, title: task.title.slice(0, 40), stateName: taskStateName(task), unitId: task.scopeUnitId };
+  },
+};
 
 export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const output = deps.output ?? NO_OUTPUT;
-  const assessment = new AssessmentService();
+  const register = createRegisterModule({ baseUrl: output.baseUrl, work: workLookup });
+  // Assessment and the weekly agenda read visit coverage from the register. The transaction's
+  // repositories are always the full BotRepos; the assessment port names only what it needs itself.
+  const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
+  const assessment = new AssessmentService(visits);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
@@ -58,7 +84,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createOrgModule(),
     events.module,
     tasks.module,
-    createMeetingsModule({ tasks: tasks.service, attendance: assessment, output }),
+    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
     createAttendanceModule(),
     createInfoReportModule(),
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
@@ -70,7 +96,8 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
+    register.module,
     createConsoleModule({ output }),
   ];
-  return { modules, tasks: tasks.service, events: events.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
 }

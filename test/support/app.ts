@@ -18,6 +18,9 @@ import { inboundKey } from '../../src/jobs/inbound-queue';
 import type { Attachment } from '../../src/bot/inbound';
 import { OutboxSchema, ProcessedKeySchema } from '../../src/adapters/db/schemas/core';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './databases';
+import { TEST_PII_KEY } from './pii';
+
+export { TEST_PII_KEY, outboxPayloadText } from './pii';
 
 export interface TestAppOptions {
   db?: TestDatabaseKind;
@@ -52,6 +55,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     QUEUE_PREFIX: queuePrefix,
     BOOTSTRAP_ADMINS: 'sandbox:admin',
     SANDBOX_ENABLED: 'true',
+    // One fixed key for every test app, so a restarted app reads what the first one sealed.
+    PII_KEY: TEST_PII_KEY,
     ...options.env,
   });
   const events = new EventEmitter();

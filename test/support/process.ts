@@ -1,5 +1,6 @@
 /** Runs gridbot as a real child process (`node --import tsx src/main.ts`), as an operator would. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { TEST_PII_KEY } from './pii';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +30,8 @@ export const START_BUDGET_MS = 120_000;
 const COMPILE_CACHE = path.join(os.tmpdir(), 'gridbot-test-compile-cache');
 
 function childEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, PORT: '0', ...env };
+  // The test deployment's one residents' data key, unless the test sets (or blanks) its own.
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, PORT: '0', PII_KEY: TEST_PII_KEY, ...env };
 }
 
 export async function startBotProcess(env: Record<string, string>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<BotProcess> {

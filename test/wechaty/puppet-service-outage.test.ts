@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { log as wechatyLog } from 'wechaty';
-import { eventually, startTestApp, type TestApp } from '../support/app';
+import { eventually, outboxPayloadText, startTestApp, type TestApp } from '../support/app';
 import { createWechatyChannel, type WechatyChannel } from '../../src/adapters/wechaty';
 import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 
@@ -162,7 +162,7 @@ async function notifyRoom(texts: string[]): Promise<void> {
 
 async function outboxRows(texts: string[]): Promise<{ status: string }[]> {
   const rows = await app.runtime.dataSource.getRepository(OutboxSchema).find({ where: { kind: 'message' } });
-  return rows.filter((r) => texts.some((t) => (r as { payload: string }).payload.includes(t))) as { status: string }[];
+  return rows.filter((r) => texts.some((t) => outboxPayloadText((r as { payload: string }).payload).includes(t))) as { status: string }[];
 }
 
 it.each([

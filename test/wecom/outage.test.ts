@@ -5,7 +5,7 @@
  * And a frequency limit on one member's messages (45009) holds that member only.
  */
 import crypto from 'node:crypto';
-import { eventually, startTestApp, type TestApp } from '../support/app';
+import { eventually, outboxPayloadText, startTestApp, type TestApp } from '../support/app';
 import { FakeWeComApi } from './fakes/wecom-api';
 import { randomAesKey } from './fakes/wecom-callbacks';
 import type { BotMessage } from '../../src/bot/message';
@@ -124,7 +124,7 @@ it('a 45009 for one member holds that member\'s messages, in order, while anothe
   }, 'both of 孙七\'s messages to wait');
   const order = delayed.sort((a, b) => (a.data as { heldUntil: number }).heldUntil - (b.data as { heldUntil: number }).heldUntil);
   const outbox = app.runtime.dataSource.getRepository(OutboxSchema);
-  const texts = await Promise.all(order.map(async (j) => (await outbox.findOneByOrFail({ id: (j.data as { id: string }).id })).payload));
+  const texts = await Promise.all(order.map(async (j) => outboxPayloadText((await outbox.findOneByOrFail({ id: (j.data as { id: string }).id })).payload)));
   expect(texts[0]).toContain('孙七 第一条');
   expect(texts[1]).toContain('孙七 第二条');
   expect((order[0].data as { heldUntil: number }).heldUntil).toBeGreaterThan(Date.now() + 30_000);
@@ -140,7 +140,7 @@ it('a refusal that concerns one message fails only that message, and the person 
   await app.chat.settled(id); // 孙七's messages still wait behind their 45009; this one's are done
   const rows = await app.runtime.dataSource.getRepository(OutboxSchema).find({ where: { channel: 'wecom', status: 'failed' } });
   expect(rows).toHaveLength(1);
-  expect(rows[0].payload).toContain('nobody');
+  expect(outboxPayloadText(rows[0].payload)).toContain('nobody');
   expect((await app.chat.messages('dm-admin', id)).filter((x) => x.text.includes('未能送达'))).toHaveLength(1);
 });
 

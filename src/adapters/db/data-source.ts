@@ -37,6 +37,8 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 5000');
         db.pragma('foreign_keys = ON');
+        // A resident's record removed on request is overwritten, not left in free pages.
+        db.pragma('secure_delete = ON');
       },
     });
   }

@@ -1,19 +1,25 @@
 /** The outbox table, for the job layer's dispatcher and senders. */
 import { IsNull, LessThan, type DataSource } from 'typeorm';
 import type { OutboxStore, StoredOutboxRow } from '../../jobs/outbox-store';
-import { OutboxSchema } from './schemas/core';
+import { OutboxSchema, type OutboxRow } from './schemas/core';
+import { NO_VAULT, type PiiVault } from './pii/vault';
+import { openPayload } from './pii/outbox-seal';
 
 export class TypeOrmOutboxStore implements OutboxStore {
   constructor(
     private readonly dataSource: DataSource,
     /** Serialises access on SQLite, shared with the unit of work. */
     private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+    /** Opens message payloads the unit of work sealed. */
+    private readonly vault: PiiVault = NO_VAULT,
   ) {}
+
+  private opened = (row: OutboxRow | null): StoredOutboxRow | null => (row ? { ...row, payload: openPayload(this.vault, row.payload) } : null);
 
   private repo = () => this.dataSource.getRepository(OutboxSchema);
 
   load(id: string): Promise<StoredOutboxRow | null> {
-    return this.exclusive(() => this.repo().findOne({ where: { id } }));
+    return this.exclusive(async () => this.opened(await this.repo().findOne({ where: { id } })));
   }
 
   async markDispatched(ids: string[], now: Date): Promise<void> {
@@ -37,6 +43,8 @@ export class TypeOrmOutboxStore implements OutboxStore {
   }
 
   undispatched(createdBefore: Date, limit: number): Promise<StoredOutboxRow[]> {
-    return this.exclusive(() => this.repo().find({ where: { dispatchedAt: IsNull(), createdAt: LessThan(createdBefore) }, order: { createdAt: 'ASC' }, take: limit }));
+    return this.exclusive(async () =>
+      (await this.repo().find({ where: { dispatchedAt: IsNull(), createdAt: LessThan(createdBefore) }, order: { createdAt: 'ASC' }, take: limit })).map((r) => this.opened(r)!),
+    );
   }
 }

@@ -12,6 +12,8 @@ import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { TypeOrmSettingsRepo } from './repositories/support-repositories';
 import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core';
 import { databaseKind } from './data-source';
+import { NO_VAULT, type PiiVault } from './pii/vault';
+import { openPayload, sealPayload } from './pii/outbox-seal';
 
 export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
 
@@ -37,6 +39,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     private readonly clock: Clock,
     url: string,
     private readonly calendars: CalendarProvider,
+    /** Seals residents' personal data (src/adapters/db/pii); tools without PII_KEY leave it out. */
+    private readonly vault: PiiVault = NO_VAULT,
   ) {
     this.serial = databaseKind(url) === 'sqlite';
   }
@@ -63,7 +67,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
           await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
           const effects = new CollectingEffects(now);
           const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
-          const result = await work({ now, calendar, repos: createRepos(em), effects });
+          const result = await work({ now, calendar, repos: createRepos(em, this.vault), effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
         });
@@ -84,7 +88,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     return this.exclusive(async () => {
       const em = this.dataSource.manager;
       const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
-      return work(createRepos(em), calendar);
+      return work(createRepos(em, this.vault), calendar);
     });
   }
 
@@ -106,15 +110,16 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       dispatchedAt: null,
       sentAt: null,
     }));
+    // Stored sealed (message payloads may carry residents' data); handed on in the clear.
     // One statement: every column is given, so TypeORM need not select the row back (updateEntity
     // false); copies all the same, so nothing is written back into the rows handed to the dispatcher.
-    if (rows.length) await em.createQueryBuilder().insert().into(OutboxSchema).values(rows.map((r) => ({ ...r }))).updateEntity(false).execute();
+    if (rows.length) await em.createQueryBuilder().insert().into(OutboxSchema).values(rows.map((r) => ({ ...r, payload: sealPayload(this.vault, r.kind, r.payload) }))).updateEntity(false).execute();
     return rows;
   }
 
   /** A key handled before (a crash after commit, a redelivery): hand on what was not dispatched. */
   private async redispatch(key: string): Promise<void> {
     const rows = await this.exclusive(() => this.dataSource.getRepository(OutboxSchema).find({ where: { sourceKey: key, dispatchedAt: IsNull() } }));
-    if (rows.length) await this.dispatch(rows);
+    if (rows.length) await this.dispatch(rows.map((r) => ({ ...r, payload: openPayload(this.vault, r.payload) })));
   }
 }

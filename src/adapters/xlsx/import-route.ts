@@ -46,14 +46,14 @@ class ImportRaceError extends Error {
   }
 }
 
-function attachment(ctx: Context, fileName: string, body: Buffer): void {
+export function attachment(ctx: Context, fileName: string, body: Buffer): void {
   ctx.set('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
   ctx.set('cache-control', 'no-store');
   ctx.type = XLSX_MIME;
   ctx.body = body;
 }
 
-async function readBody(ctx: Context): Promise<Buffer | null> {
+export async function readBody(ctx: Context): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {

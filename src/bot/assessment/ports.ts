@@ -6,6 +6,7 @@
 import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { AssessmentFacts } from '../../domain/assessment';
 import type { TrainingRepos } from '../training/ports';
+import type { CoreRepos } from '../ports';
 
 export interface Range {
   start: Date;
@@ -136,4 +137,13 @@ export interface AssessmentRepo {
 /** The repositories assessment, statistics and ledgers work with. */
 export interface AssessmentRepos extends TrainingRepos {
   assessment: AssessmentRepo;
+}
+
+/**
+ * 走访覆盖率 of grids as of a moment: households whose tags ask for visits, and those visited in
+ * time. Supplied by the register area (composed in src/bot/modules.ts); absent, the indicator has
+ * no data.
+ */
+export interface VisitCoverage {
+  ofGrids(repos: CoreRepos, gridIds: number[], asOf: Date): Promise<Map<number, { done: number; of: number }>>;
 }

@@ -26,7 +26,7 @@ import {
   type Ranked,
   type Ratio,
 } from '../../domain/assessment';
-import type { AttendanceDays, FiledReport, RecordedFacts } from './ports';
+import type { AttendanceDays, FiledReport, RecordedFacts, VisitCoverage } from './ports';
 import type { AssessmentRepos } from './ports';
 import { trainingRatio } from '../../domain/training/training';
 
@@ -97,6 +97,10 @@ export function infoReportRatio(due: readonly LocalDate[], filed: readonly Filed
   return { done: required.filter((d) => onTime.has(d)).length, of: required.length };
 }
 
+function sumRatios(rs: Ratio[]): Ratio | null {
+  return rs.length ? { done: rs.reduce((s, r) => s + r.done, 0), of: rs.reduce((s, r) => s + r.of, 0) } : null;
+}
+
 /** Scores and figures of assessment; every call takes the acting transaction's calendar (`tx.calendar`). */
 /** A community's or town's total: the mean of its grids' totals, one decimal (0 without grids). */
 function unitTotal(grids: readonly Scored<OrgUnit>[]): number {
@@ -104,6 +108,15 @@ function unitTotal(grids: readonly Scored<OrgUnit>[]): number {
 }
 
 export class AssessmentService {
+  constructor(private readonly visits: VisitCoverage | null = null) {}
+
+  /** 走访覆盖率 per grid at the period's end (or now, while it runs); null without a register. */
+  private async visitFacts(repos: AssessmentRepos, gridIds: number[], period: Pick<AssessmentPeriod, 'end'>, now: Date): Promise<Map<number, Ratio> | null> {
+    if (!this.visits || !gridIds.length) return null;
+    const asOf = new Date(Math.min(now.getTime(), period.end.getTime()));
+    return this.visits.ofGrids(repos, gridIds, asOf);
+  }
+
   /** Patrol and info report ratios of members, from the attendance area's records (also read by the meeting agendas). */
   async attendanceFacts(repos: Pick<AssessmentRepos, 'assessment' | 'settings'>, calendar: WorkingCalendar, memberIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, { patrols: Ratio; infoReports: Ratio }>> {
     const days: Map<number, AttendanceDays> = await repos.assessment.attendance(memberIds, period, calendar.timeZone);
@@ -135,7 +148,11 @@ export class AssessmentService {
     const attendance = (await this.attendanceFacts(repos, calendar, [memberId], period, now)).get(memberId)!;
     const adjustments = await repos.assessment.adjustments('member', [memberId], period);
     const training = (await this.trainingFacts(repos, calendar, [memberId], period)).get(memberId)!;
-    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments };
+    // A gridworker answers for the visits of the grids they work in.
+    const member = await repos.org.member(memberId);
+    const gridIds = (member?.roles ?? []).filter((g) => g.role === 'gridworker').map((g) => g.unitId);
+    const visits = await this.visitFacts(repos, gridIds, period, now);
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments, visits: visits && sumRatios([...visits.values()]) };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
@@ -150,6 +167,7 @@ export class AssessmentService {
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
     const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);
+    const visits = await this.visitFacts(repos, ids, period, now);
     return grids.map((grid) => {
       const trained = (workers.get(grid.id) ?? []).map((id) => training.get(id)!);
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
@@ -161,6 +179,7 @@ export class AssessmentService {
         infoReports: sum((a) => a.infoReports),
         training: trained.length ? { done: trained.reduce((s, r) => s + r.done, 0), of: trained.reduce((s, r) => s + r.of, 0) } : null,
         adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
+        visits: visits?.get(grid.id) ?? null,
       };
       return { subject: grid, facts, score: scoreOf(facts, rules) };
     });

@@ -15,6 +15,7 @@ import { SessionError } from '../errors';
 import { t, type TextKey } from '../texts';
 import { zhCN } from '../texts/zh-CN';
 import { lookup } from '../../domain/lookup';
+import { hasEntry } from '../../domain/lookup';
 
 /**
  * Who may run a command: anyone (even unbound), any bound member, a minimum role, or one of
@@ -372,7 +373,7 @@ export class UsageError extends SessionError {
 /** `cmd.<id>.<part>` from the catalogue. */
 export function helpText(id: string, part: 'summary' | 'usage' | 'example'): string {
   const key = `cmd.${id}.${part}`;
-  return key in zhCN ? t(key as TextKey) : key;
+  return hasEntry(zhCN, key) ? t(key as TextKey) : key;
 }
 
 /** The usage line the declaration implies: `派单 派单对象 [优先级] 时限 标题 [内容]`. */
@@ -389,9 +390,13 @@ export function mayUse(command: Pick<Command, 'access'>, member: Member | null):
   return member.roles.some((g) => wanted.some((role) => meets(g.role, role)));
 }
 
-/** A held role meets a required one: by rank, except `department`, which is a role beside the chain. */
+/**
+ * A held role meets a required one: by rank, except `department`, which is a role beside the chain,
+ * and `auditor` (审计员), which only an auditor holds (not even an admin: the administrator is not the auditor).
+ */
 function meets(held: Role, required: Role): boolean {
   if (required === 'department') return held === 'department' || held === 'admin';
+  if (required === 'auditor') return held === 'auditor';
   return roleRank(held) >= roleRank(required);
 }
 

@@ -7,7 +7,7 @@ function accessText(command: Command): string {
   if (command.access === 'newcomer') return '未绑定者';
   if (command.access === 'member') return '已绑定成员';
   const roles = typeof command.access === 'string' ? [command.access] : command.access.anyOf;
-  return roles.map((r) => (r === 'department' ? t('role.department') : `${t(`role.${r}` as TextKey)}及以上`)).join('或');
+  return roles.map((r) => (r === 'department' || r === 'auditor' ? t(`role.${r}`) : `${t(`role.${r}` as TextKey)}及以上`)).join('或');
 }
 
 const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -26,6 +26,7 @@ import type { StoredEvent } from './ports';
 import type { EventService } from './service';
 import { EventRefusedError } from './refusals';
 import type { EventsRepos } from './ports';
+import { lookup } from '../../domain/lookup';
 
 const defineCommand = commandsOf<EventsRepos>();
 
@@ -326,9 +327,9 @@ export function eventCommands(service: EventService, flow: ReportFlow): Command<
     args: { number: eventNumber(), rest: arg.optional(arg.text()) },
     async run(ctx, { number, rest }) {
       const words = (rest ?? '').split(/\s+/).filter(Boolean);
-      const first = words[0] as keyof typeof supervisionWords | undefined;
-      const level = first && first in supervisionWords ? supervisionWords[first] : 'normal';
-      const note = (first && first in supervisionWords ? words.slice(1) : words).join(' ') || undefined;
+      const named = words[0] === undefined ? undefined : lookup(supervisionWords, words[0]);
+      const level = named ?? 'normal';
+      const note = (named ? words.slice(1) : words).join(' ') || undefined;
       const event = await service.supervise(ctx.tx, ctx.requireMember(), number, level, note);
       return eventMessage(ctx.tx, service, event, audienceOf(ctx), t('event.supervised', { number, level: t(`event.supervision.${level}`) }));
     },

@@ -35,7 +35,9 @@ async function saveAnswer(ctx: CommandContext<InfoReportRepos>, grid: OrgUnit, a
   const period = ctx.tx.calendar.localDate(ctx.now);
   const items: InfoItem[] = answer.unchanged ? [] : answer.items;
   const { corrected } = await ctx.repos.attendance.saveInfoReport({ unitId: grid.id, memberId: member.id, period, unchanged: answer.unchanged, items, at: ctx.now });
-  return t(corrected ? 'report.corrected' : 'report.saved', { date: period, grid: grid.name, answer: describeAnswer(answer) });
+  const saved = t(corrected ? 'report.corrected' : 'report.saved', { date: period, grid: grid.name, answer: describeAnswer(answer) });
+  // The register can take these lines over (转登记, src/bot/register).
+  return items.some((i) => i.category === '住户变动') ? `${saved}\n${t('register.reportHint')}` : saved;
 }
 
 function readError(reason: string, line?: string): SessionError {

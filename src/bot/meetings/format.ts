@@ -67,7 +67,9 @@ function weeklySections(a: WeeklyAgenda): DocumentSection[] {
       returned: returnedPart(g.events.returned),
       info: rate(g.infoReports),
       patrol: rate(g.patrols),
-    }) + (g.notable.length ? `\n${t('meeting.grid.notable', { items: g.notable.join('；') })}` : ''),
+    }) +
+      (g.overdueVisits ? t('meeting.grid.overdueVisits', { count: g.overdueVisits }) : '') +
+      (g.notable.length ? `\n${t('meeting.grid.notable', { items: g.notable.join('；') })}` : ''),
   );
   const problems = a.problems.map((p) =>
     p.open

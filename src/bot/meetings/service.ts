@@ -35,6 +35,7 @@ import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
 import { agendaCard, agendaSnapshot, meetingName, minutesCard, type AgendaSnapshot } from './format';
 import type { AttendanceFacts, MinuteEntry, StoredMeeting } from './ports';
+import type { VisitCoverage } from '../assessment/ports';
 import { NO_OUTPUT, type DocumentFormat, type MeetingOutput } from './render-port';
 import type { MeetingsRepos } from './ports';
 
@@ -57,9 +58,11 @@ export class MeetingService {
   private readonly tasks: TaskService<MeetingsRepos>;
   private readonly attendance: AttendanceFacts;
   private readonly output: MeetingOutput;
+  private readonly visits: VisitCoverage | null;
 
-  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; output?: MeetingOutput; times?: MeetingTimes }) {
+  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; visits?: VisitCoverage; output?: MeetingOutput; times?: MeetingTimes }) {
     this.tasks = deps.tasks;
+    this.visits = deps.visits ?? null;
     this.attendance = deps.attendance;
     this.output = deps.output ?? NO_OUTPUT;
     this.times = deps.times ?? DEFAULT_MEETING_TIMES;
@@ -159,9 +162,13 @@ export class MeetingService {
     const counts = new Map((await repos.meetings.eventCounts(ids, period)).map((c) => [c.gridUnitId, c]));
     const problems = await repos.meetings.eventsReported(ids, period, now, LIST_LIMIT);
     const { infoReports: info, patrols } = await this.gridAttendance(repos, calendar, ids, period);
+    // 未按期走访: households due a visit and not visited in time, as the reviewed week ends.
+    const visits = this.visits && ids.length ? await this.visits.ofGrids(repos, ids, period.to) : null;
     const gridWeeks: GridWeek[] = grids.map((g) => {
       const c = counts.get(g.id);
+      const v = visits?.get(g.id);
       return {
+        overdueVisits: v ? v.of - v.done : null,
         grid: { id: g.id, code: g.code, name: g.name },
         events: { reported: c?.reported ?? 0, solved: c?.solved ?? 0, open: c?.open ?? 0, returned: c?.returned ?? 0, settledOnSpot: c?.settledOnSpot ?? 0 },
         infoReports: info.get(g.id) ?? { done: 0, of: 0 },

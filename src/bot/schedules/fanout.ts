@@ -11,7 +11,7 @@ import type { TimerContext, TimerHandler } from '../timers';
 import type { OrgUnit } from '../../domain/org/org';
 import type { CoreRepos, Tx } from '../ports';
 
-export type PeriodicArea = 'inforeport' | 'patrol';
+export type PeriodicArea = 'inforeport' | 'patrol' | 'visits';
 
 export const periodStepPayload = z.object({ step: z.string().min(1).max(32), period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 export const gridStepPayload = periodStepPayload.extend({ unitId: z.number().int().positive() });

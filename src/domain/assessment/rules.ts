@@ -14,6 +14,7 @@ export const INDICATORS = [
   'verificationOnTime', // 核查及时率
   'satisfaction', // 群众满意率
   'trainingHours', // 培训学时 / 每年40学时 (weight 0 unless a deployment sets one)
+  'visitCoverage', // 走访覆盖率: households due a visit (by their tags' cadence) visited in time
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
@@ -60,6 +61,8 @@ export const DEFAULT_RULES: AssessmentRules = {
     satisfaction: 10,
     // Off by default so that existing totals do not move; a deployment gives it points (and takes them elsewhere).
     trainingHours: 0,
+    // Off until the county gives it points in the assessment settings (the 100 stay as they were).
+    visitCoverage: 0,
   },
   targets: {
     tasksOnTime: 1,
@@ -70,6 +73,7 @@ export const DEFAULT_RULES: AssessmentRules = {
     verificationOnTime: 1,
     satisfaction: 0.95,
     trainingHours: 1,
+    visitCoverage: 1,
   },
   deductions: { perSupervision: 2, perOverdue: 1, max: 20 },
   manual: { maxAdd: 10, maxDeduct: 20 },

@@ -74,7 +74,7 @@ describe('the 100-point score', () => {
     expect(s.total).toBe(100);
     expect(s.grade).toBe('excellent');
     // 培训学时 carries no points unless a deployment gives it a weight.
-    expect(s.indicators.map((i) => i.points)).toEqual([20, 15, 20, 10, 15, 10, 10, 0]);
+    expect(s.indicators.map((i) => i.points)).toEqual([20, 15, 20, 10, 15, 10, 10, 0, 0]);
   });
 
   it('scores each indicator in proportion to its target', () => {
@@ -112,7 +112,7 @@ describe('the 100-point score', () => {
     const s = scoreOf(facts, DEFAULT_RULES);
     // counted weight 65; earned 10 + 10 + 15 + 10 + 10 = 55 → 55 × 100 / 65
     expect(s.base).toBe(84.6);
-    expect(s.indicators.filter((i) => !i.counted).map((i) => i.indicator)).toEqual(['infoReportsOnTime', 'patrolDays', 'trainingHours']);
+    expect(s.indicators.filter((i) => !i.counted).map((i) => i.indicator)).toEqual(['infoReportsOnTime', 'patrolDays', 'trainingHours', 'visitCoverage']);
   });
 
   it('counts training hours of the year when the rules give them a weight', () => {
@@ -143,5 +143,14 @@ describe('the 100-point score', () => {
     expect(grid.tasks).toEqual({ due: 4, onTime: 2 });
     expect(grid.patrols).toEqual({ done: 20, of: 20 });
     expect(grid.overdue).toBe(2);
+  });
+
+  it('counts visit coverage once the county gives it points', () => {
+    const facts = { ...perfectMonth(), visits: { done: 3, of: 4 } };
+    expect(scoreOf(facts, DEFAULT_RULES).total).toBe(100);
+    const weighted = mergeRules({ weights: { visitCoverage: 10, satisfaction: 0 } });
+    const s = scoreOf(facts, weighted);
+    expect(s.indicators.find((i) => i.indicator === 'visitCoverage')).toMatchObject({ rate: 0.75, points: 7.5, counted: true });
+    expect(s.total).toBe(97.5);
   });
 });

@@ -59,6 +59,8 @@ export interface AssessmentFacts {
   overdue: number;
   /** Manual entries by the community (加分 positive, 扣分 negative). */
   adjustments: readonly { points: number; reason: string }[];
+  /** 走访: households due a visit and those visited within their cadence; absent where the register is not kept. */
+  visits?: Ratio | null;
 }
 
 // ---- the formulas --------------------------------------------------------------------------
@@ -139,6 +141,8 @@ function ratioOf(indicator: Indicator, f: AssessmentFacts): Ratio | null {
       return f.satisfaction;
     case 'trainingHours':
       return f.training;
+    case 'visitCoverage':
+      return f.visits ?? null;
   }
 }
 
@@ -203,6 +207,7 @@ export function sumFacts(all: readonly AssessmentFacts[]): AssessmentFacts {
     supervisions: sum((f) => f.supervisions),
     overdue: sum((f) => f.overdue),
     adjustments: all.flatMap((f) => f.adjustments),
+    visits: sumRatio((f) => f.visits ?? null),
   };
 }
 

@@ -3,6 +3,7 @@
  * no overlap with a leave already asked for, and who is away on a given day.
  */
 import type { LocalDate } from '../calendar/working-calendar';
+import { lookup } from '../lookup';
 
 export interface LeaveSpan {
   /** First day off, `YYYY-MM-DD`. */
@@ -39,7 +40,8 @@ function valid(y: number, m: number, d: number): LocalDate | null {
 /** One day: 今天/明天/后天, 2026-11-26, 11-26, 11月26日, 11月26号, 11/26. A date without a year is the next such date. */
 export function parseDay(raw: string, today: LocalDate): LocalDate | null {
   const word = raw.trim();
-  if (word in RELATIVE) return shift(today, RELATIVE[word]);
+  const offset = lookup(RELATIVE, word);
+  if (offset !== undefined) return shift(today, offset);
   const [ty] = today.split('-').map(Number);
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(word);
   if (m) return valid(Number(m[1]), Number(m[2]), Number(m[3]));

@@ -5,6 +5,7 @@
  */
 import type { LocalDate } from '../calendar/local-date';
 import type { WorkingCalendar } from '../calendar/working-calendar';
+import { lookup } from '../lookup';
 
 export type DutyShift = 'day' | 'night';
 export const DUTY_SHIFTS: readonly DutyShift[] = ['day', 'night'];
@@ -54,7 +55,8 @@ export function afterHoursRecipients(usual: readonly number[], onDuty: number | 
 export function parseRosterDay(text: string, now: Date, calendar: WorkingCalendar): LocalDate | null {
   const today = calendar.localDate(now);
   const relative: Record<string, number> = { 今天: 0, 明天: 1, 后天: 2 };
-  if (text in relative) return calendar.addCalendarDays(today, relative[text]);
+  const offset = lookup(relative, text);
+  if (offset !== undefined) return calendar.addCalendarDays(today, offset);
   // A spreadsheet date cell arrives as midnight UTC of that calendar day.
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T00:00:00(?:\.000)?Z)?$/.exec(text);
   const cn = /^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]$/.exec(text);

@@ -27,6 +27,6 @@ export function planPatrolFiring(calendar: WorkingCalendar, day: LocalDate): Fir
 }
 
 /** Deterministic timer job ids of one period's steps (no ':' — BullMQ reserves it). */
-export function periodJobId(area: 'inforeport' | 'patrol', step: string, period: LocalDate, unitId?: number): string {
+export function periodJobId(area: 'inforeport' | 'patrol' | 'visits', step: string, period: LocalDate, unitId?: number): string {
   return unitId === undefined ? `${area}-${step}-${period}` : `${area}-${step}-${period}-${unitId}`;
 }

@@ -72,6 +72,8 @@ export interface GridWeek {
   patrols: Ratio | null;
   /** The week's notable matters (紧急/重大), newest first. */
   notable: string[];
+  /** 未按期走访: households due a visit and not visited in time; null where no register is kept. */
+  overdueVisits?: number | null;
 }
 
 export interface ChartBar {

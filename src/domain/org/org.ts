@@ -15,6 +15,7 @@ export const ROLES = [
   'county_center', // 县中心
   'department', // 职能部门
   'admin', // 管理员
+  'auditor', // 审计员: reads the access log of residents' data, changes nothing
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -27,6 +28,8 @@ const ROLE_RANK: Record<Role, number> = {
   town_center: 4,
   county_center: 5,
   admin: 9,
+  // Outside the chain of command: an auditor's role gives no authority over any unit's work.
+  auditor: 0,
 };
 
 /** The levels a role can work at (a 网格员 belongs to a grid, a 镇中心 to a town); admins anywhere. */
@@ -38,6 +41,8 @@ const ROLE_LEVELS: Record<Role, readonly UnitLevel[]> = {
   county_center: ['county'],
   department: ['county', 'town'],
   admin: UNIT_LEVELS,
+  // An auditor audits the subtree of the unit they are granted at, whatever its level.
+  auditor: UNIT_LEVELS,
 };
 
 export function levelsOfRole(role: Role): readonly UnitLevel[] {

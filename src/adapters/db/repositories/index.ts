@@ -13,12 +13,15 @@ import { TypeOrmNoticeRepo } from './notice-repository';
 import { TypeOrmDutyRepo } from './duty-repository';
 import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
+import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
+import { NO_VAULT, type PiiVault } from '../pii/vault';
 
 /**
  * The repositories of one transaction, each built the first time the work asks for it: a message
- * that reads the sender and replies builds two, not eleven.
+ * that reads the sender and replies builds two, not thirteen. `vault` seals residents' personal
+ * data; without one, touching it refuses (PiiKeyMissingError).
  */
-export function createRepos(em: EntityManager): BotRepos {
+export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotRepos {
   const factories: { [K in keyof BotRepos]: () => BotRepos[K] } = {
     org: () => new TypeOrmOrgRepo(em),
     dialogs: () => new TypeOrmDialogRepo(em),
@@ -35,6 +38,8 @@ export function createRepos(em: EntityManager): BotRepos {
     duty: () => new TypeOrmDutyRepo(em),
     training: () => new TypeOrmTrainingRepo(em),
     console: () => new TypeOrmConsoleRepo(em),
+    register: () => new TypeOrmRegisterRepo(em, vault),
+    accessLog: () => new TypeOrmAccessLogRepo(em),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

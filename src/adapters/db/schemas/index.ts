@@ -10,5 +10,6 @@ import { noticeSchemas } from './notices';
 import { dutySchemas } from './duty';
 import { trainingSchemas } from './training';
 import { consoleSchemas } from './console';
+import { registerSchemas } from './register';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...consoleSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas];

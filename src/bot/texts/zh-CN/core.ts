@@ -42,6 +42,7 @@ export const core = {
   'role.county_center': '县中心',
   'role.department': '职能部门',
   'role.admin': '管理员',
+  'role.auditor': '审计员',
   'role.none': '未分配角色',
   'level.county': '县',
   'level.town': '镇(街道)',

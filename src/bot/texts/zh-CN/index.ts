@@ -8,6 +8,7 @@ import { tasks } from './tasks';
 import { meetings } from './meetings';
 import { attendance } from './attendance';
 import { assessment } from './assessment';
+import { register } from './register';
 import { input } from './input';
 import { calendar } from './calendar';
 import { notices } from './notices';
@@ -22,6 +23,7 @@ export const zhCN = {
   ...meetings,
   ...attendance,
   ...assessment,
+  ...register,
   ...input,
   ...calendar,
   ...notices,

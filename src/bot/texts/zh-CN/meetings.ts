@@ -27,6 +27,7 @@ export const meetings = {
   'meeting.section.minutes': '会议纪要',
   'meeting.grid.line': '{code} {name}：上报 {reported}，解决 {solved}，在办 {open}{returned}；信息报送 {info}；巡查 {patrol}',
   'meeting.grid.notable': '　重点：{items}',
+  'meeting.grid.overdueVisits': '；未按期走访 {count} 户',
   'meeting.community.line': '{name}：上报 {reported}（{categories}），解决 {solved}，在办 {open}{returned}，上报镇/县 {escalated}；任务按期 {tasks}；信息报送 {info}；巡查覆盖 {patrol}',
   'meeting.problem.solved': '✔ {number} {title}（已解决）',
   'meeting.problem.returned': '↩ {number} {title}（已退回上报人，未解决）',

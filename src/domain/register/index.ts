@@ -1,0 +1,4 @@
+export * from './resident';
+export * from './tags';
+export * from './changes';
+export * from './access';
