@@ -11,6 +11,8 @@ export const INBOUND_QUEUE = 'inbound';
 export const TIMERS_QUEUE = 'timers';
 /** The job schedulers' firings and the re-upsert requests after an admin's change (src/jobs/schedules.ts). */
 export const SCHEDULES_QUEUE = 'schedules';
+/** Status callbacks to intake clients (issue 17), retried with the domain's backoff. */
+export const INTAKE_CALLBACKS_QUEUE = 'intake-callbacks';
 export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;
 
 /** A connection to one Redis, a Sentinel-managed master, or a Redis Cluster (same commands). */
