@@ -142,6 +142,8 @@ describe('the register from and to Excel', () => {
     expect(await app.chat.ask('dm-wz-hp1', 'wz-hp1', '导出住户 01001')).toContain('没有找到');
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '导出住户 01001001')).toContain('没有权限');
     expect(await app.chat.ask('dm-chengguan', 'chengguan', '导出住户 01001')).toContain('没有权限');
+    // An admin holds the whole tree, not one grid: a bare 导出住户 asks which unit.
+    expect(await app.chat.ask('dm-admin', 'admin', '导出住户')).toContain('请指明网格编码');
 
     const reimport = await uploadLink();
     const res2 = await post(reimport, await workbook(rows.slice(1).map((r) => r.slice(0, 7).map((c) => c || null))));

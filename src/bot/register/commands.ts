@@ -23,7 +23,11 @@ import { auditScopes } from '../../domain/register/access';
 /** The upload page of 导入住户 and the empty template (served by adapters/xlsx/register-import-route.ts). */
 export const REGISTER_TEMPLATE_PATH = `/files/xlsx/residents-template/${encodeURIComponent('住户导入模板.xlsx')}`;
 /** `/1/3/7/` → 7 (a unit's materialised path ends with its own id). */
-const unitIdOfPath = (path: string) => Number(path.split('/').filter(Boolean).pop());
+/** The unit a scope path ends in; none for the whole tree ('/', a global admin's scope). */
+const unitIdOfPath = (path: string): number | null => {
+  const id = Number(path.split('/').filter(Boolean).pop());
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+};
 
 export const registerUploadPath = (token: string) => `/files/xlsx/residents/${token}`;
 
@@ -371,7 +375,8 @@ export function registerCommands(service: RegisterService, baseUrl: () => string
     async run(ctx, { unit }) {
       const actor = actorOf(ctx);
       const scopes = await service.scopes(actor);
-      const target = unit ?? (scopes.length === 1 ? await ctx.repos.org.unit(unitIdOfPath(scopes[0])) : null);
+      const scopeUnit = scopes.length === 1 ? unitIdOfPath(scopes[0]) : null;
+      const target = unit ?? (scopeUnit === null ? null : await ctx.repos.org.unit(scopeUnit));
       if (!target) throw new RegisterRefusedError('need_grid');
       if (!(await service.mayExport(actor, target))) throw new RegisterRefusedError('not_found', { ref: target.code });
       const link = await issueFileLink(ctx.tx, { kind: REGISTER_EXPORT_FILE, spec: { unitId: target.id, channel: ctx.inbound.channel, conversationId: ctx.inbound.conversation.id }, memberId: actor.member.id, lifetimeMs: REGISTER_LINK_MINUTES * 60_000, once: true });
