@@ -11,6 +11,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../log';
 import type { CredentialsAlarm } from './api-client';
 import { apiErrorSchema, gatewayEndpointSchema } from './payloads';
+import { reconnectDelayMs } from '../reconnect-backoff';
 
 export interface ReconnectOptions {
   /** First wait after a failure. @defaultValue 1000 */
@@ -265,12 +266,8 @@ export class StreamClient extends DWClient {
     }, delayMs);
   }
 
-  /** Exponential in the number of consecutive failures, with "equal jitter" (half fixed, half random). */
   private backoffMs(): number {
-    const base = this.options.reconnect?.baseMs ?? 1_000;
-    const max = this.options.reconnect?.maxMs ?? 60_000;
-    const ceiling = Math.min(max, base * 2 ** Math.max(0, this.failures - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return reconnectDelayMs(this.failures, { baseMs: this.options.reconnect?.baseMs, maxMs: this.options.reconnect?.maxMs ?? 60_000 });
   }
 
   private startWatchdog(socket: WebSocket): void {

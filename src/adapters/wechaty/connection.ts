@@ -10,6 +10,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Message, Wechaty } from 'wechaty';
 import type { Logger } from '../../log';
+import { reconnectDelayMs } from '../reconnect-backoff';
 
 export interface WechatyReconnectOptions {
   /** First wait after a failure. @defaultValue 1000 */
@@ -253,12 +254,8 @@ export class WechatyConnection {
     }, delayMs);
   }
 
-  /** Exponential in the consecutive failures, with "equal jitter" (half fixed, half random). */
   private backoffMs(): number {
-    const base = this.options.reconnect?.baseMs ?? 1_000;
-    const max = this.options.reconnect?.maxMs ?? 10_000;
-    const ceiling = Math.min(max, base * 2 ** Math.max(0, this.failures - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return reconnectDelayMs(this.failures, { baseMs: this.options.reconnect?.baseMs, maxMs: this.options.reconnect?.maxMs ?? 10_000 });
   }
 
   private setConnected(connected: boolean): void {
