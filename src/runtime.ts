@@ -125,7 +125,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const holds = new SendHolds(connections.producer, connections.keyPrefix);
   const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
-  let relay: { stop(): void } | null = null;
+  let relay: { stop(): Promise<void> } | null = null;
   if (roles.has('worker')) {
     const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
     workers.push(startInboundWorker({ bot, uow, connections, prefix: connections.queuePrefix(INBOUND_QUEUE), concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
@@ -224,10 +224,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         server.closeAllConnections?.();
       });
       for (const c of channels) await c.stop?.().catch((err: unknown) => logger.warn({ err, channel: c.name }, 'channel stop failed'));
-      relay?.stop();
+      void relay?.stop();
       admission.stop();
       // close() lets active jobs finish; anything not finished is handed back by BullMQ's stall check.
       await Promise.all(workers.map((w) => w.close()));
+      // The dispatched_at of rows handed on last (written in batches).
+      await dispatcher.flush();
       await queues.close();
       await connections.closeAll();
       await dataSource.destroy();
