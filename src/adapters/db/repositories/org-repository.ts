@@ -168,12 +168,20 @@ export class TypeOrmOrgRepo implements OrgRepo {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Active members holding `role` on the unit, in the order granted: one statement. */
   async membersWithRole(unitId: number, role: Role): Promise<MemberSummary[]> {
-    const grants = await this.roles().find({ where: { unitId, role }, order: { id: 'ASC' } });
-    if (!grants.length) return [];
-    const rows = await this.members().find({ where: { id: In(grants.map((g) => g.memberId)), active: true } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return grants.flatMap((g) => (byId.has(g.memberId) ? [toSummary(byId.get(g.memberId)!)] : []));
+    const rows = (await this.em.query(
+      `SELECT m.id AS id, m.name AS name, m.phone AS phone
+         FROM member_role r JOIN member m ON m.id = r.member_id AND m.active = 1
+        WHERE r.unit_id = ? AND r.role = ?
+        ORDER BY r.id`,
+      [unitId, role],
+    )) as { id: number; name: string; phone: string | null }[];
+    return rows.map((r) => {
+      const summary: MemberSummary = { id: Number(r.id), name: r.name, phone: r.phone ?? null };
+      if (!this.summaryMemo.has(summary.id)) this.summaryMemo.set(summary.id, Promise.resolve(summary));
+      return summary;
+    });
   }
 
   async membersUnder(unitPath: string): Promise<(MemberSummary & { role: Role; unitId: number })[]> {
