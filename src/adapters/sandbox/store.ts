@@ -2,6 +2,7 @@
  * The sandbox "platform": conversations and their messages, kept in Redis so several bot
  * processes share them. A real platform keeps its chat history; this is ours for the sandbox.
  */
+import crypto from 'node:crypto';
 import type { RedisClient } from '../../jobs/queues';
 import type { Card } from '../../bot/message';
 
@@ -57,6 +58,18 @@ if ARGV[6] == '1' then redis.call('SET', KEYS[4], sid, 'EX', tonumber(ARGV[5])) 
 return sid
 `;
 
+const APPEND_SHA = crypto.createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+/** EVALSHA (the script's text is not sent with every message), loading it once when Redis lacks it. */
+async function runScript(redis: RedisClient, script: string, sha: string, numKeys: number, ...args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(sha, numKeys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(script, numKeys, ...args);
+  }
+}
+
 export class SandboxStore {
   constructor(
     private readonly redis: RedisClient,
@@ -92,8 +105,10 @@ export class SandboxStore {
     const lastIdKey = `${this.prefix}:sandbox:seq`;
     const claimKey = claim ? claim.key : lastIdKey;
     const floor = this.now() * 1000;
-    const id = (await this.redis.eval(
+    const id = (await runScript(
+      this.redis,
       APPEND_SCRIPT,
+      APPEND_SHA,
       4,
       lastIdKey,
       this.key(message.conversation),
