@@ -4,7 +4,9 @@
  *
  *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 LATENCY_RATE=100 PHASE_S=10
  *                                                      FANOUT=10000 FANOUT_RATE=100 BACKLOG_LIMIT=300; PROFILE=1
- *                                                      writes a .cpuprofile of the bot under bench/results/profiles)
+ *                                                      writes a .cpuprofile of the bot under bench/results/profiles;
+ *                                                      PHASE_S=0 / FANOUT=0 skip those phases; RESULT_FILE names
+ *                                                      the output, bench/results/throughput.md by default)
  *
  * - Floor, per message: one BullMQ add + consume on an "in" queue, one MySQL transaction writing
  *   three rows, one BullMQ add + consume on an "out" queue (same concurrency as the bot: 4 in, 1 out).
@@ -46,6 +48,8 @@ const FANOUT = Number(process.env.FANOUT ?? 10_000);
 const FANOUT_RATE = Number(process.env.FANOUT_RATE ?? 100);
 const BACKLOG_LIMIT = process.env.BACKLOG_LIMIT ?? '300';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Where the results go (relative to the repository). */
+const RESULT_FILE = process.env.RESULT_FILE ?? 'bench/results/throughput.md';
 const TICKS_PER_S = 100; // Linux USER_HZ
 /** Production refuses to start without a key for residents' data; a throwaway one per run. */
 const BENCH_PII_KEY = crypto.randomBytes(32).toString('base64');
@@ -449,7 +453,7 @@ function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: M
   const text = `# Throughput against the I/O floor
 
 Run ${new Date().toISOString()} at commit ${commit} with \`npm run build && npm run bench:throughput\` (bench/throughput.ts),
-READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
+READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR} LATENCY_RATE=${LATENCY_RATE} PHASE_S=${PHASE_S} FANOUT=${FANOUT}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
 
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, MariaDB and Redis local and shared.
 **Load average** at start ${r.load0.map((x) => fmt(x, 2)).join(' / ')}, at end ${r.load1.map((x) => fmt(x, 2)).join(' / ')} (1/5/15 min) on 2 cores
@@ -485,7 +489,7 @@ at most ${r.fanout.maxInAnySecond} in any sliding second, ${r.fanout.doubles} st
 RSS of the bot process (production build): ${fmt(r.rssIdle, 0)} MB after start, ${fmt(r.rssAfter, 0)} MB after both phases.
 `;
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'bench/results/throughput.md'), text);
+  fs.writeFileSync(path.join(ROOT, RESULT_FILE), text);
   process.stdout.write(text);
 }
 

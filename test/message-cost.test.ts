@@ -29,7 +29,7 @@ describe('statements per message', () => {
       seen.push(query.replace(/\s+/g, ' '));
       return through.call(this, query, ...rest);
     };
-  });
+  }, 180_000);
 
   afterAll(async () => {
     if (proto && original) proto.query = original;
