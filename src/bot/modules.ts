@@ -34,9 +34,11 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { IntakeRepos } from './intake/ports';
+import { createIntakeModule, type IntakeService } from './intake';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -53,6 +55,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The intake's use cases (the hotline and Open311 routes receive orders through it). */
+  intake: IntakeService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -83,6 +87,8 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
+  // Intake observes every step of its orders' events (callbacks) and names its clients on cards.
+  const intake = createIntakeModule(events.service);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -101,6 +107,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
     register.module,
     createConsoleModule({ output }),
+    intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service };
 }
