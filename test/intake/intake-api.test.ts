@@ -195,6 +195,12 @@ describe('the intake API', () => {
       ['Open311 unknown service', fetch(`${app.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key=${open311.key}&service_code=nope&lat=30.25&long=120.12` }), 404],
       ['Open311 no place', fetch(`${app.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `api_key=${open311.key}&service_code=环境卫生` }), 400],
       ['Open311 list without key', fetch(`${app.url}/open311/v2/requests.json`), 403],
+      ['Open311 key given twice', fetch(`${app.url}/open311/v2/requests.json?api_key=${open311.key}&api_key=${open311.key}`), 403],
+      ['Open311 bad start_date', fetch(`${app.url}/open311/v2/requests.json?api_key=${open311.key}&start_date=yesterday`), 400],
+      ['Open311 bad id', fetch(`${app.url}/open311/v2/requests/abc.json?api_key=${open311.key}`), 404],
+      ['Open311 broken escape', fetch(`${app.url}/open311/v2/services/%E0%A4%A.json`), 404],
+      ['hotline as a form', push('external_id=R-1', hotline.key, { 'content-type': 'application/x-www-form-urlencoded' }), 415],
+      ['not UTF-8', fetch(`${app.url}/api/intake/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hotline.key}` }, body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }), 400],
     ];
     for (const [what, answer, status] of refusals) {
       const res = await answer;
@@ -221,6 +227,16 @@ describe('the intake API', () => {
     expect(await app.chat.ask('dm-sj-yg', 'sj-yg', `落格 ${body.service_request_id} 01001001`)).toMatch(/已落格到阳光一网格，生成事件 SJ/);
     expect(await app.chat.ask('dm-sj-yg', 'sj-yg', '工单箱')).not.toContain(`工单 ${body.service_request_id} `);
   }, 30_000);
+
+  it('refuses a revoked key from the moment it is revoked', async () => {
+    const spare = await addClient('旧平台', '01001', `http://127.0.0.1:${callbackPort}/old`);
+    const order = { external_id: 'REV-1', category: '环境卫生', description: '占道', address: '幸福路1号' };
+    expect(await app.chat.ask('dm-admin', 'admin', `吊销接入 ${spare.id}`)).toContain('已吊销');
+    const before = await counts();
+    expect((await push(order, spare.key)).status).toBe(401);
+    expect(await counts()).toEqual(before);
+    expect(await app.chat.ask('dm-admin', 'admin', '接入列表')).toMatch(/旧平台.*已吊销/);
+  });
 
   it('places by address words an admin gave the grid', async () => {
     expect(await app.chat.ask('dm-admin', 'admin', '网格地址 01001001 幸福路 阳光小区')).toContain('幸福路、阳光小区');
