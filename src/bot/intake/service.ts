@@ -117,8 +117,7 @@ export class IntakeService implements EventObserver, OriginNames {
   }
 
   private async createEvent(tx: IntakeTx, client: IntakeClient, order: IntakeOrderRecord, gridUnitId: number, by: string): Promise<StoredEvent> {
-    // The order row is linked first: the observer (below) finds it when the event's first step is told.
-    await tx.repos.intake.placeOrder(order.id, -1, by, tx.now);
+    // The observer (below) finds the order by the event's origin when the event's first step is told.
     const category = resolveCategory(order.category) ?? undefined;
     const event = await this.events.reportFromOutside(tx, {
       origin: { kind: 'intake', clientId: client.id, externalId: order.externalId },
