@@ -6,7 +6,8 @@
  */
 import { placeOrder, type IntakeOrder, type RoutableGrid } from '../../domain/intake';
 import { parseBoundary } from '../../domain/attendance/boundary';
-import { resolveCategory } from '../../domain/event/categories';
+import { DEFAULT_EVENT_CATALOGUE, resolveCategory, type EventCatalogue } from '../../domain/event/categories';
+import { CATALOGUE_SETTING } from '../events/commands';
 import { OPEN_EVENT_STATES, type EventState, type TimelineEntry } from '../../domain/event/event';
 import type { OrgUnit } from '../../domain/org/org';
 import { LEADER_ROLE } from '../../domain/org/org';
@@ -118,7 +119,9 @@ export class IntakeService implements EventObserver, OriginNames {
 
   private async createEvent(tx: IntakeTx, client: IntakeClient, order: IntakeOrderRecord, gridUnitId: number, by: string): Promise<StoredEvent> {
     // The observer (below) finds the order by the event's origin when the event's first step is told.
-    const category = resolveCategory(order.category) ?? undefined;
+    // The client's category read against the catalogue in force (an admin's own categories included); unknown: 其他.
+    const catalogue = (await tx.repos.settings.get<EventCatalogue>(CATALOGUE_SETTING)) ?? DEFAULT_EVENT_CATALOGUE;
+    const category = resolveCategory(order.category, catalogue) ?? undefined;
     const event = await this.events.reportFromOutside(tx, {
       origin: { kind: 'intake', clientId: client.id, externalId: order.externalId },
       gridUnitId,
