@@ -87,8 +87,11 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
-  // Intake observes every step of its orders' events (callbacks) and names its clients on cards.
+  // Intake: orders from outside become events; it hears every step of them (numbered status changes
+  // for the client's callback) and names its clients on cards and timelines.
   const intake = createIntakeModule(events.service);
+  events.service.observe(intake.observer);
+  events.service.nameOriginsWith(intake.service);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,

@@ -5,6 +5,7 @@
  */
 import type { BotModule } from '../bot';
 import type { EventService } from '../events/service';
+import type { EventObserver } from '../events/ports';
 import type { IntakeRepos } from './ports';
 import { intakeCommands } from './commands';
 import { INTAKE_DUE_TIMER, IntakeService } from './service';
@@ -12,12 +13,15 @@ import { INTAKE_DUE_TIMER, IntakeService } from './service';
 export { IntakeService, open311Status, INTAKE_DUE_TIMER } from './service';
 export type { IntakeClient, IntakeOrderRecord, IntakeRepos, OrderStatus } from './ports';
 
-export function createIntakeModule(events: EventService): { module: BotModule<IntakeRepos>; service: IntakeService } {
+/**
+ * The module and its service; the composition (src/bot/modules.ts) registers `observer` with the
+ * events service (status changes for callbacks) and names outside origins with `service`.
+ */
+export function createIntakeModule(events: EventService): { module: BotModule<IntakeRepos>; service: IntakeService; observer: EventObserver } {
   const service = new IntakeService(events);
-  events.observe(service);
-  events.nameOriginsWith(service);
   return {
     service,
+    observer: service,
     module: {
       commands: intakeCommands(service),
       timers: [{ name: INTAKE_DUE_TIMER, run: (ctx, data) => service.due(ctx.tx, data as { eventId: number; rung: string; deadline: string }) }],
