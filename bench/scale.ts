@@ -37,6 +37,31 @@ const OPEN_STATES = ['reported', 'accepted', 'dispatched', 'in_progress', 'submi
 const root = process.env.SRC === '1' ? path.join(__dirname, '..', 'src') : path.join(__dirname, '..', 'dist', 'src');
 const load = <T>(module: string): Promise<T> => import(path.join(root, module)) as Promise<T>;
 
+/** TRACE=1: after each measure, its statements by shape with their count and total time (stderr). */
+const statementTimes = new Map<string, { n: number; ms: number }>();
+async function traceStatements(): Promise<void> {
+  const { MysqlQueryRunner } = await import('typeorm/driver/mysql/MysqlQueryRunner.js');
+  const original = MysqlQueryRunner.prototype.query;
+  MysqlQueryRunner.prototype.query = async function (this: InstanceType<typeof MysqlQueryRunner>, query: string, ...rest: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await (original as (...a: unknown[]) => Promise<unknown>).call(this, query, ...rest);
+    } finally {
+      const shape = query.replace(/\s+/g, ' ').replace(/\?(, \?)+/g, '?…').slice(0, 200);
+      const entry = statementTimes.get(shape) ?? { n: 0, ms: 0 };
+      entry.n++;
+      entry.ms += performance.now() - t0;
+      statementTimes.set(shape, entry);
+    }
+  } as typeof original;
+}
+function printStatements(what: string): void {
+  if (process.env.TRACE !== '1') return;
+  process.stderr.write(`--- ${what}\n`);
+  for (const [shape, t] of [...statementTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}× ${shape}\n`);
+  statementTimes.clear();
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Org {
@@ -49,6 +74,7 @@ interface Org {
 
 async function main(): Promise<void> {
   process.env.NODE_ENV = 'production';
+  if (process.env.TRACE === '1') await traceStatements();
   const { openDatabase } = await load<typeof import('../src/adapters/db/data-source')>('adapters/db/data-source');
   const { TypeOrmUnitOfWork } = await load<typeof import('../src/adapters/db/unit-of-work')>('adapters/db/unit-of-work');
   const { CalendarSource } = await load<typeof import('../src/bot/calendar/source')>('bot/calendar/source');
@@ -62,7 +88,10 @@ async function main(): Promise<void> {
   const { createBotModules } = await load<typeof import('../src/bot/modules')>('bot/modules');
   const { migrations } = (await import(path.join(root, '..', 'migrations'))) as typeof import('../migrations');
 
-  const fingerprint = crypto.createHash('sha1').update([SEED_VERSION, EVENTS, ...migrations.map((m) => m.name)].join('|')).digest('hex').slice(0, 16);
+  // The seeded database is reused while the schema (every migration's text) and the seed are unchanged.
+  const migrationDir = path.join(__dirname, '..', 'migrations');
+  const schemaText = fs.readdirSync(migrationDir).sort().map((f) => fs.readFileSync(path.join(migrationDir, f), 'utf8'));
+  const fingerprint = crypto.createHash('sha1').update([SEED_VERSION, EVENTS, migrations.length, ...schemaText].join('|')).digest('hex').slice(0, 16);
   const admin = await mysql.createConnection({ uri: BASE });
   const existing = (await admin.query(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [DB]))[0] as unknown[];
   let cached: Org | null = null;
@@ -123,6 +152,7 @@ async function main(): Promise<void> {
         times.push((await timed(() => run(i))).ms);
       }
       rows.push({ what, times, floor: floors, size: size(n), goal });
+      printStatements(what);
     }
 
     // 周例会: the community's previous week (Mon 30 Nov – Sun 6 Dec, Shanghai).

@@ -162,8 +162,7 @@ export class AssessmentService {
     const rules = await loadRules(repos);
     const ids = grids.map((g) => g.id);
     const recorded: Map<number, RecordedFacts> = await repos.assessment.gridFacts(ids, period, { now, verificationHours: rules.verificationHours });
-    const workers = new Map<number, number[]>();
-    for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
+    const workers = await repos.assessment.gridworkers(ids);
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
     const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);

@@ -26,6 +26,7 @@ import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '..
 import { TaskHistorySchema, TaskSchema, type TaskHistoryRow, type TaskRow } from '../schemas/tasks';
 import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schemas/attendance';
 import { AssessmentAdjustmentSchema, type AssessmentAdjustmentRow } from '../schemas/assessment';
+import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
 const OPEN_TASK_STATES = ['dispatched', 'accepted', 'extension_requested'];
@@ -63,6 +64,8 @@ function rawDate(v: Date | string): Date {
   return v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`);
 }
 
+const optionalNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
 /** Splits big IN lists so a county of many grids stays within driver limits. */
 function chunks<T>(xs: T[], size = 500): T[][] {
   const out: T[][] = [];
@@ -70,28 +73,34 @@ function chunks<T>(xs: T[], size = 500): T[][] {
   return out;
 }
 
-/** A task history row of the period, with what the figures need of its task. */
-interface PeriodHistoryRow {
-  id: number;
+/** Task actions of the period counted per action, actor and task owner (grid, assignee). */
+interface PeriodActionGroup {
+  action: string;
+  actorId: number | null;
+  gridId: number | null;
+  assigneeId: number;
+  count: number;
+}
+
+/** A history row of the period of a task that asks for 核查, with whom the task belongs to. */
+interface PeriodVerificationRow {
   taskId: number;
   action: string;
   toState: string;
   at: Date;
-  actorId: number | null;
   gridId: number | null;
-  assigneeId: number;
   dispatcherId: number;
-  requiresVerification: boolean;
 }
 
-/** A rating or 督办 of the period, with whom its event belongs to. */
-interface PeriodEventLogRow {
+/** Ratings and 督办 of the period counted per event owner, action and detail. */
+interface PeriodEventLogGroup {
   action: string;
   detail: string | null;
   gridUnitId: number;
   reporterId: number;
   assigneeKind: string | null;
   assigneeId: number | null;
+  count: number;
 }
 
 /**
@@ -104,12 +113,12 @@ interface FactSources {
   reported: { key: number; state: string; count: number }[];
   /** Tasks whose deadline falls in the period (the only ones that can be due in it). */
   dueCandidates: { keys: number[]; task: TaskFigureFacts }[];
-  /** History rows of the period that count as a subject's own action or rung (处置 / 接单 / 回退 / 督办). */
-  actions: { keys: number[]; action: string; at: Date }[];
+  /** History rows of the period that count as a subject's own action or rung (处置 / 接单 / 回退 / 督办), counted. */
+  actions: { keys: number[]; action: string; count: number }[];
   /** The period's history of each task a subject had to verify (核查), oldest first. */
   verifications: { keys: number[]; rows: { action: string; toState: string; at: Date }[] }[];
-  /** Ratings and 督办 on events, in the period. */
-  eventLog: { keys: number[]; action: string; detail: string | null }[];
+  /** Ratings and 督办 on events, in the period, counted. */
+  eventLog: { keys: number[]; action: string; detail: string | null; count: number }[];
 }
 
 function emptyRecorded(): RecordedFacts {
@@ -145,38 +154,41 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
 
   async gridFacts(gridIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>> {
     if (!gridIds.length) return new Map();
+    const owners = { sql: 't.gridId IN (:...ids)', ids: gridIds };
     const reported = await this.reportedByState('e.gridUnitId', gridIds, range);
     const due = await this.tasksWithDeadlineIn({ gridId: In(gridIds) }, range);
-    const history = await this.periodHistory('t.gridId IN (:...ids)', gridIds, range);
-    const eventLog = await this.periodEventLog('e.gridUnitId IN (:...ids)', gridIds, range);
+    const actions = await this.periodActions(owners, range);
+    const verifications = await this.periodVerifications(owners, range);
+    const eventLog = await this.periodEventLog({ sql: 'e.gridUnitId IN (:...ids)', ids: gridIds }, range);
     const gridKey = (gridId: number | null) => (gridId !== null ? [gridId] : []);
     return this.facts(gridIds, range, options, {
       reported,
       dueCandidates: due.map((t) => ({ keys: gridKey(t.gridId), task: taskFigureFacts(t) })),
-      actions: history.map((h) => ({ keys: gridKey(h.gridId), action: h.action, at: h.at })),
-      verifications: this.byTask(history.filter((h) => h.requiresVerification), (h) => gridKey(h.gridId)),
-      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, detail: l.detail })),
+      actions: actions.map((a) => ({ keys: gridKey(a.gridId), action: a.action, count: a.count })),
+      verifications: this.byTask(verifications, (h) => gridKey(h.gridId)),
+      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, detail: l.detail, count: l.count })),
     });
   }
 
   async memberFacts(memberIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>> {
     if (!memberIds.length) return new Map();
-    const members = new Set(memberIds);
     const reported = await this.reportedByState('e.reporterId', memberIds, range);
     const due = await this.tasksWithDeadlineIn({ assigneeId: In(memberIds) }, range);
-    const history = await this.periodHistory('(t.assigneeId IN (:...ids) OR (t.dispatcherId IN (:...ids) AND t.requiresVerification = :yes))', memberIds, range);
-    const eventLog = await this.periodEventLog("(e.reporterId IN (:...ids) OR (e.assigneeKind = 'member' AND e.assigneeId IN (:...ids)))", memberIds, range);
+    const actions = await this.periodActions({ sql: 't.assigneeId IN (:...ids)', ids: memberIds }, range);
+    const verifications = await this.periodVerifications({ sql: 't.dispatcherId IN (:...ids)', ids: memberIds }, range);
+    const eventLog = await this.periodEventLog({ sql: "(e.reporterId IN (:...ids) OR (e.assigneeKind = 'member' AND e.assigneeId IN (:...ids)))", ids: memberIds }, range);
     return this.facts(memberIds, range, options, {
       reported,
       dueCandidates: due.map((t) => ({ keys: [t.assigneeId], task: taskFigureFacts(t) })),
       // 处置 / 接单 / 回退 count for the member who did them; rungs (督办) for the assignee.
-      actions: history.filter((h) => members.has(h.assigneeId)).map((h) => ({ keys: [h.actorId ?? h.assigneeId], action: h.action, at: h.at })),
-      verifications: this.byTask(history.filter((h) => h.requiresVerification && members.has(h.dispatcherId)), (h) => [h.dispatcherId]),
+      actions: actions.map((a) => ({ keys: [a.actorId ?? a.assigneeId], action: a.action, count: a.count })),
+      verifications: this.byTask(verifications, (h) => [h.dispatcherId]),
       // A rating counts for the reporter (the gridworker who brought the matter); 督办 for whoever holds it.
       eventLog: eventLog.map((l) => ({
         keys: l.action === 'rate' ? [l.reporterId] : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
         action: l.action,
         detail: l.detail,
+        count: l.count,
       })),
     });
   }
@@ -209,57 +221,77 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     });
   }
 
-  /** Task history of the range (over its time index), joined to the tasks `condition` selects. */
-  private async periodHistory(condition: string, ids: number[], range: Range): Promise<PeriodHistoryRow[]> {
+  /** The task actions of the range (over the history's time index) of the tasks `owners` selects, counted. */
+  private async periodActions(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodActionGroup[]> {
     const rows = await this.em
       .getRepository(TaskHistorySchema)
       .createQueryBuilder('h')
       .innerJoin(TaskSchema.options.name, 't', 't.id = h.taskId')
-      .select(['h.id AS id', 'h.taskId AS taskId', 'h.action AS action', 'h.toState AS toState', 'h.at AS at', 'h.actorId AS actorId'])
-      .addSelect(['t.gridId AS gridId', 't.assigneeId AS assigneeId', 't.dispatcherId AS dispatcherId', 't.requiresVerification AS requiresVerification'])
+      .select(['h.action AS action', 'h.actorId AS actorId', 't.gridId AS gridId', 't.assigneeId AS assigneeId', 'COUNT(*) AS n'])
       .where('h.at >= :start AND h.at < :end', { start: range.start, end: range.end })
-      .andWhere(condition, { ids, yes: true })
+      .andWhere('h.action IN (:...actions)', { actions: ['complete', 'accept', 'return', 'rung.supervise'] })
+      .andWhere(owners.sql, { ids: owners.ids })
+      .groupBy('h.action')
+      .addGroupBy('h.actorId')
+      .addGroupBy('t.gridId')
+      .addGroupBy('t.assigneeId')
+      .getRawMany<Record<string, unknown>>();
+    return rows.map((r) => ({ action: String(r.action), actorId: optionalNumber(r.actorId), gridId: optionalNumber(r.gridId), assigneeId: Number(r.assigneeId), count: Number(r.n) }));
+  }
+
+  /** The range's history (oldest first) of the tasks `owners` selects that ask for 核查. */
+  private async periodVerifications(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodVerificationRow[]> {
+    const rows = await this.em
+      .getRepository(TaskHistorySchema)
+      .createQueryBuilder('h')
+      .innerJoin(TaskSchema.options.name, 't', 't.id = h.taskId')
+      .select(['h.taskId AS taskId', 'h.action AS action', 'h.toState AS toState', 'h.at AS at', 't.gridId AS gridId', 't.dispatcherId AS dispatcherId'])
+      .where('h.at >= :start AND h.at < :end', { start: range.start, end: range.end })
+      .andWhere('t.requiresVerification = 1')
+      .andWhere(owners.sql, { ids: owners.ids })
       .orderBy('h.at', 'ASC')
       .addOrderBy('h.id', 'ASC')
-      .getRawMany<Record<keyof PeriodHistoryRow, unknown>>();
-    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      .getRawMany<Record<string, unknown>>();
     return rows.map((r) => ({
-      id: Number(r.id),
       taskId: Number(r.taskId),
       action: String(r.action),
       toState: String(r.toState),
       at: rawDate(r.at as Date | string),
-      actorId: num(r.actorId),
-      gridId: num(r.gridId),
-      assigneeId: Number(r.assigneeId),
+      gridId: optionalNumber(r.gridId),
       dispatcherId: Number(r.dispatcherId),
-      requiresVerification: Boolean(Number(r.requiresVerification)),
     }));
   }
 
-  /** Ratings and 督办 of the range (over the (action, time) index), joined to the events `condition` selects. */
-  private async periodEventLog(condition: string, ids: number[], range: Range): Promise<PeriodEventLogRow[]> {
+  /** Ratings and 督办 of the range (over the (action, time) index) on the events `owners` selects, counted. */
+  private async periodEventLog(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodEventLogGroup[]> {
     const rows = await this.em
       .getRepository(EventLogSchema)
       .createQueryBuilder('l')
       .innerJoin(EventSchema.options.name, 'e', 'e.id = l.eventId')
-      .select(['l.action AS action', 'l.detail AS detail', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId'])
+      .select(['l.action AS action', 'l.detail AS detail', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId', 'COUNT(*) AS n'])
       .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
       .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
-      .andWhere(condition, { ids })
-      .getRawMany<Record<keyof PeriodEventLogRow, unknown>>();
+      .andWhere(owners.sql, { ids: owners.ids })
+      .groupBy('l.action')
+      .addGroupBy('l.detail')
+      .addGroupBy('e.gridUnitId')
+      .addGroupBy('e.reporterId')
+      .addGroupBy('e.assigneeKind')
+      .addGroupBy('e.assigneeId')
+      .getRawMany<Record<string, unknown>>();
     return rows.map((r) => ({
       action: String(r.action),
       detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
       gridUnitId: Number(r.gridUnitId),
       reporterId: Number(r.reporterId),
       assigneeKind: r.assigneeKind === null || r.assigneeKind === undefined ? null : String(r.assigneeKind),
-      assigneeId: r.assigneeId === null || r.assigneeId === undefined ? null : Number(r.assigneeId),
+      assigneeId: optionalNumber(r.assigneeId),
+      count: Number(r.n),
     }));
   }
 
   /** History rows (oldest first) gathered per task, with the subjects the task counts for. */
-  private byTask(rows: PeriodHistoryRow[], keysOf: (h: PeriodHistoryRow) => number[]): FactSources['verifications'] {
+  private byTask(rows: PeriodVerificationRow[], keysOf: (h: PeriodVerificationRow) => number[]): FactSources['verifications'] {
     const tasks = new Map<number, FactSources['verifications'][number]>();
     for (const h of rows) {
       const entry = tasks.get(h.taskId) ?? { keys: keysOf(h), rows: [] };
@@ -291,11 +323,11 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       if (isTaskOnTime(task)) f.tasks.onTime++;
       else f.overdue++;
     });
-    each(s.actions.filter((h) => inRange(range, h.at)), (f, h) => {
-      if (h.action === 'complete') f.handling.handled++;
-      else if (h.action === 'accept') f.handling.taken++;
-      else if (h.action === 'return') f.handling.returned++;
-      else if (h.action === 'rung.supervise') f.supervisions++;
+    each(s.actions, (f, h) => {
+      if (h.action === 'complete') f.handling.handled += h.count;
+      else if (h.action === 'accept') f.handling.taken += h.count;
+      else if (h.action === 'return') f.handling.returned += h.count;
+      else if (h.action === 'rung.supervise') f.supervisions += h.count;
     });
     // 核查: each submission (办结 awaiting the check) in the period, answered within the limit or not.
     // An answer always follows its submission, so the period's history holds every answer counted.
@@ -312,14 +344,26 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     });
     each(s.eventLog, (f, l) => {
       if (l.action === 'supervise') {
-        f.supervisions++;
+        f.supervisions += l.count;
         return;
       }
       const rating = l.detail ? (JSON.parse(l.detail) as { rating?: string }).rating : undefined;
       if (!rating) return;
-      f.satisfaction.of++;
-      if (isSatisfied(rating as EventRating)) f.satisfaction.done++;
+      f.satisfaction.of += l.count;
+      if (isSatisfied(rating as EventRating)) f.satisfaction.done += l.count;
     });
+    return out;
+  }
+
+  async gridworkers(gridIds: number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>(gridIds.map((id) => [id, []]));
+    const grants: MemberRoleRow[] = [];
+    for (const part of chunks(gridIds)) grants.push(...(await this.em.getRepository(MemberRoleSchema).find({ where: { unitId: In(part), role: 'gridworker' }, order: { id: 'ASC' } })));
+    const active = new Set<number>();
+    for (const part of chunks([...new Set(grants.map((g) => g.memberId))])) {
+      for (const m of await this.em.getRepository(MemberSchema).find({ select: { id: true }, where: { id: In(part), active: true } })) active.add(m.id);
+    }
+    for (const g of grants) if (active.has(g.memberId)) out.get(g.unitId)?.push(g.memberId);
     return out;
   }
 

@@ -14,7 +14,6 @@ import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { FINAL_TASK_STATES } from '../../../domain/task/task';
 import { EventSchema, type EventRow } from '../schemas/events';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
-import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 import { TaskSchema } from '../schemas/tasks';
 import {
   MeetingItemSchema,
@@ -227,15 +226,7 @@ export class TypeOrmAgendaSources implements AgendaSources {
 
   /** The active gridworkers of each grid (as the org repository's membersWithRole reads them), in one pass. */
   async gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>> {
-    const out = new Map<number, number[]>(gridUnitIds.map((id) => [id, []]));
-    const grants: MemberRoleRow[] = [];
-    for (const part of chunks(gridUnitIds)) grants.push(...(await this.em.getRepository(MemberRoleSchema).find({ where: { unitId: In(part), role: 'gridworker' }, order: { id: 'ASC' } })));
-    const active = new Set<number>();
-    for (const part of chunks([...new Set(grants.map((g) => g.memberId))])) {
-      for (const m of await this.em.getRepository(MemberSchema).find({ where: { id: In(part), active: true } })) active.add(m.id);
-    }
-    for (const g of grants) if (active.has(g.memberId)) out.get(g.unitId)?.push(g.memberId);
-    return out;
+    return new TypeOrmAssessmentRepo(this.em).gridworkers(gridUnitIds);
   }
 }
 

@@ -117,7 +117,7 @@ export const TaskHistorySchema = new EntitySchema<TaskHistoryRow>({
   },
   indices: [
     { name: 'idx_task_history_task', columns: ['taskId'] },
-    { name: 'idx_task_history_period', columns: ['at', 'taskId'] },
+    { name: 'idx_task_history_period', columns: ['at', 'taskId', 'action', 'actorId'] },
   ],
 });
 
