@@ -140,6 +140,7 @@ async function main(): Promise<void> {
       return { ms: performance.now() - t0, result };
     };
 
+    statementTimes.clear();
     const rows: { what: string; times: number[]; floor: number[]; size: string; goal: number | null }[] = [];
     async function measure(what: string, goal: number | null, size: (n: number) => string, run: (i: number) => Promise<unknown>, floor: () => Promise<number>) {
       const times: number[] = [];
