@@ -10,7 +10,9 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
  * - grid_event_log (action, at, event_id) and task_history (at, task_id, action, actor_id): a period's ratings,
  *   督办 and task actions, instead of every row of every event or task the units ever had;
  * - task (grid, deadline) and (grid, state, deadline), (scope unit, state, deadline): tasks falling
- *   due in a period and the open ones, without the finished years.
+ *   due in a period and the open ones, without the finished years;
+ * - notice_receipt (unit, confirmed_at, notice): the console's notices awaiting receipts, found
+ *   from the unconfirmed receipts alone.
  */
 const ADDED: [string, TableIndex][] = [
   ['grid_event', new TableIndex({ name: 'idx_grid_event_figures', columnNames: ['grid_unit_id', 'reported_at', 'category', 'state', 'handler_level', 'closed_by_level', 'urgency', 'closed_at'] })],
@@ -20,6 +22,7 @@ const ADDED: [string, TableIndex][] = [
   ['task', new TableIndex({ name: 'idx_task_grid_deadline', columnNames: ['grid_id', 'deadline'] })],
   ['task', new TableIndex({ name: 'idx_task_grid_state', columnNames: ['grid_id', 'state', 'deadline'] })],
   ['task', new TableIndex({ name: 'idx_task_scope_state', columnNames: ['scope_unit_id', 'state', 'deadline'] })],
+  ['notice_receipt', new TableIndex({ name: 'idx_notice_receipt_open', columnNames: ['unit_id', 'confirmed_at', 'notice_id'] })],
 ];
 const REPLACED = new TableIndex({ name: 'idx_grid_event_period', columnNames: ['grid_unit_id', 'reported_at', 'category', 'state', 'handler_level'] });
 
