@@ -7,7 +7,7 @@
 import { eventStanding, isSatisfied, isTaskDue, isTaskOnTime, tallyTasks, type TaskFigureFacts } from '../../../domain/figures';
 import type { EventRating, EventState } from '../../../domain/event/event';
 import type { TaskState } from '../../../domain/task/task';
-import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator } from 'typeorm';
+import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type {
   Adjustment,
   AssessmentRepo,
@@ -223,7 +223,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
 
   /** The task actions of the range (over the history's time index) of the tasks `owners` selects, counted. */
   private async periodActions(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodActionGroup[]> {
-    const rows = await this.em
+    const query = this.em
       .getRepository(TaskHistorySchema)
       .createQueryBuilder('h')
       .innerJoin(TaskSchema.options.name, 't', 't.id = h.taskId')
@@ -234,14 +234,14 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       .groupBy('h.action')
       .addGroupBy('h.actorId')
       .addGroupBy('t.gridId')
-      .addGroupBy('t.assigneeId')
-      .getRawMany<Record<string, unknown>>();
+      .addGroupBy('t.assigneeId');
+    const rows = await this.periodFirst(query);
     return rows.map((r) => ({ action: String(r.action), actorId: optionalNumber(r.actorId), gridId: optionalNumber(r.gridId), assigneeId: Number(r.assigneeId), count: Number(r.n) }));
   }
 
   /** The range's history (oldest first) of the tasks `owners` selects that ask for 核查. */
   private async periodVerifications(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodVerificationRow[]> {
-    const rows = await this.em
+    const query = this.em
       .getRepository(TaskHistorySchema)
       .createQueryBuilder('h')
       .innerJoin(TaskSchema.options.name, 't', 't.id = h.taskId')
@@ -250,8 +250,8 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       .andWhere('t.requiresVerification = 1')
       .andWhere(owners.sql, { ids: owners.ids })
       .orderBy('h.at', 'ASC')
-      .addOrderBy('h.id', 'ASC')
-      .getRawMany<Record<string, unknown>>();
+      .addOrderBy('h.id', 'ASC');
+    const rows = await this.periodFirst(query);
     return rows.map((r) => ({
       taskId: Number(r.taskId),
       action: String(r.action),
@@ -264,7 +264,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
 
   /** Ratings and 督办 of the range (over the (action, time) index) on the events `owners` selects, counted. */
   private async periodEventLog(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodEventLogGroup[]> {
-    const rows = await this.em
+    const query = this.em
       .getRepository(EventLogSchema)
       .createQueryBuilder('l')
       .innerJoin(EventSchema.options.name, 'e', 'e.id = l.eventId')
@@ -277,8 +277,8 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       .addGroupBy('e.gridUnitId')
       .addGroupBy('e.reporterId')
       .addGroupBy('e.assigneeKind')
-      .addGroupBy('e.assigneeId')
-      .getRawMany<Record<string, unknown>>();
+      .addGroupBy('e.assigneeId');
+    const rows = await this.periodFirst(query);
     return rows.map((r) => ({
       action: String(r.action),
       detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
@@ -288,6 +288,17 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       assigneeId: optionalNumber(r.assigneeId),
       count: Number(r.n),
     }));
+  }
+
+  /**
+   * Runs a join of a period's rows (the first table) to their task or event with the period's rows
+   * driving it. Left to themselves, MariaDB's and SQLite's planners start from the units' tasks or
+   * events — every one they ever had — and look up each one's history: the cost of the years kept.
+   */
+  private async periodFirst(query: SelectQueryBuilder<ObjectLiteral>): Promise<Record<string, unknown>[]> {
+    const [sql, params] = query.getQueryAndParameters();
+    const join = this.em.connection.options.type === 'mysql' ? ' STRAIGHT_JOIN ' : ' CROSS JOIN ';
+    return (await this.em.query(sql.replace(' INNER JOIN ', join), params)) as Record<string, unknown>[];
   }
 
   /** History rows (oldest first) gathered per task, with the subjects the task counts for. */
