@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     await measure(
       '考核 ranking with trend, the county (500 grids), one month',
       1000,
-      (n) => `${n.toLocaleString('en')} events in the month`,
+      (n) => `${n.toLocaleString('en')} events in the month and the one before`,
       () => uow.read(async (repos, calendar) => assessment.rankChildren(repos, calendar, county, month, clock.at, true)),
       async () => (await floorCount(countyGrids, month.start, month.end)) + (await floorCount(countyGrids, previousPeriod(month, 'Asia/Shanghai').start, month.start)),
     );
