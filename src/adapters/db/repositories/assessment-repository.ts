@@ -97,7 +97,8 @@ interface PeriodEventLogGroup {
   action: string;
   detail: string | null;
   gridUnitId: number;
-  reporterId: number;
+  /** Null for a resident's or an intake order's event. */
+  reporterId: number | null;
   assigneeKind: string | null;
   assigneeId: number | null;
   count: number;
@@ -185,7 +186,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       verifications: this.byTask(verifications, (h) => [h.dispatcherId]),
       // A rating counts for the reporter (the gridworker who brought the matter); 督办 for whoever holds it.
       eventLog: eventLog.map((l) => ({
-        keys: l.action === 'rate' ? [l.reporterId] : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
+        keys: l.action === 'rate' ? (l.reporterId !== null ? [l.reporterId] : []) : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
         action: l.action,
         detail: l.detail,
         count: l.count,
@@ -283,7 +284,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       action: String(r.action),
       detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
       gridUnitId: Number(r.gridUnitId),
-      reporterId: Number(r.reporterId),
+      reporterId: optionalNumber(r.reporterId),
       assigneeKind: r.assigneeKind === null || r.assigneeKind === undefined ? null : String(r.assigneeKind),
       assigneeId: optionalNumber(r.assigneeId),
       count: Number(r.n),
@@ -422,6 +423,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       description: r.description,
       location: r.location,
       reporterId: r.reporterId,
+      originKind: r.originKind,
       reportedAt: r.reportedAt,
       state: r.state,
       handlerLevel: r.handlerLevel,
