@@ -125,6 +125,8 @@ export interface AssessmentRepo {
   gridFacts(gridIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>>;
   /** Facts per member (events they reported, tasks assigned to or dispatched by them). */
   memberFacts(memberIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>>;
+  /** The active gridworkers of each grid (as the org repository's `membersWithRole` reads them), in one pass. */
+  gridworkers(gridIds: number[]): Promise<Map<number, number[]>>;
   /** Patrol days (民情日志) and approved leave days (请假) per member, within the range. */
   attendance(memberIds: number[], range: Range, zone: string): Promise<Map<number, AttendanceDays>>;
   /** Info reports (信息报送) filed by the members for periods (report days) within the range. */

@@ -162,8 +162,7 @@ export class AssessmentService {
     const rules = await loadRules(repos);
     const ids = grids.map((g) => g.id);
     const recorded: Map<number, RecordedFacts> = await repos.assessment.gridFacts(ids, period, { now, verificationHours: rules.verificationHours });
-    const workers = new Map<number, number[]>();
-    for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
+    const workers = await repos.assessment.gridworkers(ids);
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
     const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);
@@ -204,13 +203,16 @@ export class AssessmentService {
     return rank(results, (r) => r.total, (a, b) => a.unit.code.localeCompare(b.unit.code));
   }
 
+  /** The units' results from one scoring of all their grids (one set of period queries, not one per unit). */
   private async unitResults(repos: AssessmentRepos, calendar: WorkingCalendar, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
-    const out: UnitResult[] = [];
-    for (const unit of units) {
-      const grids = await this.gridScores(repos, calendar, await this.gridsUnder(repos, unit), period, now);
-      out.push({ unit, total: unitTotal(grids), grids, trend: null });
-    }
-    return out;
+    const gridsOf = new Map<number, OrgUnit[]>();
+    for (const unit of units) gridsOf.set(unit.id, await this.gridsUnder(repos, unit));
+    const all = [...new Map([...gridsOf.values()].flat().map((g) => [g.id, g])).values()];
+    const scored = new Map((await this.gridScores(repos, calendar, all, period, now)).map((g) => [g.subject.id, g]));
+    return units.map((unit) => {
+      const grids = (gridsOf.get(unit.id) ?? []).map((g) => scored.get(g.id)!);
+      return { unit, total: unitTotal(grids), grids, trend: null };
+    });
   }
 
   /**

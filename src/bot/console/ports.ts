@@ -57,6 +57,17 @@ export interface OutsideCheckRow {
   longitude: number;
 }
 
+/** A notice (通知) some of whose recipients within the units have not confirmed it (回执) yet. */
+export interface ConsoleNoticeRow {
+  number: string;
+  body: string;
+  sentAt: Date;
+  deadline: Date | null;
+  /** Recipients within the units, and those of them who have not confirmed. */
+  recipients: number;
+  awaiting: number;
+}
+
 export interface ConsoleRepo {
   createSession(session: NewConsoleSession): Promise<void>;
   /** The session behind a cookie, when it is neither ended nor expired. */
@@ -76,6 +87,10 @@ export interface ConsoleRepo {
   taskByNumber(number: string): Promise<ConsoleTaskRow | null>;
   taskTimeline(taskId: number): Promise<TimelineRow[]>;
   outsideChecks(unitIds: number[], since: Date): Promise<OutsideCheckRow[]>;
+  /** Notices still awaiting receipts from recipients within these units, oldest first. */
+  noticesAwaitingReceipts(unitIds: number[]): Promise<ConsoleNoticeRow[]>;
+  /** A notice with its recipients within these units (confirmed ones with when and the reply). */
+  noticeReceipts(number: string, unitIds: number[]): Promise<{ notice: ConsoleNoticeRow; receipts: { memberId: number; confirmedAt: Date | null; reply: string | null }[] } | null>;
   /** GeoJSON boundary text per unit id, for those that have one. */
   boundaries(unitIds: number[]): Promise<Map<number, string>>;
 }

@@ -18,6 +18,7 @@ import { issueFileLink } from '../files';
 import { AssessmentService } from '../assessment/service';
 import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from '../assessment/ledgers';
 import type { ConsoleRepos, ConsoleSession } from './ports';
+import { t } from '../texts';
 
 /** The file-link kind of a sign-in link: used up by its first opening. */
 export const CONSOLE_LOGIN_LINK = 'console-login';
@@ -159,6 +160,15 @@ export class ConsoleService {
       overdueTasks: list(overdue, taskRow),
       unsignedTasks: list(tasks.filter((t) => t.state === 'dispatched'), taskRow),
       supervised: list(open.filter((e) => e.supervision !== null), eventRow),
+      notices: list(await repos.console.noticesAwaitingReceipts(units.map((u) => u.id)), (n) => ({
+        number: n.number,
+        title: n.body.length > 30 ? `${n.body.slice(0, 29)}…` : n.body,
+        awaiting: n.awaiting,
+        recipients: n.recipients,
+        deadline: n.deadline?.toISOString() ?? null,
+        overdue: n.deadline !== null && n.deadline.getTime() <= now.getTime(),
+        command: `通知进度 ${n.number}`,
+      })),
     };
   }
 
@@ -178,6 +188,23 @@ export class ConsoleService {
     if (task && (await within(task.gridId ?? task.scopeUnitId))) {
       const timeline = await repos.console.taskTimeline(task.id);
       out = { kind: 'task', number: task.number, title: task.title, state: task.state, timeline: timeline.map((r) => ({ ...r, at: r.at.toISOString() })), commands: [`任务 ${task.number}`, `任务进度 ${task.number}`] };
+    }
+    if (!out) {
+      const units = await this.unitsIn(repos, who.scope);
+      const notice = await repos.console.noticeReceipts(number, units.map((u) => u.id));
+      if (notice) {
+        const names = new Map<number, string>();
+        for (const r of notice.receipts) names.set(r.memberId, (await repos.org.member(r.memberId))?.name ?? '');
+        const timeline = [
+          { at: notice.notice.sentAt.toISOString(), action: t('console.notice.sent', { recipients: String(notice.notice.recipients) }), toState: 'sent', note: null },
+          ...notice.receipts
+            .filter((r) => r.confirmedAt !== null)
+            .sort((a, b) => a.confirmedAt!.getTime() - b.confirmedAt!.getTime())
+            .map((r) => ({ at: r.confirmedAt!.toISOString(), action: t('console.notice.confirmed', { name: names.get(r.memberId) ?? '' }), toState: 'confirmed', note: r.reply })),
+        ];
+        const waiting = notice.receipts.filter((r) => r.confirmedAt === null).map((r) => names.get(r.memberId) ?? '');
+        out = { kind: 'notice', number: notice.notice.number, title: notice.notice.body, state: waiting.length ? 'awaiting' : 'confirmed', timeline, awaiting: waiting, commands: [`通知进度 ${notice.notice.number}`] };
+      }
     }
     if (out) await repos.audit.record({ at: now, actorMemberId: who.member.id, action: 'console.view', target: out.number });
     return out;

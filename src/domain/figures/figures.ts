@@ -56,12 +56,26 @@ export interface EventTally {
 
 /** The figures of events reported in a period (the caller selects them by `reportedAt`). */
 export function tallyEvents(events: readonly EventFigureFacts[]): EventTally {
+  return tallyEventGroups(events.map((facts) => ({ facts, count: 1 })));
+}
+
+/** `count` events sharing the same facts (a database's GROUP BY row). */
+export interface CountedEvents {
+  facts: EventFigureFacts;
+  count: number;
+}
+
+/**
+ * The same figures from events already grouped by their facts: what a repository hands over when
+ * it counts a period in the database (grouped by state and level) instead of reading every row.
+ */
+export function tallyEventGroups(groups: readonly CountedEvents[]): EventTally {
   const tally: EventTally = { reported: 0, solved: 0, open: 0, returned: 0, settledOnSpot: 0, escalated: 0 };
-  for (const e of events) {
-    tally.reported++;
-    tally[eventStanding(e.state)]++;
-    if (e.state === 'settled_on_spot') tally.settledOnSpot++;
-    if (isEscalatedLevel(e.level)) tally.escalated++;
+  for (const { facts: e, count } of groups) {
+    tally.reported += count;
+    tally[eventStanding(e.state)] += count;
+    if (e.state === 'settled_on_spot') tally.settledOnSpot += count;
+    if (isEscalatedLevel(e.level)) tally.escalated += count;
   }
   return tally;
 }
@@ -89,7 +103,8 @@ export function reportedDoneAt(task: TaskFigureFacts): Date | null {
 }
 
 /**
- * 到期: a task counts for the period its deadline falls in, once the deadline has passed or the
+ * 到期: a task counts for the period its deadline falls in (so a query may select a period's
+ * candidates by deadline alone, then apply this), once the deadline has passed or the
  * work was reported done (a task finished early counts at once; one still running before its
  * deadline is not judged yet).
  */

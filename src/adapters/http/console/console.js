@@ -103,6 +103,11 @@
     rowList('overdue-tasks', q.overdueTasks, task);
     rowList('unsigned-tasks', q.unsignedTasks, task);
     rowList('supervised', q.supervised, ev);
+    var notice = function (r) {
+      return r.number + ' ' + r.title + ' · ' + tx('awaiting').replace('{awaiting}', r.awaiting).replace('{recipients}', r.recipients) +
+        (r.deadline ? ' · ' + r.deadline.slice(0, 16).replace('T', ' ') + (r.overdue ? ' · ' + tx('overdue') : '') : '');
+    };
+    rowList('notices', q.notices, notice);
   }
 
   function openItem(number) {
