@@ -313,15 +313,15 @@ async function main(): Promise<void> {
       [org.leader],
     );
     await q(
-      `INSERT INTO task_history (task_id, at, action, actor_id, from_state, to_state, note, attachments, deadline)
-       SELECT t.id, t.dispatched_at, 'dispatch', t.dispatcher_id, NULL, 'dispatched', NULL, '[]', t.deadline FROM task t
-       UNION ALL SELECT t.id, t.acknowledged_at, 'accept', t.assignee_id, 'dispatched', 'accepted', NULL, '[]', NULL FROM task t
-       UNION ALL SELECT t.id, COALESCE(t.submitted_at, t.finished_at), 'complete', t.assignee_id, 'accepted', IF(t.requires_verification, 'submitted', 'done'), NULL, '[]', NULL FROM task t WHERE t.finished_at IS NOT NULL
-       UNION ALL SELECT t.id, t.finished_at, 'approve', t.dispatcher_id, 'submitted', 'done', NULL, '[]', NULL FROM task t WHERE t.requires_verification AND t.finished_at IS NOT NULL`,
+      `INSERT INTO task_history (task_id, grid_id, at, action, actor_id, from_state, to_state, note, attachments, deadline)
+       SELECT t.id, t.grid_id, t.dispatched_at, 'dispatch', t.dispatcher_id, NULL, 'dispatched', NULL, '[]', t.deadline FROM task t
+       UNION ALL SELECT t.id, t.grid_id, t.acknowledged_at, 'accept', t.assignee_id, 'dispatched', 'accepted', NULL, '[]', NULL FROM task t
+       UNION ALL SELECT t.id, t.grid_id, COALESCE(t.submitted_at, t.finished_at), 'complete', t.assignee_id, 'accepted', IF(t.requires_verification, 'submitted', 'done'), NULL, '[]', NULL FROM task t WHERE t.finished_at IS NOT NULL
+       UNION ALL SELECT t.id, t.grid_id, t.finished_at, 'approve', t.dispatcher_id, 'submitted', 'done', NULL, '[]', NULL FROM task t WHERE t.requires_verification AND t.finished_at IS NOT NULL`,
     );
     await q(
-      `INSERT INTO grid_event_log (event_id, action, actor_id, at, from_state, to_state, level, unit_id, note, attachments, detail)
-       SELECT e.id, 'rate', e.reporter_id, e.closed_at + INTERVAL 1 HOUR, 'closed', 'rated', 'grid', e.grid_unit_id, NULL, '[]', CONCAT('{"rating":"', e.rating, '"}')
+      `INSERT INTO grid_event_log (event_id, grid_unit_id, action, actor_id, at, from_state, to_state, level, unit_id, note, attachments, detail)
+       SELECT e.id, e.grid_unit_id, 'rate', e.reporter_id, e.closed_at + INTERVAL 1 HOUR, 'closed', 'rated', 'grid', e.grid_unit_id, NULL, '[]', CONCAT('{"rating":"', e.rating, '"}')
        FROM grid_event e WHERE e.state = 'rated'`,
     );
     await q('ANALYZE TABLE grid_event, grid_event_log, task, task_history');

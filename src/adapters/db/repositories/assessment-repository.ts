@@ -158,9 +158,9 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const owners = { sql: 't.gridId IN (:...ids)', ids: gridIds };
     const reported = await this.reportedByState('e.gridUnitId', gridIds, range);
     const due = await this.tasksWithDeadlineIn({ gridId: In(gridIds) }, range);
-    const actions = await this.periodActions(owners, range);
+    const actions = await this.gridPeriodActions(gridIds, range);
     const verifications = await this.periodVerifications(owners, range);
-    const eventLog = await this.periodEventLog({ sql: 'e.gridUnitId IN (:...ids)', ids: gridIds }, range);
+    const eventLog = await this.gridPeriodEventLog(gridIds, range);
     const gridKey = (gridId: number | null) => (gridId !== null ? [gridId] : []);
     return this.facts(gridIds, range, options, {
       reported,
@@ -238,6 +238,59 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       .addGroupBy('t.assigneeId');
     const rows = await this.periodFirst(query);
     return rows.map((r) => ({ action: String(r.action), actorId: optionalNumber(r.actorId), gridId: optionalNumber(r.gridId), assigneeId: Number(r.assigneeId), count: Number(r.n) }));
+  }
+
+  /**
+   * The task actions of the range per grid, counted from task_history alone: each row carries the
+   * task's grid when it was done, so one (grid, time) index range per grid answers it, no join.
+   */
+  private async gridPeriodActions(gridIds: number[], range: Range): Promise<PeriodActionGroup[]> {
+    const out: PeriodActionGroup[] = [];
+    for (const part of chunks(gridIds)) {
+      const rows = await this.em
+        .getRepository(TaskHistorySchema)
+        .createQueryBuilder('h')
+        .select(['h.action AS action', 'h.actorId AS actorId', 'h.gridId AS gridId', 'COUNT(*) AS n'])
+        .where('h.gridId IN (:...ids)', { ids: part })
+        .andWhere('h.at >= :start AND h.at < :end', { start: range.start, end: range.end })
+        .andWhere('h.action IN (:...actions)', { actions: ['complete', 'accept', 'return', 'rung.supervise'] })
+        .groupBy('h.gridId')
+        .addGroupBy('h.action')
+        .addGroupBy('h.actorId')
+        .getRawMany<Record<string, unknown>>();
+      for (const r of rows) out.push({ action: String(r.action), actorId: optionalNumber(r.actorId), gridId: optionalNumber(r.gridId), assigneeId: 0, count: Number(r.n) });
+    }
+    return out;
+  }
+
+  /** Ratings and 督办 of the range per grid, from grid_event_log alone (each row carries its event's grid). */
+  private async gridPeriodEventLog(gridIds: number[], range: Range): Promise<PeriodEventLogGroup[]> {
+    const out: PeriodEventLogGroup[] = [];
+    for (const part of chunks(gridIds)) {
+      const rows = await this.em
+        .getRepository(EventLogSchema)
+        .createQueryBuilder('l')
+        .select(['l.action AS action', 'l.detail AS detail', 'l.gridUnitId AS gridUnitId', 'COUNT(*) AS n'])
+        .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
+        .andWhere('l.gridUnitId IN (:...ids)', { ids: part })
+        .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
+        .groupBy('l.action')
+        .addGroupBy('l.gridUnitId')
+        .addGroupBy('l.detail')
+        .getRawMany<Record<string, unknown>>();
+      for (const r of rows) {
+        out.push({
+          action: String(r.action),
+          detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
+          gridUnitId: Number(r.gridUnitId),
+          reporterId: null,
+          assigneeKind: null,
+          assigneeId: null,
+          count: Number(r.n),
+        });
+      }
+    }
+    return out;
   }
 
   /** The range's history (oldest first) of the tasks `owners` selects that ask for 核查. */

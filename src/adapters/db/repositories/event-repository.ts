@@ -154,6 +154,8 @@ export class TypeOrmEventRepo implements EventRepo {
   async addEntry(eventId: number, entry: TimelineEntry): Promise<void> {
     await this.log().insert({
       eventId,
+      // The event's grid, read in the same statement (an event never changes grid).
+      gridUnitId: () => `(SELECT e.grid_unit_id FROM grid_event e WHERE e.id = ${Number(eventId)})`,
       action: entry.action,
       actorId: entry.actorId,
       actorOrigin: entry.origin ? JSON.stringify(entry.origin) : null,

@@ -126,6 +126,8 @@ export class TypeOrmTaskRepo implements TaskRepo {
   async addHistory(e: TaskHistoryRecord): Promise<void> {
     await this.em.getRepository(TaskHistorySchema).insert({
       taskId: e.taskId,
+      // The task's grid at the time of the action, read in the same statement.
+      gridId: () => `(SELECT t.grid_id FROM task t WHERE t.id = ${Number(e.taskId)})`,
       at: e.at,
       action: e.action,
       actorId: e.actorId,

@@ -96,6 +96,8 @@ export const EventSchema = new EntitySchema<EventRow>({
 export interface EventLogRow {
   id: number;
   eventId: number;
+  /** The event's grid, copied so a period's ratings and 督办 per grid are counted without a join. */
+  gridUnitId: number | null;
   action: string;
   actorId: number | null;
   /** JSON of the EventOrigin when the actor is not a member. */
@@ -116,6 +118,7 @@ export const EventLogSchema = new EntitySchema<EventLogRow>({
   columns: {
     id: idColumn,
     eventId: { name: 'event_id', type: 'int' },
+    gridUnitId: { name: 'grid_unit_id', type: 'int', nullable: true },
     action: { type: 'varchar', length: 32 },
     actorId: { name: 'actor_id', type: 'int', nullable: true },
     actorOrigin: { name: 'actor_origin', type: 'varchar', length: 200, nullable: true },
@@ -131,6 +134,7 @@ export const EventLogSchema = new EntitySchema<EventLogRow>({
   indices: [
     { name: 'idx_grid_event_log_event', columns: ['eventId'] },
     { name: 'idx_grid_event_log_period', columns: ['action', 'at', 'eventId'] },
+    { name: 'idx_grid_event_log_grid', columns: ['action', 'gridUnitId', 'at'] },
   ],
 });
 

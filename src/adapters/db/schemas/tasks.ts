@@ -89,6 +89,8 @@ export const TaskSchema = new EntitySchema<TaskRow>({
 export interface TaskHistoryRow {
   id: number;
   taskId: number;
+  /** The task's grid when the action was done, so a period's actions per grid are counted without a join. */
+  gridId: number | null;
   at: Date;
   action: string;
   actorId: number | null;
@@ -106,6 +108,7 @@ export const TaskHistorySchema = new EntitySchema<TaskHistoryRow>({
   columns: {
     id: idColumn,
     taskId: { name: 'task_id', type: 'int' },
+    gridId: { name: 'grid_id', type: 'int', nullable: true },
     at: dateColumn('at'),
     action: { type: 'varchar', length: 32 },
     actorId: { name: 'actor_id', type: 'int', nullable: true },
@@ -118,6 +121,7 @@ export const TaskHistorySchema = new EntitySchema<TaskHistoryRow>({
   indices: [
     { name: 'idx_task_history_task', columns: ['taskId'] },
     { name: 'idx_task_history_period', columns: ['at', 'taskId', 'action', 'actorId'] },
+    { name: 'idx_task_history_grid', columns: ['gridId', 'at', 'action', 'actorId'] },
   ],
 });
 
