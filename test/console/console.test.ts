@@ -79,6 +79,9 @@ describe('the leaders’ web console in Chromium', () => {
     const placed = await page.evaluate(async () => ((await (await fetch('/console/api/map')).json()) as { events: { number: string; lng: number; lat: number; approximate: boolean }[] }).events);
     // A report without coordinates of its own is drawn at its grid's centre, marked approximate.
     expect(placed.find((e) => e.number === fresh)).toMatchObject({ lng: expect.closeTo(120.13, 6), lat: expect.closeTo(30.21, 6), approximate: true });
+    // The heat view is the month's count per grid, counted by the server: the secretary's grids only (not the other community's report), both of theirs counted.
+    const heat = await page.evaluate(async () => ((await (await fetch('/console/api/map')).json()) as { heat: { code: string; events: number }[] }).heat);
+    expect(heat.reduce((n, g) => n + g.events, 0)).toBe(2);
 
     await page.click(`#open-events li[data-number="${fresh}"]`);
     await page.waitForSelector('#item[open] #item-commands button');

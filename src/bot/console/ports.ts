@@ -77,7 +77,10 @@ export interface ConsoleRepo {
   endSessionsOf(memberId: number, now: Date): Promise<number>;
 
   /** Events of these grids reported since `since`, and every event of theirs still open. */
-  mapEvents(gridIds: number[], since: Date, openStates: readonly string[]): Promise<ConsoleEventRow[]>;
+  /** Open events and those reported since `since`, newest first, at most `limit` of each. */
+  mapEvents(gridIds: number[], since: Date, openStates: readonly string[], limit: number): Promise<ConsoleEventRow[]>;
+  /** Events reported since `since` per grid, counted in the database (the heat view). */
+  mapGridCounts(gridIds: number[], since: Date): Promise<Map<number, number>>;
   /** Events of these grids still open, oldest first. */
   openEvents(gridIds: number[], openStates: readonly string[]): Promise<ConsoleEventRow[]>;
   /** Tasks of these units still owed (in `activeStates`). */

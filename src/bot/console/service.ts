@@ -28,6 +28,12 @@ export const SESSION_HOURS = 8;
 const DOWNLOAD_MINUTES = 30;
 /** Rows a queue list shows (the oldest); its total is always given. */
 export const QUEUE_ROWS = 200;
+/**
+ * Points the map ships at most: open events first, then the period's newest. A county's month is
+ * tens of thousands of events — more than a map can show or a first page can wait for; the heat
+ * view draws the period's count per grid instead (counted in the database).
+ */
+export const MAP_POINTS = 2000;
 /** Who may open the console: grid heads and everyone ranked above them. */
 export const CONSOLE_MIN_ROLE = 'grid_head' as const;
 
@@ -126,15 +132,24 @@ export class ConsoleService {
       features.push({ type: 'Feature', properties: { name: `${g.code} ${g.name}`, code: g.code }, geometry: geometry.type === 'Feature' ? geometry.geometry : geometry });
       centres.set(g.id, boundaryCentre(text));
     }
-    const rows = await repos.console.mapEvents(grids.map((g) => g.id), period.start, OPEN_EVENT_STATES);
+    const rows = await repos.console.mapEvents(grids.map((g) => g.id), period.start, OPEN_EVENT_STATES, MAP_POINTS);
+    const open = rows.filter((e) => eventStanding(e.state as never) === 'open');
+    const chosen = [...open, ...rows.filter((e) => eventStanding(e.state as never) !== 'open')].slice(0, MAP_POINTS);
     const events = [];
-    for (const e of rows) {
+    for (const e of chosen) {
       const place = eventPlace(e.location, centres.get(e.gridUnitId) ?? null);
       if (!place) continue;
       events.push({ number: e.number, category: e.category, state: e.state, standing: eventStanding(e.state as never), urgency: e.urgency, at: e.reportedAt.toISOString(), lng: place.point.longitude, lat: place.point.latitude, approximate: place.approximate });
     }
+    const counts = await repos.console.mapGridCounts(grids.map((g) => g.id), period.start);
+    const heat = [];
+    for (const g of grids) {
+      const centre = centres.get(g.id);
+      const n = counts.get(g.id) ?? 0;
+      if (centre && n) heat.push({ code: g.code, lng: centre.longitude, lat: centre.latitude, events: n });
+    }
     const checks = (await repos.console.outsideChecks(grids.map((g) => g.id), period.start)).map((c) => ({ at: c.at.toISOString(), lng: c.longitude, lat: c.latitude, unit: grids.find((g) => g.id === c.unitId)?.code ?? '' }));
-    return { period: { key: period.key, label: period.label, start: period.start.toISOString() }, boundaries: { type: 'FeatureCollection', features }, events, outsideChecks: checks };
+    return { period: { key: period.key, label: period.label, start: period.start.toISOString() }, boundaries: { type: 'FeatureCollection', features }, events, capped: rows.length > chosen.length || chosen.length >= MAP_POINTS, heat, outsideChecks: checks };
   }
 
   /** Open events by level and age, overdue and unsigned tasks, items under 督办. */

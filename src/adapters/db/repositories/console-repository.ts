@@ -40,15 +40,32 @@ export class TypeOrmConsoleRepo implements ConsoleRepo {
     return result.affected ?? 0;
   }
 
-  async mapEvents(gridIds: number[], since: Date, openStates: readonly string[]): Promise<ConsoleEventRow[]> {
+  async mapEvents(gridIds: number[], since: Date, openStates: readonly string[], limit: number): Promise<ConsoleEventRow[]> {
     const repo = this.em.getRepository(EventSchema);
     const byId = new Map<number, ConsoleEventRow>();
     for (const ids of slices(gridIds)) {
-      const recent = await repo.find({ select: EVENT_COLUMNS, where: { gridUnitId: In(ids), reportedAt: MoreThanOrEqual(since) } });
-      const open = await repo.find({ select: EVENT_COLUMNS, where: { gridUnitId: In(ids), state: In([...openStates]) } });
-      for (const r of [...recent, ...open]) byId.set(r.id, r as ConsoleEventRow);
+      const recent = await repo.find({ select: EVENT_COLUMNS, where: { gridUnitId: In(ids), reportedAt: MoreThanOrEqual(since) }, order: { reportedAt: 'DESC', id: 'DESC' }, take: limit });
+      const open = await repo.find({ select: EVENT_COLUMNS, where: { gridUnitId: In(ids), state: In([...openStates]) }, order: { reportedAt: 'DESC', id: 'DESC' }, take: limit });
+      for (const r of [...open, ...recent]) byId.set(r.id, r as ConsoleEventRow);
     }
-    return [...byId.values()].sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
+    return [...byId.values()].sort((a, b) => b.reportedAt.getTime() - a.reportedAt.getTime() || b.id - a.id);
+  }
+
+  async mapGridCounts(gridIds: number[], since: Date): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const ids of slices(gridIds)) {
+      const rows = await this.em
+        .getRepository(EventSchema)
+        .createQueryBuilder('e')
+        .select('e.gridUnitId', 'grid')
+        .addSelect('COUNT(*)', 'n')
+        .where('e.gridUnitId IN (:...ids)', { ids })
+        .andWhere('e.reportedAt >= :since', { since })
+        .groupBy('e.gridUnitId')
+        .getRawMany<{ grid: number | string; n: number | string }>();
+      for (const r of rows) out.set(Number(r.grid), Number(r.n));
+    }
+    return out;
   }
 
   async openEvents(gridIds: number[], openStates: readonly string[]): Promise<ConsoleEventRow[]> {

@@ -48,9 +48,12 @@
     var events = mapData.events.filter(function (e) { return (!category || e.category === category) && (!openOnly || e.standing === 'open'); });
     echarts.registerMap('grids', mapData.boundaries);
     map = map || echarts.init($('map'));
-    var series = [];
+    var series = [], top = 5;
     if (heat) {
-      series.push({ id: 'heat', type: 'heatmap', coordinateSystem: 'geo', data: events.map(function (e) { return [e.lng, e.lat, 1]; }), pointSize: 12, blurSize: 18 });
+      // Unfiltered, the heat is the period's count per grid (every event, counted by the server); a filter draws the points shown.
+      var cells = !category && !openOnly ? mapData.heat.map(function (g) { return [g.lng, g.lat, g.events]; }) : events.map(function (e) { return [e.lng, e.lat, 1]; });
+      top = cells.reduce(function (m, c) { return Math.max(m, c[2]); }, 1);
+      series.push({ id: 'heat', type: 'heatmap', coordinateSystem: 'geo', data: cells, pointSize: !category && !openOnly ? 24 : 12, blurSize: 18 });
     } else {
       series.push({ id: 'events', name: tx('points'), type: 'scatter', coordinateSystem: 'geo', symbolSize: function (v, p) { return p.data.urgency === 'urgent' || p.data.urgency === 'critical' ? 14 : 9; },
         data: events.map(function (e) { return { name: e.number, value: [e.lng, e.lat], number: e.number, urgency: e.urgency, symbol: e.approximate ? 'emptyCircle' : 'circle', itemStyle: { color: STANDING_COLOURS[e.standing] || '#409eff', borderColor: e.urgency === 'normal' ? (STANDING_COLOURS[e.standing] || '#409eff') : '#d03050', borderWidth: 2 } }; }) });
@@ -59,7 +62,7 @@
     map.setOption({
       tooltip: { trigger: 'item', formatter: function (p) { return p.name || ''; } },
       legend: { data: [tx('points'), tx('outside')], bottom: 0 },
-      visualMap: heat ? { show: false, min: 0, max: 5, calculable: false, inRange: { color: ['#ffffcc', '#fd8d3c', '#bd0026'] } } : undefined,
+      visualMap: heat ? { show: false, min: 0, max: Math.max(5, top || 0), calculable: false, inRange: { color: ['#ffffcc', '#fd8d3c', '#bd0026'] } } : undefined,
       geo: { map: 'grids', roam: true, label: { show: true, fontSize: 10 }, itemStyle: { areaColor: '#eaf1fb', borderColor: '#5b8bd6' } },
       series: series,
     }, true);
