@@ -34,9 +34,11 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { ResidentsRepos } from './residents/ports';
+import { createResidentsModule, type ResidentsService } from './residents';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -53,6 +55,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The residents' side (reports from residents' groups, 回访, the retention purge). */
+  residents: ResidentsService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -77,15 +81,19 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const assessment = new AssessmentService(visits);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
+  // Events dispatch through the tasks service and hear back about their tasks.
+  const events = createEventsModule({ tasks: tasks.service });
+  tasks.addListener(events.listener);
+  // Residents report in their grid's residents' group and are told there when it is closed.
+  const residents = createResidentsModule({ events: events.service });
   // Areas that react to every step of an event (the residents' close notice, intake callbacks)
   // observe it here, inside the step's transaction; the events area does not know them.
-  const eventObservers: EventObserver[] = [];
-  // Events dispatch through the tasks service and hear back about their tasks.
-  const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
-  tasks.addListener(events.listener);
+  const eventObservers: EventObserver[] = [residents.observer];
+  for (const observer of eventObservers) events.service.observe(observer);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
+    residents.module,
     tasks.module,
     createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
     createAttendanceModule(),
@@ -102,5 +110,5 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     register.module,
     createConsoleModule({ output }),
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service };
 }

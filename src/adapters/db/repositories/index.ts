@@ -15,6 +15,7 @@ import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
+import { TypeOrmResidentRepo } from './resident-repository';
 
 /**
  * The repositories of one transaction, each built the first time the work asks for it: a message
@@ -40,6 +41,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     console: () => new TypeOrmConsoleRepo(em),
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
+    residents: () => new TypeOrmResidentRepo(em, vault),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

@@ -15,6 +15,7 @@ import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
+import { residents } from './residents';
 
 export const zhCN = {
   ...core,
@@ -28,6 +29,7 @@ export const zhCN = {
   ...calendar,
   ...notices,
   ...duty,
+  ...residents,
   ...training,
   ...consoleTexts,
 } as const;
