@@ -39,6 +39,8 @@ export function residentCommands(service: ResidentsService) {
     where: 'group',
     args: { unit: arg.unit() },
     async run(ctx, { unit }) {
+      // WeCom lets neither an app nor a bot hear and answer residents in a customer group (docs/decisions.md, issue 16).
+      if (ctx.inbound.channel === 'wecom') throw new SessionError('resident.wecomUnsupported');
       if (unit.level !== 'grid') throw new SessionError('resident.notGrid', { name: unit.name, level: t(`level.${unit.level}` as TextKey) });
       authorizeLeader(ctx, unit);
       const { channel, conversation } = ctx.inbound;

@@ -13,6 +13,7 @@ export const residents = {
   'resident.boundAlready': '本群已是 {name} 的居民群。',
   'resident.notGrid': '居民群只能绑定到网格（{name} 是{level}）。',
   'resident.workersGroup': '本群已绑定为 {name} 的工作群，不能同时作为居民群。请在居民所在的群里发送。',
+  'resident.wecomUnsupported': '企业微信的机器人不能在有居民（外部联系人）的客户群里接收和回复消息，因此不能绑定居民群。请让居民扫描网格的联系卡反映问题，或使用微信居民群。',
   'resident.unbound': '已解除本群的居民群绑定，我不再在本群受理居民反映。',
   'resident.notBound': '本群不是居民群。',
   'resident.ack': '已收到您反映的问题，编号 {number}，已转交 {grid} 网格员处理。处理结果会在本群告知您；发送「查询 {number}」可了解进度。',
