@@ -121,10 +121,10 @@ describe('assessment over a seeded month', () => {
     expect(help).toContain('每次督办 -2 分，每项逾期 -1 分，合计最多 -20 分');
     await app.runtime.uow.runOnce(`rules-${Date.now()}`, (tx) => tx.repos.settings.put('assessment.rules', { weights: { satisfaction: 5, patrolDays: 25 }, noData: 'excluded' }, tx.now));
     const changed = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '帮助 考核');
-    expect(changed).toContain('群众满意率 = 满意和基本满意的评价数 ÷ 评价数；权重 5 分');
+    expect(changed).toContain('群众满意率 = 居民评价和回访中满意、基本满意的数量 ÷ 居民评价和回访总数（成员之间的评价单列，不计入）；权重 5 分');
     expect(changed).toContain('不计分，其余指标按比例折算到 100 分');
     const own = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核');
-    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 评价 0），不计分，其余指标按比例折算');
+    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 居民评价及回访 0），不计分，其余指标按比例折算');
     await app.runtime.uow.runOnce(`rules-back-${Date.now()}`, (tx) => tx.repos.settings.put('assessment.rules', {}, tx.now));
   });
 

@@ -114,6 +114,20 @@ describe("residents' group in the sandbox", () => {
     expect(shown).toContain('已评价归档');
   });
 
+  it('a quote-reply to the bot is addressed to it; 回访 only after 结案 and only by the grid or the unit that closed it', async () => {
+    const ack = (await botMessages(app, GROUP, '已收到您反映的问题'))[0];
+    const id = await app.chat.post(GROUP, 'res-a', `查询 ${number}`, { mentioned: false, quote: ack.id });
+    await app.chat.settled(id);
+    expect((await lastBot(GROUP)).text).toContain(`事件 ${number}：已评价归档`);
+
+    expect(await app.chat.ask('dm-wz-hp1', 'wz-hp1', `回访 ${number} 电话 满意`)).toContain('不能记录回访');
+    const open = grab(EVENT, await app.chat.ask(GROUP, 'res-b', '小区门口井盖松动'));
+    expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `回访 ${open} 电话 满意`)).toContain(`事件 ${open} 尚未结案`);
+    expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `回访 ${number} 短信 满意`)).toContain('电话、上门');
+    expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `回访 ${number} 上门 基本满意 灯已正常`)).toContain(`已记录事件 ${number} 的回访：上门，基本满意（灯已正常）`);
+    expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `事件 ${number}`)).toContain('回访：上门 基本满意：灯已正常');
+  });
+
   it("the resident's identity is sealed, every opening logged, and forgotten after the retention", async () => {
     const ds = app.runtime.dataSource;
     const rows = await ds.getRepository(ChatResidentSchema).find();
@@ -122,13 +136,16 @@ describe("residents' group in the sandbox", () => {
     const opened = await ds.getRepository(ResidentAccessSchema).find({ where: { purpose: 'close_notice' } });
     expect(opened.map((o) => o.eventNumber)).toEqual([number, number]);
 
-    // Retention 0 days: everyone idle with nothing open is forgotten; the event keeps its origin.
+    // Retention 0 days: everyone idle with nothing open is forgotten (res-b's report is still open:
+    // kept); the event keeps its origin.
     const result = await app.runtime.uow.runOnce('test:purge', async (tx) => {
       await tx.repos.settings.put('residents.retentionDays', 0, tx.now);
       return app.runtime.areas.residents.purge(tx);
     });
-    expect(result).toEqual({ ran: true, result: rows.length });
-    expect((await ds.getRepository(ChatResidentSchema).find()).every((r) => r.identitySealed === null && r.identityMac === null)).toBe(true);
+    expect(result).toEqual({ ran: true, result: rows.length - 1 });
+    const after = await ds.getRepository(ChatResidentSchema).find();
+    expect(after.filter((r) => r.identitySealed === null && r.identityMac === null && r.purgedAt !== null)).toHaveLength(rows.length - 1);
+    expect(await app.chat.ask(GROUP, 'res-b', '查询')).toContain('井盖');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', `事件 ${number}`)).toContain('上报人：居民');
   });
 
