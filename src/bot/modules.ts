@@ -34,9 +34,12 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import { createDaibanModule, type DaibanService } from './daiban';
+import type { DaibanRepos } from './daiban/ports';
+import { parseDaibanNumber } from '../domain/daiban/daiban';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & DaibanRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -53,6 +56,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** 代办 / 帮办 (the residents' side wires its observer here; the ledger and import routes use it). */
+  daiban: DaibanService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -76,6 +81,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
   const assessment = new AssessmentService(visits);
   const notices = new NoticeService<BotRepos>();
+  const daiban = createDaibanModule({ register: register.service, baseUrl: output.baseUrl });
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
@@ -95,9 +101,12 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createDutyModule<BotRepos>(() => output.baseUrl()),
     createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
-    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
+    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) },
+      { numberOf: parseDaibanNumber, reminder: (tx, number, memberId) => daiban.service.snoozedReminder(tx, number, memberId) },
+    ]),
     register.module,
+    daiban.module,
     createConsoleModule({ output }),
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, daiban: daiban.service };
 }
