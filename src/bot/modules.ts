@@ -19,7 +19,7 @@ import type { AttendanceRepos } from './attendance/ports';
 import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
-import type { AssessmentRepos, VisitCoverage } from './assessment/ports';
+import type { AssessmentRepos, DaibanFigures, VisitCoverage } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
 import { createRegisterModule, type RegisterService } from './register';
 import type { WorkLookup } from './register/linked-work';
@@ -79,9 +79,14 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Assessment and the weekly agenda read visit coverage from the register. The transaction's
   // repositories are always the full BotRepos; the assessment port names only what it needs itself.
   const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
-  const assessment = new AssessmentService(visits);
-  const notices = new NoticeService<BotRepos>();
   const daiban = createDaibanModule({ register: register.service, baseUrl: output.baseUrl });
+  // 统计 and 考核 count 代办 by the one definition the 代办 area applies (src/domain/figures).
+  const daibanFigures: DaibanFigures = {
+    ofGrids: (repos, gridIds, range, now) => daiban.service.onTimeOfGrids(repos as BotRepos, gridIds, range, now),
+    tally: (repos, unitPath, range, now) => daiban.service.tally(repos as BotRepos, unitPath, range, now),
+  };
+  const assessment = new AssessmentService(visits, daibanFigures);
+  const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service });
@@ -90,7 +95,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createOrgModule(),
     events.module,
     tasks.module,
-    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
+    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, daiban: daibanFigures, output }),
     createAttendanceModule(),
     createInfoReportModule(),
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
