@@ -24,6 +24,7 @@ function fields(d: DaibanRecord, calendar: WorkingCalendar, now: Date, household
     { label: t('daiban.field.number'), value: d.number },
     { label: t('daiban.field.item'), value: d.item },
     { label: t('daiban.field.household'), value: household ? `${householdCode(household.id)} ${household.address}` : householdCode(d.householdId) },
+    { label: t('daiban.field.origin'), value: t(`daiban.origin.${d.origin}` as TextKey) },
     { label: t('daiban.field.state'), value: stateName(d.state) + (isDaibanOverdue(d, now) ? t('daiban.overdueMark') : '') },
     { label: t('daiban.field.office'), value: d.submittedOffice ?? d.office },
     { label: t('daiban.field.limit'), value: d.deadline ? `${calendar.formatMoment(d.deadline, now)}（${t('daiban.limitDays', { days: d.limitDays })}）` : t('daiban.limitFromAccept', { days: d.limitDays }) },

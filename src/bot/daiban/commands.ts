@@ -6,6 +6,7 @@
 import { parsePeriod } from '../../domain/assessment/period';
 import { splitMaterials } from '../../domain/daiban/catalogue';
 import { parseDaibanNumber } from '../../domain/daiban/daiban';
+import { lookup } from '../../domain/lookup';
 import type { LocalDate } from '../../domain/calendar/local-date';
 import { arg, commandsOf, narrow, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { SessionError } from '../errors';
@@ -67,8 +68,8 @@ function materialNumbersArg(): ArgSpec<number[] | 'all'> {
 function submitDay(ctx: CommandContext<DaibanRepos>, word: string): Date | null {
   const cal = ctx.tx.calendar;
   const today = cal.localDate(ctx.now);
-  const relative: Record<string, number> = { 今天: 0, 今日: 0, 昨天: -1, 昨日: -1, 前天: -2 };
-  if (Object.hasOwn(relative, word)) return cal.at(cal.addCalendarDays(today, relative[word]), '00:00');
+  const back = lookup({ 今天: 0, 今日: 0, 昨天: -1, 昨日: -1, 前天: -2 } as Record<string, number>, word);
+  if (back !== undefined) return cal.at(cal.addCalendarDays(today, back), '00:00');
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(word);
   const year = m ? Number(m[1]) : Number(today.slice(0, 4));
   if (!m) m = /^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?$/.exec(word);

@@ -162,6 +162,7 @@ export class DaibanService {
     if (!handler) throw refuse('not_allowed');
     const d = await this.create(tx, household, item, handler.id, 'resident', input.note);
     await this.addStep(tx, d, 'registered', null, input.note || null);
+    await this.observer.stepped(tx, d, 'registered');
     await new Notifier(tx).member(handler.id, { text: t('daiban.fromResident', { number: d.number, item: d.item, household: householdCode(household.id) }) });
     return d;
   }

@@ -75,6 +75,7 @@ export const daiban = {
   'daiban.field.number': '编号',
   'daiban.field.item': '事项',
   'daiban.field.household': '住户',
+  'daiban.field.origin': '来源',
   'daiban.field.state': '状态',
   'daiban.field.office': '办理部门',
   'daiban.field.limit': '办理时限',
