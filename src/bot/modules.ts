@@ -10,7 +10,7 @@ import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
 import { createEventsModule } from './events';
 import type { EventService } from './events/service';
-import type { EventsRepos } from './events/ports';
+import type { EventObserver, EventsRepos } from './events/ports';
 import { createMeetingsModule } from './meetings';
 import type { MeetingsRepos } from './meetings/ports';
 import { NO_OUTPUT, type MeetingOutput } from './meetings/render-port';
@@ -34,12 +34,14 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { IntakeRepos } from './intake/ports';
+import { createIntakeModule, type IntakeService } from './intake';
 import { createDaibanModule, type DaibanService } from './daiban';
 import type { DaibanRepos } from './daiban/ports';
 import { parseDaibanNumber } from '../domain/daiban/daiban';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & DaibanRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos & DaibanRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -56,6 +58,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The intake's use cases (the hotline and Open311 routes receive orders through it). */
+  intake: IntakeService;
   /** 代办 / 帮办 (the residents' side wires its observer here; the ledger and import routes use it). */
   daiban: DaibanService;
 }
@@ -88,9 +92,17 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const assessment = new AssessmentService(visits, daibanFigures);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
+  // Areas that react to every step of an event (the residents' close notice, intake callbacks)
+  // observe it here, inside the step's transaction; the events area does not know them.
+  const eventObservers: EventObserver[] = [];
   // Events dispatch through the tasks service and hear back about their tasks.
-  const events = createEventsModule({ tasks: tasks.service });
+  const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
+  // Intake: orders from outside become events; it hears every step of them (numbered status changes
+  // for the client's callback) and names its clients on cards and timelines.
+  const intake = createIntakeModule(events.service);
+  events.service.observe(intake.observer);
+  events.service.nameOriginsWith(intake.service);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -112,6 +124,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     register.module,
     daiban.module,
     createConsoleModule({ output }),
+    intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, daiban: daiban.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service, daiban: daiban.service };
 }

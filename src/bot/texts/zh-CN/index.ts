@@ -15,6 +15,7 @@ import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
+import { intake } from './intake';
 import { daiban } from './daiban';
 
 export const zhCN = {
@@ -31,5 +32,6 @@ export const zhCN = {
   ...duty,
   ...training,
   ...consoleTexts,
+  ...intake,
   ...daiban,
 } as const;
