@@ -43,6 +43,8 @@ import { CalendarSource } from './bot/calendar/source';
 import { mountOrgImport } from './adapters/xlsx/import-route';
 import { mountRegisterImport } from './adapters/xlsx/register-import-route';
 import { accessLogFile, registerExportFile } from './adapters/xlsx/register-export-file';
+import { daibanLedgerFile, mountDaibanImport } from './adapters/xlsx/daiban-files';
+import { DAIBAN_LEDGER_FILE } from './bot/daiban';
 import { ACCESS_LOG_FILE, REGISTER_EXPORT_FILE } from './bot/register';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
@@ -171,12 +173,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile, [DAIBAN_LEDGER_FILE]: daibanLedgerFile };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountConsole(router, { uow, clock: options.clock ?? systemClock, logger, baseUrl: output.baseUrl }));
   mounts.push((router) => mountIntake(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.intake, admission }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
+  mounts.push((router) => mountDaibanImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.daiban }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};

@@ -6,6 +6,7 @@
  */
 import type { EventRating, EventState, HandlingLevel } from '../event/event';
 import type { TaskState } from '../task/task';
+import type { DaibanState } from '../daiban/daiban';
 
 /** A half-open span of time [start, end). */
 export interface FigureRange {
@@ -132,6 +133,58 @@ export function tallyTasks(tasks: readonly TaskFigureFacts[], range: FigureRange
     if (!isTaskDue(t, range, now)) continue;
     tally.due++;
     if (isTaskOnTime(t)) tally.onTime++;
+    else tally.late++;
+  }
+  return tally;
+}
+
+// ---- 代办 (help with applications) -------------------------------------------------------------
+
+export interface DaibanFigureFacts {
+  state: DaibanState;
+  registeredAt: Date;
+  /** 受理 + the time limit; null until 受理. */
+  deadline: Date | null;
+  /** 办结 or 退回. */
+  closedAt: Date | null;
+}
+
+/**
+ * 到期 for a 代办, as for tasks: it counts for the period its time limit falls in, once the limit
+ * has passed or it was 办结. A request 退回 was never owed to the end; one not 受理 has no limit.
+ */
+export function isDaibanDue(d: DaibanFigureFacts, range: FigureRange, now: Date): boolean {
+  if (d.state === 'returned' || d.deadline === null || !inRange(range, d.deadline)) return false;
+  return d.deadline.getTime() <= now.getTime() || d.state === 'done';
+}
+
+/** 按时办结: 办结 no later than the time limit. */
+export function isDaibanOnTime(d: DaibanFigureFacts): boolean {
+  return d.state === 'done' && d.closedAt !== null && d.deadline !== null && d.closedAt.getTime() <= d.deadline.getTime();
+}
+
+export interface DaibanTally {
+  /** 受理登记: recorded in the period. */
+  received: number;
+  /** 办结 in the period. */
+  done: number;
+  /** 退回 in the period. */
+  returned: number;
+  /** 到期, 按时 and 逾期 as {@link isDaibanDue} says. */
+  due: number;
+  onTime: number;
+  late: number;
+}
+
+export function tallyDaiban(requests: readonly DaibanFigureFacts[], range: FigureRange, now: Date): DaibanTally {
+  const tally: DaibanTally = { received: 0, done: 0, returned: 0, due: 0, onTime: 0, late: 0 };
+  for (const d of requests) {
+    if (inRange(range, d.registeredAt)) tally.received++;
+    if (d.state === 'done' && inRange(range, d.closedAt)) tally.done++;
+    if (d.state === 'returned' && inRange(range, d.closedAt)) tally.returned++;
+    if (!isDaibanDue(d, range, now)) continue;
+    tally.due++;
+    if (isDaibanOnTime(d)) tally.onTime++;
     else tally.late++;
   }
   return tally;

@@ -15,6 +15,7 @@ import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
 import { TypeOrmIntakeRepo } from './intake-repository';
+import { TypeOrmDaibanRepo } from './daiban-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 
 /**
@@ -42,6 +43,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
     intake: () => new TypeOrmIntakeRepo(em, vault),
+    daiban: () => new TypeOrmDaibanRepo(em, vault),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

@@ -12,5 +12,6 @@ import { trainingSchemas } from './training';
 import { consoleSchemas } from './console';
 import { registerSchemas } from './register';
 import { intakeSchemas } from './intake';
+import { daibanSchemas } from './daiban';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...intakeSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...intakeSchemas, ...daibanSchemas];

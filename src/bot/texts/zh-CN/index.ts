@@ -16,6 +16,7 @@ import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
 import { intake } from './intake';
+import { daiban } from './daiban';
 
 export const zhCN = {
   ...core,
@@ -32,4 +33,5 @@ export const zhCN = {
   ...training,
   ...consoleTexts,
   ...intake,
+  ...daiban,
 } as const;
