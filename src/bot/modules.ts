@@ -19,7 +19,7 @@ import type { AttendanceRepos } from './attendance/ports';
 import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
-import type { AssessmentRepos, VisitCoverage } from './assessment/ports';
+import type { AssessmentRepos, DaibanFigures, VisitCoverage } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
 import { createRegisterModule, type RegisterService } from './register';
 import type { WorkLookup } from './register/linked-work';
@@ -34,11 +34,16 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { IntakeRepos } from './intake/ports';
+import { createIntakeModule, type IntakeService } from './intake';
+import { createDaibanModule, type DaibanService } from './daiban';
+import type { DaibanRepos } from './daiban/ports';
+import { parseDaibanNumber } from '../domain/daiban/daiban';
 import type { ResidentsRepos } from './residents/ports';
 import { createResidentsModule, type ResidentsService } from './residents';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos & DaibanRepos & ResidentsRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -55,6 +60,10 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The intake's use cases (the hotline and Open311 routes receive orders through it). */
+  intake: IntakeService;
+  /** 代办 / 帮办 (the residents' side wires its observer here; the ledger and import routes use it). */
+  daiban: DaibanService;
   /** The residents' side (reports from residents' groups, 回访, the retention purge). */
   residents: ResidentsService;
 }
@@ -78,24 +87,35 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Assessment and the weekly agenda read visit coverage from the register. The transaction's
   // repositories are always the full BotRepos; the assessment port names only what it needs itself.
   const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
-  const assessment = new AssessmentService(visits);
+  const daiban = createDaibanModule({ register: register.service, baseUrl: output.baseUrl });
+  // 统计 and 考核 count 代办 by the one definition the 代办 area applies (src/domain/figures).
+  const daibanFigures: DaibanFigures = {
+    ofGrids: (repos, gridIds, range, now) => daiban.service.onTimeOfGrids(repos as BotRepos, gridIds, range, now),
+    tally: (repos, unitPath, range, now) => daiban.service.tally(repos as BotRepos, unitPath, range, now),
+  };
+  const assessment = new AssessmentService(visits, daibanFigures);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
-  // Events dispatch through the tasks service and hear back about their tasks.
-  const events = createEventsModule({ tasks: tasks.service });
-  tasks.addListener(events.listener);
-  // Residents report in their grid's residents' group and are told there when it is closed.
-  const residents = createResidentsModule({ events: events.service });
   // Areas that react to every step of an event (the residents' close notice, intake callbacks)
   // observe it here, inside the step's transaction; the events area does not know them.
-  const eventObservers: EventObserver[] = [residents.observer];
-  for (const observer of eventObservers) events.service.observe(observer);
+  const eventObservers: EventObserver[] = [];
+  // Events dispatch through the tasks service and hear back about their tasks.
+  const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
+  tasks.addListener(events.listener);
+  // Intake: orders from outside become events; it hears every step of them (numbered status changes
+  // for the client's callback) and names its clients on cards and timelines.
+  const intake = createIntakeModule(events.service);
+  events.service.observe(intake.observer);
+  events.service.nameOriginsWith(intake.service);
+  // Residents report in their grid's residents' group and are told there when it is closed.
+  const residents = createResidentsModule({ events: events.service });
+  events.service.observe(residents.observer);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
     residents.module,
     tasks.module,
-    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
+    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, daiban: daibanFigures, output }),
     createAttendanceModule(),
     createInfoReportModule(),
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
@@ -106,9 +126,13 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createDutyModule<BotRepos>(() => output.baseUrl()),
     createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
-    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
+    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) },
+      { numberOf: parseDaibanNumber, reminder: (tx, number, memberId) => daiban.service.snoozedReminder(tx, number, memberId) },
+    ]),
     register.module,
+    daiban.module,
     createConsoleModule({ output }),
+    intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service, daiban: daiban.service, residents: residents.service };
 }

@@ -99,6 +99,36 @@ describe('the leaders’ web console in Chromium', () => {
     await context.close();
   });
 
+  it('lists the notices awaiting receipts within the secretary’s community, and a notice’s receipts when opened', async () => {
+    const sent = await app.chat.ask('dm-sj-yg', 'sj-yg', '通知 阳光社区的网格员 明天 17:00 请检查辖区消防通道');
+    const number = /TZ\d{8}-\d{4}/.exec(sent)?.[0] ?? '';
+    expect(sent).toContain(`已发出通知 ${number}，共 2 人`);
+    expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', `回执 ${number}`)).toContain(`已回执通知 ${number}`);
+
+    const yg = await signIn('sj-yg');
+    expect(await rows(yg.page, 'notices')).toEqual([number]);
+    expect(await yg.page.textContent(`#notices li[data-number="${number}"]`)).toContain('1/2人未回执');
+    await yg.page.click(`#notices li[data-number="${number}"]`);
+    await yg.page.waitForSelector('#item[open] #item-commands button');
+    expect(await yg.page.textContent('#item-title')).toContain('请检查辖区消防通道');
+    expect(await yg.page.$$eval('#item-timeline li', (lis) => lis.map((li) => li.textContent))).toEqual([expect.stringContaining('发出通知（2人）'), expect.stringContaining('冯网格员 已回执')]);
+    expect(await yg.page.$$eval('#item-commands button', (bs) => bs.map((b) => b.getAttribute('data-command')))).toEqual([`通知进度 ${number}`]);
+    await yg.context.close();
+
+    // Another community's secretary has no recipient of it: neither in the queue nor openable.
+    const hp = await signIn('sj-hp');
+    expect(await rows(hp.page, 'notices')).toEqual([]);
+    expect(await hp.page.evaluate(async (n) => (await fetch(`/console/api/items/${n}`)).status, number)).toBe(404);
+    await hp.context.close();
+
+    // Once everyone has confirmed, it leaves the queue.
+    expect(await app.chat.ask('dm-wgy-yg2', 'wgy-yg2', `回执 ${number}`)).toContain(`已回执通知 ${number}`);
+    const again = await signIn('sj-yg');
+    expect(await rows(again.page, 'notices')).toEqual([]);
+    await again.context.close();
+    for (const user of ['sj-yg', 'sj-hp']) expect(await app.chat.ask(`dm-${user}`, user, '退出控制台')).toMatch(/已结束您的\d+个驾驶舱登录/);
+  });
+
   it('refuses a link opened a second time and a link opened after five minutes', async () => {
     const url = await loginLink('wz-yg1');
     const first = await browser.newContext();

@@ -26,7 +26,8 @@ import {
   type Ranked,
   type Ratio,
 } from '../../domain/assessment';
-import type { AttendanceDays, FiledReport, RecordedFacts, VisitCoverage } from './ports';
+import type { DaibanTally } from '../../domain/figures/figures';
+import type { AttendanceDays, DaibanFigures, FiledReport, RecordedFacts, VisitCoverage } from './ports';
 import type { AssessmentRepos } from './ports';
 import { trainingRatio } from '../../domain/training/training';
 
@@ -108,7 +109,21 @@ function unitTotal(grids: readonly Scored<OrgUnit>[]): number {
 }
 
 export class AssessmentService {
-  constructor(private readonly visits: VisitCoverage | null = null) {}
+  constructor(
+    private readonly visits: VisitCoverage | null = null,
+    private readonly daiban: DaibanFigures | null = null,
+  ) {}
+
+  /** 代办按时办结率 per grid in the period; null where 代办 is not composed. */
+  private async daibanFacts(repos: AssessmentRepos, gridIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, Ratio> | null> {
+    if (!this.daiban || !gridIds.length) return null;
+    return this.daiban.ofGrids(repos, gridIds, period, now);
+  }
+
+  /** The 代办 figures of a unit's subtree in a period (统计); null where 代办 is not composed. */
+  async daibanTally(repos: AssessmentRepos, unit: OrgUnit, period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<DaibanTally | null> {
+    return this.daiban ? this.daiban.tally(repos, unit.path, period, now) : null;
+  }
 
   /** 走访覆盖率 per grid at the period's end (or now, while it runs); null without a register. */
   private async visitFacts(repos: AssessmentRepos, gridIds: number[], period: Pick<AssessmentPeriod, 'end'>, now: Date): Promise<Map<number, Ratio> | null> {
@@ -152,7 +167,8 @@ export class AssessmentService {
     const member = await repos.org.member(memberId);
     const gridIds = (member?.roles ?? []).filter((g) => g.role === 'gridworker').map((g) => g.unitId);
     const visits = await this.visitFacts(repos, gridIds, period, now);
-    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments, visits: visits && sumRatios([...visits.values()]) };
+    const daiban = await this.daibanFacts(repos, gridIds, period, now);
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments, visits: visits && sumRatios([...visits.values()]), daiban: daiban && sumRatios([...daiban.values()]) };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
@@ -162,12 +178,12 @@ export class AssessmentService {
     const rules = await loadRules(repos);
     const ids = grids.map((g) => g.id);
     const recorded: Map<number, RecordedFacts> = await repos.assessment.gridFacts(ids, period, { now, verificationHours: rules.verificationHours });
-    const workers = new Map<number, number[]>();
-    for (const g of grids) workers.set(g.id, (await repos.org.membersWithRole(g.id, 'gridworker')).map((m) => m.id));
+    const workers = await repos.assessment.gridworkers(ids);
     const attendance = await this.attendanceFacts(repos, calendar, [...new Set([...workers.values()].flat())], period, now);
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
     const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);
     const visits = await this.visitFacts(repos, ids, period, now);
+    const daiban = await this.daibanFacts(repos, ids, period, now);
     return grids.map((grid) => {
       const trained = (workers.get(grid.id) ?? []).map((id) => training.get(id)!);
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
@@ -180,6 +196,7 @@ export class AssessmentService {
         training: trained.length ? { done: trained.reduce((s, r) => s + r.done, 0), of: trained.reduce((s, r) => s + r.of, 0) } : null,
         adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
         visits: visits?.get(grid.id) ?? null,
+        daiban: daiban?.get(grid.id) ?? null,
       };
       return { subject: grid, facts, score: scoreOf(facts, rules) };
     });
@@ -204,13 +221,16 @@ export class AssessmentService {
     return rank(results, (r) => r.total, (a, b) => a.unit.code.localeCompare(b.unit.code));
   }
 
+  /** The units' results from one scoring of all their grids (one set of period queries, not one per unit). */
   private async unitResults(repos: AssessmentRepos, calendar: WorkingCalendar, units: OrgUnit[], period: AssessmentPeriod, now: Date): Promise<UnitResult[]> {
-    const out: UnitResult[] = [];
-    for (const unit of units) {
-      const grids = await this.gridScores(repos, calendar, await this.gridsUnder(repos, unit), period, now);
-      out.push({ unit, total: unitTotal(grids), grids, trend: null });
-    }
-    return out;
+    const gridsOf = new Map<number, OrgUnit[]>();
+    for (const unit of units) gridsOf.set(unit.id, await this.gridsUnder(repos, unit));
+    const all = [...new Map([...gridsOf.values()].flat().map((g) => [g.id, g])).values()];
+    const scored = new Map((await this.gridScores(repos, calendar, all, period, now)).map((g) => [g.subject.id, g]));
+    return units.map((unit) => {
+      const grids = (gridsOf.get(unit.id) ?? []).map((g) => scored.get(g.id)!);
+      return { unit, total: unitTotal(grids), grids, trend: null };
+    });
   }
 
   /**

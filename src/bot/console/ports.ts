@@ -3,6 +3,7 @@
  * areas' tables (events, tasks, check-ins, boundaries), which it reads and never writes.
  */
 import type { AssessmentRepos } from '../assessment/ports';
+import type { DaibanRepo } from '../daiban/ports';
 
 export interface ConsoleSession {
   memberId: number;
@@ -57,6 +58,17 @@ export interface OutsideCheckRow {
   longitude: number;
 }
 
+/** A notice (通知) some of whose recipients within the units have not confirmed it (回执) yet. */
+export interface ConsoleNoticeRow {
+  number: string;
+  body: string;
+  sentAt: Date;
+  deadline: Date | null;
+  /** Recipients within the units, and those of them who have not confirmed. */
+  recipients: number;
+  awaiting: number;
+}
+
 export interface ConsoleRepo {
   createSession(session: NewConsoleSession): Promise<void>;
   /** The session behind a cookie, when it is neither ended nor expired. */
@@ -76,6 +88,10 @@ export interface ConsoleRepo {
   taskByNumber(number: string): Promise<ConsoleTaskRow | null>;
   taskTimeline(taskId: number): Promise<TimelineRow[]>;
   outsideChecks(unitIds: number[], since: Date): Promise<OutsideCheckRow[]>;
+  /** Notices still awaiting receipts from recipients within these units, oldest first. */
+  noticesAwaitingReceipts(unitIds: number[]): Promise<ConsoleNoticeRow[]>;
+  /** A notice with its recipients within these units (confirmed ones with when and the reply). */
+  noticeReceipts(number: string, unitIds: number[]): Promise<{ notice: ConsoleNoticeRow; receipts: { memberId: number; confirmedAt: Date | null; reply: string | null }[] } | null>;
   /** GeoJSON boundary text per unit id, for those that have one. */
   boundaries(unitIds: number[]): Promise<Map<number, string>>;
 }
@@ -83,4 +99,6 @@ export interface ConsoleRepo {
 /** The console reads through the assessment's repositories too (the figures). */
 export interface ConsoleRepos extends AssessmentRepos {
   console: ConsoleRepo;
+  /** The open 代办 of the member's units (a queue of its own). */
+  daiban: DaibanRepo;
 }

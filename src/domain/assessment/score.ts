@@ -63,6 +63,8 @@ export interface AssessmentFacts {
   adjustments: readonly { points: number; reason: string }[];
   /** 走访: households due a visit and those visited within their cadence; absent where the register is not kept. */
   visits?: Ratio | null;
+  /** 代办: requests due (their time limit in the period) and those 办结 in time (src/domain/figures); absent where not recorded. */
+  daiban?: Ratio | null;
 }
 
 // ---- the formulas --------------------------------------------------------------------------
@@ -145,6 +147,8 @@ function ratioOf(indicator: Indicator, f: AssessmentFacts): Ratio | null {
       return f.training;
     case 'visitCoverage':
       return f.visits ?? null;
+    case 'daibanOnTime':
+      return f.daiban ?? null;
   }
 }
 
@@ -211,6 +215,7 @@ export function sumFacts(all: readonly AssessmentFacts[]): AssessmentFacts {
     overdue: sum((f) => f.overdue),
     adjustments: all.flatMap((f) => f.adjustments),
     visits: sumRatio((f) => f.visits ?? null),
+    daiban: sumRatio((f) => f.daiban ?? null),
   };
 }
 

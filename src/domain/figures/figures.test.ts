@@ -1,4 +1,4 @@
-import { countsForPublicSatisfaction, eventStanding, isTaskDue, isTaskOnTime, ratingSource, reportDayRatio, tallyEvents, tallySatisfaction, tallyTasks, type TaskFigureFacts } from './figures';
+import { countsForPublicSatisfaction, eventStanding, isTaskDue, isTaskOnTime, ratingSource, reportDayRatio, tallyEventGroups, tallyEvents, tallySatisfaction, tallyTasks, type TaskFigureFacts } from './figures';
 
 const at = (iso: string) => new Date(`${iso}+08:00`);
 const november = { start: at('2026-11-01T00:00:00'), end: at('2026-12-01T00:00:00') };
@@ -19,6 +19,21 @@ describe('event figures', () => {
     ]);
     expect(tally).toEqual({ reported: 5, solved: 2, open: 2, returned: 1, settledOnSpot: 1, escalated: 2 });
     expect(tally.solved + tally.open + tally.returned).toBe(tally.reported);
+  });
+
+  it('counted in groups (as the database hands them over) gives the same figures as row by row', () => {
+    const rows = [
+      ...Array.from({ length: 3 }, () => ({ state: 'closed' as const, level: 'grid' as const })),
+      { state: 'returned' as const, level: 'grid' as const },
+      ...Array.from({ length: 2 }, () => ({ state: 'reported' as const, level: 'town' as const })),
+    ];
+    const grouped = tallyEventGroups([
+      { facts: { state: 'closed', level: 'grid' }, count: 3 },
+      { facts: { state: 'returned', level: 'grid' }, count: 1 },
+      { facts: { state: 'reported', level: 'town' }, count: 2 },
+    ]);
+    expect(grouped).toEqual(tallyEvents(rows));
+    expect(grouped).toEqual({ reported: 6, solved: 3, open: 2, returned: 1, settledOnSpot: 0, escalated: 2 });
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { EventRating, EventState, HandlingLevel } from '../event/event';
 import type { TaskState } from '../task/task';
+import type { DaibanState } from '../daiban/daiban';
 
 /** A half-open span of time [start, end). */
 export interface FigureRange {
@@ -56,12 +57,26 @@ export interface EventTally {
 
 /** The figures of events reported in a period (the caller selects them by `reportedAt`). */
 export function tallyEvents(events: readonly EventFigureFacts[]): EventTally {
+  return tallyEventGroups(events.map((facts) => ({ facts, count: 1 })));
+}
+
+/** `count` events sharing the same facts (a database's GROUP BY row). */
+export interface CountedEvents {
+  facts: EventFigureFacts;
+  count: number;
+}
+
+/**
+ * The same figures from events already grouped by their facts: what a repository hands over when
+ * it counts a period in the database (grouped by state and level) instead of reading every row.
+ */
+export function tallyEventGroups(groups: readonly CountedEvents[]): EventTally {
   const tally: EventTally = { reported: 0, solved: 0, open: 0, returned: 0, settledOnSpot: 0, escalated: 0 };
-  for (const e of events) {
-    tally.reported++;
-    tally[eventStanding(e.state)]++;
-    if (e.state === 'settled_on_spot') tally.settledOnSpot++;
-    if (isEscalatedLevel(e.level)) tally.escalated++;
+  for (const { facts: e, count } of groups) {
+    tally.reported += count;
+    tally[eventStanding(e.state)] += count;
+    if (e.state === 'settled_on_spot') tally.settledOnSpot += count;
+    if (isEscalatedLevel(e.level)) tally.escalated += count;
   }
   return tally;
 }
@@ -89,7 +104,8 @@ export function reportedDoneAt(task: TaskFigureFacts): Date | null {
 }
 
 /**
- * 到期: a task counts for the period its deadline falls in, once the deadline has passed or the
+ * 到期: a task counts for the period its deadline falls in (so a query may select a period's
+ * candidates by deadline alone, then apply this), once the deadline has passed or the
  * work was reported done (a task finished early counts at once; one still running before its
  * deadline is not judged yet).
  */
@@ -117,6 +133,58 @@ export function tallyTasks(tasks: readonly TaskFigureFacts[], range: FigureRange
     if (!isTaskDue(t, range, now)) continue;
     tally.due++;
     if (isTaskOnTime(t)) tally.onTime++;
+    else tally.late++;
+  }
+  return tally;
+}
+
+// ---- 代办 (help with applications) -------------------------------------------------------------
+
+export interface DaibanFigureFacts {
+  state: DaibanState;
+  registeredAt: Date;
+  /** 受理 + the time limit; null until 受理. */
+  deadline: Date | null;
+  /** 办结 or 退回. */
+  closedAt: Date | null;
+}
+
+/**
+ * 到期 for a 代办, as for tasks: it counts for the period its time limit falls in, once the limit
+ * has passed or it was 办结. A request 退回 was never owed to the end; one not 受理 has no limit.
+ */
+export function isDaibanDue(d: DaibanFigureFacts, range: FigureRange, now: Date): boolean {
+  if (d.state === 'returned' || d.deadline === null || !inRange(range, d.deadline)) return false;
+  return d.deadline.getTime() <= now.getTime() || d.state === 'done';
+}
+
+/** 按时办结: 办结 no later than the time limit. */
+export function isDaibanOnTime(d: DaibanFigureFacts): boolean {
+  return d.state === 'done' && d.closedAt !== null && d.deadline !== null && d.closedAt.getTime() <= d.deadline.getTime();
+}
+
+export interface DaibanTally {
+  /** 受理登记: recorded in the period. */
+  received: number;
+  /** 办结 in the period. */
+  done: number;
+  /** 退回 in the period. */
+  returned: number;
+  /** 到期, 按时 and 逾期 as {@link isDaibanDue} says. */
+  due: number;
+  onTime: number;
+  late: number;
+}
+
+export function tallyDaiban(requests: readonly DaibanFigureFacts[], range: FigureRange, now: Date): DaibanTally {
+  const tally: DaibanTally = { received: 0, done: 0, returned: 0, due: 0, onTime: 0, late: 0 };
+  for (const d of requests) {
+    if (inRange(range, d.registeredAt)) tally.received++;
+    if (d.state === 'done' && inRange(range, d.closedAt)) tally.done++;
+    if (d.state === 'returned' && inRange(range, d.closedAt)) tally.returned++;
+    if (!isDaibanDue(d, range, now)) continue;
+    tally.due++;
+    if (isDaibanOnTime(d)) tally.onTime++;
     else tally.late++;
   }
   return tally;

@@ -8,6 +8,8 @@ import { MoreThan, type DataSource } from 'typeorm';
 import { OutboxSchema } from '../schemas/core';
 import { PlaceSchema, ResidentSchema, ResidentTagSchema, type ResidentRow } from '../schemas/register';
 import { MACS, SEALED } from '../repositories/register-repository';
+import { DaibanPhotoSchema } from '../schemas/daiban';
+import { DAIBAN_PHOTO_FIELD } from '../repositories/daiban-repository';
 import { openPayload, sealPayload } from './outbox-seal';
 import type { PiiVault } from './vault';
 
@@ -15,6 +17,8 @@ export interface RotationResult {
   residents: number;
   places: number;
   messages: number;
+  /** 代办 document photos. */
+  photos: number;
 }
 
 const BATCH = 500;
@@ -24,7 +28,7 @@ function residentIsStale(vault: PiiVault, r: ResidentRow): boolean {
 }
 
 export async function rotatePii(dataSource: DataSource, vault: PiiVault): Promise<RotationResult> {
-  const result: RotationResult = { residents: 0, places: 0, messages: 0 };
+  const result: RotationResult = { residents: 0, places: 0, messages: 0, photos: 0 };
   for (let after = 0; ; ) {
     const rows = await dataSource.getRepository(ResidentSchema).find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: BATCH });
     if (!rows.length) break;
@@ -57,6 +61,11 @@ export async function rotatePii(dataSource: DataSource, vault: PiiVault): Promis
     if (!p.contactPhoneSealed || !vault.isStale(p.contactPhoneSealed)) continue;
     await dataSource.getRepository(PlaceSchema).update({ id: p.id }, { contactPhoneSealed: vault.seal(SEALED.placePhone, vault.open(SEALED.placePhone, p.contactPhoneSealed)) });
     result.places++;
+  }
+  for (const p of await dataSource.getRepository(DaibanPhotoSchema).find({ select: { id: true, refSealed: true } })) {
+    if (!vault.isStale(p.refSealed)) continue;
+    await dataSource.getRepository(DaibanPhotoSchema).update({ id: p.id }, { refSealed: vault.seal(DAIBAN_PHOTO_FIELD, vault.open(DAIBAN_PHOTO_FIELD, p.refSealed)) });
+    result.photos++;
   }
   for (let after = ''; ; ) {
     const rows = await dataSource.getRepository(OutboxSchema).find({ where: { kind: 'message', id: MoreThan(after) }, select: { id: true, payload: true }, order: { id: 'ASC' }, take: BATCH });

@@ -7,7 +7,7 @@
 import { eventStanding, isTaskDue, isTaskOnTime, ratingSource, tallySatisfaction, tallyTasks, type OpinionSource, type TaskFigureFacts } from '../../../domain/figures';
 import type { EventRating, EventState } from '../../../domain/event/event';
 import type { TaskState } from '../../../domain/task/task';
-import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator } from 'typeorm';
+import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type {
   Adjustment,
   AssessmentRepo,
@@ -26,7 +26,8 @@ import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '..
 import { TaskHistorySchema, TaskSchema, type TaskHistoryRow, type TaskRow } from '../schemas/tasks';
 import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schemas/attendance';
 import { AssessmentAdjustmentSchema, type AssessmentAdjustmentRow } from '../schemas/assessment';
-import { EventFollowupSchema, type EventFollowupRow } from '../schemas/residents';
+import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
+import { EventFollowupSchema } from '../schemas/residents';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
 const OPEN_TASK_STATES = ['dispatched', 'accepted', 'extension_requested'];
@@ -54,30 +55,76 @@ function adjustmentToDomain(r: AssessmentAdjustmentRow): Adjustment {
 }
 
 
-/** Which subjects a row counts for. */
-type KeysOf<T> = (row: T) => number[];
+/** The SQL of "seconds from a to b" of two datetime columns, per database. */
+function secondsBetween(em: EntityManager, from: string, to: string): string {
+  return em.connection.options.type === 'mysql' ? `TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) / 1000000` : `(julianday(${to}) - julianday(${from})) * 86400`;
+}
 
+/** A datetime read raw: a Date from MariaDB, the UTC text TypeORM stores in SQLite. */
+function rawDate(v: Date | string): Date {
+  return v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`);
+}
+
+const optionalNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Splits big IN lists so a county of many grids stays within driver limits. */
+function chunks<T>(xs: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/** Task actions of the period counted per action, actor and task owner (grid, assignee). */
+interface PeriodActionGroup {
+  action: string;
+  actorId: number | null;
+  gridId: number | null;
+  assigneeId: number;
+  count: number;
+}
+
+/** A history row of the period of a task that asks for 核查, with whom the task belongs to. */
+interface PeriodVerificationRow {
+  taskId: number;
+  action: string;
+  toState: string;
+  at: Date;
+  gridId: number | null;
+  dispatcherId: number;
+}
+
+/** Ratings and 督办 of the period counted per event owner, action and detail. */
+interface PeriodEventLogGroup {
+  action: string;
+  detail: string | null;
+  gridUnitId: number;
+  /** Null for a resident's or an intake order's event. */
+  reporterId: number | null;
+  /** The member who took the step; null for a resident's (or intake client's) own rating. */
+  actorId: number | null;
+  assigneeKind: string | null;
+  assigneeId: number | null;
+  count: number;
+}
+
+/**
+ * What the facts of a period are made of, each already narrowed to the period by its index (events
+ * by report time, tasks by deadline, history and event log by time) and keyed by the subjects it
+ * counts for.
+ */
 interface FactSources {
-  events: EventRow[];
-  eventKeys: KeysOf<EventRow>;
-  /** Tasks the subject had to finish. */
-  assigned: TaskRow[];
-  assignedKeys: KeysOf<TaskRow>;
-  /** Tasks the subject had to verify (核查). */
-  verified: TaskRow[];
-  verifiedKeys: KeysOf<TaskRow>;
-  /** History of the tasks in `assigned` and `verified` (for 核查). */
-  history: TaskHistoryRow[];
-  /** History rows that count as the subject's own actions or rungs (处置 / 接单 / 回退 / 督办). */
-  actions: TaskHistoryRow[];
-  /** Whose action a history row counts for (处置 / 接单 / 回退). */
-  actionKeys: KeysOf<TaskHistoryRow>;
-  /** Ratings and 督办 on events, in the range. */
-  eventLog: EventLogRow[];
-  eventLogKeys: KeysOf<EventLogRow>;
-  /** 回访 answers in the range (群众满意率). */
-  followups: EventFollowupRow[];
-  followupKeys: KeysOf<EventFollowupRow>;
+  /** Events reported in the period, counted per subject and state. */
+  reported: { key: number; state: string; count: number }[];
+  /** Tasks whose deadline falls in the period (the only ones that can be due in it). */
+  dueCandidates: { keys: number[]; task: TaskFigureFacts }[];
+  /** History rows of the period that count as a subject's own action or rung (处置 / 接单 / 回退 / 督办), counted. */
+  actions: { keys: number[]; action: string; count: number }[];
+  /** The period's history of each task a subject had to verify (核查), oldest first. */
+  verifications: { keys: number[]; rows: { action: string; toState: string; at: Date }[] }[];
+  /** Ratings and 督办 on events, in the period, counted; `actorId` null for a resident's rating. */
+  eventLog: { keys: number[]; action: string; detail: string | null; actorId: number | null; count: number }[];
+  /** 回访 answers in the period (群众满意率). */
+  followups: { keys: number[]; rating: string }[];
 }
 
 function emptyRecorded(): RecordedFacts {
@@ -122,125 +169,214 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
 
   async gridFacts(gridIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>> {
     if (!gridIds.length) return new Map();
-    const events = await this.em.getRepository(EventSchema).find({ where: { gridUnitId: In(gridIds) } });
-    const tasks = await this.em.getRepository(TaskSchema).find({ where: { gridId: In(gridIds) } });
-    const history = await this.historyOf(tasks, range);
-    const gridOfTask = new Map(tasks.map((t) => [t.id, t.gridId ?? -1]));
-    const eventLog = await this.eventLogOf(events, range);
-    const followups = await this.followupsOf(events, range);
-    const gridOfEvent = new Map(events.map((e) => [e.id, e.gridUnitId]));
+    const owners = { sql: 't.gridId IN (:...ids)', ids: gridIds };
+    const reported = await this.reportedByState('e.gridUnitId', gridIds, range);
+    const due = await this.tasksWithDeadlineIn({ gridId: In(gridIds) }, range);
+    const actions = await this.periodActions(owners, range);
+    const verifications = await this.periodVerifications(owners, range);
+    const eventLog = await this.periodEventLog({ sql: 'e.gridUnitId IN (:...ids)', ids: gridIds }, range);
+    const gridKey = (gridId: number | null) => (gridId !== null ? [gridId] : []);
     return this.facts(gridIds, range, options, {
-      events,
-      eventKeys: (e) => [e.gridUnitId],
-      assigned: tasks,
-      assignedKeys: (t) => (t.gridId !== null ? [t.gridId] : []),
-      verified: tasks,
-      verifiedKeys: (t) => (t.gridId !== null ? [t.gridId] : []),
-      history,
-      actions: history,
-      actionKeys: (h) => [gridOfTask.get(h.taskId) ?? -1],
-      eventLog,
-      eventLogKeys: (l) => [gridOfEvent.get(l.eventId) ?? -1],
-      followups,
-      followupKeys: (f) => [f.gridUnitId],
+      reported,
+      dueCandidates: due.map((t) => ({ keys: gridKey(t.gridId), task: taskFigureFacts(t) })),
+      actions: actions.map((a) => ({ keys: gridKey(a.gridId), action: a.action, count: a.count })),
+      verifications: this.byTask(verifications, (h) => gridKey(h.gridId)),
+      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, detail: l.detail, actorId: l.actorId, count: l.count })),
+      followups: (await this.em.getRepository(EventFollowupSchema).find({ where: { gridUnitId: In(gridIds), at: within(range) } })).map((f) => ({ keys: [f.gridUnitId], rating: f.rating })),
     });
   }
 
   async memberFacts(memberIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>> {
     if (!memberIds.length) return new Map();
-    const eventRepo = this.em.getRepository(EventSchema);
-    const events = await eventRepo.find({ where: [{ reporterId: In(memberIds) }, { assigneeKind: 'member', assigneeId: In(memberIds) }] });
-    const taskRepo = this.em.getRepository(TaskSchema);
-    const assigned = await taskRepo.find({ where: { assigneeId: In(memberIds) } });
-    const verified = await taskRepo.find({ where: { dispatcherId: In(memberIds), requiresVerification: true } });
-    const history = await this.historyOf([...assigned, ...verified], range);
-    const eventLog = await this.eventLogOf(events, range);
-    const followups = await this.followupsOf(events, range);
-    const byId = new Map(events.map((e) => [e.id, e]));
-    const assigneeOfTask = new Map(assigned.map((t) => [t.id, t.assigneeId]));
+    const reported = await this.reportedByState('e.reporterId', memberIds, range);
+    const due = await this.tasksWithDeadlineIn({ assigneeId: In(memberIds) }, range);
+    const actions = await this.periodActions({ sql: 't.assigneeId IN (:...ids)', ids: memberIds }, range);
+    const verifications = await this.periodVerifications({ sql: 't.dispatcherId IN (:...ids)', ids: memberIds }, range);
+    const eventLog = await this.periodEventLog({ sql: "(e.reporterId IN (:...ids) OR (e.assigneeKind = 'member' AND e.assigneeId IN (:...ids)))", ids: memberIds }, range);
     return this.facts(memberIds, range, options, {
-      events: events.filter((e) => e.reporterId !== null && memberIds.includes(e.reporterId)),
-      eventKeys: (e) => (e.reporterId !== null ? [e.reporterId] : []),
-      assigned,
-      assignedKeys: (t) => [t.assigneeId],
-      verified,
-      verifiedKeys: (t) => [t.dispatcherId],
+      reported,
+      dueCandidates: due.map((t) => ({ keys: [t.assigneeId], task: taskFigureFacts(t) })),
       // 处置 / 接单 / 回退 count for the member who did them; rungs (督办) for the assignee.
-      history,
-      actions: history.filter((h) => assigneeOfTask.has(h.taskId)),
-      actionKeys: (h) => [h.actorId ?? assigneeOfTask.get(h.taskId) ?? -1],
-      eventLog,
-      eventLogKeys: (l) => {
-        const e = byId.get(l.eventId);
-        if (!e) return [];
-        // A member's rating counts for the reporter (the gridworker who brought the matter); a
-        // resident's rating, like 督办, for whoever holds it.
-        if (l.action === 'rate' && l.actorId !== null) return e.reporterId !== null ? [e.reporterId] : [];
-        return e.assigneeKind === 'member' && e.assigneeId !== null ? [e.assigneeId] : [];
-      },
-      // A 回访 answer counts for the member who handled the matter (the assignee), as a resident's rating does.
-      followups,
-      followupKeys: (f) => {
-        const e = byId.get(f.eventId);
-        return e && e.assigneeKind === 'member' && e.assigneeId !== null ? [e.assigneeId] : [];
-      },
+      actions: actions.map((a) => ({ keys: [a.actorId ?? a.assigneeId], action: a.action, count: a.count })),
+      verifications: this.byTask(verifications, (h) => [h.dispatcherId]),
+      // A member's rating counts for the reporter (the gridworker who brought the matter); a
+      // resident's rating, like 督办, for whoever holds it.
+      eventLog: eventLog.map((l) => ({
+        keys: l.action === 'rate' && l.actorId !== null ? (l.reporterId !== null ? [l.reporterId] : []) : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
+        action: l.action,
+        detail: l.detail,
+        actorId: l.actorId,
+        count: l.count,
+      })),
+      // A 回访 answer counts for the member the event is dispatched to, as a resident's rating does.
+      followups: await this.memberFollowups(memberIds, range),
     });
   }
 
-  private async historyOf(tasks: TaskRow[], range: Range): Promise<TaskHistoryRow[]> {
-    const ids = [...new Set(tasks.map((t) => t.id))];
-    if (!ids.length) return [];
-    return this.em.getRepository(TaskHistorySchema).find({ where: { taskId: In(ids), at: LessThan(range.end) }, order: { at: 'ASC', id: 'ASC' } });
+  private async memberFollowups(memberIds: number[], range: Range): Promise<FactSources['followups']> {
+    const rows = await this.em.getRepository(EventFollowupSchema).find({ where: { at: within(range) } });
+    if (!rows.length) return [];
+    const events = await this.em.getRepository(EventSchema).find({ where: { id: In([...new Set(rows.map((r) => r.eventId))]), assigneeKind: 'member', assigneeId: In(memberIds) } });
+    const assignee = new Map(events.map((e) => [e.id, e.assigneeId]));
+    return rows.flatMap((r) => {
+      const id = assignee.get(r.eventId);
+      return id !== undefined && id !== null ? [{ keys: [id], rating: r.rating }] : [];
+    });
   }
 
-  private async followupsOf(events: EventRow[], range: Range): Promise<EventFollowupRow[]> {
-    const ids = events.map((e) => e.id);
-    if (!ids.length) return [];
-    return this.em.getRepository(EventFollowupSchema).find({ where: { eventId: In(ids), at: within(range) } });
+  /** Events reported in the range per subject column and state, counted over the (subject, period) index. */
+  private async reportedByState(column: 'e.gridUnitId' | 'e.reporterId', ids: number[], range: Range): Promise<FactSources['reported']> {
+    const out: FactSources['reported'] = [];
+    for (const part of chunks(ids)) {
+      const rows = await this.em
+        .getRepository(EventSchema)
+        .createQueryBuilder('e')
+        .select(column, 'k')
+        .addSelect('e.state', 'state')
+        .addSelect('COUNT(*)', 'n')
+        .where(`${column} IN (:...ids)`, { ids: part })
+        .andWhere('e.reportedAt >= :start AND e.reportedAt < :end', { start: range.start, end: range.end })
+        .groupBy(column)
+        .addGroupBy('e.state')
+        .getRawMany<{ k: number | string; state: string; n: number | string }>();
+      for (const r of rows) out.push({ key: Number(r.k), state: r.state, count: Number(r.n) });
+    }
+    return out;
   }
 
-  private async eventLogOf(events: EventRow[], range: Range): Promise<EventLogRow[]> {
-    const ids = events.map((e) => e.id);
-    if (!ids.length) return [];
-    return this.em.getRepository(EventLogSchema).find({ where: { eventId: In(ids), action: In(['rate', 'supervise']), at: within(range) } });
+  /** Tasks whose deadline falls in the range: a task can be due only in that period (`isTaskDue`). */
+  private async tasksWithDeadlineIn(where: { gridId: FindOperator<number> } | { assigneeId: FindOperator<number> }, range: Range): Promise<TaskRow[]> {
+    return this.em.getRepository(TaskSchema).find({
+      select: { id: true, gridId: true, assigneeId: true, state: true, deadline: true, submittedAt: true, finishedAt: true },
+      where: { ...where, deadline: within(range) },
+    });
+  }
+
+  /** The task actions of the range (over the history's time index) of the tasks `owners` selects, counted. */
+  private async periodActions(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodActionGroup[]> {
+    const query = this.em
+      .getRepository(TaskHistorySchema)
+      .createQueryBuilder('h')
+      .innerJoin(TaskSchema.options.name, 't', 't.id = h.taskId')
+      .select(['h.action AS action', 'h.actorId AS actorId', 't.gridId AS gridId', 't.assigneeId AS assigneeId', 'COUNT(*) AS n'])
+      .where('h.at >= :start AND h.at < :end', { start: range.start, end: range.end })
+      .andWhere('h.action IN (:...actions)', { actions: ['complete', 'accept', 'return', 'rung.supervise'] })
+      .andWhere(owners.sql, { ids: owners.ids })
+      .groupBy('h.action')
+      .addGroupBy('h.actorId')
+      .addGroupBy('t.gridId')
+      .addGroupBy('t.assigneeId');
+    const rows = await this.periodFirst(query);
+    return rows.map((r) => ({ action: String(r.action), actorId: optionalNumber(r.actorId), gridId: optionalNumber(r.gridId), assigneeId: Number(r.assigneeId), count: Number(r.n) }));
+  }
+
+  /** The range's history (oldest first) of the tasks `owners` selects that ask for 核查. */
+  private async periodVerifications(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodVerificationRow[]> {
+    const query = this.em
+      .getRepository(TaskHistorySchema)
+      .createQueryBuilder('h')
+      .innerJoin(TaskSchema.options.name, 't', 't.id = h.taskId')
+      .select(['h.taskId AS taskId', 'h.action AS action', 'h.toState AS toState', 'h.at AS at', 't.gridId AS gridId', 't.dispatcherId AS dispatcherId'])
+      .where('h.at >= :start AND h.at < :end', { start: range.start, end: range.end })
+      .andWhere('t.requiresVerification = 1')
+      .andWhere(owners.sql, { ids: owners.ids })
+      .orderBy('h.at', 'ASC')
+      .addOrderBy('h.id', 'ASC');
+    const rows = await this.periodFirst(query);
+    return rows.map((r) => ({
+      taskId: Number(r.taskId),
+      action: String(r.action),
+      toState: String(r.toState),
+      at: rawDate(r.at as Date | string),
+      gridId: optionalNumber(r.gridId),
+      dispatcherId: Number(r.dispatcherId),
+    }));
+  }
+
+  /** Ratings and 督办 of the range (over the (action, time) index) on the events `owners` selects, counted. */
+  private async periodEventLog(owners: { sql: string; ids: number[] }, range: Range): Promise<PeriodEventLogGroup[]> {
+    const query = this.em
+      .getRepository(EventLogSchema)
+      .createQueryBuilder('l')
+      .innerJoin(EventSchema.options.name, 'e', 'e.id = l.eventId')
+      .select(['l.action AS action', 'l.detail AS detail', 'l.actorId AS actorId', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId', 'COUNT(*) AS n'])
+      .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
+      .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
+      .andWhere(owners.sql, { ids: owners.ids })
+      .groupBy('l.action')
+      .addGroupBy('l.detail')
+      .addGroupBy('l.actorId')
+      .addGroupBy('e.gridUnitId')
+      .addGroupBy('e.reporterId')
+      .addGroupBy('e.assigneeKind')
+      .addGroupBy('e.assigneeId');
+    const rows = await this.periodFirst(query);
+    return rows.map((r) => ({
+      action: String(r.action),
+      detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
+      gridUnitId: Number(r.gridUnitId),
+      reporterId: optionalNumber(r.reporterId),
+      actorId: optionalNumber(r.actorId),
+      assigneeKind: r.assigneeKind === null || r.assigneeKind === undefined ? null : String(r.assigneeKind),
+      assigneeId: optionalNumber(r.assigneeId),
+      count: Number(r.n),
+    }));
+  }
+
+  /**
+   * Runs a join of a period's rows (the first table) to their task or event with the period's rows
+   * driving it. Left to themselves, MariaDB's and SQLite's planners start from the units' tasks or
+   * events — every one they ever had — and look up each one's history: the cost of the years kept.
+   */
+  private async periodFirst(query: SelectQueryBuilder<ObjectLiteral>): Promise<Record<string, unknown>[]> {
+    const [sql, params] = query.getQueryAndParameters();
+    const join = this.em.connection.options.type === 'mysql' ? ' STRAIGHT_JOIN ' : ' CROSS JOIN ';
+    return (await this.em.query(sql.replace(' INNER JOIN ', join), params)) as Record<string, unknown>[];
+  }
+
+  /** History rows (oldest first) gathered per task, with the subjects the task counts for. */
+  private byTask(rows: PeriodVerificationRow[], keysOf: (h: PeriodVerificationRow) => number[]): FactSources['verifications'] {
+    const tasks = new Map<number, FactSources['verifications'][number]>();
+    for (const h of rows) {
+      const entry = tasks.get(h.taskId) ?? { keys: keysOf(h), rows: [] };
+      entry.rows.push({ action: h.action, toState: h.toState, at: h.at });
+      tasks.set(h.taskId, entry);
+    }
+    return [...tasks.values()];
   }
 
   private facts(keys: number[], range: Range, options: FactsOptions, s: FactSources): Map<number, RecordedFacts> {
     const out = new Map(keys.map((k) => [k, emptyRecorded()]));
-    const each = <T>(rows: T[], keysOf: KeysOf<T>, fn: (f: RecordedFacts, row: T) => void) => {
-      for (const row of rows) for (const k of keysOf(row)) {
+    const each = <T extends { keys: number[] }>(rows: T[], fn: (f: RecordedFacts, row: T) => void) => {
+      for (const row of rows) for (const k of row.keys) {
         const f = out.get(k);
         if (f) fn(f, row);
       }
     };
     // 上报 and 退回: events reported in the period; one still sent back (回退) counts as withdrawn.
-    each(s.events, s.eventKeys, (f, e) => {
-      if (!inRange(range, e.reportedAt)) return;
-      f.reporting.reported++;
-      if (eventStanding(e.state as EventState) === 'returned') f.reporting.withdrawn++;
-    });
+    for (const r of s.reported) {
+      const f = out.get(r.key);
+      if (!f) continue;
+      f.reporting.reported += r.count;
+      if (eventStanding(r.state as EventState) === 'returned') f.reporting.withdrawn += r.count;
+    }
     // Tasks due in the period: the deadline fell in it and has passed, or the work was already reported done.
-    each(s.assigned, s.assignedKeys, (f, t) => {
-      const task = taskFigureFacts(t);
+    each(s.dueCandidates, (f, { task }) => {
       if (!isTaskDue(task, range, options.now)) return;
       f.tasks.due++;
       if (isTaskOnTime(task)) f.tasks.onTime++;
       else f.overdue++;
     });
-    const inPeriod = s.actions.filter((h) => inRange(range, h.at));
-    each(inPeriod, s.actionKeys, (f, h) => {
-      if (h.action === 'complete') f.handling.handled++;
-      else if (h.action === 'accept') f.handling.taken++;
-      else if (h.action === 'return') f.handling.returned++;
-      else if (h.action === 'rung.supervise') f.supervisions++;
+    each(s.actions, (f, h) => {
+      if (h.action === 'complete') f.handling.handled += h.count;
+      else if (h.action === 'accept') f.handling.taken += h.count;
+      else if (h.action === 'return') f.handling.returned += h.count;
+      else if (h.action === 'rung.supervise') f.supervisions += h.count;
     });
     // 核查: each submission (办结 awaiting the check) in the period, answered within the limit or not.
+    // An answer always follows its submission, so the period's history holds every answer counted.
     const limitMs = options.verificationHours * 3600_000;
-    const historyByTask = new Map<number, TaskHistoryRow[]>();
-    for (const h of s.history) historyByTask.set(h.taskId, [...(historyByTask.get(h.taskId) ?? []), h]);
-    each(s.verified, s.verifiedKeys, (f, t) => {
-      if (!t.requiresVerification) return;
-      const rows = historyByTask.get(t.id) ?? [];
+    each(s.verifications, (f, { rows }) => {
       rows.forEach((h, i) => {
         if (h.action !== 'complete' || h.toState !== 'submitted' || !inRange(range, h.at)) return;
         const answer = rows.slice(i + 1).find((r) => r.action === 'approve' || r.action === 'reject');
@@ -250,16 +386,28 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
         if (answer && waited <= limitMs) f.verification.done++;
       });
     });
-    each(s.eventLog, s.eventLogKeys, (f, l) => {
+    each(s.eventLog, (f, l) => {
       if (l.action === 'supervise') {
-        f.supervisions++;
+        f.supervisions += l.count;
         return;
       }
       const rating = l.detail ? (JSON.parse(l.detail) as { rating?: string }).rating : undefined;
       if (!rating) return;
-      addOpinion(f, ratingSource(l.actorId), rating as EventRating);
+      for (let i = 0; i < l.count; i++) addOpinion(f, ratingSource(l.actorId), rating as EventRating);
     });
-    each(s.followups, s.followupKeys, (f, r) => addOpinion(f, 'followup', r.rating as EventRating));
+    each(s.followups, (f, r) => addOpinion(f, 'followup', r.rating as EventRating));
+    return out;
+  }
+
+  async gridworkers(gridIds: number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>(gridIds.map((id) => [id, []]));
+    const grants: MemberRoleRow[] = [];
+    for (const part of chunks(gridIds)) grants.push(...(await this.em.getRepository(MemberRoleSchema).find({ where: { unitId: In(part), role: 'gridworker' }, order: { id: 'ASC' } })));
+    const active = new Set<number>();
+    for (const part of chunks([...new Set(grants.map((g) => g.memberId))])) {
+      for (const m of await this.em.getRepository(MemberSchema).find({ select: { id: true }, where: { id: In(part), active: true } })) active.add(m.id);
+    }
+    for (const g of grants) if (active.has(g.memberId)) out.get(g.unitId)?.push(g.memberId);
     return out;
   }
 
@@ -352,32 +500,82 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     }));
   }
 
+  /** Counted in the database over the (grid, period) index; solved and open by the figures' definition. */
   async eventStats(gridIds: number[], range: Range): Promise<EventStats> {
-    const rows = gridIds.length ? await this.em.getRepository(EventSchema).find({ where: { gridUnitId: In(gridIds), reportedAt: within(range) } }) : [];
-    const count = (key: (r: EventRow) => string) => {
+    type Group = { category: string; state: string; handlerLevel: string; closedByLevel: string | null; urgency: string; n: number | string; closedN: number | string | null; closedSeconds: number | string | null };
+    const groups: Group[] = [];
+    for (const part of chunks(gridIds)) {
+      groups.push(
+        ...(await this.em
+          .getRepository(EventSchema)
+          .createQueryBuilder('e')
+          .select('e.category', 'category')
+          .addSelect('e.state', 'state')
+          .addSelect('e.handlerLevel', 'handlerLevel')
+          .addSelect('e.closedByLevel', 'closedByLevel')
+          .addSelect('e.urgency', 'urgency')
+          .addSelect('COUNT(*)', 'n')
+          .addSelect('SUM(CASE WHEN e.closedAt IS NULL THEN 0 ELSE 1 END)', 'closedN')
+          .addSelect(`SUM(CASE WHEN e.closedAt IS NULL THEN 0 ELSE ${secondsBetween(this.em, 'e.reportedAt', 'e.closedAt')} END)`, 'closedSeconds')
+          .where('e.gridUnitId IN (:...ids)', { ids: part })
+          .andWhere('e.reportedAt >= :start AND e.reportedAt < :end', { start: range.start, end: range.end })
+          .groupBy('e.category')
+          .addGroupBy('e.state')
+          .addGroupBy('e.handlerLevel')
+          .addGroupBy('e.closedByLevel')
+          .addGroupBy('e.urgency')
+          .getRawMany<Group>()),
+      );
+    }
+    const count = (key: (g: Group) => string) => {
       const m = new Map<string, number>();
-      for (const r of rows) m.set(key(r), (m.get(key(r)) ?? 0) + 1);
+      for (const g of groups) m.set(key(g), (m.get(key(g)) ?? 0) + Number(g.n));
       return m;
     };
-    const closed = rows.filter((r) => eventStanding(r.state as EventState) === 'solved' && r.closedAt);
-    const hours = closed.map((r) => (r.closedAt!.getTime() - r.reportedAt.getTime()) / 3600_000);
+    let closed = 0;
+    let seconds = 0;
+    for (const g of groups) {
+      if (eventStanding(g.state as EventState) !== 'solved') continue;
+      closed += Number(g.closedN ?? 0);
+      seconds += Number(g.closedSeconds ?? 0);
+    }
     return {
-      byCategory: count((r) => r.category),
-      byState: count((r) => r.state),
-      byLevel: count((r) => r.closedByLevel ?? r.handlerLevel),
-      byUrgency: count((r) => r.urgency),
-      total: rows.length,
-      closed: closed.length,
-      meanHoursToClose: hours.length ? hours.reduce((a, b) => a + b, 0) / hours.length : null,
+      byCategory: count((g) => g.category),
+      byState: count((g) => g.state),
+      byLevel: count((g) => g.closedByLevel ?? g.handlerLevel),
+      byUrgency: count((g) => g.urgency),
+      total: groups.reduce((sum, g) => sum + Number(g.n), 0),
+      closed,
+      meanHoursToClose: closed ? seconds / closed / 3600 : null,
     };
   }
 
+  /**
+   * 到期 and 按期 over the tasks whose deadline falls in the range (the only ones that can be due in
+   * it, judged by `tallyTasks`); the open ones counted over the (unit, state) indexes.
+   */
   async taskStats(unitIds: number[], range: Range, now: Date): Promise<TaskStats> {
-    const rows = unitIds.length
-      ? await this.em.getRepository(TaskSchema).find({ where: [{ gridId: In(unitIds) }, { gridId: IsNull(), scopeUnitId: In(unitIds) }] })
-      : [];
-    const { due, onTime } = tallyTasks(rows.map(taskFigureFacts), range, now);
-    const open = rows.filter((t) => OPEN_TASK_STATES.includes(t.state));
-    return { due, onTime, open: open.length, overdueOpen: open.filter((t) => t.deadline.getTime() <= now.getTime()).length };
+    if (!unitIds.length) return { due: 0, onTime: 0, open: 0, overdueOpen: 0 };
+    const repo = this.em.getRepository(TaskSchema);
+    const ofUnits = (part: number[]) => [{ gridId: In(part) }, { gridId: IsNull(), scopeUnitId: In(part) }];
+    const candidates: TaskRow[] = [];
+    let open = 0;
+    let overdueOpen = 0;
+    for (const part of chunks(unitIds)) {
+      for (const where of ofUnits(part)) {
+        candidates.push(...(await repo.find({ select: { id: true, state: true, deadline: true, submittedAt: true, finishedAt: true }, where: { ...where, deadline: within(range) } })));
+        const counted = await repo
+          .createQueryBuilder('t')
+          .select('COUNT(*)', 'n')
+          .addSelect('SUM(CASE WHEN t.deadline <= :now THEN 1 ELSE 0 END)', 'overdue')
+          .where({ ...where, state: In(OPEN_TASK_STATES) })
+          .setParameter('now', now)
+          .getRawOne<{ n: number | string; overdue: number | string | null }>();
+        open += Number(counted?.n ?? 0);
+        overdueOpen += Number(counted?.overdue ?? 0);
+      }
+    }
+    const { due, onTime } = tallyTasks(candidates.map(taskFigureFacts), range, now);
+    return { due, onTime, open, overdueOpen };
   }
 }

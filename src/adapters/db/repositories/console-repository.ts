@@ -1,11 +1,12 @@
 /** The console's sessions and read queries on TypeORM: rows ↔ the console's row types only. */
 import { In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
-import type { ConsoleEventRow, ConsoleRepo, ConsoleSession, ConsoleTaskRow, NewConsoleSession, OutsideCheckRow, TimelineRow } from '../../../bot/console/ports';
+import type { ConsoleEventRow, ConsoleNoticeRow, ConsoleRepo, ConsoleSession, ConsoleTaskRow, NewConsoleSession, OutsideCheckRow, TimelineRow } from '../../../bot/console/ports';
 import { ConsoleSessionSchema } from '../schemas/console';
 import { EventLogSchema, EventSchema } from '../schemas/events';
 import { TaskHistorySchema, TaskSchema } from '../schemas/tasks';
 import { AttendanceCheckSchema } from '../schemas/attendance';
 import { OrgUnitSchema } from '../schemas/core';
+import { NoticeReceiptSchema, NoticeSchema, type NoticeReceiptRow } from '../schemas/notices';
 
 const EVENT_COLUMNS = { id: true, number: true, category: true, urgency: true, state: true, handlerLevel: true, location: true, gridUnitId: true, reportedAt: true, deadline: true, supervision: true } as const;
 const TASK_COLUMNS = { id: true, number: true, title: true, state: true, deadline: true, dispatchedAt: true, gridId: true, scopeUnitId: true, escalation: true } as const;
@@ -101,5 +102,36 @@ export class TypeOrmConsoleRepo implements ConsoleRepo {
       for (const r of rows) if (r.boundary) out.set(r.id, r.boundary);
     }
     return out;
+  }
+
+  /**
+   * The open receipts are found over the (unit, confirmed) index, so the cost is that of the
+   * unconfirmed ones, not of every notice ever sent; then only those notices' receipts are counted.
+   */
+  async noticesAwaitingReceipts(unitIds: number[]): Promise<ConsoleNoticeRow[]> {
+    const receipts = this.em.getRepository(NoticeReceiptSchema);
+    const open = new Set<number>();
+    for (const ids of slices(unitIds)) for (const r of await receipts.find({ select: { noticeId: true }, where: { unitId: In(ids), confirmedAt: IsNull() } })) open.add(r.noticeId);
+    if (!open.size) return [];
+    const rows: NoticeReceiptRow[] = [];
+    for (const notices of slices([...open])) for (const ids of slices(unitIds)) rows.push(...(await receipts.find({ where: { noticeId: In(notices), unitId: In(ids) } })));
+    const notices: ConsoleNoticeRow[] = [];
+    for (const ids of slices([...open])) {
+      for (const n of await this.em.getRepository(NoticeSchema).find({ where: { id: In(ids) } })) {
+        const mine = rows.filter((r) => r.noticeId === n.id);
+        notices.push({ number: n.number, body: n.body, sentAt: n.sentAt, deadline: n.deadline, recipients: mine.length, awaiting: mine.filter((r) => r.confirmedAt === null).length });
+      }
+    }
+    return notices.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
+  }
+
+  async noticeReceipts(number: string, unitIds: number[]) {
+    const n = await this.em.getRepository(NoticeSchema).findOne({ where: { number } });
+    if (!n || !unitIds.length) return null;
+    const rows: NoticeReceiptRow[] = [];
+    for (const ids of slices(unitIds)) rows.push(...(await this.em.getRepository(NoticeReceiptSchema).find({ where: { noticeId: n.id, unitId: In(ids) }, order: { id: 'ASC' } })));
+    if (!rows.length) return null;
+    const notice: ConsoleNoticeRow = { number: n.number, body: n.body, sentAt: n.sentAt, deadline: n.deadline, recipients: rows.length, awaiting: rows.filter((r) => r.confirmedAt === null).length };
+    return { notice, receipts: rows.map((r) => ({ memberId: r.memberId, confirmedAt: r.confirmedAt, reply: r.reply })) };
   }
 }

@@ -98,6 +98,13 @@ function toPersistence(e: GridEvent, taskId: number | null, now: Date): Omit<Eve
   };
 }
 
+/** The generated id of a one-row INSERT: mysql2's ResultSetHeader, better-sqlite3's lastInsertRowid. */
+function insertedId(raw: unknown): number {
+  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: number } | null)?.insertId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`no generated id from the insert: ${String(raw)}`);
+  return id;
+}
+
 const toEntry = (number: string, r: EventLogRow): TimelineEntry => ({
   eventNumber: number,
   action: r.action,
@@ -120,9 +127,14 @@ export class TypeOrmEventRepo implements EventRepo {
   private log = () => this.em.getRepository(EventLogSchema);
 
   async create(event: GridEvent, now: Date): Promise<StoredEvent> {
-    const result = await this.events().insert(toPersistence(event, null, now));
-    const id = Number((result.identifiers[0] as { id: number }).id);
-    return { ...event, id, taskId: null };
+    // Every column is given: no select of the defaults back (one statement); the id from the driver.
+    const result = await this.events().createQueryBuilder().insert().values(toPersistence(event, null, now)).updateEntity(false).execute();
+    return { ...event, id: insertedId(result.raw), taskId: null };
+  }
+
+  async byId(id: number): Promise<StoredEvent | null> {
+    const row = await this.events().findOne({ where: { id } });
+    return row ? toDomain(row) : null;
   }
 
   async byNumber(number: string): Promise<StoredEvent | null> {

@@ -14,6 +14,8 @@ import { TypeOrmDutyRepo } from './duty-repository';
 import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
+import { TypeOrmIntakeRepo } from './intake-repository';
+import { TypeOrmDaibanRepo } from './daiban-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 import { TypeOrmResidentRepo } from './resident-repository';
 
@@ -41,6 +43,8 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     console: () => new TypeOrmConsoleRepo(em),
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
+    intake: () => new TypeOrmIntakeRepo(em, vault),
+    daiban: () => new TypeOrmDaibanRepo(em, vault),
     residents: () => new TypeOrmResidentRepo(em, vault),
   };
   const repos = {} as BotRepos;

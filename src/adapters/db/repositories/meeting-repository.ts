@@ -3,7 +3,7 @@
  * and the read queries an agenda needs over the events and tasks tables and the attendance
  * area's info reports, patrol log and leave (read only; those areas own their tables).
  */
-import { eventStanding, tallyEvents } from '../../../domain/figures';
+import { eventStanding, tallyEventGroups } from '../../../domain/figures';
 import { And, In, LessThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { EventState } from '../../../domain/event/event';
 import type { AgendaSources, EventFacts, GridEventCounts, MeetingRepo, MeetingStatus, MinuteEntry, StoredMeeting } from '../../../bot/meetings/ports';
@@ -14,7 +14,6 @@ import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { FINAL_TASK_STATES } from '../../../domain/task/task';
 import { EventSchema, type EventRow } from '../schemas/events';
 import { TypeOrmAssessmentRepo } from './assessment-repository';
-import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
 import { TaskSchema } from '../schemas/tasks';
 import {
   MeetingItemSchema,
@@ -109,17 +108,43 @@ function chunks<T>(xs: T[], size = 500): T[][] {
 export class TypeOrmAgendaSources implements AgendaSources {
   constructor(protected readonly em: EntityManager) {}
 
+  /**
+   * Counted in the database, grouped by grid, category, state and level over the (grid, period)
+   * index, then tallied by the figures' one definition (`tallyEventGroups`): the cost is that of the
+   * period's index entries, not of its rows.
+   */
   async eventCounts(gridUnitIds: number[], period: Period): Promise<GridEventCounts[]> {
     if (!gridUnitIds.length) return [];
-    const rows = await this.em.getRepository(EventSchema).find({
-      select: { gridUnitId: true, category: true, state: true, handlerLevel: true, closedByLevel: true },
-      where: { gridUnitId: In(gridUnitIds), reportedAt: And(MoreThanOrEqual(period.from), LessThan(period.to)) },
-    });
+    type Group = { grid: number | string; category: string; state: string; handlerLevel: string; closedByLevel: string | null; n: number | string };
+    const rows: Group[] = [];
+    for (const part of chunks(gridUnitIds)) {
+      rows.push(
+        ...(await this.em
+          .getRepository(EventSchema)
+          .createQueryBuilder('e')
+          .select('e.gridUnitId', 'grid')
+          .addSelect('e.category', 'category')
+          .addSelect('e.state', 'state')
+          .addSelect('e.handlerLevel', 'handlerLevel')
+          .addSelect('e.closedByLevel', 'closedByLevel')
+          .addSelect('COUNT(*)', 'n')
+          .where('e.gridUnitId IN (:...grids)', { grids: part })
+          .andWhere('e.reportedAt >= :from AND e.reportedAt < :to', { from: period.from, to: period.to })
+          .groupBy('e.gridUnitId')
+          .addGroupBy('e.category')
+          .addGroupBy('e.state')
+          .addGroupBy('e.handlerLevel')
+          .addGroupBy('e.closedByLevel')
+          .getRawMany<Group>()),
+      );
+    }
+    const byGrid = new Map<number, Group[]>(gridUnitIds.map((id) => [id, []]));
+    for (const r of rows) byGrid.get(Number(r.grid))?.push(r);
     return gridUnitIds.map((id) => {
-      const mine = rows.filter((r) => r.gridUnitId === id);
-      const byCategory: Record<string, number> = {};
-      for (const r of mine) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
-      return { gridUnitId: id, ...tallyEvents(mine.map(eventFigureFacts)), byCategory };
+      const mine = byGrid.get(id) ?? [];
+      const byCategory: Record<string, number> = Object.create(null) as Record<string, number>; // category names are user words
+      for (const r of mine) byCategory[r.category] = (byCategory[r.category] ?? 0) + Number(r.n);
+      return { gridUnitId: id, ...tallyEventGroups(mine.map((r) => ({ facts: eventFigureFacts(r), count: Number(r.n) }))), byCategory };
     });
   }
 
@@ -201,15 +226,7 @@ export class TypeOrmAgendaSources implements AgendaSources {
 
   /** The active gridworkers of each grid (as the org repository's membersWithRole reads them), in one pass. */
   async gridworkers(gridUnitIds: number[]): Promise<Map<number, number[]>> {
-    const out = new Map<number, number[]>(gridUnitIds.map((id) => [id, []]));
-    const grants: MemberRoleRow[] = [];
-    for (const part of chunks(gridUnitIds)) grants.push(...(await this.em.getRepository(MemberRoleSchema).find({ where: { unitId: In(part), role: 'gridworker' }, order: { id: 'ASC' } })));
-    const active = new Set<number>();
-    for (const part of chunks([...new Set(grants.map((g) => g.memberId))])) {
-      for (const m of await this.em.getRepository(MemberSchema).find({ where: { id: In(part), active: true } })) active.add(m.id);
-    }
-    for (const g of grants) if (active.has(g.memberId)) out.get(g.unitId)?.push(g.memberId);
-    return out;
+    return new TypeOrmAssessmentRepo(this.em).gridworkers(gridUnitIds);
   }
 }
 

@@ -86,7 +86,8 @@ export const EventSchema = new EntitySchema<EventRow>({
     { name: 'idx_grid_event_reporter', columns: ['reporterId'] },
     { name: 'idx_grid_event_handler', columns: ['handlerUnitId', 'state'] },
     { name: 'idx_grid_event_task', columns: ['taskId'] },
-    { name: 'idx_grid_event_period', columns: ['gridUnitId', 'reportedAt', 'category', 'state', 'handlerLevel'] },
+    { name: 'idx_grid_event_figures', columns: ['gridUnitId', 'reportedAt', 'category', 'state', 'handlerLevel', 'closedByLevel', 'urgency', 'closedAt'] },
+    { name: 'idx_grid_event_reporter_period', columns: ['reporterId', 'reportedAt', 'state'] },
     { name: 'idx_grid_event_open', columns: ['gridUnitId', 'state', 'reportedAt', 'handlerLevel'] },
     { name: 'idx_grid_event_origin', columns: ['originKind', 'originRef'] },
   ],
@@ -127,7 +128,10 @@ export const EventLogSchema = new EntitySchema<EventLogRow>({
     attachments: { type: 'text' },
     detail: { type: 'text', nullable: true },
   },
-  indices: [{ name: 'idx_grid_event_log_event', columns: ['eventId'] }],
+  indices: [
+    { name: 'idx_grid_event_log_event', columns: ['eventId'] },
+    { name: 'idx_grid_event_log_period', columns: ['action', 'at', 'eventId'] },
+  ],
 });
 
 export const eventSchemas = [EventSchema, EventLogSchema];

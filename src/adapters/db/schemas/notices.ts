@@ -55,6 +55,7 @@ export const NoticeReceiptSchema = new EntitySchema<NoticeReceiptRow>({
     reply: { type: 'varchar', length: 200, nullable: true },
   },
   uniques: [{ name: 'uq_notice_receipt', columns: ['noticeId', 'memberId'] }],
+  indices: [{ name: 'idx_notice_receipt_open', columns: ['unitId', 'confirmedAt', 'noticeId'] }],
 });
 
 export const noticeSchemas = [NoticeSchema, NoticeReceiptSchema];

@@ -80,6 +80,9 @@ export const TaskSchema = new EntitySchema<TaskRow>({
     { name: 'idx_task_batch', columns: ['batch'] },
     { name: 'idx_task_source', columns: ['sourceKind', 'sourceRef'] },
     { name: 'idx_task_scope_deadline', columns: ['scopeUnitId', 'deadline'] },
+    { name: 'idx_task_grid_deadline', columns: ['gridId', 'deadline'] },
+    { name: 'idx_task_grid_state', columns: ['gridId', 'state', 'deadline'] },
+    { name: 'idx_task_scope_state', columns: ['scopeUnitId', 'state', 'deadline'] },
   ],
 });
 
@@ -112,7 +115,10 @@ export const TaskHistorySchema = new EntitySchema<TaskHistoryRow>({
     attachments: { type: 'text' },
     deadline: dateColumn('deadline', true),
   },
-  indices: [{ name: 'idx_task_history_task', columns: ['taskId'] }],
+  indices: [
+    { name: 'idx_task_history_task', columns: ['taskId'] },
+    { name: 'idx_task_history_period', columns: ['at', 'taskId', 'action', 'actorId'] },
+  ],
 });
 
 export const taskSchemas = [TaskSchema, TaskHistorySchema];

@@ -103,6 +103,12 @@
     rowList('overdue-tasks', q.overdueTasks, task);
     rowList('unsigned-tasks', q.unsignedTasks, task);
     rowList('supervised', q.supervised, ev);
+    var notice = function (r) {
+      return r.number + ' ' + r.title + ' · ' + tx('awaiting').replace('{awaiting}', r.awaiting).replace('{recipients}', r.recipients) +
+        (r.deadline ? ' · ' + r.deadline.slice(0, 16).replace('T', ' ') + (r.overdue ? ' · ' + tx('overdue') : '') : '');
+    };
+    rowList('notices', q.notices, notice);
+    if (q.daiban) rowList('daiban', q.daiban, function (r) { return r.number + ' ' + r.item + ' · ' + r.unit + ' ' + r.household + ' · ' + tx('daiban.' + r.state) + (r.deadline ? ' · ' + r.deadline.slice(0, 16).replace('T', ' ') : '') + (r.overdue ? ' · ' + tx('daiban.overdue') : ''); });
   }
 
   function openItem(number) {

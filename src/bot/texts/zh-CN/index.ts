@@ -15,6 +15,8 @@ import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
+import { intake } from './intake';
+import { daiban } from './daiban';
 import { residents } from './residents';
 
 export const zhCN = {
@@ -32,4 +34,6 @@ export const zhCN = {
   ...residents,
   ...training,
   ...consoleTexts,
+  ...intake,
+  ...daiban,
 } as const;
