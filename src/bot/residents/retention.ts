@@ -1,0 +1,32 @@
+/**
+ * Residents' personal data is kept only as long as the settings say: every night, devices not
+ * seen for `residents.retentionDays` (default 365) lose their sealed identity, phone and photos.
+ * Their reports stay (as events of the grid), but nothing links them to a person any more.
+ */
+import type { TimerHandler } from '../timers';
+import type { ScheduleDeclaration } from '../schedules/registry';
+import type { ResidentsRepos } from './ports';
+
+export const RETENTION_TIMER = 'resident-retention';
+export const RETENTION_SETTING = 'residents.retentionDays';
+export const DEFAULT_RETENTION_DAYS = 365;
+
+export const RETENTION_SCHEDULES: ScheduleDeclaration[] = [
+  { id: 'resident-retention', name: '居民信息清理', defaultPattern: '0 30 3 * * *', timerName: RETENTION_TIMER, data: {}, description: 'schedule.residentRetention' },
+];
+
+export async function retentionDays(repos: ResidentsRepos): Promise<number> {
+  const days = await repos.settings.get<number>(RETENTION_SETTING);
+  return typeof days === 'number' && Number.isFinite(days) && days >= 1 ? Math.floor(days) : DEFAULT_RETENTION_DAYS;
+}
+
+export function retentionTimer(): TimerHandler<ResidentsRepos> {
+  return {
+    name: RETENTION_TIMER,
+    async run(ctx) {
+      const days = await retentionDays(ctx.tx.repos);
+      const removed = await ctx.tx.repos.residents.purge(new Date(ctx.now.getTime() - days * 86_400_000));
+      if (removed) await ctx.tx.repos.audit.record({ at: ctx.now, actorMemberId: null, action: 'residents.purge', detail: { removed, days } });
+    },
+  };
+}
