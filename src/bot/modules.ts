@@ -10,7 +10,7 @@ import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
 import { createEventsModule } from './events';
 import type { EventService } from './events/service';
-import type { EventsRepos } from './events/ports';
+import type { EventObserver, EventsRepos } from './events/ports';
 import { createMeetingsModule } from './meetings';
 import type { MeetingsRepos } from './meetings/ports';
 import { NO_OUTPUT, type MeetingOutput } from './meetings/render-port';
@@ -77,8 +77,11 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const assessment = new AssessmentService(visits);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
+  // Areas that react to every step of an event (the residents' close notice, intake callbacks)
+  // observe it here, inside the step's transaction; the events area does not know them.
+  const eventObservers: EventObserver[] = [];
   // Events dispatch through the tasks service and hear back about their tasks.
-  const events = createEventsModule({ tasks: tasks.service });
+  const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
