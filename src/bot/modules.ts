@@ -34,14 +34,18 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import { createResidentsModule, type ResidentGroups, type ResidentWebService } from './residents';
+import type { ResidentEvents, ResidentsRepos } from './residents/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
   output?: MeetingOutput;
   tasks?: TasksModuleOptions;
+  /** Where the public account (工作公开) is posted: the units' residents' groups. */
+  residentGroups?: ResidentGroups;
 }
 
 export interface BotModules {
@@ -53,6 +57,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The residents' report, tracking and public pages (adapters/http/resident-route.ts). */
+  residents: ResidentWebService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -83,6 +89,14 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
+  // Residents report from the 联系卡 page and rate there, as an outside origin of the events area.
+  const residentEvents: ResidentEvents = {
+    report: (tx, r) => events.service.reportFromOutside(tx, { origin: { kind: 'resident', residentId: r.residentId }, gridUnitId: r.gridUnitId, description: r.description, location: r.location, attachments: r.attachments }),
+    rate: async (tx, number, residentId, rating, reason) => {
+      await events.service.rateFromOutside(tx, number, { kind: 'resident', residentId }, rating, reason ?? undefined);
+    },
+  };
+  const residents = createResidentsModule({ events: residentEvents, baseUrl: output.baseUrl, ...(deps.residentGroups ? { groups: deps.residentGroups } : {}) });
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -101,6 +115,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
     register.module,
     createConsoleModule({ output }),
+    residents.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service };
 }

@@ -1,0 +1,131 @@
+/**
+ * Residents' devices, tracking links and photos (rows ↔ domain only). The device cookie is looked
+ * up by its keyed hash and kept sealed; a phone is sealed; the tracking token is never stored.
+ */
+import { And, In, IsNull, LessThan, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
+import type { EventRating, EventState, HandlingLevel } from '../../../domain/event/event';
+import type { FigureRange } from '../../../domain/figures';
+import type { ResidentDevice, ResidentPhoto, ResidentReport, ResidentRepo } from '../../../bot/residents/ports';
+import { ResidentDeviceSchema, ResidentPhotoSchema, ResidentReportSchema, type ResidentDeviceRow } from '../schemas/residents';
+import { EventLogSchema, EventSchema } from '../schemas/events';
+import { TaskSchema } from '../schemas/tasks';
+import { taskFigureFacts } from './assessment-repository';
+import type { PiiVault } from '../pii/vault';
+
+const SEALED = { device: 'resident_device.device', phone: 'resident_device.phone' } as const;
+const MACS = { device: 'resident_device.device' } as const;
+
+const toDevice = (r: ResidentDeviceRow): ResidentDevice => ({ id: r.id, silencedAt: r.silencedAt });
+const within = (range: FigureRange) => And(MoreThanOrEqual(range.start), LessThan(range.end));
+
+export class TypeOrmResidentRepo implements ResidentRepo {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly vault: PiiVault,
+  ) {}
+
+  private get devices() {
+    return this.em.getRepository(ResidentDeviceSchema);
+  }
+
+  async deviceByKey(deviceKey: string): Promise<ResidentDevice | null> {
+    const row = await this.devices.findOne({ where: { deviceMac: In(this.vault.macs(MACS.device, deviceKey)) } });
+    return row && toDevice(row);
+  }
+
+  async ensureDevice(deviceKey: string, now: Date): Promise<ResidentDevice> {
+    const row = await this.devices.findOne({ where: { deviceMac: In(this.vault.macs(MACS.device, deviceKey)) } });
+    if (row) {
+      await this.devices.update({ id: row.id }, { lastSeenAt: now });
+      return toDevice(row);
+    }
+    const inserted = await this.devices.insert({ deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null });
+    return { id: Number(inserted.identifiers[0].id), silencedAt: null };
+  }
+
+  async device(id: number): Promise<ResidentDevice | null> {
+    const row = await this.devices.findOne({ where: { id } });
+    return row && toDevice(row);
+  }
+
+  async setPhone(deviceId: number, phone: string | null): Promise<void> {
+    await this.devices.update({ id: deviceId }, { phoneSealed: phone ? this.vault.seal(SEALED.phone, phone) : null });
+  }
+
+  async phone(deviceId: number): Promise<string | null> {
+    const row = await this.devices.findOne({ where: { id: deviceId } });
+    return row?.phoneSealed ? this.vault.open(SEALED.phone, row.phoneSealed) : null;
+  }
+
+  async silence(deviceId: number, input: { by: number; reason: string; now: Date }): Promise<boolean> {
+    const result = await this.devices.update({ id: deviceId, silencedAt: IsNull() }, { silencedAt: input.now, silencedBy: input.by, silencedReason: input.reason });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async unsilence(deviceId: number): Promise<boolean> {
+    const result = await this.devices.update({ id: deviceId, silencedAt: Not(IsNull()) }, { silencedAt: null, silencedBy: null, silencedReason: null });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async addPhoto(photo: ResidentPhoto & { now: Date }): Promise<void> {
+    await this.em.getRepository(ResidentPhotoSchema).insert({ id: photo.id, deviceId: photo.deviceId, mimeType: photo.mimeType, bytes: photo.bytes, createdAt: photo.now });
+  }
+
+  async photo(id: string): Promise<ResidentPhoto | null> {
+    const row = await this.em.getRepository(ResidentPhotoSchema).findOne({ where: { id } });
+    return row && { id: row.id, deviceId: row.deviceId, mimeType: row.mimeType, bytes: Buffer.from(row.bytes) };
+  }
+
+  async addReport(report: ResidentReport & { tokenHash: string }): Promise<void> {
+    await this.em.getRepository(ResidentReportSchema).insert(report);
+  }
+
+  async reportByToken(tokenHash: string): Promise<ResidentReport | null> {
+    const row = await this.em.getRepository(ResidentReportSchema).findOne({ where: { tokenHash } });
+    return row && { eventNumber: row.eventNumber, deviceId: row.deviceId, gridUnitId: row.gridUnitId, createdAt: row.createdAt };
+  }
+
+  async reportOfEvent(eventNumber: string): Promise<ResidentReport | null> {
+    const row = await this.em.getRepository(ResidentReportSchema).findOne({ where: { eventNumber } });
+    return row && { eventNumber: row.eventNumber, deviceId: row.deviceId, gridUnitId: row.gridUnitId, createdAt: row.createdAt };
+  }
+
+  async purge(before: Date): Promise<number> {
+    const stale = await this.devices.find({ where: { lastSeenAt: LessThan(before) }, select: { id: true } });
+    const ids = stale.map((d) => d.id);
+    if (!ids.length) return 0;
+    await this.em.getRepository(ResidentPhotoSchema).delete({ deviceId: In(ids) });
+    await this.devices.delete({ id: In(ids) });
+    return ids.length;
+  }
+
+  async publicFacts(gridIds: number[], range: FigureRange) {
+    if (!gridIds.length) return { events: [], tasks: [], ratings: [] };
+    const events = await this.em.getRepository(EventSchema).find({ where: { gridUnitId: In(gridIds), reportedAt: within(range) } });
+    const tasks = await this.em.getRepository(TaskSchema).find({ where: { gridId: In(gridIds), eventNumber: Not(IsNull()), deadline: within(range) } });
+    const rated = await this.em
+      .getRepository(EventLogSchema)
+      .createQueryBuilder('l')
+      .innerJoin(EventSchema.options.tableName!, 'e', 'e.id = l.event_id')
+      .where('e.grid_unit_id IN (:...gridIds)', { gridIds })
+      .andWhere('l.action = :rate', { rate: 'rate' })
+      .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
+      .getMany();
+    const ratings = rated.flatMap((l) => {
+      const rating = l.detail ? (JSON.parse(l.detail) as { rating?: EventRating }).rating : undefined;
+      return rating ? [rating] : [];
+    });
+    return {
+      events: events.map((e) => ({
+        state: e.state as EventState,
+        level: (e.closedByLevel ?? e.handlerLevel) as HandlingLevel,
+        category: { category: e.category, item: e.item },
+        reportedAt: e.reportedAt,
+        closedAt: e.closedAt,
+        rating: e.rating as EventRating | null,
+      })),
+      tasks: tasks.map(taskFigureFacts),
+      ratings,
+    };
+  }
+}
