@@ -28,6 +28,7 @@ export const residentTexts = {
   'resident.card.notGrid': '「{unit}」不是网格，联系卡只能按网格生成。',
   'resident.card.which': '请说明是哪个网格，例如：联系卡 01001001',
   'resident.card.fileName': '网格联系卡-{grid}.png',
+  'resident.card.expired': '联系卡下载链接已过期，请发送「联系卡 网格编码」重新生成。',
 
   'resident.silenced': '已将事件 {number} 标为{kind}。反映它的手机此后不能再提交；事件本身照常处理，如需回退请另行操作。',
   'resident.silenced.already': '反映事件 {number} 的手机此前已被限制提交。',
