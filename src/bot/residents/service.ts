@@ -11,6 +11,7 @@ import { buildPublicAccount, isMobilePhone, MAX_DESCRIPTION_CHARS, MAX_PLACE_CHA
 import type { AssessmentPeriod } from '../../domain/assessment/period';
 import type { Tx } from '../ports';
 import type { StoredEvent } from '../events/ports';
+import { EventRefusedError } from '../events/refusals';
 import type { ResidentEvents, ResidentPhoto, ResidentsRepos } from './ports';
 
 /** A tracking token: 256 random bits, base64url (43 characters). */
@@ -130,7 +131,13 @@ export class ResidentWebService {
     if (event.state !== 'closed') return { ok: false, reason: 'not_closed' };
     const why = reason.trim().slice(0, MAX_DESCRIPTION_CHARS);
     if (rating === 'unsatisfied' && !why) return { ok: false, reason: 'reason_required' };
-    await this.events.rate(tx, event.number, report.deviceId, rating, why || null);
+    try {
+      await this.events.rate(tx, event.number, report.deviceId, rating, why || null);
+    } catch (err) {
+      // Rated a moment ago from another tab: the loop refuses the second rating.
+      if (err instanceof EventRefusedError) return { ok: false, reason: 'not_closed' };
+      throw err;
+    }
     const after = await tx.repos.events.byNumber(event.number);
     return { ok: true, state: after?.state ?? event.state };
   }

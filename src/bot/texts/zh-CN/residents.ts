@@ -34,6 +34,8 @@ export const residentTexts = {
   'resident.silenced.already': '反映事件 {number} 的手机此前已被限制提交。',
   'resident.silenced.notResident': '事件 {number} 不是居民扫码反映的，无需标记。',
   'resident.silenced.notAllowed': '只有该网格的网格员及以上可以标记事件 {number}。',
+  'event.action.resident_invalid': '标为无效（限制居民提交）',
+  'event.action.resident_harassment': '标为骚扰（限制居民提交）',
   'resident.kind.invalid': '无效',
   'resident.kind.harassment': '骚扰',
   'resident.restored': '已恢复反映事件 {number} 的手机的提交。',
