@@ -12,8 +12,8 @@ import { TaskSchema } from '../schemas/tasks';
 import { taskFigureFacts } from './assessment-repository';
 import type { PiiVault } from '../pii/vault';
 
-const SEALED = { device: 'resident_device.device', phone: 'resident_device.phone' } as const;
-const MACS = { device: 'resident_device.device' } as const;
+export const SEALED = { device: 'resident_device.device', phone: 'resident_device.phone' } as const;
+export const MACS = { device: 'resident_device.device' } as const;
 
 const toDevice = (r: ResidentDeviceRow): ResidentDevice => ({ id: r.id, silencedAt: r.silencedAt });
 const within = (range: FigureRange) => And(MoreThanOrEqual(range.start), LessThan(range.end));
@@ -34,13 +34,25 @@ export class TypeOrmResidentRepo implements ResidentRepo {
   }
 
   async ensureDevice(deviceKey: string, now: Date): Promise<ResidentDevice> {
-    const row = await this.devices.findOne({ where: { deviceMac: In(this.vault.macs(MACS.device, deviceKey)) } });
-    if (row) {
-      await this.devices.update({ id: row.id }, { lastSeenAt: now });
-      return toDevice(row);
+    const macs = this.vault.macs(MACS.device, deviceKey);
+    let row = await this.devices.findOne({ where: { deviceMac: In(macs) } });
+    if (!row) {
+      // A new device, perhaps sending two reports at once: both insert (one is ignored, after the
+      // other commits), then both read the row with a locking read, which sees the committed row
+      // where a plain read in the transaction's snapshot may not (MariaDB). No locking read comes
+      // before the insert: two gap locks on the same missing key would deadlock the two inserts.
+      await this.devices
+        .createQueryBuilder()
+        .insert()
+        .values({ deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null })
+        .orIgnore()
+        .execute();
+      const lock = this.em.connection.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
+      row = await this.devices.findOne({ where: { deviceMac: In(macs) }, ...lock });
+      if (!row) throw new Error('a resident device just stored cannot be read back');
     }
-    const inserted = await this.devices.insert({ deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null });
-    return { id: Number(inserted.identifiers[0].id), silencedAt: null };
+    await this.devices.update({ id: row.id }, { lastSeenAt: now });
+    return toDevice(row);
   }
 
   async device(id: number): Promise<ResidentDevice | null> {
