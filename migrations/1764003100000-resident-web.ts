@@ -26,11 +26,11 @@ export class ResidentWeb1764003100000 implements MigrationInterface {
       ],
       { uniques: [{ name: 'uq_resident_device_mac', columnNames: ['device_mac'] }], indices: [{ name: 'idx_resident_device_seen', columnNames: ['last_seen_at'] }] },
     );
-    await createTable(q, 'resident_report', [col.id(), col.str('token_hash', 64), col.str('event_number', 32), col.int('device_id'), col.int('grid_unit_id'), col.date('created_at')], {
-      uniques: [{ name: 'uq_resident_report_token', columnNames: ['token_hash'] }],
+    await createTable(q, 'resident_web_report', [col.id(), col.str('token_hash', 64), col.str('event_number', 32), col.int('device_id'), col.int('grid_unit_id'), col.date('created_at')], {
+      uniques: [{ name: 'uq_resident_web_report_token', columnNames: ['token_hash'] }],
       indices: [
-        { name: 'idx_resident_report_event', columnNames: ['event_number'] },
-        { name: 'idx_resident_report_device', columnNames: ['device_id'] },
+        { name: 'idx_resident_web_report_event', columnNames: ['event_number'] },
+        { name: 'idx_resident_web_report_device', columnNames: ['device_id'] },
       ],
     });
     const blob = q.connection.driver.options.type === 'better-sqlite3' ? 'blob' : 'mediumblob';
@@ -44,7 +44,7 @@ export class ResidentWeb1764003100000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('resident_photo');
-    await q.dropTable('resident_report');
+    await q.dropTable('resident_web_report');
     await q.dropTable('resident_device');
   }
 }

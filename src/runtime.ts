@@ -50,7 +50,7 @@ import { mountConsole } from './adapters/http/console-route';
 import { mountResidents } from './adapters/http/resident-route';
 import { ResidentLimits } from './adapters/http/resident-limits';
 import { contactCardFile } from './adapters/render/contact-card';
-import { CONTACT_CARD_FILE } from './bot/residents';
+import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
 
@@ -169,7 +169,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountConsole(router, { uow, clock: options.clock ?? systemClock, logger, baseUrl: output.baseUrl }));
   mounts.push((router) =>
-    mountResidents(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.residents, limits: new ResidentLimits(connections.producer, connections.keyPrefix, () => (options.clock ?? systemClock).now().getTime()), baseUrl: output.baseUrl }),
+    mountResidents(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.residentWeb, limits: new ResidentLimits(connections.producer, connections.keyPrefix, () => (options.clock ?? systemClock).now().getTime()), baseUrl: output.baseUrl }),
   );
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];

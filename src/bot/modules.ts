@@ -34,11 +34,11 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
-import { createResidentsModule, type ResidentGroups, type ResidentWebService } from './residents';
-import type { ResidentEvents, ResidentsRepos } from './residents/ports';
+import { createResidentWebModule, type ResidentGroups, type ResidentWebService } from './resident-web';
+import type { ResidentEvents, ResidentWebRepos } from './resident-web/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentWebRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -58,7 +58,7 @@ export interface BotModules {
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
   /** The residents' report, tracking and public pages (adapters/http/resident-route.ts). */
-  residents: ResidentWebService;
+  residentWeb: ResidentWebService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -96,7 +96,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
       await events.service.rateFromOutside(tx, number, { kind: 'resident', residentId }, rating, reason ?? undefined);
     },
   };
-  const residents = createResidentsModule({ events: residentEvents, baseUrl: output.baseUrl, ...(deps.residentGroups ? { groups: deps.residentGroups } : {}) });
+  const residentWeb = createResidentWebModule({ events: residentEvents, baseUrl: output.baseUrl, ...(deps.residentGroups ? { groups: deps.residentGroups } : {}) });
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -115,7 +115,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
     register.module,
     createConsoleModule({ output }),
-    residents.module,
+    residentWeb.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residentWeb: residentWeb.service };
 }

@@ -8,8 +8,8 @@ import { t, type TextKey } from '../../bot/texts';
 import type { OrgUnit } from '../../domain/org/org';
 import type { AssessmentPeriod } from '../../domain/assessment/period';
 import { MAX_DESCRIPTION_CHARS, MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_PLACE_CHARS, type PublicAccount } from '../../domain/resident';
-import type { TrackingView } from '../../bot/residents';
-import { publicAccountLines } from '../../bot/residents';
+import type { TrackingView } from '../../bot/resident-web';
+import { publicAccountLines } from '../../bot/resident-web';
 
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -16,7 +16,7 @@ import type { Logger } from '../../log';
 import type { Clock, UnitOfWork } from '../../bot/ports';
 import type { BotRepos } from '../../bot/modules';
 import { t } from '../../bot/texts';
-import { DEVICE_KEY, newDeviceKey, PHOTO_ID, TRACKING_TOKEN, type ResidentSubmission, type ResidentWebService, type SubmitRefusal } from '../../bot/residents';
+import { DEVICE_KEY, newDeviceKey, PHOTO_ID, TRACKING_TOKEN, type ResidentSubmission, type ResidentWebService, type SubmitRefusal } from '../../bot/resident-web';
 import { parsePeriod, periodContaining, previousPeriod } from '../../domain/assessment/period';
 import { MAX_DESCRIPTION_CHARS, MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_PLACE_CHARS, MAX_REQUEST_BYTES, sniffPhotoType } from '../../domain/resident';
 import type { EventRating } from '../../domain/event/event';
@@ -102,7 +102,7 @@ export function mountResidents(router: Router, deps: ResidentRouteDeps): void {
 
   router.get('/r/photo/:id', viewLimit, async (ctx) => {
     const id = String(ctx.params.id);
-    const photo = PHOTO_ID.test(id) ? await deps.uow.read((repos) => repos.residents.photo(id)) : null;
+    const photo = PHOTO_ID.test(id) ? await deps.uow.read((repos) => repos.residentWeb.photo(id)) : null;
     if (!photo) return message(ctx, 404, t('resident.track.unknown'));
     ctx.set('cache-control', 'private, max-age=86400');
     ctx.set('content-security-policy', "default-src 'none'; sandbox");

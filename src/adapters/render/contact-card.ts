@@ -7,7 +7,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import QRCode from 'qrcode';
 import type { FileKind } from '../http/files-route';
-import { CONTACT_CARD_FILE, residentPageUrl } from '../../bot/residents';
+import { CONTACT_CARD_FILE, residentPageUrl } from '../../bot/resident-web';
 import { t } from '../../bot/texts';
 import { findCjkFamily } from './bar-chart';
 import { asciiJson, withTextChunk } from './png-metadata';

@@ -8,8 +8,8 @@ import { MoreThan, type DataSource } from 'typeorm';
 import { OutboxSchema } from '../schemas/core';
 import { PlaceSchema, ResidentSchema, ResidentTagSchema, type ResidentRow } from '../schemas/register';
 import { MACS, SEALED } from '../repositories/register-repository';
-import { MACS as DEVICE_MACS, SEALED as DEVICE_SEALED } from '../repositories/resident-repository';
-import { ResidentDeviceSchema } from '../schemas/residents';
+import { MACS as DEVICE_MACS, SEALED as DEVICE_SEALED } from '../repositories/resident-web-repository';
+import { ResidentDeviceSchema } from '../schemas/resident-web';
 import { openPayload, sealPayload } from './outbox-seal';
 import type { PiiVault } from './vault';
 

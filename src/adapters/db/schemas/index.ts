@@ -11,6 +11,6 @@ import { dutySchemas } from './duty';
 import { trainingSchemas } from './training';
 import { consoleSchemas } from './console';
 import { registerSchemas } from './register';
-import { residentSchemas } from './residents';
+import { residentWebSchemas } from './resident-web';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...residentSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...residentWebSchemas];

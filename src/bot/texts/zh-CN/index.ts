@@ -15,7 +15,7 @@ import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
-import { residentTexts } from './residents';
+import { residentWebTexts } from './resident-web';
 
 export const zhCN = {
   ...core,
@@ -31,5 +31,5 @@ export const zhCN = {
   ...duty,
   ...training,
   ...consoleTexts,
-  ...residentTexts,
+  ...residentWebTexts,
 } as const;

@@ -38,7 +38,7 @@ export const ResidentDeviceSchema = new EntitySchema<ResidentDeviceRow>({
   uniques: [{ name: 'uq_resident_device_mac', columns: ['deviceMac'] }],
 });
 
-export interface ResidentReportRow {
+export interface ResidentWebReportRow {
   id: number;
   /** SHA-256 (hex) of the tracking token; the token itself is only in the resident's link. */
   tokenHash: string;
@@ -48,9 +48,9 @@ export interface ResidentReportRow {
   createdAt: Date;
 }
 
-export const ResidentReportSchema = new EntitySchema<ResidentReportRow>({
-  name: 'ResidentReport',
-  tableName: 'resident_report',
+export const ResidentWebReportSchema = new EntitySchema<ResidentWebReportRow>({
+  name: 'ResidentWebReport',
+  tableName: 'resident_web_report',
   columns: {
     id: idColumn,
     tokenHash: { name: 'token_hash', type: 'varchar', length: 64 },
@@ -59,10 +59,10 @@ export const ResidentReportSchema = new EntitySchema<ResidentReportRow>({
     gridUnitId: { name: 'grid_unit_id', type: 'int' },
     createdAt: dateColumn('created_at'),
   },
-  uniques: [{ name: 'uq_resident_report_token', columns: ['tokenHash'] }],
+  uniques: [{ name: 'uq_resident_web_report_token', columns: ['tokenHash'] }],
   indices: [
-    { name: 'idx_resident_report_event', columns: ['eventNumber'] },
-    { name: 'idx_resident_report_device', columns: ['deviceId'] },
+    { name: 'idx_resident_web_report_event', columns: ['eventNumber'] },
+    { name: 'idx_resident_web_report_device', columns: ['deviceId'] },
   ],
 });
 
@@ -88,4 +88,4 @@ export const ResidentPhotoSchema = new EntitySchema<ResidentPhotoRow>({
   indices: [{ name: 'idx_resident_photo_device', columns: ['deviceId'] }],
 });
 
-export const residentSchemas = [ResidentDeviceSchema, ResidentReportSchema, ResidentPhotoSchema];
+export const residentWebSchemas = [ResidentDeviceSchema, ResidentWebReportSchema, ResidentPhotoSchema];

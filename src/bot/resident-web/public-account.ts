@@ -12,12 +12,12 @@ import type { Tx } from '../ports';
 import type { TimerHandler } from '../timers';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import { t, type TextKey } from '../texts';
-import type { ResidentsRepos } from './ports';
+import type { ResidentWebRepos } from './ports';
 import type { ResidentWebService } from './service';
 
 /** Where a unit's residents' groups are (the residents' groups area binds them). */
 export interface ResidentGroups {
-  of(tx: Tx<ResidentsRepos>, unit: OrgUnit): Promise<{ channel: ChannelName; conversationId: string }[]>;
+  of(tx: Tx<ResidentWebRepos>, unit: OrgUnit): Promise<{ channel: ChannelName; conversationId: string }[]>;
 }
 
 export const NO_RESIDENT_GROUPS: ResidentGroups = { of: async () => [] };
@@ -61,7 +61,7 @@ export function publicAccountMessage(unit: OrgUnit, period: AssessmentPeriod, ac
 }
 
 /** On the 1st of each month: last month's account to the residents' groups of every grid and community. */
-export function publicAccountTimer(service: ResidentWebService, groups: ResidentGroups, pageUrl: (code: string) => string): TimerHandler<ResidentsRepos> {
+export function publicAccountTimer(service: ResidentWebService, groups: ResidentGroups, pageUrl: (code: string) => string): TimerHandler<ResidentWebRepos> {
   return {
     name: PUBLIC_ACCOUNT_TIMER,
     async run(ctx) {

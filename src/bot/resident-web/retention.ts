@@ -5,7 +5,7 @@
  */
 import type { TimerHandler } from '../timers';
 import type { ScheduleDeclaration } from '../schedules/registry';
-import type { ResidentsRepos } from './ports';
+import type { ResidentWebRepos } from './ports';
 
 export const RETENTION_TIMER = 'resident-retention';
 export const RETENTION_SETTING = 'residents.retentionDays';
@@ -15,17 +15,17 @@ export const RETENTION_SCHEDULES: ScheduleDeclaration[] = [
   { id: 'resident-retention', name: '居民信息清理', defaultPattern: '0 30 3 * * *', timerName: RETENTION_TIMER, data: {}, description: 'schedule.residentRetention' },
 ];
 
-export async function retentionDays(repos: ResidentsRepos): Promise<number> {
+export async function retentionDays(repos: ResidentWebRepos): Promise<number> {
   const days = await repos.settings.get<number>(RETENTION_SETTING);
   return typeof days === 'number' && Number.isFinite(days) && days >= 1 ? Math.floor(days) : DEFAULT_RETENTION_DAYS;
 }
 
-export function retentionTimer(): TimerHandler<ResidentsRepos> {
+export function retentionTimer(): TimerHandler<ResidentWebRepos> {
   return {
     name: RETENTION_TIMER,
     async run(ctx) {
       const days = await retentionDays(ctx.tx.repos);
-      const removed = await ctx.tx.repos.residents.purge(new Date(ctx.now.getTime() - days * 86_400_000));
+      const removed = await ctx.tx.repos.residentWeb.purge(new Date(ctx.now.getTime() - days * 86_400_000));
       if (removed) await ctx.tx.repos.audit.record({ at: ctx.now, actorMemberId: null, action: 'residents.purge', detail: { removed, days } });
     },
   };

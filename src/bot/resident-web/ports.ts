@@ -26,7 +26,7 @@ export interface ResidentPhoto {
   bytes: Buffer;
 }
 
-export interface ResidentRepo {
+export interface ResidentWebRepo {
   /** The device of a cookie value, made on its first report; `lastSeenAt` is moved to now. */
   ensureDevice(deviceKey: string, now: Date): Promise<ResidentDevice>;
   deviceByKey(deviceKey: string): Promise<ResidentDevice | null>;
@@ -48,8 +48,8 @@ export interface ResidentRepo {
   publicFacts(gridIds: number[], range: FigureRange): Promise<{ events: PublicEventFacts[]; tasks: TaskFigureFacts[]; ratings: EventRating[] }>;
 }
 
-export interface ResidentsRepos extends EventsRepos, RegisterRepos {
-  residents: ResidentRepo;
+export interface ResidentWebRepos extends EventsRepos, RegisterRepos {
+  residentWeb: ResidentWebRepo;
 }
 
 /** A resident's report as the events area takes it (EventsService.reportFromOutside). */
@@ -63,6 +63,6 @@ export interface OutsideReport {
 
 /** How this area reaches the events area (composed in modules.ts). */
 export interface ResidentEvents {
-  report(tx: Tx<ResidentsRepos>, report: OutsideReport): Promise<{ number: string }>;
-  rate(tx: Tx<ResidentsRepos>, number: string, residentId: number, rating: EventRating, reason: string | null): Promise<void>;
+  report(tx: Tx<ResidentWebRepos>, report: OutsideReport): Promise<{ number: string }>;
+  rate(tx: Tx<ResidentWebRepos>, number: string, residentId: number, rating: EventRating, reason: string | null): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** Texts of residents reporting without a login (网格联系卡, the report and tracking pages) and of 工作公开. */
-export const residentTexts = {
+export const residentWebTexts = {
   'cmd.contactCard.summary': '生成网格联系卡（含二维码的图片），居民扫码即可反映问题',
   'cmd.contactCard.usage': '联系卡 [网格]',
   'cmd.contactCard.example': '联系卡 01001001',

@@ -5,8 +5,8 @@
 import { And, In, IsNull, LessThan, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
 import type { EventRating, EventState, HandlingLevel } from '../../../domain/event/event';
 import type { FigureRange } from '../../../domain/figures';
-import type { ResidentDevice, ResidentPhoto, ResidentReport, ResidentRepo } from '../../../bot/residents/ports';
-import { ResidentDeviceSchema, ResidentPhotoSchema, ResidentReportSchema, type ResidentDeviceRow } from '../schemas/residents';
+import type { ResidentDevice, ResidentPhoto, ResidentReport, ResidentWebRepo } from '../../../bot/resident-web/ports';
+import { ResidentDeviceSchema, ResidentPhotoSchema, ResidentWebReportSchema, type ResidentDeviceRow } from '../schemas/resident-web';
 import { EventLogSchema, EventSchema } from '../schemas/events';
 import { TaskSchema } from '../schemas/tasks';
 import { taskFigureFacts } from './assessment-repository';
@@ -18,7 +18,7 @@ export const MACS = { device: 'resident_device.device' } as const;
 const toDevice = (r: ResidentDeviceRow): ResidentDevice => ({ id: r.id, silencedAt: r.silencedAt });
 const within = (range: FigureRange) => And(MoreThanOrEqual(range.start), LessThan(range.end));
 
-export class TypeOrmResidentRepo implements ResidentRepo {
+export class TypeOrmResidentWebRepo implements ResidentWebRepo {
   constructor(
     private readonly em: EntityManager,
     private readonly vault: PiiVault,
@@ -89,16 +89,16 @@ export class TypeOrmResidentRepo implements ResidentRepo {
   }
 
   async addReport(report: ResidentReport & { tokenHash: string }): Promise<void> {
-    await this.em.getRepository(ResidentReportSchema).insert(report);
+    await this.em.getRepository(ResidentWebReportSchema).insert(report);
   }
 
   async reportByToken(tokenHash: string): Promise<ResidentReport | null> {
-    const row = await this.em.getRepository(ResidentReportSchema).findOne({ where: { tokenHash } });
+    const row = await this.em.getRepository(ResidentWebReportSchema).findOne({ where: { tokenHash } });
     return row && { eventNumber: row.eventNumber, deviceId: row.deviceId, gridUnitId: row.gridUnitId, createdAt: row.createdAt };
   }
 
   async reportOfEvent(eventNumber: string): Promise<ResidentReport | null> {
-    const row = await this.em.getRepository(ResidentReportSchema).findOne({ where: { eventNumber } });
+    const row = await this.em.getRepository(ResidentWebReportSchema).findOne({ where: { eventNumber } });
     return row && { eventNumber: row.eventNumber, deviceId: row.deviceId, gridUnitId: row.gridUnitId, createdAt: row.createdAt };
   }
 

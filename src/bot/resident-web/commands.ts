@@ -8,7 +8,7 @@ import { t, type TextKey } from '../texts';
 import { issueFileLink, fileLinkUrl } from '../files';
 import { parsePeriod, type AssessmentPeriod } from '../../domain/assessment/period';
 import type { OrgUnit } from '../../domain/org/org';
-import type { ResidentsRepos } from './ports';
+import type { ResidentWebRepos } from './ports';
 import type { ResidentWebService } from './service';
 import { publicAccountMessage, type ResidentGroups } from './public-account';
 
@@ -30,9 +30,9 @@ const period = (): ArgSpec<AssessmentPeriod> => ({
 });
 
 export function residentCommands(service: ResidentWebService, groups: ResidentGroups, baseUrl: () => string | null) {
-  const define = commandsOf<ResidentsRepos>();
+  const define = commandsOf<ResidentWebRepos>();
   /** The unit named, or the conversation's own. */
-  const unitOr = (ctx: CommandContext<ResidentsRepos>, unit: OrgUnit | undefined, which: TextKey): OrgUnit => {
+  const unitOr = (ctx: CommandContext<ResidentWebRepos>, unit: OrgUnit | undefined, which: TextKey): OrgUnit => {
     const found = unit ?? ctx.conversationUnit;
     if (!found) throw new SessionError(which);
     return found;

@@ -4,7 +4,7 @@
  * ResidentWebService), 无效/骚扰, the public account (工作公开) and the retention of residents' data.
  */
 import type { BotModule } from '../bot';
-import type { ResidentEvents, ResidentsRepos } from './ports';
+import type { ResidentEvents, ResidentWebRepos } from './ports';
 import { ResidentWebService } from './service';
 import { publicPageUrl, residentCommands } from './commands';
 import { NO_RESIDENT_GROUPS, PUBLIC_ACCOUNT_SCHEDULES, publicAccountTimer, type ResidentGroups } from './public-account';
@@ -14,15 +14,15 @@ export { ResidentWebService, TRACKING_TOKEN, PHOTO_ID, DEVICE_KEY, hashToken, ne
 export type { ResidentSubmission, SubmitRefusal, TrackingView, RateResult } from './service';
 export { CONTACT_CARD_FILE, residentPageUrl, publicPageUrl } from './commands';
 export { publicAccountLines, NO_RESIDENT_GROUPS, type ResidentGroups } from './public-account';
-export type { ResidentsRepos, ResidentEvents } from './ports';
+export type { ResidentWebRepos, ResidentEvents } from './ports';
 
-export interface ResidentsModuleDeps {
+export interface ResidentWebModuleDeps {
   events: ResidentEvents;
   baseUrl: () => string | null;
   groups?: ResidentGroups;
 }
 
-export function createResidentsModule(deps: ResidentsModuleDeps): { module: BotModule<ResidentsRepos>; service: ResidentWebService } {
+export function createResidentWebModule(deps: ResidentWebModuleDeps): { module: BotModule<ResidentWebRepos>; service: ResidentWebService } {
   const service = new ResidentWebService(deps.events, deps.baseUrl);
   const groups = deps.groups ?? NO_RESIDENT_GROUPS;
   return {

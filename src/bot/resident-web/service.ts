@@ -12,7 +12,7 @@ import type { AssessmentPeriod } from '../../domain/assessment/period';
 import type { Tx } from '../ports';
 import type { StoredEvent } from '../events/ports';
 import { EventRefusedError } from '../events/refusals';
-import type { ResidentEvents, ResidentPhoto, ResidentsRepos } from './ports';
+import type { ResidentEvents, ResidentPhoto, ResidentWebRepos } from './ports';
 
 /** A tracking token: 256 random bits, base64url (43 characters). */
 export const TRACKING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -64,12 +64,12 @@ export class ResidentWebService {
   ) {}
 
   /** The grid behind a card: only a grid (网格) takes reports. */
-  async gridOf(repos: ResidentsRepos, code: string): Promise<OrgUnit | null> {
+  async gridOf(repos: ResidentWebRepos, code: string): Promise<OrgUnit | null> {
     const unit = /^[A-Za-z0-9-]{2,32}$/.test(code) ? await repos.org.unitByCode(code) : null;
     return unit && unit.level === 'grid' ? unit : null;
   }
 
-  async submit(tx: Tx<ResidentsRepos>, s: ResidentSubmission): Promise<SubmitResult> {
+  async submit(tx: Tx<ResidentWebRepos>, s: ResidentSubmission): Promise<SubmitResult> {
     const grid = await this.gridOf(tx.repos, s.gridCode);
     if (!grid) return { ok: false, reason: 'unknown_grid' };
     const description = s.description.trim();
@@ -79,28 +79,28 @@ export class ResidentWebService {
     if ([...description].length > MAX_DESCRIPTION_CHARS) return { ok: false, reason: 'description_too_long' };
     if ([...place].length > MAX_PLACE_CHARS) return { ok: false, reason: 'place_too_long' };
     if (phone && !isMobilePhone(phone)) return { ok: false, reason: 'bad_phone' };
-    const known = await tx.repos.residents.deviceByKey(s.deviceKey);
+    const known = await tx.repos.residentWeb.deviceByKey(s.deviceKey);
     if (known?.silencedAt) return { ok: false, reason: 'silenced' };
-    const device = await tx.repos.residents.ensureDevice(s.deviceKey, tx.now);
-    if (phone) await tx.repos.residents.setPhone(device.id, phone);
+    const device = await tx.repos.residentWeb.ensureDevice(s.deviceKey, tx.now);
+    if (phone) await tx.repos.residentWeb.setPhone(device.id, phone);
     const photoUrls: string[] = [];
     for (const p of s.photos) {
       const photo: ResidentPhoto = { id: crypto.randomBytes(16).toString('hex'), deviceId: device.id, mimeType: p.mimeType, bytes: p.bytes };
-      await tx.repos.residents.addPhoto({ ...photo, now: tx.now });
+      await tx.repos.residentWeb.addPhoto({ ...photo, now: tx.now });
       photoUrls.push(residentPhotoUrl(this.baseUrl(), photo.id));
     }
     const coords = s.latitude !== null && s.longitude !== null ? `${s.latitude.toFixed(5)},${s.longitude.toFixed(5)}` : null;
     const location = place && coords ? `${place}（${coords}）` : place || coords;
     const { number } = await this.events.report(tx, { residentId: device.id, gridUnitId: grid.id, description, location, attachments: photoUrls });
     const token = crypto.randomBytes(32).toString('base64url');
-    await tx.repos.residents.addReport({ tokenHash: hashToken(token), eventNumber: number, deviceId: device.id, gridUnitId: grid.id, createdAt: tx.now });
+    await tx.repos.residentWeb.addReport({ tokenHash: hashToken(token), eventNumber: number, deviceId: device.id, gridUnitId: grid.id, createdAt: tx.now });
     return { ok: true, token, number };
   }
 
   /** What the holder of a tracking link sees: their own report and its progress, nobody's name. */
-  async track(repos: ResidentsRepos, token: string): Promise<TrackingView | null> {
+  async track(repos: ResidentWebRepos, token: string): Promise<TrackingView | null> {
     if (!TRACKING_TOKEN.test(token)) return null;
-    const report = await repos.residents.reportByToken(hashToken(token));
+    const report = await repos.residentWeb.reportByToken(hashToken(token));
     if (!report) return null;
     const event = await repos.events.byNumber(report.eventNumber);
     const grid = event && (await repos.org.unit(event.gridUnitId));
@@ -122,9 +122,9 @@ export class ResidentWebService {
     };
   }
 
-  async rate(tx: Tx<ResidentsRepos>, token: string, rating: EventRating, reason: string): Promise<RateResult> {
+  async rate(tx: Tx<ResidentWebRepos>, token: string, rating: EventRating, reason: string): Promise<RateResult> {
     if (!TRACKING_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
-    const report = await tx.repos.residents.reportByToken(hashToken(token));
+    const report = await tx.repos.residentWeb.reportByToken(hashToken(token));
     if (!report) return { ok: false, reason: 'unknown' };
     const event = await tx.repos.events.byNumber(report.eventNumber);
     if (!event) return { ok: false, reason: 'unknown' };
@@ -146,12 +146,12 @@ export class ResidentWebService {
    * 无效/骚扰: a gridworker of the event's grid (or above) silences the device that reported it.
    * The event is annotated (without the device); the access is logged like any read of residents' data.
    */
-  async silence(tx: Tx<ResidentsRepos>, member: Member, event: StoredEvent, reason: 'invalid' | 'harassment', via: { channel: string; conversationId: string }): Promise<'silenced' | 'already' | 'not_resident' | 'not_allowed'> {
+  async silence(tx: Tx<ResidentWebRepos>, member: Member, event: StoredEvent, reason: 'invalid' | 'harassment', via: { channel: string; conversationId: string }): Promise<'silenced' | 'already' | 'not_resident' | 'not_allowed'> {
     const grid = await tx.repos.org.unit(event.gridUnitId);
     if (!grid || !hasAuthority(member, grid.path, 'gridworker')) return 'not_allowed';
-    const report = await tx.repos.residents.reportOfEvent(event.number);
+    const report = await tx.repos.residentWeb.reportOfEvent(event.number);
     if (!report) return 'not_resident';
-    const done = await tx.repos.residents.silence(report.deviceId, { by: member.id, reason, now: tx.now });
+    const done = await tx.repos.residentWeb.silence(report.deviceId, { by: member.id, reason, now: tx.now });
     await tx.repos.accessLog.record({ at: tx.now, memberId: member.id, action: 'change', subject: 'reporter', subjectId: report.deviceId, unitId: grid.id, unitPath: grid.path, channel: via.channel, conversationId: via.conversationId, detail: `silence ${reason} ${event.number}` });
     if (done) {
       await tx.repos.events.addEntry(event.id, { eventNumber: event.number, action: `resident_${reason}`, actorId: member.id, at: tx.now, from: event.state, to: event.state, level: event.handler.level, unitId: event.handler.unitId, note: null, attachments: [], detail: null });
@@ -159,20 +159,20 @@ export class ResidentWebService {
     return done ? 'silenced' : 'already';
   }
 
-  async unsilence(tx: Tx<ResidentsRepos>, member: Member, event: StoredEvent, via: { channel: string; conversationId: string }): Promise<'done' | 'not_silenced' | 'not_resident' | 'not_allowed'> {
+  async unsilence(tx: Tx<ResidentWebRepos>, member: Member, event: StoredEvent, via: { channel: string; conversationId: string }): Promise<'done' | 'not_silenced' | 'not_resident' | 'not_allowed'> {
     const grid = await tx.repos.org.unit(event.gridUnitId);
     if (!grid || !hasAuthority(member, grid.path, 'grid_head')) return 'not_allowed';
-    const report = await tx.repos.residents.reportOfEvent(event.number);
+    const report = await tx.repos.residentWeb.reportOfEvent(event.number);
     if (!report) return 'not_resident';
-    const done = await tx.repos.residents.unsilence(report.deviceId);
+    const done = await tx.repos.residentWeb.unsilence(report.deviceId);
     await tx.repos.accessLog.record({ at: tx.now, memberId: member.id, action: 'change', subject: 'reporter', subjectId: report.deviceId, unitId: grid.id, unitPath: grid.path, channel: via.channel, conversationId: via.conversationId, detail: `unsilence ${event.number}` });
     return done ? 'done' : 'not_silenced';
   }
 
   /** The public account of a grid or a community (its grids) for a period. */
-  async publicAccount(repos: ResidentsRepos, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<PublicAccount> {
+  async publicAccount(repos: ResidentWebRepos, unit: OrgUnit, period: AssessmentPeriod, now: Date): Promise<PublicAccount> {
     const grids = unit.level === 'grid' ? [unit] : (await repos.org.subtree(unit.path)).filter((u) => u.level === 'grid');
-    const facts = await repos.residents.publicFacts(
+    const facts = await repos.residentWeb.publicFacts(
       grids.map((g) => g.id),
       { start: period.start, end: period.end },
     );
