@@ -34,11 +34,13 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { ResidentsRepos } from './residents/ports';
+import { createResidentsModule, type ResidentsService } from './residents';
 import { createResidentWebModule, type ResidentGroups, type ResidentWebService } from './resident-web';
 import type { ResidentEvents, ResidentWebRepos } from './resident-web/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentWebRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos & ResidentWebRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -57,6 +59,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The residents' side (reports from residents' groups, 回访, the retention purge). */
+  residents: ResidentsService;
   /** The residents' report, tracking and public pages (adapters/http/resident-route.ts). */
   residentWeb: ResidentWebService;
 }
@@ -83,12 +87,11 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const assessment = new AssessmentService(visits);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
-  // Areas that react to every step of an event (the residents' close notice, intake callbacks)
-  // observe it here, inside the step's transaction; the events area does not know them.
-  const eventObservers: EventObserver[] = [];
   // Events dispatch through the tasks service and hear back about their tasks.
-  const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
+  const events = createEventsModule({ tasks: tasks.service });
   tasks.addListener(events.listener);
+  // Residents report in their grid's residents' group and are told there when it is closed.
+  const residents = createResidentsModule({ events: events.service });
   // Residents report from the 联系卡 page and rate there, as an outside origin of the events area.
   const residentEvents: ResidentEvents = {
     report: (tx, r) => events.service.reportFromOutside(tx, { origin: { kind: 'resident', residentId: r.residentId }, gridUnitId: r.gridUnitId, description: r.description, location: r.location, attachments: r.attachments }),
@@ -97,9 +100,14 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     },
   };
   const residentWeb = createResidentWebModule({ events: residentEvents, baseUrl: output.baseUrl, ...(deps.residentGroups ? { groups: deps.residentGroups } : {}) });
+  // Areas that react to every step of an event (the residents' close notice, intake callbacks)
+  // observe it here, inside the step's transaction; the events area does not know them.
+  const eventObservers: EventObserver[] = [residents.observer];
+  for (const observer of eventObservers) events.service.observe(observer);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
+    residents.module,
     tasks.module,
     createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
     createAttendanceModule(),
@@ -117,5 +125,5 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createConsoleModule({ output }),
     residentWeb.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residentWeb: residentWeb.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service, residentWeb: residentWeb.service };
 }

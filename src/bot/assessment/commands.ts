@@ -165,6 +165,8 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
         t('stats.tasks', { due: String(tasks.due), onTime: String(tasks.onTime), rate: ratioText({ done: tasks.onTime, of: tasks.due }), open: String(tasks.open), overdue: String(tasks.overdueOpen) }),
         t('stats.infoReports', { rate: ratioText(facts.infoReports) }),
         t('stats.patrols', { rate: ratioText(facts.patrols) }),
+        t('stats.satisfaction', { rate: ratioText(facts.satisfaction) }),
+        t('stats.memberRatings', { rate: ratioText(facts.memberRatings ?? null) }),
       ];
       const card: Card = { title: t('stats.title', { unit: unit.name, period: period.label }), lines };
       return { text: cardToText(card), card };

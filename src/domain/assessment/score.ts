@@ -49,8 +49,10 @@ export interface AssessmentFacts {
   handling: HandlingFacts;
   /** Submitted items the subject had to verify (核查), and how many within the limit. */
   verification: Ratio;
-  /** Ratings given in the period: 满意 and 基本满意 of all. */
+  /** 群众满意率: residents' ratings and 回访 answers in the period, 满意 and 基本满意 of all. */
   satisfaction: Ratio;
+  /** Members' 评价 of the work in the period (a separate figure, never in 群众满意率). */
+  memberRatings?: Ratio;
   /** Training hours of the year to the period's end, of the yearly requirement; null where not counted. */
   training: Ratio | null;
   /** 督办 received in the period. */
@@ -203,6 +205,7 @@ export function sumFacts(all: readonly AssessmentFacts[]): AssessmentFacts {
     handling: { handled: sum((f) => f.handling.handled), taken: sum((f) => f.handling.taken), returned: sum((f) => f.handling.returned) },
     verification: sumRatio((f) => f.verification) ?? { done: 0, of: 0 },
     satisfaction: sumRatio((f) => f.satisfaction) ?? { done: 0, of: 0 },
+    memberRatings: sumRatio((f) => f.memberRatings ?? null) ?? { done: 0, of: 0 },
     training: sumRatio((f) => f.training),
     supervisions: sum((f) => f.supervisions),
     overdue: sum((f) => f.overdue),

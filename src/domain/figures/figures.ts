@@ -129,6 +129,42 @@ export function isSatisfied(rating: EventRating): boolean {
   return rating !== 'unsatisfied';
 }
 
+/**
+ * Whose opinion a rating is: a resident's (or an outside reporter's) own 评价, the answer to a 回访
+ * by the handler, or a member rating a colleague's work (a gridworker rating what they reported).
+ */
+export type OpinionSource = 'resident' | 'followup' | 'member';
+
+/**
+ * 群众满意率 is the residents' voice only: their ratings and the 回访 answers. Members rating
+ * members is counted apart as 评价 (members), never in 群众满意率.
+ */
+export function countsForPublicSatisfaction(source: OpinionSource): boolean {
+  return source !== 'member';
+}
+
+/** The source of a rating on the event timeline: a step without a member actor came from outside. */
+export function ratingSource(actorId: number | null): OpinionSource {
+  return actorId === null ? 'resident' : 'member';
+}
+
+export interface SatisfactionTally {
+  /** 群众满意率: residents' ratings and 回访 answers, 满意 and 基本满意 of all. */
+  public: { done: number; of: number };
+  /** 评价 (members): members' ratings of the work, 满意 and 基本满意 of all. */
+  members: { done: number; of: number };
+}
+
+export function tallySatisfaction(opinions: readonly { source: OpinionSource; rating: EventRating }[]): SatisfactionTally {
+  const tally: SatisfactionTally = { public: { done: 0, of: 0 }, members: { done: 0, of: 0 } };
+  for (const o of opinions) {
+    const into = countsForPublicSatisfaction(o.source) ? tally.public : tally.members;
+    into.of++;
+    if (isSatisfied(o.rating)) into.done++;
+  }
+  return tally;
+}
+
 // ---- one report day -----------------------------------------------------------------------------
 
 /**

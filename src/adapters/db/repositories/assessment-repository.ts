@@ -4,7 +4,7 @@
  * only; those areas own them), and from the attendance area's patrol log, leave requests and
  * info reports.
  */
-import { eventStanding, isSatisfied, isTaskDue, isTaskOnTime, tallyTasks, type TaskFigureFacts } from '../../../domain/figures';
+import { eventStanding, isTaskDue, isTaskOnTime, ratingSource, tallySatisfaction, tallyTasks, type OpinionSource, type TaskFigureFacts } from '../../../domain/figures';
 import type { EventRating, EventState } from '../../../domain/event/event';
 import type { TaskState } from '../../../domain/task/task';
 import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator } from 'typeorm';
@@ -26,6 +26,7 @@ import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '..
 import { TaskHistorySchema, TaskSchema, type TaskHistoryRow, type TaskRow } from '../schemas/tasks';
 import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schemas/attendance';
 import { AssessmentAdjustmentSchema, type AssessmentAdjustmentRow } from '../schemas/assessment';
+import { EventFollowupSchema, type EventFollowupRow } from '../schemas/residents';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
 const OPEN_TASK_STATES = ['dispatched', 'accepted', 'extension_requested'];
@@ -74,6 +75,9 @@ interface FactSources {
   /** Ratings and 督办 on events, in the range. */
   eventLog: EventLogRow[];
   eventLogKeys: KeysOf<EventLogRow>;
+  /** 回访 answers in the range (群众满意率). */
+  followups: EventFollowupRow[];
+  followupKeys: KeysOf<EventFollowupRow>;
 }
 
 function emptyRecorded(): RecordedFacts {
@@ -85,9 +89,18 @@ function emptyRecorded(): RecordedFacts {
     handling: { handled: 0, taken: 0, returned: 0 },
     verification: { done: 0, of: 0 },
     satisfaction: { done: 0, of: 0 },
+    memberRatings: { done: 0, of: 0 },
     supervisions: 0,
     overdue: 0,
   };
+}
+
+/** One opinion into 群众满意率 or the members' 评价 (domain/figures decides which). */
+function addOpinion(f: RecordedFacts, source: OpinionSource, rating: EventRating): void {
+  const tally = tallySatisfaction([{ source, rating }]);
+  f.satisfaction = { done: f.satisfaction.done + tally.public.done, of: f.satisfaction.of + tally.public.of };
+  const members = f.memberRatings ?? { done: 0, of: 0 };
+  f.memberRatings = { done: members.done + tally.members.done, of: members.of + tally.members.of };
 }
 
 export class TypeOrmAssessmentRepo implements AssessmentRepo {
@@ -114,6 +127,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const history = await this.historyOf(tasks, range);
     const gridOfTask = new Map(tasks.map((t) => [t.id, t.gridId ?? -1]));
     const eventLog = await this.eventLogOf(events, range);
+    const followups = await this.followupsOf(events, range);
     const gridOfEvent = new Map(events.map((e) => [e.id, e.gridUnitId]));
     return this.facts(gridIds, range, options, {
       events,
@@ -127,6 +141,8 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       actionKeys: (h) => [gridOfTask.get(h.taskId) ?? -1],
       eventLog,
       eventLogKeys: (l) => [gridOfEvent.get(l.eventId) ?? -1],
+      followups,
+      followupKeys: (f) => [f.gridUnitId],
     });
   }
 
@@ -139,6 +155,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const verified = await taskRepo.find({ where: { dispatcherId: In(memberIds), requiresVerification: true } });
     const history = await this.historyOf([...assigned, ...verified], range);
     const eventLog = await this.eventLogOf(events, range);
+    const followups = await this.followupsOf(events, range);
     const byId = new Map(events.map((e) => [e.id, e]));
     const assigneeOfTask = new Map(assigned.map((t) => [t.id, t.assigneeId]));
     return this.facts(memberIds, range, options, {
@@ -156,9 +173,16 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       eventLogKeys: (l) => {
         const e = byId.get(l.eventId);
         if (!e) return [];
-        // A rating counts for the reporter (the gridworker who brought the matter); 督办 for whoever holds it.
-        if (l.action === 'rate') return e.reporterId !== null ? [e.reporterId] : [];
+        // A member's rating counts for the reporter (the gridworker who brought the matter); a
+        // resident's rating, like 督办, for whoever holds it.
+        if (l.action === 'rate' && l.actorId !== null) return e.reporterId !== null ? [e.reporterId] : [];
         return e.assigneeKind === 'member' && e.assigneeId !== null ? [e.assigneeId] : [];
+      },
+      // A 回访 answer counts for the member who handled the matter (the assignee), as a resident's rating does.
+      followups,
+      followupKeys: (f) => {
+        const e = byId.get(f.eventId);
+        return e && e.assigneeKind === 'member' && e.assigneeId !== null ? [e.assigneeId] : [];
       },
     });
   }
@@ -167,6 +191,12 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const ids = [...new Set(tasks.map((t) => t.id))];
     if (!ids.length) return [];
     return this.em.getRepository(TaskHistorySchema).find({ where: { taskId: In(ids), at: LessThan(range.end) }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  private async followupsOf(events: EventRow[], range: Range): Promise<EventFollowupRow[]> {
+    const ids = events.map((e) => e.id);
+    if (!ids.length) return [];
+    return this.em.getRepository(EventFollowupSchema).find({ where: { eventId: In(ids), at: within(range) } });
   }
 
   private async eventLogOf(events: EventRow[], range: Range): Promise<EventLogRow[]> {
@@ -227,9 +257,9 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       }
       const rating = l.detail ? (JSON.parse(l.detail) as { rating?: string }).rating : undefined;
       if (!rating) return;
-      f.satisfaction.of++;
-      if (isSatisfied(rating as EventRating)) f.satisfaction.done++;
+      addOpinion(f, ratingSource(l.actorId), rating as EventRating);
     });
+    each(s.followups, s.followupKeys, (f, r) => addOpinion(f, 'followup', r.rating as EventRating));
     return out;
   }
 

@@ -16,6 +16,7 @@ import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
 import { TypeOrmResidentWebRepo } from './resident-web-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
+import { TypeOrmResidentRepo } from './resident-repository';
 
 /**
  * The repositories of one transaction, each built the first time the work asks for it: a message
@@ -41,6 +42,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     console: () => new TypeOrmConsoleRepo(em),
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
+    residents: () => new TypeOrmResidentRepo(em, vault),
     residentWeb: () => new TypeOrmResidentWebRepo(em, vault),
   };
   const repos = {} as BotRepos;

@@ -11,6 +11,7 @@ import { dutySchemas } from './duty';
 import { trainingSchemas } from './training';
 import { consoleSchemas } from './console';
 import { registerSchemas } from './register';
+import { residentSchemas } from './residents';
 import { residentWebSchemas } from './resident-web';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...residentWebSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...residentSchemas, ...residentWebSchemas];

@@ -15,6 +15,7 @@ import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
+import { residents } from './residents';
 import { residentWebTexts } from './resident-web';
 
 export const zhCN = {
@@ -29,6 +30,7 @@ export const zhCN = {
   ...calendar,
   ...notices,
   ...duty,
+  ...residents,
   ...training,
   ...consoleTexts,
   ...residentWebTexts,
