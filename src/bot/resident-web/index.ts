@@ -7,13 +7,13 @@ import type { BotModule } from '../bot';
 import type { ResidentEvents, ResidentWebRepos } from './ports';
 import { ResidentWebService } from './service';
 import { publicPageUrl, residentCommands } from './commands';
-import { NO_RESIDENT_GROUPS, PUBLIC_ACCOUNT_SCHEDULES, publicAccountTimer, type ResidentGroups } from './public-account';
+import { BOUND_RESIDENT_GROUPS, PUBLIC_ACCOUNT_SCHEDULES, publicAccountTimer, type ResidentGroups } from './public-account';
 import { RETENTION_SCHEDULES, retentionTimer } from './retention';
 
 export { ResidentWebService, TRACKING_TOKEN, PHOTO_ID, DEVICE_KEY, hashToken, newDeviceKey, residentPhotoUrl } from './service';
 export type { ResidentSubmission, SubmitRefusal, TrackingView, RateResult } from './service';
 export { CONTACT_CARD_FILE, residentPageUrl, publicPageUrl } from './commands';
-export { publicAccountLines, NO_RESIDENT_GROUPS, type ResidentGroups } from './public-account';
+export { publicAccountLines, BOUND_RESIDENT_GROUPS, type ResidentGroups } from './public-account';
 export type { ResidentWebRepos, ResidentEvents } from './ports';
 
 export interface ResidentWebModuleDeps {
@@ -24,7 +24,7 @@ export interface ResidentWebModuleDeps {
 
 export function createResidentWebModule(deps: ResidentWebModuleDeps): { module: BotModule<ResidentWebRepos>; service: ResidentWebService } {
   const service = new ResidentWebService(deps.events, deps.baseUrl);
-  const groups = deps.groups ?? NO_RESIDENT_GROUPS;
+  const groups = deps.groups ?? BOUND_RESIDENT_GROUPS;
   return {
     module: {
       commands: residentCommands(service, groups, deps.baseUrl),

@@ -1,7 +1,8 @@
 /** What the residents' web area needs from storage (adapters/db/repositories/resident-repository.ts). */
 import type { EventRating } from '../../domain/event/event';
 import type { PublicEventFacts } from '../../domain/resident/public-account';
-import type { FigureRange, TaskFigureFacts } from '../../domain/figures';
+import type { FigureRange, OpinionSource, TaskFigureFacts } from '../../domain/figures';
+import type { ChannelName } from '../../config';
 import type { Tx } from '../ports';
 import type { EventsRepos } from '../events/ports';
 import type { RegisterRepos } from '../register/ports';
@@ -9,6 +10,8 @@ import type { RegisterRepos } from '../register/ports';
 /** A resident's device: the identity of a resident who reports without a login. */
 export interface ResidentDevice {
   id: number;
+  /** The resident this device is (one identity space with the residents' groups): the events' origin. */
+  residentId: number;
   silencedAt: Date | null;
 }
 
@@ -45,7 +48,9 @@ export interface ResidentWebRepo {
   /** Devices not seen since `before` lose their phone and photos, then the row; returns how many. */
   purge(before: Date): Promise<number>;
   /** The public account's facts for grids, for events reported in the range. */
-  publicFacts(gridIds: number[], range: FigureRange): Promise<{ events: PublicEventFacts[]; tasks: TaskFigureFacts[]; ratings: EventRating[] }>;
+  publicFacts(gridIds: number[], range: FigureRange): Promise<{ events: PublicEventFacts[]; tasks: TaskFigureFacts[]; opinions: { source: OpinionSource; rating: EventRating }[] }>;
+  /** The residents' groups bound to a unit (the residents' groups area binds them). */
+  residentGroupsOf(unitId: number): Promise<{ channel: ChannelName; conversationId: string }[]>;
 }
 
 export interface ResidentWebRepos extends EventsRepos, RegisterRepos {

@@ -20,7 +20,8 @@ export interface ResidentGroups {
   of(tx: Tx<ResidentWebRepos>, unit: OrgUnit): Promise<{ channel: ChannelName; conversationId: string }[]>;
 }
 
-export const NO_RESIDENT_GROUPS: ResidentGroups = { of: async () => [] };
+/** The residents' groups the residents' groups area bound to the unit (绑定居民群). */
+export const BOUND_RESIDENT_GROUPS: ResidentGroups = { of: (tx, unit) => tx.repos.residentWeb.residentGroupsOf(unit.id) };
 
 export const PUBLIC_ACCOUNT_TIMER = 'public-account';
 export const PUBLIC_ACCOUNT_SCHEDULES: ScheduleDeclaration[] = [

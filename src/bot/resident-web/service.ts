@@ -91,7 +91,7 @@ export class ResidentWebService {
     }
     const coords = s.latitude !== null && s.longitude !== null ? `${s.latitude.toFixed(5)},${s.longitude.toFixed(5)}` : null;
     const location = place && coords ? `${place}（${coords}）` : place || coords;
-    const { number } = await this.events.report(tx, { residentId: device.id, gridUnitId: grid.id, description, location, attachments: photoUrls });
+    const { number } = await this.events.report(tx, { residentId: device.residentId, gridUnitId: grid.id, description, location, attachments: photoUrls });
     const token = crypto.randomBytes(32).toString('base64url');
     await tx.repos.residentWeb.addReport({ tokenHash: hashToken(token), eventNumber: number, deviceId: device.id, gridUnitId: grid.id, createdAt: tx.now });
     return { ok: true, token, number };
@@ -132,7 +132,9 @@ export class ResidentWebService {
     const why = reason.trim().slice(0, MAX_DESCRIPTION_CHARS);
     if (rating === 'unsatisfied' && !why) return { ok: false, reason: 'reason_required' };
     try {
-      await this.events.rate(tx, event.number, report.deviceId, rating, why || null);
+      const device = await tx.repos.residentWeb.device(report.deviceId);
+      if (!device) return { ok: false, reason: 'unknown' };
+      await this.events.rate(tx, event.number, device.residentId, rating, why || null);
     } catch (err) {
       // Rated a moment ago from another tab: the loop refuses the second rating.
       if (err instanceof EventRefusedError) return { ok: false, reason: 'not_closed' };

@@ -7,7 +7,7 @@
  * leak, and nothing finer than the grid (at most a building) is named.
  */
 import type { CategoryRef, EventRating, EventState, HandlingLevel } from '../event/event';
-import { eventStanding, isSatisfied, tallyEvents, tallyTasks, type FigureRange, type TaskFigureFacts } from '../figures';
+import { eventStanding, isSatisfied, tallyEvents, tallySatisfaction, tallyTasks, type FigureRange, type OpinionSource, type TaskFigureFacts } from '../figures';
 
 export interface PublicEventFacts {
   state: EventState;
@@ -33,17 +33,17 @@ export interface PublicAccount {
   open: number;
   /** Dispatched work of these events that fell due, and how much of it was done on time. */
   onTime: { done: number; of: number };
-  /** Ratings given in the period (residents' and reporters'), and how many were satisfied. */
+  /** 群众满意率: residents' ratings and 回访 answers given in the period, and how many were satisfied. */
   satisfaction: { done: number; of: number };
   examples: PublicExample[];
 }
 
 export const PUBLIC_EXAMPLES = 3;
 
-export function buildPublicAccount(input: { events: readonly PublicEventFacts[]; tasks: readonly TaskFigureFacts[]; ratings: readonly EventRating[]; range: FigureRange; now: Date }): PublicAccount {
+export function buildPublicAccount(input: { events: readonly PublicEventFacts[]; tasks: readonly TaskFigureFacts[]; opinions: readonly { source: OpinionSource; rating: EventRating }[]; range: FigureRange; now: Date }): PublicAccount {
   const tally = tallyEvents(input.events);
   const tasks = tallyTasks(input.tasks, input.range, input.now);
-  const satisfied = input.ratings.filter(isSatisfied).length;
+  const satisfaction = tallySatisfaction(input.opinions).public;
   const solved = input.events.filter((e) => eventStanding(e.state) === 'solved' && e.closedAt !== null);
   // Rated satisfied first, then the most recently closed: what a resident would want to see.
   const rank = (e: PublicEventFacts) => (e.rating && isSatisfied(e.rating) ? 0 : e.rating === null ? 1 : 2);
@@ -51,7 +51,7 @@ export function buildPublicAccount(input: { events: readonly PublicEventFacts[];
     .sort((a, b) => rank(a) - rank(b) || b.closedAt!.getTime() - a.closedAt!.getTime())
     .slice(0, PUBLIC_EXAMPLES)
     .map((e) => ({ category: e.category.category, item: e.category.item, reportedAt: e.reportedAt, days: Math.max(1, Math.ceil((e.closedAt!.getTime() - e.reportedAt.getTime()) / 86_400_000)), rating: e.rating }));
-  return { reported: tally.reported, solved: tally.solved, open: tally.open, onTime: { done: tasks.onTime, of: tasks.due }, satisfaction: { done: satisfied, of: input.ratings.length }, examples };
+  return { reported: tally.reported, solved: tally.solved, open: tally.open, onTime: { done: tasks.onTime, of: tasks.due }, satisfaction, examples };
 }
 
 /** A share as a whole percent, or null when there is nothing to divide (shown as —). */

@@ -4,7 +4,9 @@
  */
 import { And, In, IsNull, LessThan, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
 import type { EventRating, EventState, HandlingLevel } from '../../../domain/event/event';
-import type { FigureRange } from '../../../domain/figures';
+import { ratingSource, type FigureRange, type OpinionSource } from '../../../domain/figures';
+import type { ChannelName } from '../../../config';
+import { ChatResidentSchema, EventFollowupSchema, ResidentGroupSchema } from '../schemas/residents';
 import type { ResidentDevice, ResidentPhoto, ResidentReport, ResidentWebRepo } from '../../../bot/resident-web/ports';
 import { ResidentDeviceSchema, ResidentPhotoSchema, ResidentWebReportSchema, type ResidentDeviceRow } from '../schemas/resident-web';
 import { EventLogSchema, EventSchema } from '../schemas/events';
@@ -15,7 +17,10 @@ import type { PiiVault } from '../pii/vault';
 export const SEALED = { device: 'resident_device.device', phone: 'resident_device.phone' } as const;
 export const MACS = { device: 'resident_device.device' } as const;
 
-const toDevice = (r: ResidentDeviceRow): ResidentDevice => ({ id: r.id, silencedAt: r.silencedAt });
+const toDevice = (r: ResidentDeviceRow): ResidentDevice => ({ id: r.id, residentId: r.residentId, silencedAt: r.silencedAt });
+/** The residents' groups area's identity field and key: a device is the identity `web` + its cookie. */
+const IDENTITY = 'chat_resident.identity';
+const identityKey = (deviceKey: string) => `web\u0000${deviceKey}`;
 const within = (range: FigureRange) => And(MoreThanOrEqual(range.start), LessThan(range.end));
 
 export class TypeOrmResidentWebRepo implements ResidentWebRepo {
@@ -40,14 +45,24 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
       // A new device, perhaps sending two reports at once: both insert (one is ignored, after the
       // other commits), then both read the row with a locking read, which sees the committed row
       // where a plain read in the transaction's snapshot may not (MariaDB). No locking read comes
-      // before the insert: two gap locks on the same missing key would deadlock the two inserts.
+      // before an insert: two gap locks on the same missing key would deadlock the two inserts.
+      // First the resident (chat_resident, shared with the residents' groups), then its device.
+      const lock = this.em.connection.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
+      const residents = this.em.getRepository(ChatResidentSchema);
+      await residents
+        .createQueryBuilder()
+        .insert()
+        .values({ identityMac: this.vault.mac(IDENTITY, identityKey(deviceKey)), identitySealed: this.vault.seal(IDENTITY, JSON.stringify({ channel: 'web', userId: deviceKey })), phoneSealed: null, createdAt: now, lastSeenAt: now, purgedAt: null })
+        .orIgnore()
+        .execute();
+      const resident = await residents.findOne({ where: { identityMac: In(this.vault.macs(IDENTITY, identityKey(deviceKey))) }, ...lock });
+      if (!resident) throw new Error('a resident just stored cannot be read back');
       await this.devices
         .createQueryBuilder()
         .insert()
-        .values({ deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null })
+        .values({ residentId: resident.id, deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null })
         .orIgnore()
         .execute();
-      const lock = this.em.connection.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
       row = await this.devices.findOne({ where: { deviceMac: In(macs) }, ...lock });
       if (!row) throw new Error('a resident device just stored cannot be read back');
     }
@@ -111,8 +126,13 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
     return ids.length;
   }
 
+  async residentGroupsOf(unitId: number): Promise<{ channel: ChannelName; conversationId: string }[]> {
+    const rows = await this.em.getRepository(ResidentGroupSchema).find({ where: { unitId }, order: { id: 'ASC' } });
+    return rows.map((r) => ({ channel: r.channel as ChannelName, conversationId: r.conversationId }));
+  }
+
   async publicFacts(gridIds: number[], range: FigureRange) {
-    if (!gridIds.length) return { events: [], tasks: [], ratings: [] };
+    if (!gridIds.length) return { events: [], tasks: [], opinions: [] };
     const events = await this.em.getRepository(EventSchema).find({ where: { gridUnitId: In(gridIds), reportedAt: within(range) } });
     const tasks = await this.em.getRepository(TaskSchema).find({ where: { gridId: In(gridIds), eventNumber: Not(IsNull()), deadline: within(range) } });
     const rated = await this.em
@@ -123,10 +143,12 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
       .andWhere('l.action = :rate', { rate: 'rate' })
       .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
       .getMany();
-    const ratings = rated.flatMap((l) => {
+    const opinions: { source: OpinionSource; rating: EventRating }[] = rated.flatMap((l) => {
       const rating = l.detail ? (JSON.parse(l.detail) as { rating?: EventRating }).rating : undefined;
-      return rating ? [rating] : [];
+      return rating ? [{ source: ratingSource(l.actorId), rating }] : [];
     });
+    const followups = await this.em.getRepository(EventFollowupSchema).find({ where: { gridUnitId: In(gridIds), at: within(range) } });
+    for (const f of followups) opinions.push({ source: 'followup', rating: f.rating as EventRating });
     return {
       events: events.map((e) => ({
         state: e.state as EventState,
@@ -137,7 +159,7 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
         rating: e.rating as EventRating | null,
       })),
       tasks: tasks.map(taskFigureFacts),
-      ratings,
+      opinions,
     };
   }
 }

@@ -8,6 +8,8 @@ import { dateColumn, idColumn } from './columns';
 
 export interface ResidentDeviceRow {
   id: number;
+  /** The resident (chat_resident.id) this device is: the `residentId` of its events' origin. */
+  residentId: number;
   /** Keyed hash (vault MAC) of the device cookie: the look-up key. */
   deviceMac: string;
   /** The device cookie, sealed by the PII vault. */
@@ -26,6 +28,7 @@ export const ResidentDeviceSchema = new EntitySchema<ResidentDeviceRow>({
   tableName: 'resident_device',
   columns: {
     id: idColumn,
+    residentId: { name: 'resident_id', type: 'int' },
     deviceMac: { name: 'device_mac', type: 'varchar', length: 64 },
     deviceSealed: { name: 'device_sealed', type: 'text' },
     phoneSealed: { name: 'phone_sealed', type: 'text', nullable: true },
@@ -35,7 +38,10 @@ export const ResidentDeviceSchema = new EntitySchema<ResidentDeviceRow>({
     silencedBy: { name: 'silenced_by', type: 'int', nullable: true },
     silencedReason: { name: 'silenced_reason', type: 'varchar', length: 20, nullable: true },
   },
-  uniques: [{ name: 'uq_resident_device_mac', columns: ['deviceMac'] }],
+  uniques: [
+    { name: 'uq_resident_device_mac', columns: ['deviceMac'] },
+    { name: 'uq_resident_device_resident', columns: ['residentId'] },
+  ],
 });
 
 export interface ResidentWebReportRow {
