@@ -1,18 +1,18 @@
 /**
  * Residents' personal data is kept only as long as the settings say: every night, devices not
- * seen for `residents.retentionDays` (default 365) lose their sealed identity, phone and photos.
+ * seen for `residents.retentionDays` (the residents' groups area's setting and default) lose their sealed identity, phone and photos.
  * Their reports stay (as events of the grid), but nothing links them to a person any more.
  */
 import type { TimerHandler } from '../timers';
 import type { ScheduleDeclaration } from '../schedules/registry';
 import type { ResidentWebRepos } from './ports';
 
-export const RETENTION_TIMER = 'resident-retention';
-export const RETENTION_SETTING = 'residents.retentionDays';
-export const DEFAULT_RETENTION_DAYS = 365;
+import { DEFAULT_RETENTION_DAYS, RETENTION_SETTING } from '../residents/service';
+
+export const RETENTION_TIMER = 'resident-web-retention';
 
 export const RETENTION_SCHEDULES: ScheduleDeclaration[] = [
-  { id: 'resident-retention', name: '居民信息清理', defaultPattern: '0 30 3 * * *', timerName: RETENTION_TIMER, data: {}, description: 'schedule.residentRetention' },
+  { id: 'resident-web-retention', name: '居民设备清理', defaultPattern: '0 30 3 * * *', timerName: RETENTION_TIMER, data: {}, description: 'schedule.residentWebRetention' },
 ];
 
 export async function retentionDays(repos: ResidentWebRepos): Promise<number> {

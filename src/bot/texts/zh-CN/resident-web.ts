@@ -17,7 +17,7 @@ export const residentWebTexts = {
   'cmd.publicAccount.example': '公开 01001001 上月',
   'arg.publicPeriod': '周期',
   'schedule.publicAccount': '每月 1 日 10:00 把上月工作公开发到各网格、社区的居民群',
-  'schedule.residentRetention': '每天 03:30 删除超过保存期限的居民设备、手机号和照片',
+  'schedule.residentWebRetention': '每天 03:30 删除超过保存期限的居民扫码设备、手机号和照片',
 
   'resident.card.title': '{grid} 网格联系卡',
   'resident.card.text': '{grid}的网格联系卡：\n{url}\n居民扫码打开：{page}\n打印张贴后，居民无需进群即可反映问题、查看进度并评价。',
