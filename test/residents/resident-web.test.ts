@@ -14,6 +14,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { launchChromium } from '../console/browser';
 import { DEVICE_REPORTS_PER_HOUR, ADDRESS_REPORTS_PER_HOUR } from '../../src/domain/resident';
 import { readChunks } from '../../src/adapters/render/png-metadata';
+import { TIMERS_QUEUE } from '../../src/jobs/queues';
 
 const HOUR = 3600_000;
 const png = (w = 32, h = 24, color = '#c33') => {
@@ -323,5 +324,19 @@ describe('residents report from the 联系卡 page in Chromium', () => {
     }
     expect((await page.goto(`${app.url}/public/99999`))?.status()).toBe(404);
     await context.close();
+
+    // Posted to the grid's residents' group: on demand, and by the monthly job (last month's).
+    const group = 'res-01001001';
+    expect(await app.chat.ask(group, 'wz-yg1', '绑定居民群 01001001')).toContain('居民群');
+    expect(await app.chat.ask('grid-01001001', 'wgy-yg1', `公开 01001001 ${month}`)).toContain('已发到1个居民群');
+    await app.chat.outboxDrained();
+    const posted = await lastBot(group);
+    expect(posted).toContain(`阳光一网格 ${month.replace(/^(\d{4})-0?(\d+)$/, '$1年$2月')} 工作公开`);
+    expect(posted).not.toMatch(/1[3-9]\d{9}|冯网格员|3号楼/);
+    await app.runtime.queues.get(TIMERS_QUEUE).add('public-account', {}, { jobId: 'public-account-test' });
+    await app.chat.outboxDrained();
+    for (let i = 0; i < 100 && (await lastBot(group)) === posted; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await lastBot(group)).toMatch(/阳光一网格 \d{4}年\d+月 工作公开/);
+    expect(await lastBot(group)).not.toBe(posted);
   });
 });

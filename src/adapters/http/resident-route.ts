@@ -188,7 +188,7 @@ export function mountResidents(router: Router, deps: ResidentRouteDeps): void {
     // A refused form is shown again with a fresh nonce, so the corrected one is a new attempt.
     const nonce = field(parts, 'nonce');
     const key = `resident-report-${crypto.createHash('sha256').update(`${device}\u0000${NONCE.test(nonce) ? nonce : crypto.randomUUID()}`).digest('hex').slice(0, 40)}`;
-    const outcome = await deps.uow.runOnce(key, (tx) => deps.service.submit(tx, submission));
+    const outcome = await retryDeadlock(() => deps.uow.runOnce(key, (tx) => deps.service.submit(tx, submission)));
     if (!outcome.ran) return message(ctx, 409, t('resident.err.badForm'), `/r/${grid.code}`);
     const result = outcome.result;
     if (!result.ok) {
@@ -218,6 +218,23 @@ export function mountResidents(router: Router, deps: ResidentRouteDeps): void {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = publicPage({ ...found, period, zone: tz, assets });
   });
+}
+
+/**
+ * Reports arriving together (a new device's double tap, a crowd at one grid) may deadlock on
+ * MariaDB; the database rolled the loser back whole, so it is simply run again, as the server's
+ * message says ("try restarting transaction"), a few times with a short random pause.
+ */
+async function retryDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const code = (err as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (err as { code?: unknown }).code;
+      if (attempt >= 4 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+    }
+  }
 }
 
 function refusalText(reason: SubmitRefusal): string {

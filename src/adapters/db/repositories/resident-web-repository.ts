@@ -40,14 +40,19 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
 
   async ensureDevice(deviceKey: string, now: Date): Promise<ResidentDevice> {
     const macs = this.vault.macs(MACS.device, deviceKey);
-    let row = await this.devices.findOne({ where: { deviceMac: In(macs) } });
+    const row = await this.devices.findOne({ where: { deviceMac: In(macs) } });
     if (!row) {
-      // A new device, perhaps sending two reports at once: both insert (one is ignored, after the
-      // other commits), then both read the row with a locking read, which sees the committed row
-      // where a plain read in the transaction's snapshot may not (MariaDB). No locking read comes
-      // before an insert: two gap locks on the same missing key would deadlock the two inserts.
+      // A new device, perhaps sending several reports at once: each inserts (all but one ignored,
+      // once the first commits), then reads the row with a shared locking read, which sees the
+      // committed row where a plain read in the transaction's snapshot may not (MariaDB). Shared,
+      // never exclusive: two transactions holding the duplicate's shared lock and both asking for
+      // an exclusive one deadlock. So a fresh row is not touched again (its lastSeenAt is now).
       // First the resident (chat_resident, shared with the residents' groups), then its device.
-      const lock = this.em.connection.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
+      // TypeORM words a shared lock `FOR SHARE`, which MariaDB does not know: `LOCK IN SHARE MODE` is
+      // understood by MariaDB and MySQL alike (SQLite serialises writers and needs none).
+      const shared = this.em.connection.options.type === 'better-sqlite3' ? '' : ' LOCK IN SHARE MODE';
+      const read = async (table: string, columns: string, column: string, values: string[]) =>
+        ((await this.em.query(`SELECT ${columns} FROM ${table} WHERE ${column} IN (${values.map(() => '?').join(', ')})${shared}`, values)) as Record<string, unknown>[])[0] ?? null;
       const residents = this.em.getRepository(ChatResidentSchema);
       await residents
         .createQueryBuilder()
@@ -55,16 +60,19 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
         .values({ identityMac: this.vault.mac(IDENTITY, identityKey(deviceKey)), identitySealed: this.vault.seal(IDENTITY, JSON.stringify({ channel: 'web', userId: deviceKey })), phoneSealed: null, createdAt: now, lastSeenAt: now, purgedAt: null })
         .orIgnore()
         .execute();
-      const resident = await residents.findOne({ where: { identityMac: In(this.vault.macs(IDENTITY, identityKey(deviceKey))) }, ...lock });
+      const resident = await read('chat_resident', 'id', 'identity_mac', this.vault.macs(IDENTITY, identityKey(deviceKey)));
       if (!resident) throw new Error('a resident just stored cannot be read back');
+      const residentId = Number(resident.id);
       await this.devices
         .createQueryBuilder()
         .insert()
-        .values({ residentId: resident.id, deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null })
+        .values({ residentId, deviceMac: this.vault.mac(MACS.device, deviceKey), deviceSealed: this.vault.seal(SEALED.device, deviceKey), phoneSealed: null, createdAt: now, lastSeenAt: now, silencedAt: null, silencedBy: null, silencedReason: null })
         .orIgnore()
         .execute();
-      row = await this.devices.findOne({ where: { deviceMac: In(macs) }, ...lock });
-      if (!row) throw new Error('a resident device just stored cannot be read back');
+      // Read from the locked row itself: a plain read by id would look at the old snapshot again.
+      const fresh = await read('resident_device', 'id, resident_id, silenced_at', 'device_mac', macs);
+      if (!fresh) throw new Error('a resident device just stored cannot be read back');
+      return { id: Number(fresh.id), residentId: Number(fresh.resident_id), silencedAt: fresh.silenced_at ? new Date(fresh.silenced_at as string | Date) : null };
     }
     await this.devices.update({ id: row.id }, { lastSeenAt: now });
     return toDevice(row);
