@@ -25,7 +25,7 @@ import { startTimerWorker } from './jobs/timer-worker';
 import { ChannelOutages } from './jobs/channel-outages';
 import { SendHolds } from './jobs/send-holds';
 import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
-import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
+import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
@@ -53,6 +53,11 @@ import { contactCardFile } from './adapters/render/contact-card';
 import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
+import { mountIntake } from './adapters/http/intake-route';
+import { createCallbackPorts } from './adapters/http/intake-callback-sender';
+import { TypeOrmIntakeCallbackStore } from './adapters/db/intake-callback-store';
+import { startCallbackRelay, startCallbackWorker } from './jobs/intake-callbacks';
+import { CALLBACK_MAX_ATTEMPTS } from './domain/intake';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -130,6 +135,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
   let relay: { stop(): void } | null = null;
+  let callbackRelay: { stop(): void } | null = null;
   if (roles.has('worker')) {
     const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
     workers.push(startInboundWorker({ bot, uow, connections, prefix: connections.queuePrefix(INBOUND_QUEUE), concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
@@ -156,6 +162,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       );
     }
     relay = dispatcher.startRelay();
+    // Intake status changes (stored with the event's step) are handed to their queue and posted in order.
+    const callbackStore = new TypeOrmIntakeCallbackStore(dataSource, (fn) => uow.exclusive(fn), vault);
+    const callbackPorts = createCallbackPorts({ store: callbackStore, uow, service: areas.intake, logger, willRetry: (attempt) => attempt < CALLBACK_MAX_ATTEMPTS });
+    workers.push(startCallbackWorker(connections, callbackPorts, config.INTAKE_CALLBACK_TIME_SCALE));
+    callbackRelay = startCallbackRelay(callbackStore, queues.get(INTAKE_CALLBACKS_QUEUE), (err) => logger.warn({ err }, 'intake callback relay failed; will retry'));
   }
   if (roles.has('scheduler')) {
     const scheduling = { declarations: bot.schedules, uow, queues, timeZone: config.TIMEZONE, logger };
@@ -171,8 +182,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   mounts.push((router) =>
     mountResidents(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.residentWeb, limits: new ResidentLimits(connections.producer, connections.keyPrefix, () => (options.clock ?? systemClock).now().getTime()), baseUrl: output.baseUrl }),
   );
+  mounts.push((router) => mountIntake(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.intake, admission }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
-  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
+  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};
     for (const name of knownQueues) out[name] = await queues.get(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed');
@@ -232,6 +244,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       });
       for (const c of channels) await c.stop?.().catch((err: unknown) => logger.warn({ err, channel: c.name }, 'channel stop failed'));
       relay?.stop();
+      callbackRelay?.stop();
       admission.stop();
       // close() lets active jobs finish; anything not finished is handed back by BullMQ's stall check.
       await Promise.all(workers.map((w) => w.close()));

@@ -34,13 +34,15 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { IntakeRepos } from './intake/ports';
+import { createIntakeModule, type IntakeService } from './intake';
 import type { ResidentsRepos } from './residents/ports';
 import { createResidentsModule, type ResidentsService } from './residents';
 import { createResidentWebModule, type ResidentGroups, type ResidentWebService } from './resident-web';
 import type { ResidentEvents, ResidentWebRepos } from './resident-web/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos & ResidentWebRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & ResidentsRepos & ResidentWebRepos & IntakeRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -63,6 +65,8 @@ export interface BotModules {
   residents: ResidentsService;
   /** The residents' report, tracking and public pages (adapters/http/resident-route.ts). */
   residentWeb: ResidentWebService;
+  /** The intake's use cases (the hotline and Open311 routes receive orders through it). */
+  intake: IntakeService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -104,6 +108,11 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // observe it here, inside the step's transaction; the events area does not know them.
   const eventObservers: EventObserver[] = [residents.observer];
   for (const observer of eventObservers) events.service.observe(observer);
+  // Intake: orders from outside become events; it hears every step of them (numbered status changes
+  // for the client's callback) and names its clients on cards and timelines.
+  const intake = createIntakeModule(events.service);
+  events.service.observe(intake.observer);
+  events.service.nameOriginsWith(intake.service);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -124,6 +133,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     register.module,
     createConsoleModule({ output }),
     residentWeb.module,
+    intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service, residentWeb: residentWeb.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, residents: residents.service, residentWeb: residentWeb.service, intake: intake.service };
 }

@@ -12,6 +12,7 @@ export interface StoredEvent extends GridEvent {
 export interface EventRepo {
   create(event: GridEvent, now: Date): Promise<StoredEvent>;
   byNumber(number: string): Promise<StoredEvent | null>;
+  byId(id: number): Promise<StoredEvent | null>;
   byTaskId(taskId: number): Promise<StoredEvent | null>;
   save(event: StoredEvent, now: Date): Promise<void>;
   addEntry(eventId: number, entry: TimelineEntry): Promise<void>;

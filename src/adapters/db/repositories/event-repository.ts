@@ -125,6 +125,11 @@ export class TypeOrmEventRepo implements EventRepo {
     return { ...event, id, taskId: null };
   }
 
+  async byId(id: number): Promise<StoredEvent | null> {
+    const row = await this.events().findOne({ where: { id } });
+    return row ? toDomain(row) : null;
+  }
+
   async byNumber(number: string): Promise<StoredEvent | null> {
     const row = await this.events().findOne({ where: { number } });
     return row ? toDomain(row) : null;

@@ -15,6 +15,7 @@ import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
 import { TypeOrmResidentWebRepo } from './resident-web-repository';
+import { TypeOrmIntakeRepo } from './intake-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 import { TypeOrmResidentRepo } from './resident-repository';
 
@@ -44,6 +45,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     accessLog: () => new TypeOrmAccessLogRepo(em),
     residents: () => new TypeOrmResidentRepo(em, vault),
     residentWeb: () => new TypeOrmResidentWebRepo(em, vault),
+    intake: () => new TypeOrmIntakeRepo(em, vault),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

@@ -13,5 +13,6 @@ import { consoleSchemas } from './console';
 import { registerSchemas } from './register';
 import { residentSchemas } from './residents';
 import { residentWebSchemas } from './resident-web';
+import { intakeSchemas } from './intake';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...residentSchemas, ...residentWebSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...residentSchemas, ...residentWebSchemas, ...intakeSchemas];

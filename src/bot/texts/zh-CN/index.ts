@@ -17,6 +17,7 @@ import { training } from './training';
 import { consoleTexts } from './console';
 import { residents } from './residents';
 import { residentWebTexts } from './resident-web';
+import { intake } from './intake';
 
 export const zhCN = {
   ...core,
@@ -34,4 +35,5 @@ export const zhCN = {
   ...training,
   ...consoleTexts,
   ...residentWebTexts,
+  ...intake,
 } as const;
