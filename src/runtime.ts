@@ -49,6 +49,10 @@ import { ACCESS_LOG_FILE, REGISTER_EXPORT_FILE } from './bot/register';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
+import { mountResidents } from './adapters/http/resident-route';
+import { ResidentLimits } from './adapters/http/resident-limits';
+import { contactCardFile } from './adapters/render/contact-card';
+import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
 import { mountIntake } from './adapters/http/intake-route';
@@ -173,10 +177,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile, [DAIBAN_LEDGER_FILE]: daibanLedgerFile };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile, [DAIBAN_LEDGER_FILE]: daibanLedgerFile, [CONTACT_CARD_FILE]: contactCardFile(output.baseUrl) };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountConsole(router, { uow, clock: options.clock ?? systemClock, logger, baseUrl: output.baseUrl }));
+  mounts.push((router) =>
+    mountResidents(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.residentWeb, limits: new ResidentLimits(connections.producer, connections.keyPrefix, () => (options.clock ?? systemClock).now().getTime()), baseUrl: output.baseUrl }),
+  );
   mounts.push((router) => mountIntake(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.intake, admission }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
   mounts.push((router) => mountDaibanImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.daiban }));

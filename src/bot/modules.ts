@@ -41,14 +41,18 @@ import type { DaibanRepos } from './daiban/ports';
 import { parseDaibanNumber } from '../domain/daiban/daiban';
 import type { ResidentsRepos } from './residents/ports';
 import { createResidentsModule, type ResidentsService } from './residents';
+import { createResidentWebModule, type ResidentGroups, type ResidentWebService } from './resident-web';
+import type { ResidentEvents, ResidentWebRepos } from './resident-web/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos & DaibanRepos & ResidentsRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos & DaibanRepos & ResidentsRepos & ResidentWebRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
   output?: MeetingOutput;
   tasks?: TasksModuleOptions;
+  /** Where the public account (工作公开) is posted: the units' residents' groups. */
+  residentGroups?: ResidentGroups;
 }
 
 export interface BotModules {
@@ -66,6 +70,8 @@ export interface BotModules {
   daiban: DaibanService;
   /** The residents' side (reports from residents' groups, 回访, the retention purge). */
   residents: ResidentsService;
+  /** The residents' report, tracking and public pages (adapters/http/resident-route.ts). */
+  residentWeb: ResidentWebService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -102,14 +108,22 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
+  // Residents report in their grid's residents' group and are told there when it is closed.
+  const residents = createResidentsModule({ events: events.service });
+  events.service.observe(residents.observer);
+  // Residents report from the 联系卡 page and rate there, as an outside origin of the events area.
+  const residentEvents: ResidentEvents = {
+    report: (tx, r) => events.service.reportFromOutside(tx, { origin: { kind: 'resident', residentId: r.residentId }, gridUnitId: r.gridUnitId, description: r.description, location: r.location, attachments: r.attachments }),
+    rate: async (tx, number, residentId, rating, reason) => {
+      await events.service.rateFromOutside(tx, number, { kind: 'resident', residentId }, rating, reason ?? undefined);
+    },
+  };
+  const residentWeb = createResidentWebModule({ events: residentEvents, baseUrl: output.baseUrl, ...(deps.residentGroups ? { groups: deps.residentGroups } : {}) });
   // Intake: orders from outside become events; it hears every step of them (numbered status changes
   // for the client's callback) and names its clients on cards and timelines.
   const intake = createIntakeModule(events.service);
   events.service.observe(intake.observer);
   events.service.nameOriginsWith(intake.service);
-  // Residents report in their grid's residents' group and are told there when it is closed.
-  const residents = createResidentsModule({ events: events.service });
-  events.service.observe(residents.observer);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -132,7 +146,8 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     register.module,
     daiban.module,
     createConsoleModule({ output }),
+    residentWeb.module,
     intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service, daiban: daiban.service, residents: residents.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service, daiban: daiban.service, residents: residents.service, residentWeb: residentWeb.service };
 }

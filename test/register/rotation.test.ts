@@ -58,7 +58,7 @@ describe('rotating the PII key', () => {
     expect(result.residents).toBe(1);
     expect(result.photos).toBe(1);
     expect(result.messages).toBeGreaterThan(0);
-    expect(await rotatePii(rotating.runtime.dataSource, new AesGcmVault(Buffer.from(NEW, 'base64'), Buffer.from(OLD, 'base64')))).toEqual({ residents: 0, places: 0, messages: 0, photos: 0 });
+    expect(await rotatePii(rotating.runtime.dataSource, new AesGcmVault(Buffer.from(NEW, 'base64'), Buffer.from(OLD, 'base64')))).toEqual({ residents: 0, places: 0, devices: 0, messages: 0, photos: 0 });
     await stop();
 
     const after = await start({ PII_KEY: NEW });

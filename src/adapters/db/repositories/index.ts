@@ -14,6 +14,7 @@ import { TypeOrmDutyRepo } from './duty-repository';
 import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
+import { TypeOrmResidentWebRepo } from './resident-web-repository';
 import { TypeOrmIntakeRepo } from './intake-repository';
 import { TypeOrmDaibanRepo } from './daiban-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
@@ -46,6 +47,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     intake: () => new TypeOrmIntakeRepo(em, vault),
     daiban: () => new TypeOrmDaibanRepo(em, vault),
     residents: () => new TypeOrmResidentRepo(em, vault),
+    residentWeb: () => new TypeOrmResidentWebRepo(em, vault),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

@@ -18,6 +18,7 @@ import { consoleTexts } from './console';
 import { intake } from './intake';
 import { daiban } from './daiban';
 import { residents } from './residents';
+import { residentWebTexts } from './resident-web';
 
 export const zhCN = {
   ...core,
@@ -34,6 +35,7 @@ export const zhCN = {
   ...residents,
   ...training,
   ...consoleTexts,
+  ...residentWebTexts,
   ...intake,
   ...daiban,
 } as const;
