@@ -151,6 +151,11 @@ export const envSchema = z
      * may refuse) answer 429 with Retry-After; 0 = never refuse.
      */
     INBOUND_BACKLOG_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(2000)),
+    /**
+     * Mean event-loop delay (ms) of a receiving process beyond which the same receivers refuse
+     * with 429: receiving must not take the time handling needs. 0 = never refuse for it.
+     */
+    INBOUND_MAX_LAG_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(100)),
     WECOM_SEND_RATE: sendRate(40),
     WECHATY_SEND_RATE: sendRate(1),
     SANDBOX_SEND_RATE: sendRate(0),

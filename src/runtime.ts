@@ -115,7 +115,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), config.INBOUND_BACKLOG_LIMIT);
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
