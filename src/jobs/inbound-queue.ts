@@ -45,9 +45,11 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
  * - more messages wait in the inbound queue than the bound (read from Redis at most every
  *   `intervalMs`, so a refusal costs no Redis call), or
  * - this process's event loop is late by more than `maxLagMs` on average over the last interval
- *   (perf_hooks' monitorEventLoopDelay). Receiving and handling share the loop when one process
- *   runs both roles: accepting every POST at full speed would take the time the workers need to
- *   handle what was accepted, and throughput would collapse instead of staying at its maximum.
+ *   (perf_hooks' monitorEventLoopDelay) while work piles up (more than a tenth of the bound
+ *   waits). Receiving and handling share the loop when one process runs both roles: accepting
+ *   every POST at full speed would take the time the workers need to handle what was accepted,
+ *   and throughput would collapse instead of staying at its maximum. A late loop with nothing
+ *   waiting is a slow machine, not an overload: refusing would not help anyone.
  * Receivers of platforms that stop redelivering after a few tries (WeCom, DingTalk) keep
  * accepting: refusing them would lose messages.
  */
@@ -90,7 +92,7 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
     // rate it was allowed to fill. A late loop is a matter of the next moments: one second.
     retryAfterSeconds: () => {
       if (limit > 0 && waiting > limit) return Math.min(30, Math.ceil(waiting / limit));
-      if (delay && lagMs > maxLagMs) return 1;
+      if (delay && lagMs > maxLagMs && (limit <= 0 || waiting > limit / 10)) return 1;
       return null;
     },
     stop: () => {
