@@ -67,10 +67,16 @@ async function startBot(env: Record<string, string>): Promise<{ child: ChildProc
 }
 
 /** Messages the bot has handled so far (its Prometheus counter, all outcomes). */
+let lastHandled = 0;
 async function handledSoFar(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  // A scrape refused under load (a reset connection) keeps the last count.
+  const text = await fetch(`${url}/metrics`)
+    .then((r) => r.text())
+    .catch(() => null);
+  if (text === null) return lastHandled;
   let n = 0;
   for (const line of text.split('\n')) if (line.startsWith('gridbot_messages_handled_total{')) n += Number(line.split(' ').pop());
+  lastHandled = n;
   return n;
 }
 
