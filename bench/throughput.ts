@@ -274,6 +274,14 @@ async function main(): Promise<void> {
     await seedDemo(new TypeOrmUnitOfWork(dataSource, { now: () => new Date() }, db.url, new CalendarSource(loadConfig({}).TIMEZONE)));
     await dataSource.destroy();
 
+    if (process.env.ONLY === 'fanout') {
+      // Only the fan-out phase (its own file, so the full run's figures stay).
+      const f = await fanOut(db.url, `${prefix}o`);
+      const line = `# Fan-out only\n\nRun ${new Date().toISOString()} with \`npm run build && ONLY=fanout FANOUT=${FANOUT} FANOUT_RATE=${FANOUT_RATE} npm run bench:throughput\`, load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end.\n\n${f.n} notifications committed in one transaction, \`SANDBOX_SEND_RATE=${f.rate}\`: achieved ${f.achieved.toFixed(1)}/s (${(f.achieved / f.rate).toFixed(2)} of the configured rate; floor ≥ 0.9), at most ${f.maxInAnySecond} in any sliding second (floor ≤ ${f.rate}), ${f.doubles} stored twice, ${f.missing} missing (floor 0 / 0).\n`;
+      fs.writeFileSync(path.join(ROOT, 'bench/results/fanout.md'), line);
+      process.stdout.write(line);
+      return;
+    }
     const floorResult = await floor(db.url, `${prefix}f`);
     const port = await freePort();
     bot = await startBot({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT });
