@@ -5,9 +5,10 @@
  * Why a sliding log rather than evenly spaced slots: a slot handed out before a pause (a slow
  * event loop, a GC, a network hiccup) is used late, and sends that waited through the pause then
  * reach the platform together with the ones scheduled after it — more than `rate` within one
- * second as the platform counts. Admission checks the sends actually made in the last window, on
- * Redis's clock (one clock for every host), at the moment of sending, so a pause can only make a
- * window hold fewer.
+ * second as the platform counts. Admission checks the sends actually made in the last window at
+ * the moment of sending (on the processes' clocks, which NTP keeps together as scheduling needs
+ * anyway), and an admission that came back late is given back, so a pause can only make a window
+ * hold fewer.
  *
  * The margin covers what happens between admission and the platform's receipt (our own
  * continuation, the network): a window of 1,050 ms per `rate` sends, i.e. at most 0.95 of the
@@ -18,8 +19,7 @@ import crypto from 'node:crypto';
 import type { RedisClient } from './queues';
 
 const ADMIT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[4])
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
@@ -55,23 +55,35 @@ export class SendRate {
   private seq = 0;
   private readonly id = crypto.randomBytes(6).toString('hex');
 
+  private readonly rate: number;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly key: string,
     ratePerSecond: number,
   ) {
     this.window = rateWindow(ratePerSecond);
+    this.rate = ratePerSecond;
   }
 
   /** Resolves when one more send fits in the channel's window; the send must follow at once. */
   async acquire(): Promise<void> {
     const w = this.window;
     if (!w) return;
+    // Half the margin may pass between admission and the call; a process that was held up longer
+    // (a late event loop) gives its admission back and asks again, so a late send cannot land
+    // beside the sends admitted after it.
+    const staleMs = Math.max(5, (w.windowMs - (w.limit * 1000) / this.rate) / 2);
     for (;;) {
       const member = `${this.id}:${++this.seq}`;
-      const waitMs = Number(await this.redis.eval(ADMIT, 1, this.key, w.limit, w.windowMs, member));
-      if (waitMs <= 0) return;
-      await sleep(waitMs);
+      const admittedAt = Date.now();
+      const waitMs = Number(await this.redis.eval(ADMIT, 1, this.key, w.limit, w.windowMs, member, admittedAt));
+      if (waitMs > 0) {
+        await sleep(waitMs);
+        continue;
+      }
+      if (Date.now() - admittedAt <= staleMs) return;
+      await this.redis.zrem(this.key, member);
     }
   }
 }
