@@ -4,7 +4,9 @@
  *
  *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 LATENCY_RATE=100 PHASE_S=10
  *                                                      FANOUT=10000 FANOUT_RATE=100 BACKLOG_LIMIT=300; PROFILE=1
- *                                                      writes a .cpuprofile of the bot under bench/results/profiles)
+ *                                                      writes a .cpuprofile of the bot under bench/results/profiles;
+ *                                                      PHASE_S=0 / FANOUT=0 skip those phases; RESULT_FILE names
+ *                                                      the output, bench/results/throughput.md by default)
  *
  * - Floor, per message: one BullMQ add + consume on an "in" queue, one MySQL transaction writing
  *   three rows, one BullMQ add + consume on an "out" queue (same concurrency as the bot: 4 in, 1 out).
@@ -46,9 +48,12 @@ const FANOUT = Number(process.env.FANOUT ?? 10_000);
 const FANOUT_RATE = Number(process.env.FANOUT_RATE ?? 100);
 const BACKLOG_LIMIT = process.env.BACKLOG_LIMIT ?? '300';
 const SPLIT = process.env.SPLIT !== '0';
-const PII_KEY = crypto.randomBytes(32).toString('base64');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Where the results go (relative to the repository). */
+const RESULT_FILE = process.env.RESULT_FILE ?? 'bench/results/throughput.md';
 const TICKS_PER_S = 100; // Linux USER_HZ
+/** Production refuses to start without a key for residents' data; a throwaway one per run. */
+const BENCH_PII_KEY = crypto.randomBytes(32).toString('base64');
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSecondsOf(pid: number): number {
@@ -150,7 +155,7 @@ async function stopBot(bot: BotProcess): Promise<void> {
 
 async function startBot(env: Record<string, string>): Promise<BotProcess> {
   const args = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench/results/profiles')] : []), path.join(ROOT, 'dist/src/main.js')];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'warn', PII_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'warn', PII_KEY: BENCH_PII_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -290,10 +295,11 @@ async function main(): Promise<void> {
     const seqKey = prefix;
     const reads = await botPhase(bot, redis, seqKey, readMessage, READS);
     const reports = await botPhase(bot, redis, seqKey, reportMessage, REPORTS);
-    const latency = await openLoop(bot, redis, prefix, readMessage, LATENCY_RATE, PHASE_S);
+    // PHASE_S=0 / FANOUT=0 leave the open-loop phases / the fan-out out (quick runs while profiling).
+    const latency = PHASE_S > 0 ? await openLoop(bot, redis, prefix, readMessage, LATENCY_RATE, PHASE_S) : null;
     const capacity = reads.perSecond;
-    const overload2 = await openLoop(bot, redis, prefix, readMessage, Math.round(capacity * 2), PHASE_S);
-    const overload5 = await openLoop(bot, redis, prefix, readMessage, Math.round(capacity * 5), PHASE_S);
+    const overload2 = PHASE_S > 0 ? await openLoop(bot, redis, prefix, readMessage, Math.round(capacity * 2), PHASE_S) : null;
+    const overload5 = PHASE_S > 0 ? await openLoop(bot, redis, prefix, readMessage, Math.round(capacity * 5), PHASE_S) : null;
     const rssAfter = Number(fs.readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
     await stopBot(bot);
     bot = null;
@@ -313,7 +319,7 @@ async function main(): Promise<void> {
       bot = null;
     }
     const floorAgain = await floor(db.url, `${prefix}g`).catch(() => null);
-    const fanout = await fanOut(db.url, `${prefix}o`);
+    const fanout = FANOUT > 0 ? await fanOut(db.url, `${prefix}o`) : null;
     const load1 = os.loadavg();
     write({ floorResult, floorAgain, reads, reports, latency, overload2, overload5, split, fanout, load0, load1, rssIdle, rssAfter });
   } finally {
@@ -470,7 +476,7 @@ ${bot.output()}`);
   }
 }
 
-function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop; overload2: OpenLoop; overload5: OpenLoop; split: { reads: Measured; overload2: OpenLoop; overload5: OpenLoop } | null; fanout: FanOut; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
+function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop | null; overload2: OpenLoop | null; overload5: OpenLoop | null; split: { reads: Measured; overload2: OpenLoop; overload5: OpenLoop } | null; fanout: FanOut | null; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
   const f = r.floorResult;
   const fmt = (x: number, d = 1) => x.toFixed(d);
   const row = (name: string, m: Measured) => `| ${name} | ${m.n} | ${fmt(m.perSecond, 0)} | ${fmt(m.cpuMsPerMessage, 2)} | ${fmt(f.perSecond / m.perSecond, 2)}× | ${fmt(m.cpuMsPerMessage / f.cpuMsPerMessage, 2)}× |`;
@@ -483,25 +489,33 @@ function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: M
   })();
   const ok = (met: boolean) => (met ? 'met' : '**not met**');
   const flat = (o: OpenLoop, max: number) => o.handledPerSecond / max;
+  const fo = r.fanout;
+  const o2 = r.overload2;
+  const o5 = r.overload5;
+  const loops = [o2, o5, ...(r.split ? [r.split.overload2, r.split.overload5] : [])].filter((o): o is OpenLoop => o !== null);
   const summary = [
-    `| fan-out of ${r.fanout.n}: achieved ÷ configured rate (${r.fanout.rate}/s) | ${fmt(r.fanout.achieved / r.fanout.rate, 2)} | ≥ 0.9 | ${ok(r.fanout.achieved / r.fanout.rate >= 0.9)} |`,
-    `| fan-out: most in any sliding second | ${r.fanout.maxInAnySecond} | ≤ ${r.fanout.rate} | ${ok(r.fanout.maxInAnySecond <= r.fanout.rate)} |`,
-    `| fan-out: stored twice / missing | ${r.fanout.doubles} / ${r.fanout.missing} | 0 / 0 | ${ok(r.fanout.doubles === 0 && r.fanout.missing === 0)} |`,
-    `| one process, handled/s at 2× ÷ saturated | ${fmt(flat(r.overload2, r.reads.perSecond), 2)} (${fmt(r.overload2.handledPerSecond, 0)} ÷ ${fmt(r.reads.perSecond, 0)}) | ≈ 1 (flat) | ${ok(flat(r.overload2, r.reads.perSecond) >= 0.9)} (≥ 0.9 read as flat) |`,
-    `| one process, handled/s at 5× ÷ saturated | ${fmt(flat(r.overload5, r.reads.perSecond), 2)} (${fmt(r.overload5.handledPerSecond, 0)} ÷ ${fmt(r.reads.perSecond, 0)}) | ≈ 1 (flat) | ${ok(flat(r.overload5, r.reads.perSecond) >= 0.9)} |`,
+    ...(fo
+      ? [
+          `| fan-out of ${fo.n}: achieved ÷ configured rate (${fo.rate}/s) | ${fmt(fo.achieved / fo.rate, 2)} | ≥ 0.9 | ${ok(fo.achieved / fo.rate >= 0.9)} |`,
+          `| fan-out: most in any sliding second | ${fo.maxInAnySecond} | ≤ ${fo.rate} | ${ok(fo.maxInAnySecond <= fo.rate)} |`,
+          `| fan-out: stored twice / missing | ${fo.doubles} / ${fo.missing} | 0 / 0 | ${ok(fo.doubles === 0 && fo.missing === 0)} |`,
+        ]
+      : []),
+    ...(o2 ? [`| one process, handled/s at 2× ÷ saturated | ${fmt(flat(o2, r.reads.perSecond), 2)} (${fmt(o2.handledPerSecond, 0)} ÷ ${fmt(r.reads.perSecond, 0)}) | ≈ 1 (flat) | ${ok(flat(o2, r.reads.perSecond) >= 0.9)} (≥ 0.9 read as flat) |`] : []),
+    ...(o5 ? [`| one process, handled/s at 5× ÷ saturated | ${fmt(flat(o5, r.reads.perSecond), 2)} (${fmt(o5.handledPerSecond, 0)} ÷ ${fmt(r.reads.perSecond, 0)}) | ≈ 1 (flat) | ${ok(flat(o5, r.reads.perSecond) >= 0.9)} |`] : []),
     ...(r.split
       ? [
           `| receiver + worker processes, handled/s at 2× ÷ saturated | ${fmt(flat(r.split.overload2, r.split.reads.perSecond), 2)} (${fmt(r.split.overload2.handledPerSecond, 0)} ÷ ${fmt(r.split.reads.perSecond, 0)}) | ≈ 1 (flat) | ${ok(flat(r.split.overload2, r.split.reads.perSecond) >= 0.9)} |`,
           `| receiver + worker processes, handled/s at 5× ÷ saturated | ${fmt(flat(r.split.overload5, r.split.reads.perSecond), 2)} (${fmt(r.split.overload5.handledPerSecond, 0)} ÷ ${fmt(r.split.reads.perSecond, 0)}) | ≈ 1 (flat) | ${ok(flat(r.split.overload5, r.split.reads.perSecond) >= 0.9)} |`,
         ]
       : []),
-    `| accepted but never answered (all overload phases) | ${[r.overload2, r.overload5, ...(r.split ? [r.split.overload2, r.split.overload5] : [])].reduce((a, o) => a + o.lost, 0)} | 0 | ${ok([r.overload2, r.overload5, ...(r.split ? [r.split.overload2, r.split.overload5] : [])].every((o) => o.lost === 0))} |`,
+    ...(loops.length ? [`| accepted but never answered (all overload phases) | ${loops.reduce((a, o) => a + o.lost, 0)} | 0 | ${ok(loops.every((o) => o.lost === 0))} |`] : []),
     `| idle RSS of the bot (MariaDB, 5 s after start) | ${fmt(r.rssIdle, 0)} MB | ≤ 150 MB | ${ok(r.rssIdle <= 150)} |`,
   ].join('\n');
   const text = `# Throughput against the I/O floor
 
 Run ${new Date().toISOString()} at commit ${commit} with \`npm run build && npm run bench:throughput\` (bench/throughput.ts),
-READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
+READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR} LATENCY_RATE=${LATENCY_RATE} PHASE_S=${PHASE_S} FANOUT=${FANOUT}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
 
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, MariaDB and Redis local and shared.
 **Load average** at start ${r.load0.map((x) => fmt(x, 2)).join(' / ')}, at end ${r.load1.map((x) => fmt(x, 2)).join(' / ')} (1/5/15 min) on 2 cores
@@ -528,7 +542,7 @@ the benchmark process's own over its span. MariaDB's and Redis's CPU are in neit
 
 | offered/s | accepted | 429 answers (retried) | handled/s while offered | p50 question→answer | p99 | accepted but never answered |
 |---|---|---|---|---|---|---|
-${[r.latency, r.overload2, r.overload5].map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
+${[r.latency, r.overload2, r.overload5].filter((o): o is OpenLoop => o !== null).map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
 
 The 2× and 5× rows offer twice and five times the saturated rate of \`我是谁\` above. Past
 \`INBOUND_BACKLOG_LIMIT\` waiting messages the sandbox answers 429 with Retry-After (the client
@@ -549,14 +563,14 @@ ${[r.split.overload2, r.split.overload5].map((o) => `| ${o.offered} | ${o.accept
 }
 ## Fan-out
 
-${r.fanout.n} notifications committed in one transaction, sent by a production-build worker with
+${r.fanout ? `${r.fanout.n} notifications committed in one transaction, sent by a production-build worker with
 \`SANDBOX_SEND_RATE=${r.fanout.rate}\`: achieved ${fmt(r.fanout.achieved, 1)}/s (${fmt(r.fanout.achieved / r.fanout.rate, 2)} of the configured rate),
-at most ${r.fanout.maxInAnySecond} in any sliding second, ${r.fanout.doubles} stored twice, ${r.fanout.missing} missing.
+at most ${r.fanout.maxInAnySecond} in any sliding second, ${r.fanout.doubles} stored twice, ${r.fanout.missing} missing.` : 'Not run (FANOUT=0).'}
 
 RSS of the bot process (production build): ${fmt(r.rssIdle, 0)} MB 5 s after start, ${fmt(r.rssAfter, 0)} MB after the single-process phases.
 `;
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'bench/results/throughput.md'), text);
+  fs.writeFileSync(path.join(ROOT, RESULT_FILE), text);
   process.stdout.write(text);
 }
 

@@ -156,6 +156,11 @@ export const envSchema = z
      * with 429: receiving must not take the time handling needs. 0 = never refuse for it.
      */
     INBOUND_MAX_LAG_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(100)),
+    /**
+     * Scales every wait between intake callback attempts (10 s growing to 1 h); tests run the real
+     * ladder in milliseconds with 0.001. 1 in production.
+     */
+    INTAKE_CALLBACK_TIME_SCALE: z.preprocess(emptyToUndefined, z.coerce.number().min(0.0001).max(1).default(1)),
     WECOM_SEND_RATE: sendRate(40),
     WECHATY_SEND_RATE: sendRate(1),
     SANDBOX_SEND_RATE: sendRate(0),

@@ -25,7 +25,7 @@ import { startTimerWorker } from './jobs/timer-worker';
 import { ChannelOutages } from './jobs/channel-outages';
 import { SendHolds } from './jobs/send-holds';
 import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
-import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
+import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
 import { openDatabase } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
@@ -47,6 +47,11 @@ import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
+import { mountIntake } from './adapters/http/intake-route';
+import { createCallbackPorts } from './adapters/http/intake-callback-sender';
+import { TypeOrmIntakeCallbackStore } from './adapters/db/intake-callback-store';
+import { startCallbackRelay, startCallbackWorker } from './jobs/intake-callbacks';
+import { CALLBACK_MAX_ATTEMPTS } from './domain/intake';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -123,7 +128,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const holds = new SendHolds(connections.producer, connections.keyPrefix);
   const channelNames = channels.map((c) => c.name);
   const workers: Worker[] = [];
-  let relay: { stop(): void } | null = null;
+  let relay: { stop(): Promise<void> } | null = null;
+  let callbackRelay: { stop(): void } | null = null;
   if (roles.has('worker')) {
     const concurrency = config.DATABASE_URL.startsWith('sqlite:') ? 1 : 4;
     workers.push(startInboundWorker({ bot, uow, connections, prefix: connections.queuePrefix(INBOUND_QUEUE), concurrency, lockMs: config.JOB_LOCK_MS, metrics, logger }));
@@ -150,6 +156,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       );
     }
     relay = dispatcher.startRelay();
+    // Intake status changes (stored with the event's step) are handed to their queue and posted in order.
+    const callbackStore = new TypeOrmIntakeCallbackStore(dataSource, (fn) => uow.exclusive(fn), vault);
+    const callbackPorts = createCallbackPorts({ store: callbackStore, uow, service: areas.intake, logger, willRetry: (attempt) => attempt < CALLBACK_MAX_ATTEMPTS });
+    workers.push(startCallbackWorker(connections, callbackPorts, config.INTAKE_CALLBACK_TIME_SCALE));
+    callbackRelay = startCallbackRelay(callbackStore, queues.get(INTAKE_CALLBACKS_QUEUE), (err) => logger.warn({ err }, 'intake callback relay failed; will retry'));
   }
   if (roles.has('scheduler')) {
     const scheduling = { declarations: bot.schedules, uow, queues, timeZone: config.TIMEZONE, logger };
@@ -162,8 +173,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountConsole(router, { uow, clock: options.clock ?? systemClock, logger, baseUrl: output.baseUrl }));
+  mounts.push((router) => mountIntake(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.intake, admission }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
-  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
+  const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};
     for (const name of knownQueues) out[name] = await queues.get(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed');
@@ -223,10 +235,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         server.closeAllConnections?.();
       });
       for (const c of channels) await c.stop?.().catch((err: unknown) => logger.warn({ err, channel: c.name }, 'channel stop failed'));
-      relay?.stop();
+      void relay?.stop();
+      callbackRelay?.stop();
       admission.stop();
       // close() lets active jobs finish; anything not finished is handed back by BullMQ's stall check.
       await Promise.all(workers.map((w) => w.close()));
+      // The dispatched_at of rows handed on last (written in batches).
+      await dispatcher.flush();
       await queues.close();
       await connections.closeAll();
       await dataSource.destroy();

@@ -119,7 +119,8 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     const user = { channel: inbound.channel, platformUserId: inbound.sender.id };
     const member = await tx.repos.org.memberByChannelUser(user);
     if (member) await tx.repos.org.touchChannelUser(user, tx.now, inbound.sender.name);
-    const conversationUnit = await tx.repos.org.unitOfConversation(inbound.channel, inbound.conversation.id);
+    // Only groups are bound to a unit (绑定群 is a group command): a 1:1 message asks nothing more.
+    const conversationUnit = inbound.conversation.kind === 'group' ? await tx.repos.org.unitOfConversation(inbound.channel, inbound.conversation.id) : null;
     const replies: BotMessage[] = [];
     const ctx = this.context(inbound, tx, member, conversationUnit, replies);
     const text = visibleText(inbound.text);

@@ -10,7 +10,7 @@ import { createTasksModule, type TasksModuleOptions } from './tasks';
 import type { TasksService } from './tasks/service';
 import { createEventsModule } from './events';
 import type { EventService } from './events/service';
-import type { EventsRepos } from './events/ports';
+import type { EventObserver, EventsRepos } from './events/ports';
 import { createMeetingsModule } from './meetings';
 import type { MeetingsRepos } from './meetings/ports';
 import { NO_OUTPUT, type MeetingOutput } from './meetings/render-port';
@@ -34,9 +34,11 @@ import { createTrainingModule } from './training';
 import { taskSnoozable } from './tasks/snooze';
 import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
+import type { IntakeRepos } from './intake/ports';
+import { createIntakeModule, type IntakeService } from './intake';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
@@ -53,6 +55,8 @@ export interface BotModules {
   register: RegisterService;
   /** Assessment as composed (visit coverage included), for the ledger files. */
   assessment: AssessmentService;
+  /** The intake's use cases (the hotline and Open311 routes receive orders through it). */
+  intake: IntakeService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -77,9 +81,17 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const assessment = new AssessmentService(visits);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
+  // Areas that react to every step of an event (the residents' close notice, intake callbacks)
+  // observe it here, inside the step's transaction; the events area does not know them.
+  const eventObservers: EventObserver[] = [];
   // Events dispatch through the tasks service and hear back about their tasks.
-  const events = createEventsModule({ tasks: tasks.service });
+  const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
+  // Intake: orders from outside become events; it hears every step of them (numbered status changes
+  // for the client's callback) and names its clients on cards and timelines.
+  const intake = createIntakeModule(events.service);
+  events.service.observe(intake.observer);
+  events.service.nameOriginsWith(intake.service);
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
@@ -98,6 +110,7 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
     register.module,
     createConsoleModule({ output }),
+    intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service };
 }

@@ -91,6 +91,8 @@ export interface DialogRepo {
 
 export interface SettingsRepo {
   get<T>(key: string): Promise<T | null>;
+  /** The stored JSON texts of several settings in one read, in the order asked (null: not set). */
+  texts(keys: readonly string[]): Promise<(string | null)[]>;
   put(key: string, value: unknown, now: Date): Promise<void>;
 }
 

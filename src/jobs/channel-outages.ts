@@ -50,9 +50,18 @@ export class ChannelOutages {
     return found.filter((o): o is ChannelOutage => o !== undefined);
   }
 
+  /** The Redis key of a channel's outage record (for a combined read: SendHolds.check). */
+  keyOf(channel: ChannelName): string {
+    return this.key(channel);
+  }
+
   private key(channel: ChannelName): string {
     return `${this.keyPrefix}:channel-outage:${channel}`;
   }
+}
+
+export function parseOutage(raw: string | null | undefined): ChannelOutage | undefined {
+  return raw ? parse(raw) : undefined;
 }
 
 function parse(raw: string): ChannelOutage | undefined {

@@ -78,3 +78,50 @@ export function startCallbackWorker(
   worker.on('error', () => undefined);
   return worker;
 }
+
+/** Status changes stored with their transaction and not yet handed to the queue. */
+export interface PendingCallbacks {
+  undispatched(limit: number): Promise<(CallbackJob & { id: number })[]>;
+  markDispatched(id: number): Promise<void>;
+}
+
+/**
+ * Hands stored status changes to the callbacks queue (the change is written in the transaction of
+ * the event's step; the job id makes a second hand-over the same job). Every process may run it.
+ */
+export function startCallbackRelay(store: PendingCallbacks, queue: Queue, onError: (err: unknown) => void, intervalMs = 300): { stop(): void; kick(): void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  const pass = async () => {
+    for (const row of await store.undispatched(200)) {
+      const { id, ...job } = row;
+      await enqueueCallback(queue, job);
+      await store.markDispatched(id);
+    }
+  };
+  const tick = () => {
+    running ??= pass()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+        if (!stopped) {
+          clearTimeout(timer);
+          timer = setTimeout(tick, intervalMs);
+        }
+      });
+  };
+  tick();
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+    kick: () => {
+      if (!running) {
+        clearTimeout(timer);
+        tick();
+      }
+    },
+  };
+}

@@ -29,7 +29,16 @@ export interface PermanentFailure {
   sourceKey: string;
 }
 
+/** How long dispatched row ids wait to be marked in one statement, and how many at most. */
+const MARK_DISPATCHED_MS = 50;
+const MARK_DISPATCHED_BATCH = 500;
+
 export class OutboxDispatcher {
+  /** Rows handed to their queues whose dispatched_at is not written yet. */
+  private unmarked: string[] = [];
+  private markTimer: NodeJS.Timeout | null = null;
+  private marking: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly queues: QueueRegistry,
     private readonly store: OutboxStore,
@@ -37,20 +46,41 @@ export class OutboxDispatcher {
     private readonly logger: Logger,
   ) {}
 
-  /** Hands committed rows to their queues; safe to call twice for the same rows. */
+  /**
+   * Hands committed rows to their queues; safe to call twice for the same rows. Their dispatched_at
+   * is written for many rows at once, shortly after: until then the relay may hand a row on again,
+   * which adds nothing (the job id is the row's id; a sent row is marked dispatched as it is sent).
+   */
   async dispatch(rows: StoredOutboxRow[]): Promise<void> {
-    const done: string[] = [];
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as OutboxPayload;
       try {
         await this.dispatchOne(row, payload);
-        done.push(row.id);
+        this.unmarked.push(row.id);
       } catch (err) {
         // Left undispatched: the relay picks it up again.
         this.logger.warn({ err, outboxId: row.id }, 'outbox dispatch failed; will retry');
       }
     }
-    await this.store.markDispatched(done, new Date());
+    if (this.unmarked.length >= MARK_DISPATCHED_BATCH) void this.flush();
+    else if (this.unmarked.length && !this.markTimer) {
+      this.markTimer = setTimeout(() => void this.flush(), MARK_DISPATCHED_MS);
+      this.markTimer.unref();
+    }
+  }
+
+  /** Writes dispatched_at of the rows handed on so far (also on shutdown). */
+  flush(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    const ids = this.unmarked.splice(0);
+    if (!ids.length) return this.marking;
+    this.marking = this.marking.then(async () => {
+      for (let i = 0; i < ids.length; i += MARK_DISPATCHED_BATCH) {
+        await this.store.markDispatched(ids.slice(i, i + MARK_DISPATCHED_BATCH), new Date()).catch((err: unknown) => this.logger.warn({ err, count: ids.length }, 'could not mark outbox rows dispatched; the relay hands them on again'));
+      }
+    });
+    return this.marking;
   }
 
   private async dispatchOne(row: StoredOutboxRow, payload: OutboxPayload): Promise<void> {
@@ -60,9 +90,11 @@ export class OutboxDispatcher {
         this.logger.warn({ outboxId: row.id, channel: payload.channel }, 'message for a channel that is not configured');
         return;
       }
+      // The stored payload travels with the job: the sender's first try need not read the row.
+      const data: SendJobData = row.stored === undefined ? { id: row.id } : { id: row.id, stored: row.stored, source: row.sourceKey };
       await this.queues.get(outboxQueueName(payload.channel)).add(
         'send',
-        { id: row.id },
+        data,
         { jobId: row.id, attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
       );
       return;
@@ -84,7 +116,7 @@ export class OutboxDispatcher {
   }
 
   /** Re-dispatches rows a crash left behind. Every process may run it: dispatching is idempotent. */
-  startRelay(intervalExpression = '*/10 * * * * *'): { stop(): void } {
+  startRelay(intervalExpression = '*/10 * * * * *'): { stop(): Promise<void> } {
     let running = false;
     const task = cron.schedule(intervalExpression, async () => {
       if (running) return;
@@ -101,7 +133,12 @@ export class OutboxDispatcher {
         running = false;
       }
     });
-    return { stop: () => void task.stop() };
+    return {
+      stop: () => {
+        void task.stop();
+        return this.flush();
+      },
+    };
   }
 }
 
@@ -139,10 +176,16 @@ export interface SenderWorkerOptions {
   onChannelOutage(outage: ChannelOutage): Promise<void>;
 }
 
-/** Job data of an outbox send: the row id, and the time a hold let it go (set when it was held). */
+/**
+ * Job data of an outbox send: the row id, and the time a hold let it go (set when it was held).
+ * `stored` (the payload as the row stores it, sealed) and `source` (the row's source key) let the
+ * first try send without reading the row; a retried or stalled job reads it (it may be sent).
+ */
 interface SendJobData {
   id: string;
   heldUntil?: number;
+  stored?: string;
+  source?: string;
 }
 
 /** Deliveries in flight at once per sender worker; those to one target still go one at a time. */
@@ -198,10 +241,17 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
     throw new DelayedError();
   };
 
+  /** The row to send: from the job on its first try, else read (a retry may find it sent). */
+  const rowOf = async (job: Job<SendJobData>): Promise<Pick<StoredOutboxRow, 'id' | 'status' | 'payload' | 'sourceKey'> | null> => {
+    const { id, stored, source } = job.data;
+    if (stored !== undefined && source !== undefined && job.attemptsStarted <= 1 && !job.data.heldUntil) return { id, status: 'pending', payload: store.open(stored), sourceKey: source };
+    return store.load(id);
+  };
+
   const worker: Worker = new Worker(
     outboxQueueName(channel),
     async (job: Job<SendJobData>, token?: string) => {
-      const row = await store.load(job.data.id);
+      const row = await rowOf(job);
       if (!row || row.status === 'sent' || row.status === 'failed') return;
       const payload = JSON.parse(row.payload) as OutboxPayload;
       if (payload.kind !== 'message') return;
@@ -209,8 +259,11 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       const delivery: Delivery = { id: row.id, channel, target: payload.target, message: forAudience(payload.target, payload.message), ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       const hold = targetHold(delivery.target);
       return inLane(hold, async () => {
+        // One round trip: the target's hold and the channel's outage record (ended by a send that works).
+        const released = Boolean(job.data.heldUntil && Date.now() >= job.data.heldUntil);
+        const gate = await holds.check(channel, released ? null : hold, outages.keyOf(channel));
         // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
-        if (!(job.data.heldUntil && Date.now() >= job.data.heldUntil) && (await holds.active(channel, hold))) await delayBehind(job, token, hold, 0);
+        if (gate.held) await delayBehind(job, token, hold, 0);
         try {
           await rate.acquire();
           await sender.send(delivery);
@@ -249,7 +302,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
         }
         await store.markSent(row.id, new Date());
         metrics.messagesOut.inc({ channel, status: 'sent' });
-        if (outageFailures > 0 || (await outages.get(channel))) {
+        if (outageFailures > 0 || gate.outage) {
           outageFailures = 0;
           const ended = await outages.markUp(channel);
           if (ended) logger.info({ channel, since: ended.since }, 'channel outage over: held messages are being delivered');

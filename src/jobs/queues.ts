@@ -59,7 +59,9 @@ export function createRedisConnections(opts: RedisConnectionOptions): RedisConne
     created.push(r);
     return r;
   };
-  const producer = make({ maxRetriesPerRequest: 1, offlineQueue: false, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  // Auto-pipelining: commands issued in the same tick (several messages in flight) leave in one
+  // write. The producer never blocks (no B* commands, no subscriptions), so nothing waits behind one.
+  const producer = make({ maxRetriesPerRequest: 1, offlineQueue: false, enableOfflineQueue: false, enableAutoPipelining: true, connectTimeout: 2000, retryStrategy: (n) => Math.min(n * 200, 2000) });
   const clustered = target.kind === 'cluster';
   return {
     producer,
@@ -98,10 +100,11 @@ function connect(target: RedisTarget, options: RedisOptions, offlineQueue: boole
       sentinelRetryStrategy: (n) => Math.min(n * 200, 2000),
     });
   }
-  const { retryStrategy, ...nodeOptions } = options;
+  const { retryStrategy, enableAutoPipelining, ...nodeOptions } = options;
   return new Cluster(target.nodes, {
     redisOptions: { ...nodeOptions, ...auth },
     enableOfflineQueue: offlineQueue,
+    enableAutoPipelining: enableAutoPipelining ?? false,
     clusterRetryStrategy: (n) => (retryStrategy ? (retryStrategy(n) ?? null) : Math.min(n * 200, 2000)),
     // After a failover the client follows MOVED/ASK redirections and refreshes the slot map.
     slotsRefreshTimeout: 2000,

@@ -4,6 +4,7 @@
  * deliveries to the same target, behind it and in order — while everything else keeps flowing.
  */
 import type { RedisClient } from './queues';
+import { parseOutage, type ChannelOutage } from './channel-outages';
 
 /** How long a hold outlives the last delivery scheduled behind it (a queued message stays behind). */
 const TAIL_MS = 1_000;
@@ -28,6 +29,18 @@ export class SendHolds {
   /** The hold on `name`, if any is in force (or still has deliveries queued behind it). */
   async active(channel: string, name: string): Promise<boolean> {
     return (await this.redis.exists(this.key(channel, name))) === 1;
+  }
+
+  /**
+   * Whether the hold on `name` is in force (null: not asked) and the channel's outage record
+   * (`outageKey`, ChannelOutages.keyOf), in one round trip: both keys carry the same hash tag.
+   */
+  async check(channel: string, name: string | null, outageKey: string): Promise<{ held: boolean; outage: ChannelOutage | undefined }> {
+    if (name === null) return { held: false, outage: parseOutage(await this.redis.get(outageKey)) };
+    const [[holdErr, exists], [outageErr, raw]] = ((await this.redis.pipeline().exists(this.key(channel, name)).get(outageKey).exec()) ?? []) as [Error | null, unknown][];
+    if (holdErr) throw holdErr;
+    if (outageErr) throw outageErr;
+    return { held: exists === 1, outage: parseOutage(raw as string | null) };
   }
 
   /**

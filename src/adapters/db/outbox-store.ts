@@ -14,12 +14,16 @@ export class TypeOrmOutboxStore implements OutboxStore {
     private readonly vault: PiiVault = NO_VAULT,
   ) {}
 
-  private opened = (row: OutboxRow | null): StoredOutboxRow | null => (row ? { ...row, payload: openPayload(this.vault, row.payload) } : null);
+  private opened = (row: OutboxRow | null): StoredOutboxRow | null => (row ? { ...row, payload: openPayload(this.vault, row.payload), stored: row.payload } : null);
 
   private repo = () => this.dataSource.getRepository(OutboxSchema);
 
   load(id: string): Promise<StoredOutboxRow | null> {
     return this.exclusive(async () => this.opened(await this.repo().findOne({ where: { id } })));
+  }
+
+  open(stored: string): string {
+    return openPayload(this.vault, stored);
   }
 
   async markDispatched(ids: string[], now: Date): Promise<void> {
@@ -28,7 +32,18 @@ export class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async markSent(id: string, now: Date): Promise<void> {
-    await this.exclusive(() => this.repo().update({ id }, { status: 'sent', sentAt: now }));
+    await this.exclusive(async () => {
+      const repo = this.repo();
+      const at = this.dataSource.driver.preparePersistentValue(now, repo.metadata.findColumnWithPropertyName('sentAt')!);
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'sent', sentAt: now, dispatchedAt: () => 'COALESCE(dispatched_at, :sentAt)' })
+        .setParameter('sentAt', at)
+        .where('id = :id', { id })
+        .updateEntity(false)
+        .execute();
+    });
   }
 
   async markFailed(id: string, error: string, now: Date): Promise<void> {

@@ -15,7 +15,9 @@ import { databaseKind } from './data-source';
 import { NO_VAULT, type PiiVault } from './pii/vault';
 import { openPayload, sealPayload } from './pii/outbox-seal';
 
-export type DispatchFn = (rows: OutboxRow[]) => Promise<void>;
+/** Rows handed to the dispatcher: payload in the clear, `stored` as written (sealed). */
+export type DispatchedRow = OutboxRow & { stored?: string };
+export type DispatchFn = (rows: DispatchedRow[]) => Promise<void>;
 
 /** Deterministic outbox id: the n-th effect of a key always gets the same id. */
 export function outboxId(key: string, n: number): string {
@@ -96,7 +98,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     return (await this.dataSource.getRepository(ProcessedKeySchema).count({ where: { key } })) > 0;
   }
 
-  private async storeEffects(em: EntityManager, key: string, items: OutboxPayload[], now: Date): Promise<OutboxRow[]> {
+  private async storeEffects(em: EntityManager, key: string, items: OutboxPayload[], now: Date): Promise<DispatchedRow[]> {
     const rows: OutboxRow[] = items.map((item, i) => ({
       id: outboxId(key, i),
       sourceKey: key,
@@ -113,13 +115,16 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     // Stored sealed (message payloads may carry residents' data); handed on in the clear.
     // One statement: every column is given, so TypeORM need not select the row back (updateEntity
     // false); copies all the same, so nothing is written back into the rows handed to the dispatcher.
-    if (rows.length) await em.createQueryBuilder().insert().into(OutboxSchema).values(rows.map((r) => ({ ...r, payload: sealPayload(this.vault, r.kind, r.payload) }))).updateEntity(false).execute();
-    return rows;
+    // The stored (sealed) payload goes with each row, so a send job can carry it and the sender
+    // need not read the row back.
+    const stored = rows.map((r) => sealPayload(this.vault, r.kind, r.payload));
+    if (rows.length) await em.createQueryBuilder().insert().into(OutboxSchema).values(rows.map((r, i) => ({ ...r, payload: stored[i] }))).updateEntity(false).execute();
+    return rows.map((r, i) => ({ ...r, stored: stored[i] }));
   }
 
   /** A key handled before (a crash after commit, a redelivery): hand on what was not dispatched. */
   private async redispatch(key: string): Promise<void> {
     const rows = await this.exclusive(() => this.dataSource.getRepository(OutboxSchema).find({ where: { sourceKey: key, dispatchedAt: IsNull() } }));
-    if (rows.length) await this.dispatch(rows.map((r) => ({ ...r, payload: openPayload(this.vault, r.payload) })));
+    if (rows.length) await this.dispatch(rows.map((r) => ({ ...r, payload: openPayload(this.vault, r.payload), stored: r.payload })));
   }
 }

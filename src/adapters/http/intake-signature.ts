@@ -7,17 +7,9 @@
  */
 import crypto from 'node:crypto';
 import { checkTimestamp, signedPayload, type TimestampCheck } from '../../domain/intake';
+import { hashKey } from '../../bot/intake/keys';
 
-export const KEY_PREFIX = 'gbk_';
-
-/** A new API key for a client: shown once to the admin who adds the client, stored as `hashKey`. */
-export function newClientKey(): string {
-  return KEY_PREFIX + crypto.randomBytes(32).toString('base64url');
-}
-
-export function hashKey(key: string): string {
-  return crypto.createHash('sha256').update(key, 'utf8').digest('hex');
-}
+export { KEY_PREFIX, newClientKey, hashKey } from '../../bot/intake/keys';
 
 /** Whether a presented key matches a stored hash, in constant time. */
 export function keyMatches(presented: string, storedHash: string): boolean {

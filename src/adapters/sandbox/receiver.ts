@@ -88,9 +88,11 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
       return;
     }
     const quote = quotedMessage ? { id: quotedMessage.id, text: quotedMessage.text } : undefined;
-    const fresh = parsed.data.id ? await store.firstSighting(conversation, parsed.data.id) : true;
     const shown = text || attachments.map((a) => (a.kind === 'location' ? `[位置] ${a.label ?? `${a.latitude},${a.longitude}`}` : a.kind === 'image' ? '[图片]' : `[文件] ${a.name}`)).join(' ');
-    const stored = fresh ? await store.append({ conversation, from: user, text: shown, mentioned, ...(quote ? { quote } : {}), ...(userName ? { userName } : {}) }) : null;
+    const draft = { conversation, from: user, text: shown, mentioned, ...(quote ? { quote } : {}), ...(userName ? { userName } : {}) };
+    // With a client id, a redelivery is not shown twice (seen and stored in one Redis call); it is
+    // still handed on: its job id makes it one job, handled once.
+    const stored = parsed.data.id ? await store.appendFirstSighting(draft, parsed.data.id) : await store.append(draft);
     const messageId = parsed.data.id ?? stored!.id;
     await sink({
       channel: 'sandbox',

@@ -2,6 +2,7 @@
  * The sandbox "platform": conversations and their messages, kept in Redis so several bot
  * processes share them. A real platform keeps its chat history; this is ours for the sandbox.
  */
+import crypto from 'node:crypto';
 import type { RedisClient } from '../../jobs/queues';
 import type { Card } from '../../bot/message';
 
@@ -29,6 +30,8 @@ export type NewSandboxMessage = Omit<SandboxMessage, 'id' | 'at'> & { at?: strin
 
 const MAX_PER_CONVERSATION = 2000;
 const DELIVERED_TTL_S = 7 * 86400;
+/** How long a client-supplied message id is remembered (a redelivery within it is not shown twice). */
+const SEEN_TTL_S = 86400;
 
 /**
  * Mints the next message id and stores the message under it, in one step; with a delivery id, only
@@ -55,6 +58,18 @@ if ARGV[6] == '1' then redis.call('SET', KEYS[4], sid, 'EX', tonumber(ARGV[5])) 
 return sid
 `;
 
+const APPEND_SHA = crypto.createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+/** EVALSHA (the script's text is not sent with every message), loading it once when Redis lacks it. */
+async function runScript(redis: RedisClient, script: string, sha: string, numKeys: number, ...args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(sha, numKeys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(script, numKeys, ...args);
+  }
+}
+
 export class SandboxStore {
   constructor(
     private readonly redis: RedisClient,
@@ -73,13 +88,27 @@ export class SandboxStore {
   append(message: NewSandboxMessage): Promise<SandboxMessage>;
   append(message: NewSandboxMessage, deliveryId: string): Promise<SandboxMessage | null>;
   async append(message: NewSandboxMessage, deliveryId?: string): Promise<SandboxMessage | null> {
+    return this.appendClaimed(message, deliveryId ? { key: `${this.prefix}:sandbox:delivered:${deliveryId}`, ttlS: DELIVERED_TTL_S } : null);
+  }
+
+  /**
+   * A user's message that came with a client-supplied id: stored only the first time that id is
+   * seen in the conversation (null for a redelivery). The sighting and the message are one step.
+   */
+  appendFirstSighting(message: NewSandboxMessage, messageId: string): Promise<SandboxMessage | null> {
+    return this.appendClaimed(message, { key: this.seenKey(message.conversation, messageId), ttlS: SEEN_TTL_S });
+  }
+
+  private async appendClaimed(message: NewSandboxMessage, claim: { key: string; ttlS: number } | null): Promise<SandboxMessage | null> {
     const at = message.at ?? new Date(this.now()).toISOString();
     const draft = { ...message, at };
     const lastIdKey = `${this.prefix}:sandbox:seq`;
-    const claimKey = deliveryId ? `${this.prefix}:sandbox:delivered:${deliveryId}` : lastIdKey;
+    const claimKey = claim ? claim.key : lastIdKey;
     const floor = this.now() * 1000;
-    const id = (await this.redis.eval(
+    const id = (await runScript(
+      this.redis,
       APPEND_SCRIPT,
+      APPEND_SHA,
       4,
       lastIdKey,
       this.key(message.conversation),
@@ -89,8 +118,8 @@ export class SandboxStore {
       JSON.stringify(draft),
       message.conversation,
       String(MAX_PER_CONVERSATION),
-      String(DELIVERED_TTL_S),
-      deliveryId ? '1' : '0',
+      String(claim ? claim.ttlS : DELIVERED_TTL_S),
+      claim ? '1' : '0',
     )) as string | null;
     return id === null ? null : { id: String(id), ...draft };
   }
@@ -113,7 +142,11 @@ export class SandboxStore {
 
   /** Remembers a client-supplied message id; false when it was seen before (a redelivery). */
   async firstSighting(conversation: string, messageId: string): Promise<boolean> {
-    const added = await this.redis.set(`${this.prefix}:sandbox:seen:${conversation}:${messageId}`, '1', 'EX', 86400, 'NX');
+    const added = await this.redis.set(this.seenKey(conversation, messageId), '1', 'EX', SEEN_TTL_S, 'NX');
     return added === 'OK';
+  }
+
+  private seenKey(conversation: string, messageId: string): string {
+    return `${this.prefix}:sandbox:seen:${conversation}:${messageId}`;
   }
 }

@@ -92,7 +92,7 @@ const SHEETS: Record<LedgerKind, (i: LedgerInput) => Promise<Sheet | Sheet[]>> =
         t(`event.urgency.${r.urgency}` as TextKey),
         r.description,
         r.location ?? '',
-        await names.of(r.reporterId),
+        r.reporterId !== null ? await names.of(r.reporterId) : r.originKind === 'resident' ? t('event.origin.resident') : t('event.origin.intake', { client: '' }),
         r.reportedAt,
         t(`event.state.${r.state}` as TextKey),
         // 统计口径: the figures' own standing (domain/figures), so the sheet adds up to the agenda and 统计.

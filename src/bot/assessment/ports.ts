@@ -46,7 +46,10 @@ export interface EventLedgerRow {
   urgency: string;
   description: string;
   location: string | null;
-  reporterId: number;
+  /** The reporting member; null for a resident's or an intake order's event (see originKind). */
+  reporterId: number | null;
+  /** member | resident | intake */
+  originKind: string;
   reportedAt: Date;
   state: string;
   handlerLevel: string;

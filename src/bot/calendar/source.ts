@@ -3,7 +3,7 @@
  * entered (`calendar.arrangements`) and the county's own days (`calendar.local`). The unit of work
  * asks for it in every transaction, so every area receives it the way it receives `now`.
  *
- * The settings are read through in each transaction (two primary-key reads) and the calendar is
+ * The settings are read through in each transaction (one statement for both) and the calendar is
  * rebuilt only when their content changed: an arrangement entered by chat holds at once in every
  * process, with no cache to expire and no reload message to lose.
  */
@@ -40,16 +40,26 @@ export const localCalendarSchema = z
   .strict();
 export type LocalCalendarSetting = z.infer<typeof localCalendarSchema>;
 
+/** A stored setting's text as a value; text that is not JSON is ignored like any invalid value. */
+function parseStored(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 export class CalendarSource implements CalendarProvider {
   private built: { key: string; calendar: WorkingCalendar } | null = null;
 
   constructor(private readonly timeZone: string) {}
 
   async current(settings: SettingsRepo): Promise<WorkingCalendar> {
-    const arrangements = await settings.get<unknown>(ARRANGEMENTS_SETTING);
-    const local = await settings.get<unknown>(LOCAL_CALENDAR_SETTING);
+    // One statement for both; the texts as stored are the cache key, parsed only when they changed.
+    const [arrangements, local] = await settings.texts([ARRANGEMENTS_SETTING, LOCAL_CALENDAR_SETTING]);
     const key = JSON.stringify([arrangements, local]);
-    if (this.built?.key !== key) this.built = { key, calendar: this.build(arrangements, local) };
+    if (this.built?.key !== key) this.built = { key, calendar: this.build(parseStored(arrangements), parseStored(local)) };
     return this.built.calendar;
   }
 

@@ -15,6 +15,10 @@ import { EventRefusedError, type EventServiceRefusal } from './refusals';
 /** How a member stands to an event (the EventService answers it). */
 export interface RelationSource {
   relationsOf(tx: Tx<EventsRepos>, member: Member, event: GridEvent): Promise<EventRelation[]>;
+  /** The reporter as shown: a member's name, 居民, an intake client's name. */
+  reporterName(tx: Tx<EventsRepos>, event: Pick<GridEvent, 'reporterId' | 'origin'>): Promise<string>;
+  /** The actor of a timeline step, as shown. */
+  actorName(tx: Tx<EventsRepos>, entry: Pick<TimelineEntry, 'actorId' | 'origin'>): Promise<string>;
 }
 
 /** Who will see the card: a member 1:1, a member in a group, or a group at large. */
@@ -56,7 +60,7 @@ async function unitName(tx: Tx<EventsRepos>, unitId: number): Promise<string> {
   return (await tx.repos.org.unit(unitId))?.name ?? `#${unitId}`;
 }
 
-export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent): Promise<CardField[]> {
+export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent, names: Pick<RelationSource, 'reporterName'>): Promise<CardField[]> {
   const f = (label: TextKey, value: string): CardField => ({ label: t(label), value });
   const fields = [
     f('event.card.category', formatCategory(event.category)),
@@ -67,7 +71,7 @@ export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent): Prom
   if (event.attachments.length) fields.push(f('event.card.photos', t('event.card.photoCount', { count: event.attachments.length })));
   fields.push(f('event.card.grid', await unitName(tx, event.gridUnitId)));
   fields.push(f('event.card.handler', `${await unitName(tx, event.handler.unitId)}（${t(`level.${event.handler.level}` as TextKey)}）`));
-  fields.push(f('event.card.reporter', await nameOf(tx, event.reporterId)));
+  fields.push(f('event.card.reporter', await names.reporterName(tx, event)));
   fields.push(f('event.card.reportedAt', formatAt(event.reportedAt, tx.calendar)));
   if (event.assignee && event.deadline) {
     const who = event.assignee.kind === 'member' ? await nameOf(tx, event.assignee.memberId) : await unitName(tx, event.assignee.unitId);
@@ -82,7 +86,7 @@ export async function eventFields(tx: Tx<EventsRepos>, event: StoredEvent): Prom
 }
 
 /** One line per step: `11-22 10:05 阳光一网格 周网格长 受理：说明`. */
-export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[]): Promise<string[]> {
+export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[], names: Pick<RelationSource, 'actorName'>): Promise<string[]> {
   const lines: string[] = [];
   for (const e of entries) {
     let action = t(`event.action.${e.action}` as TextKey);
@@ -97,7 +101,7 @@ export async function timelineLines(tx: Tx<EventsRepos>, entries: TimelineEntry[
       t('event.card.timelineLine', {
         at: formatAt(e.at, tx.calendar),
         unit: await unitName(tx, e.unitId),
-        actor: await nameOf(tx, e.actorId),
+        actor: await names.actorName(tx, e),
         action,
         note: e.note ? `：${e.note}` : '',
       }),
@@ -122,11 +126,11 @@ export async function eventMessage(
   const lines = [...(headline ? [headline] : []), ...(options.extraLines ?? [])];
   if (options.timeline) {
     lines.push(t('event.card.timeline'));
-    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id))));
+    lines.push(...(await timelineLines(tx, await tx.repos.events.timeline(event.id), service)));
   }
   const card = {
     title: t('event.card.title', { number: event.number, state: t(`event.state.${event.state}` as TextKey) }),
-    fields: await eventFields(tx, event),
+    fields: await eventFields(tx, event, service),
     lines,
     buttons,
   };

@@ -5,7 +5,7 @@
  */
 import type { BotModule } from '../bot';
 import type { TaskListener, TaskService } from '../tasks/contract';
-import type { EventsRepos } from './ports';
+import type { EventObserver, EventsRepos } from './ports';
 import { eventCommands } from './commands';
 import { createReportFlow } from './dialogs';
 import { eventRefusals } from './cards';
@@ -17,8 +17,8 @@ export interface EventsModule {
   listener: TaskListener<EventsRepos>;
 }
 
-export function createEventsModule(deps: { tasks: TaskService<EventsRepos> }): EventsModule {
-  const service = new EventService(deps.tasks);
+export function createEventsModule(deps: { tasks: TaskService<EventsRepos>; observers?: readonly EventObserver[] }): EventsModule {
+  const service = new EventService(deps.tasks, deps.observers ?? []);
   const flow = createReportFlow(service);
   const commands = eventCommands(service, flow);
   return {

@@ -10,8 +10,11 @@ import {
   formatEventNumber,
   isOpenEvent,
   reachesCommunityAtOnce,
+  sameOrigin,
   type CategoryRef,
   type EventAction,
+  type EventOrigin,
+  type EventRating,
   type EventRelation,
   type EventUrgency,
   type GridEvent,
@@ -27,7 +30,7 @@ import type { MemberSummary, Tx } from '../ports';
 import type { TaskListener, TaskService, TaskView } from '../tasks/contract';
 import { t, type TextKey } from '../texts';
 import { eventMessage, type Audience } from './cards';
-import type { StoredEvent } from './ports';
+import type { EventObserver, OriginNames, StoredEvent } from './ports';
 import { EventRefusedError, type EventServiceRefusal } from './refusals';
 import type { EventsRepos } from './ports';
 
@@ -44,10 +47,71 @@ export interface ReportInput {
   settledOnSpot?: { result: string };
 }
 
+/** A report from outside the membership: a resident's (residents' group, 联系卡) or an intake order. */
+export interface OutsideReportInput {
+  origin: Exclude<EventOrigin, { kind: 'member' }>;
+  gridUnitId: number;
+  category?: CategoryRef;
+  description: string;
+  location?: string | null;
+  attachments?: string[];
+  urgency?: EventUrgency;
+  /** An outside order's deadline, kept on the event (GridEvent.dueAt). */
+  deadline?: Date | null;
+}
+
 const refused = (refusal: EventServiceRefusal) => new EventRefusedError(refusal);
 
+/** The category of an outside report that did not name one: 其他 (the handler may re-file it). */
+export const OUTSIDE_DEFAULT_CATEGORY: CategoryRef = { category: '其他', item: null };
+
+/** How an origin reads on a card when no area supplied better (intake names its clients itself). */
+const defaultOriginNames: OriginNames = {
+  async nameOf(_tx, origin) {
+    if (origin.kind === 'resident') return t('event.origin.resident');
+    if (origin.kind === 'intake') return t('event.origin.intake', { client: `#${origin.clientId}` });
+    return t('event.origin.member');
+  },
+};
+
 export class EventService {
-  constructor(private readonly tasks: TaskService<EventsRepos>) {}
+  private readonly observers: EventObserver[] = [];
+  private originNames: OriginNames = defaultOriginNames;
+
+  constructor(
+    private readonly tasks: TaskService<EventsRepos>,
+    observers: readonly EventObserver[] = [],
+  ) {
+    this.observers.push(...observers);
+  }
+
+  /** Adds an observer told of every timeline step, inside the step's transaction (composed in modules.ts). */
+  observe(observer: EventObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Who names the non-member origins on cards and timelines (e.g. the intake client's name). */
+  nameOriginsWith(names: OriginNames): void {
+    this.originNames = names;
+  }
+
+  /** 居民 / the client's name / the member's name: who reported the event, as a card shows it. */
+  async reporterName(tx: Tx<EventsRepos>, event: Pick<GridEvent, 'reporterId' | 'origin'>): Promise<string> {
+    if (event.reporterId !== null) return (await tx.repos.org.memberSummary(event.reporterId))?.name ?? `#${event.reporterId}`;
+    return this.originNames.nameOf(tx, event.origin);
+  }
+
+  /** The actor of a timeline step, as the timeline shows it. */
+  async actorName(tx: Tx<EventsRepos>, entry: Pick<TimelineEntry, 'actorId' | 'origin'>): Promise<string> {
+    if (entry.actorId !== null) return (await tx.repos.org.memberSummary(entry.actorId))?.name ?? `#${entry.actorId}`;
+    return entry.origin ? this.originNames.nameOf(tx, entry.origin) : t('event.origin.system');
+  }
+
+  /** Stores a timeline step and tells the observers, in the same transaction. */
+  private async record(tx: Tx<EventsRepos>, event: StoredEvent, entry: TimelineEntry): Promise<void> {
+    await tx.repos.events.addEntry(event.id, entry);
+    for (const o of this.observers) await o.changed(tx, event, entry);
+  }
 
   // ---- lookups ----------------------------------------------------------------------------------
 
@@ -66,7 +130,7 @@ export class EventService {
   /** How a member stands to an event, from the org tree (the domain's EventRelation). */
   async relationsOf(tx: Tx<EventsRepos>, member: Member, event: GridEvent): Promise<EventRelation[]> {
     const relations: EventRelation[] = [];
-    if (event.reporterId === member.id) relations.push('reporter');
+    if (event.reporterId !== null && event.reporterId === member.id) relations.push('reporter');
     if (event.assignee?.kind === 'member' && event.assignee.memberId === member.id) relations.push('assignee');
     const handling = await this.unitOf(tx, event.handler.unitId);
     // A superior may act for the level below (as the task rules let a superior act for a dispatcher).
@@ -100,12 +164,13 @@ export class EventService {
     return this.apply(tx, event, action, member.id, relations);
   }
 
-  private async apply(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, actorId: number, relations: EventRelation[]): Promise<StoredEvent> {
-    const result = applyEventAction(event, action, { memberId: actorId, relation: relations }, tx.now);
+  private async apply(tx: Tx<EventsRepos>, event: StoredEvent, action: EventAction, actorId: number | EventOrigin, relations: EventRelation[]): Promise<StoredEvent> {
+    const actor = typeof actorId === 'number' ? { memberId: actorId, relation: relations } : { memberId: null, origin: actorId, relation: relations };
+    const result = applyEventAction(event, action, actor, tx.now);
     if (!result.ok) throw refused({ code: result.reason, number: event.number, state: event.state, action: action.type });
     const next: StoredEvent = { ...result.event, id: event.id, taskId: event.taskId };
     await tx.repos.events.save(next, tx.now);
-    await tx.repos.events.addEntry(event.id, result.entry);
+    await this.record(tx, next, result.entry);
     return next;
   }
 
@@ -124,14 +189,18 @@ export class EventService {
       attachments,
       detail: null,
     };
-    await tx.repos.events.addEntry(event.id, entry);
+    await this.record(tx, event, entry);
   }
 
   // ---- reporting --------------------------------------------------------------------------------
 
-  async report(tx: Tx<EventsRepos>, reporter: Member, input: ReportInput): Promise<StoredEvent> {
+  private async nextNumber(tx: Tx<EventsRepos>): Promise<string> {
     const day = tx.calendar.localDate(tx.now).replace(/-/g, '');
-    const number = formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), tx.calendar.timeZone);
+    return formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), tx.calendar.timeZone);
+  }
+
+  async report(tx: Tx<EventsRepos>, reporter: Member, input: ReportInput): Promise<StoredEvent> {
+    const number = await this.nextNumber(tx);
     const created = createEvent(
       {
         number,
@@ -148,8 +217,38 @@ export class EventService {
     );
     if (!created.ok) throw refused({ code: created.reason === 'result_required' ? 'result_required' : 'note_required', number });
     const event = await tx.repos.events.create(created.event, tx.now);
-    await tx.repos.events.addEntry(event.id, created.entry);
+    await this.record(tx, event, created.entry);
     if (event.state === 'reported') await this.announceNew(tx, event);
+    return event;
+  }
+
+  /**
+   * A report from outside the membership (a resident, an intake order): numbered and routed exactly
+   * like a member's (the grid's head is told; urgent ones reach the community), with no member reporter.
+   */
+  async reportFromOutside(tx: Tx<EventsRepos>, input: OutsideReportInput): Promise<StoredEvent> {
+    const grid = await tx.repos.org.unit(input.gridUnitId);
+    if (!grid || grid.level !== 'grid') throw new Error(`an outside report needs a grid, got unit ${input.gridUnitId}`);
+    const number = await this.nextNumber(tx);
+    const created = createEvent(
+      {
+        number,
+        category: input.category ?? OUTSIDE_DEFAULT_CATEGORY,
+        urgency: input.urgency ?? 'normal',
+        description: input.description,
+        location: input.location ?? null,
+        attachments: input.attachments ?? [],
+        gridUnitId: input.gridUnitId,
+        reporterId: null,
+        origin: input.origin,
+        dueAt: input.deadline ?? null,
+      },
+      tx.now,
+    );
+    if (!created.ok) throw refused({ code: 'note_required', number });
+    const event = await tx.repos.events.create(created.event, tx.now);
+    await this.record(tx, event, created.entry);
+    await this.announceNew(tx, event);
     return event;
   }
 
@@ -198,7 +297,7 @@ export class EventService {
   async accept(tx: Tx<EventsRepos>, member: Member, number: string, note?: string): Promise<StoredEvent> {
     const event = await this.act(tx, await this.load(tx, number), { type: 'accept', ...(note ? { note } : {}) }, member);
     const unit = await this.unitOf(tx, event.handler.unitId);
-    if (event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.acceptedToReporter', { number, unit: unit.name }));
+    if (event.reporterId !== null && event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.acceptedToReporter', { number, unit: unit.name }));
     return event;
   }
 
@@ -254,7 +353,7 @@ export class EventService {
     event = { ...event, taskId: null };
     await tx.repos.events.save(event, tx.now);
     await this.tellHandlers(tx, event, parent.id, t('event.escalatedIn', { from: from.name, number, reason }), [member.id]);
-    if (event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.escalatedToReporter', { number, unit: parent.name }));
+    if (event.reporterId !== null && event.reporterId !== member.id) await this.tellText(tx, event.reporterId, t('event.escalatedToReporter', { number, unit: parent.name }));
     return { event, to: parent };
   }
 
@@ -263,7 +362,7 @@ export class EventService {
     let event = await this.load(tx, number);
     if (event.handler.level === 'grid') {
       event = await this.act(tx, event, { type: 'return_to_reporter', reason }, member);
-      await this.tellMember(tx, event, event.reporterId, t('event.returnedToReporter', { number, reason }));
+      if (event.reporterId !== null) await this.tellMember(tx, event, event.reporterId, t('event.returnedToReporter', { number, reason }));
       return { event, to: null };
     }
     const grid = await this.unitOf(tx, event.gridUnitId);
@@ -308,19 +407,38 @@ export class EventService {
   /** After 结案: the task ends (the tasks module tells its assignee), the reporter is asked to rate. */
   private async closed(tx: Tx<EventsRepos>, member: Member, event: StoredEvent): Promise<void> {
     if (event.taskId) await this.tasks.close(tx, event.taskId, member.id);
-    await this.tellMember(tx, event, event.reporterId, t('event.closedToReporter', { number: event.number, result: event.result ?? '' }));
+    // A member reporter is asked here; an outside one by its own area (an observer of the close).
+    if (event.reporterId !== null) await this.tellMember(tx, event, event.reporterId, t('event.closedToReporter', { number: event.number, result: event.result ?? '' }));
   }
 
-  async rate(tx: Tx<EventsRepos>, member: Member, number: string, rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied', reason?: string): Promise<StoredEvent> {
+  async rate(tx: Tx<EventsRepos>, member: Member, number: string, rating: EventRating, reason?: string): Promise<StoredEvent> {
     const before = await this.load(tx, number);
-    const closedBy = before.closedBy;
     const event = await this.act(tx, before, { type: 'rate', rating, ...(reason ? { reason } : {}) }, member);
+    await this.rated(tx, before, event, rating, reason);
+    return event;
+  }
+
+  /**
+   * 评价 by the outside reporter (a resident, an intake client), under the same rule: only who
+   * reported it rates, once, after 结案; 不满意 (with a reason) reopens it at the level that closed it.
+   * Another origin's event reads as not found: nothing about it is revealed.
+   */
+  async rateFromOutside(tx: Tx<EventsRepos>, number: string, origin: EventOrigin, rating: EventRating, reason?: string): Promise<StoredEvent> {
+    const before = await this.load(tx, number);
+    if (!sameOrigin(before.origin, origin)) throw refused({ code: 'not_found', number });
+    const event = await this.apply(tx, before, { type: 'rate', rating, ...(reason ? { reason } : {}) }, origin, ['reporter']);
+    await this.rated(tx, before, event, rating, reason);
+    return event;
+  }
+
+  private async rated(tx: Tx<EventsRepos>, before: StoredEvent, event: StoredEvent, rating: EventRating, reason?: string): Promise<void> {
+    const number = event.number;
+    const closedBy = before.closedBy;
     if (rating === 'unsatisfied') {
       await this.tellHandlers(tx, event, event.handler.unitId, t('event.reopenedIn', { number, reason: reason ?? '' }));
     } else if (closedBy) {
       for (const h of await this.handlersOf(tx, closedBy.unitId)) await this.tellText(tx, h.id, t('event.ratedToHandlers', { number, rating: t(`event.rating.${rating}`) }));
     }
-    return event;
   }
 
   async supervise(tx: Tx<EventsRepos>, member: Member, number: string, level: 'normal' | 'yellow' | 'red', note?: string): Promise<StoredEvent> {
@@ -408,3 +526,6 @@ export class EventService {
     };
   }
 }
+
+/** The name the issue uses for the events use cases. */
+export { EventService as EventsService };

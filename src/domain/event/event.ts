@@ -46,6 +46,22 @@ export interface HandlingUnit {
 /** Who works the event after 派遣: a member, or a functional department (职能部门). */
 export type EventAssignee = { kind: 'member'; memberId: number } | { kind: 'department'; unitId: number };
 
+/**
+ * Where an event came from: a member's report (the reporter is `reporterId`), a resident's (居民,
+ * from a residents' group or a 联系卡; the resident's identity lives in the PII vault under
+ * `residentId`), or an outside system's order (intake client and its own id for the order).
+ */
+export type EventOrigin = { kind: 'member' } | { kind: 'resident'; residentId: number } | { kind: 'intake'; clientId: number; externalId: string };
+
+export const MEMBER_ORIGIN: EventOrigin = { kind: 'member' };
+
+/** Whether two origins name the same outside reporter (a member origin never matches: members are reporterId). */
+export function sameOrigin(a: EventOrigin, b: EventOrigin): boolean {
+  if (a.kind === 'resident' && b.kind === 'resident') return a.residentId === b.residentId;
+  if (a.kind === 'intake' && b.kind === 'intake') return a.clientId === b.clientId && a.externalId === b.externalId;
+  return false;
+}
+
 /** Two-level category: 类别 | 事项 (item may be unknown). */
 export interface CategoryRef {
   category: string;
@@ -63,7 +79,12 @@ export interface GridEvent {
   attachments: readonly string[];
   /** The grid where it happened; the reporter's grid. */
   gridUnitId: number;
-  reporterId: number;
+  /** The member who reported it; null when it came from outside (see `origin`). */
+  reporterId: number | null;
+  /** Who reported it: a member (`reporterId`), a resident, an intake client's order. */
+  origin: EventOrigin;
+  /** The deadline an outside order came with (intake), kept for the reminders; the loop never changes it. */
+  dueAt: Date | null;
   reportedAt: Date;
   state: EventState;
   /** Who handles it now; moves up with 上报上级 and down with 下发. */
@@ -88,7 +109,10 @@ export interface GridEvent {
 export interface TimelineEntry {
   eventNumber: string;
   action: string;
-  actorId: number;
+  /** The member who acted; null when the step came from outside (then `origin` says who). */
+  actorId: number | null;
+  /** Set when the actor is not a member: the resident or intake client (report, rating). */
+  origin?: EventOrigin | null;
   at: Date;
   from: EventState | null;
   to: EventState;
@@ -115,7 +139,12 @@ export interface NewEventInput {
   location?: string | null;
   attachments?: readonly string[];
   gridUnitId: number;
-  reporterId: number;
+  /** The reporting member; null (with a non-member `origin`) for an outside report. */
+  reporterId: number | null;
+  /** Defaults to a member's report. */
+  origin?: EventOrigin;
+  /** An outside order's deadline (see GridEvent.dueAt). */
+  dueAt?: Date | null;
   /** 已处置: settled on the spot, with this result; recorded and counted, never dispatched. */
   settledOnSpot?: { result: string };
 }
@@ -129,6 +158,8 @@ export function createEvent(
 ): { ok: true; event: GridEvent; entry: TimelineEntry } | { ok: false; reason: NewEventRefusal } {
   if (input.description.trim() === '') return { ok: false, reason: 'description_required' };
   if (input.settledOnSpot && input.settledOnSpot.result.trim() === '') return { ok: false, reason: 'result_required' };
+  const origin = input.origin ?? MEMBER_ORIGIN;
+  if ((origin.kind === 'member') !== (input.reporterId !== null)) throw new Error('an event comes from a member (reporterId) or from outside (origin), not both or neither');
   const handler: HandlingUnit = { unitId: input.gridUnitId, level: 'grid' };
   const settled = input.settledOnSpot !== undefined;
   const event: GridEvent = {
@@ -140,6 +171,8 @@ export function createEvent(
     attachments: input.attachments ?? [],
     gridUnitId: input.gridUnitId,
     reporterId: input.reporterId,
+    origin,
+    dueAt: input.dueAt ?? null,
     reportedAt: now,
     state: settled ? 'settled_on_spot' : 'reported',
     handler,
@@ -158,6 +191,7 @@ export function createEvent(
     eventNumber: event.number,
     action: settled ? 'settle_on_spot' : 'report',
     actorId: input.reporterId,
+    origin: origin.kind === 'member' ? null : origin,
     at: now,
     from: null,
     to: event.state,

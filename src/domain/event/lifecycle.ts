@@ -7,6 +7,7 @@ import {
   OPEN_EVENT_STATES,
   parentLevel,
   type EventAssignee,
+  type EventOrigin,
   type EventRating,
   type EventState,
   type GridEvent,
@@ -27,7 +28,9 @@ import {
 export type EventRelation = 'reporter' | 'assignee' | 'handlerAtLevel' | 'superior' | 'none';
 
 export interface EventActor {
-  memberId: number;
+  /** The acting member; null for an outside actor (a resident or intake client rating), named by `origin`. */
+  memberId: number | null;
+  origin?: EventOrigin;
   /** One relation, or all that hold (a grid head may also be the reporter). */
   relation: EventRelation | readonly EventRelation[];
 }
@@ -202,7 +205,7 @@ function validate(event: GridEvent, action: EventAction, now: Date): EventRefusa
 const SUPERVISION_RANK: Record<SupervisionLevel, number> = { normal: 1, yellow: 2, red: 3 };
 
 /** The event after an allowed step; the table already decided the state. */
-function effect(event: GridEvent, action: EventAction, now: Date, actorId: number): GridEvent {
+function effect(event: GridEvent, action: EventAction, now: Date, actorId: number | null): GridEvent {
   switch (action.type) {
     case 'dispatch':
       return { ...event, assignee: action.assignee, deadline: action.deadline, dispatcherId: actorId };
@@ -328,6 +331,7 @@ export function applyEventAction(event: GridEvent, action: EventAction, actor: E
       eventNumber: event.number,
       action: action.type,
       actorId: actor.memberId,
+      origin: actor.memberId === null ? (actor.origin ?? null) : null,
       at: now,
       from: event.state,
       to,

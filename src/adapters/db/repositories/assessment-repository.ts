@@ -142,8 +142,8 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const byId = new Map(events.map((e) => [e.id, e]));
     const assigneeOfTask = new Map(assigned.map((t) => [t.id, t.assigneeId]));
     return this.facts(memberIds, range, options, {
-      events: events.filter((e) => memberIds.includes(e.reporterId)),
-      eventKeys: (e) => [e.reporterId],
+      events: events.filter((e) => e.reporterId !== null && memberIds.includes(e.reporterId)),
+      eventKeys: (e) => (e.reporterId !== null ? [e.reporterId] : []),
       assigned,
       assignedKeys: (t) => [t.assigneeId],
       verified,
@@ -157,7 +157,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
         const e = byId.get(l.eventId);
         if (!e) return [];
         // A rating counts for the reporter (the gridworker who brought the matter); 督办 for whoever holds it.
-        if (l.action === 'rate') return [e.reporterId];
+        if (l.action === 'rate') return e.reporterId !== null ? [e.reporterId] : [];
         return e.assigneeKind === 'member' && e.assigneeId !== null ? [e.assigneeId] : [];
       },
     });
@@ -277,6 +277,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       description: r.description,
       location: r.location,
       reporterId: r.reporterId,
+      originKind: r.originKind,
       reportedAt: r.reportedAt,
       state: r.state,
       handlerLevel: r.handlerLevel,

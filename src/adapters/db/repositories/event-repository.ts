@@ -3,6 +3,7 @@ import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { EventRepo, StoredEvent } from '../../../bot/events/ports';
 import type {
   EventAssignee,
+  EventOrigin,
   EventRating,
   EventState,
   EventUrgency,
@@ -20,6 +21,19 @@ function assigneeOf(r: EventRow): EventAssignee | null {
   return null;
 }
 
+function originOf(r: Pick<EventRow, 'originKind' | 'originRef' | 'originExternalId'>): EventOrigin {
+  if (r.originKind === 'resident' && r.originRef !== null) return { kind: 'resident', residentId: r.originRef };
+  if (r.originKind === 'intake' && r.originRef !== null) return { kind: 'intake', clientId: r.originRef, externalId: r.originExternalId ?? '' };
+  return { kind: 'member' };
+}
+
+/** The origin columns of an origin (also used to query by origin). */
+export function originColumns(o: EventOrigin): Pick<EventRow, 'originKind' | 'originRef' | 'originExternalId'> {
+  if (o.kind === 'resident') return { originKind: 'resident', originRef: o.residentId, originExternalId: null };
+  if (o.kind === 'intake') return { originKind: 'intake', originRef: o.clientId, originExternalId: o.externalId };
+  return { originKind: 'member', originRef: null, originExternalId: null };
+}
+
 function toDomain(r: EventRow): StoredEvent {
   return {
     id: r.id,
@@ -32,6 +46,8 @@ function toDomain(r: EventRow): StoredEvent {
     attachments: JSON.parse(r.attachments) as string[],
     gridUnitId: r.gridUnitId,
     reporterId: r.reporterId,
+    origin: originOf(r),
+    dueAt: r.dueAt,
     reportedAt: r.reportedAt,
     state: r.state as EventState,
     handler: { unitId: r.handlerUnitId, level: r.handlerLevel as HandlingLevel },
@@ -59,6 +75,8 @@ function toPersistence(e: GridEvent, taskId: number | null, now: Date): Omit<Eve
     attachments: JSON.stringify(e.attachments),
     gridUnitId: e.gridUnitId,
     reporterId: e.reporterId,
+    ...originColumns(e.origin),
+    dueAt: e.dueAt,
     reportedAt: e.reportedAt,
     state: e.state,
     handlerUnitId: e.handler.unitId,
@@ -80,10 +98,18 @@ function toPersistence(e: GridEvent, taskId: number | null, now: Date): Omit<Eve
   };
 }
 
+/** The generated id of a one-row INSERT: mysql2's ResultSetHeader, better-sqlite3's lastInsertRowid. */
+function insertedId(raw: unknown): number {
+  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: number } | null)?.insertId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`no generated id from the insert: ${String(raw)}`);
+  return id;
+}
+
 const toEntry = (number: string, r: EventLogRow): TimelineEntry => ({
   eventNumber: number,
   action: r.action,
   actorId: r.actorId,
+  origin: r.actorOrigin ? (JSON.parse(r.actorOrigin) as EventOrigin) : null,
   at: r.at,
   from: r.fromState as EventState | null,
   to: r.toState as EventState,
@@ -101,9 +127,14 @@ export class TypeOrmEventRepo implements EventRepo {
   private log = () => this.em.getRepository(EventLogSchema);
 
   async create(event: GridEvent, now: Date): Promise<StoredEvent> {
-    const result = await this.events().insert(toPersistence(event, null, now));
-    const id = Number((result.identifiers[0] as { id: number }).id);
-    return { ...event, id, taskId: null };
+    // Every column is given: no select of the defaults back (one statement); the id from the driver.
+    const result = await this.events().createQueryBuilder().insert().values(toPersistence(event, null, now)).updateEntity(false).execute();
+    return { ...event, id: insertedId(result.raw), taskId: null };
+  }
+
+  async byId(id: number): Promise<StoredEvent | null> {
+    const row = await this.events().findOne({ where: { id } });
+    return row ? toDomain(row) : null;
   }
 
   async byNumber(number: string): Promise<StoredEvent | null> {
@@ -125,6 +156,7 @@ export class TypeOrmEventRepo implements EventRepo {
       eventId,
       action: entry.action,
       actorId: entry.actorId,
+      actorOrigin: entry.origin ? JSON.stringify(entry.origin) : null,
       at: entry.at,
       fromState: entry.from,
       toState: entry.to,
@@ -149,6 +181,12 @@ export class TypeOrmEventRepo implements EventRepo {
 
   async byReporter(memberId: number, limit: number): Promise<StoredEvent[]> {
     return (await this.events().find({ where: { reporterId: memberId }, order: { id: 'DESC' }, take: limit })).map(toDomain);
+  }
+
+  async byOrigin(origin: EventOrigin, limit: number): Promise<StoredEvent[]> {
+    const c = originColumns(origin);
+    const where = c.originExternalId === null ? { originKind: c.originKind, originRef: c.originRef ?? -1 } : { originKind: c.originKind, originRef: c.originRef ?? -1, originExternalId: c.originExternalId };
+    return (await this.events().find({ where, order: { id: 'DESC' }, take: limit })).map(toDomain);
   }
 
   async heldBy(unitIds: number[], states: readonly EventState[], limit: number): Promise<StoredEvent[]> {

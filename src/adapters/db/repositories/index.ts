@@ -14,6 +14,7 @@ import { TypeOrmDutyRepo } from './duty-repository';
 import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
+import { TypeOrmIntakeRepo } from './intake-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 
 /**
@@ -40,6 +41,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     console: () => new TypeOrmConsoleRepo(em),
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
+    intake: () => new TypeOrmIntakeRepo(em, vault),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

@@ -13,6 +13,7 @@ import {
   type MemberRow,
   type OrgUnitRow,
 } from '../schemas/core';
+import { readDate } from '../raw-date';
 
 const toUnit = (r: OrgUnitRow): OrgUnit => ({ id: r.id, code: r.code, name: r.name, level: levelOf(r.level), parentId: r.parentId, path: r.path });
 interface MemberJoinRow {
@@ -24,6 +25,10 @@ interface MemberJoinRow {
   role: string | null;
   unitId: number | null;
   unitPath: string | null;
+  unitCode?: string | null;
+  unitName?: string | null;
+  unitLevel?: string | null;
+  unitParentId?: number | null;
 }
 
 /** A member from the rows of member ⟕ member_role ⟕ org_unit; roles on a unit that is gone are left out. */
@@ -47,14 +52,6 @@ interface SeenBinding {
   memberId: number;
   displayName: string | null;
   lastSeenAt: Date | null;
-}
-
-/** A DATETIME from a raw query: a Date on MySQL, a UTC text on SQLite. */
-function readDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  const text = String(v);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
 
 /**
@@ -88,7 +85,8 @@ export class TypeOrmOrgRepo implements OrgRepo {
   /** The sender of a message with their roles: one statement (binding, member, roles, unit paths). */
   async memberByChannelUser(user: ChannelUser): Promise<Member | null> {
     const rows = (await this.em.query(
-      `SELECT b.member_id AS bound, b.display_name AS displayName, b.last_seen_at AS lastSeenAt, m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath
+      `SELECT b.member_id AS bound, b.display_name AS displayName, b.last_seen_at AS lastSeenAt, m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath,
+              u.code AS unitCode, u.name AS unitName, u.level AS unitLevel, u.parent_id AS unitParentId
          FROM channel_binding b
          LEFT JOIN member m ON m.id = b.member_id AND m.active = 1
          LEFT JOIN member_role r ON r.member_id = m.id
@@ -105,6 +103,12 @@ export class TypeOrmOrgRepo implements OrgRepo {
     this.bindingMemo.set(key, { memberId: Number(rows[0].bound), displayName: rows[0].displayName ?? null, lastSeenAt: readDate(rows[0].lastSeenAt) });
     const member = memberOf(rows);
     this.memberMemo.set(Number(rows[0].bound), Promise.resolve(member));
+    // The units of the sender's roles came with them: a handler's unit(id) of one costs nothing more.
+    for (const r of rows) {
+      if (r.unitId === null || r.unitCode === null || r.unitCode === undefined || this.unitMemo.has(Number(r.unitId))) continue;
+      const unitParentId = r.unitParentId === null || r.unitParentId === undefined ? null : Number(r.unitParentId);
+      this.unitMemo.set(Number(r.unitId), Promise.resolve(toUnit({ id: Number(r.unitId), code: String(r.unitCode), name: String(r.unitName), level: String(r.unitLevel), parentId: unitParentId, path: String(r.unitPath) } as OrgUnitRow)));
+    }
     return member;
   }
 
@@ -164,12 +168,20 @@ export class TypeOrmOrgRepo implements OrgRepo {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Active members holding `role` on the unit, in the order granted: one statement. */
   async membersWithRole(unitId: number, role: Role): Promise<MemberSummary[]> {
-    const grants = await this.roles().find({ where: { unitId, role }, order: { id: 'ASC' } });
-    if (!grants.length) return [];
-    const rows = await this.members().find({ where: { id: In(grants.map((g) => g.memberId)), active: true } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return grants.flatMap((g) => (byId.has(g.memberId) ? [toSummary(byId.get(g.memberId)!)] : []));
+    const rows = (await this.em.query(
+      `SELECT m.id AS id, m.name AS name, m.phone AS phone
+         FROM member_role r JOIN member m ON m.id = r.member_id AND m.active = 1
+        WHERE r.unit_id = ? AND r.role = ?
+        ORDER BY r.id`,
+      [unitId, role],
+    )) as { id: number; name: string; phone: string | null }[];
+    return rows.map((r) => {
+      const summary: MemberSummary = { id: Number(r.id), name: r.name, phone: r.phone ?? null };
+      if (!this.summaryMemo.has(summary.id)) this.summaryMemo.set(summary.id, Promise.resolve(summary));
+      return summary;
+    });
   }
 
   async membersUnder(unitPath: string): Promise<(MemberSummary & { role: Role; unitId: number })[]> {
@@ -315,9 +327,18 @@ export class TypeOrmOrgRepo implements OrgRepo {
     await this.conversations().insert({ channel: b.channel, conversationId: b.conversationId, unitId: b.unitId, title: b.title, createdAt: b.now });
   }
 
+  /** The unit a conversation is bound to: one statement, the binding joined with its unit. */
   async unitOfConversation(channel: ChannelName, conversationId: string): Promise<OrgUnit | null> {
-    const b = await this.conversations().findOne({ where: { channel, conversationId } });
-    return b ? this.unit(b.unitId) : null;
+    const [row] = (await this.em.query(
+      `SELECT u.id AS id, u.code AS code, u.name AS name, u.level AS level, u.parent_id AS parentId, u.path AS path
+         FROM conversation_binding c JOIN org_unit u ON u.id = c.unit_id
+        WHERE c.channel = ? AND c.conversation_id = ?`,
+      [channel, conversationId],
+    )) as { id: number; code: string; name: string; level: string; parentId: number | null; path: string }[];
+    if (!row) return null;
+    const unit = toUnit({ id: Number(row.id), code: row.code, name: row.name, level: row.level, parentId: row.parentId === null ? null : Number(row.parentId), path: row.path } as OrgUnitRow);
+    if (!this.unitMemo.has(unit.id)) this.unitMemo.set(unit.id, Promise.resolve(unit));
+    return unit;
   }
 
   async conversationsOf(unitId: number): Promise<ConversationBinding[]> {

@@ -2,14 +2,17 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditRepo, DialogRepo, DialogState, SequenceRepo, SettingsRepo } from '../../../bot/ports';
 import { AuditLogSchema, DialogStateSchema, SequenceSchema, SettingSchema } from '../schemas/core';
+import { readDate } from '../raw-date';
 
 export class TypeOrmDialogRepo implements DialogRepo {
   constructor(private readonly em: EntityManager) {}
 
+  /** Read on every message: plain SQL, no query building. */
   async get(key: string, now: Date): Promise<DialogState | null> {
-    const row = await this.em.getRepository(DialogStateSchema).findOne({ where: { key } });
-    if (!row || row.expiresAt.getTime() <= now.getTime()) return null;
-    return { kind: row.kind, data: JSON.parse(row.data) as Record<string, unknown>, expiresAt: row.expiresAt };
+    const [row] = (await this.em.query('SELECT kind, data, expires_at AS expiresAt FROM dialog_state WHERE `key` = ?', [key])) as { kind: string; data: string; expiresAt: unknown }[];
+    const expiresAt = row ? readDate(row.expiresAt) : null;
+    if (!row || !expiresAt || expiresAt.getTime() <= now.getTime()) return null;
+    return { kind: row.kind, data: JSON.parse(row.data) as Record<string, unknown>, expiresAt };
   }
 
   async put(key: string, state: DialogState, now: Date): Promise<void> {
@@ -27,6 +30,13 @@ export class TypeOrmSettingsRepo implements SettingsRepo {
   async get<T>(key: string): Promise<T | null> {
     const row = await this.em.getRepository(SettingSchema).findOne({ where: { key } });
     return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  async texts(keys: readonly string[]): Promise<(string | null)[]> {
+    if (!keys.length) return [];
+    const rows = (await this.em.query(`SELECT \`key\` AS k, value AS v FROM setting WHERE \`key\` IN (${keys.map(() => '?').join(', ')})`, [...keys])) as { k: string; v: string }[];
+    const found = new Map(rows.map((r) => [r.k, r.v]));
+    return keys.map((k) => found.get(k) ?? null);
   }
 
   async put(key: string, value: unknown, now: Date): Promise<void> {

@@ -14,7 +14,14 @@ export interface EventRow {
   /** JSON array of attachment references (photo URL or media id, location). */
   attachments: string;
   gridUnitId: number;
-  reporterId: number;
+  reporterId: number | null;
+  /** member | resident | intake */
+  originKind: string;
+  /** The resident's id (PII vault) or the intake client's id. */
+  originRef: number | null;
+  /** The intake order's external id. */
+  originExternalId: string | null;
+  dueAt: Date | null;
   reportedAt: Date;
   state: string;
   /** The unit whose handlers hold the matter now (grid → community → town → county). */
@@ -50,7 +57,11 @@ export const EventSchema = new EntitySchema<EventRow>({
     location: { type: 'varchar', length: 500, nullable: true },
     attachments: { type: 'text' },
     gridUnitId: { name: 'grid_unit_id', type: 'int' },
-    reporterId: { name: 'reporter_id', type: 'int' },
+    reporterId: { name: 'reporter_id', type: 'int', nullable: true },
+    originKind: { name: 'origin_kind', type: 'varchar', length: 16, default: 'member' },
+    originRef: { name: 'origin_ref', type: 'int', nullable: true },
+    originExternalId: { name: 'origin_external_id', type: 'varchar', length: 100, nullable: true },
+    dueAt: dateColumn('due_at', true),
     reportedAt: dateColumn('reported_at'),
     state: { type: 'varchar', length: 24 },
     handlerUnitId: { name: 'handler_unit_id', type: 'int' },
@@ -77,6 +88,7 @@ export const EventSchema = new EntitySchema<EventRow>({
     { name: 'idx_grid_event_task', columns: ['taskId'] },
     { name: 'idx_grid_event_period', columns: ['gridUnitId', 'reportedAt', 'category', 'state', 'handlerLevel'] },
     { name: 'idx_grid_event_open', columns: ['gridUnitId', 'state', 'reportedAt', 'handlerLevel'] },
+    { name: 'idx_grid_event_origin', columns: ['originKind', 'originRef'] },
   ],
 });
 
@@ -84,7 +96,9 @@ export interface EventLogRow {
   id: number;
   eventId: number;
   action: string;
-  actorId: number;
+  actorId: number | null;
+  /** JSON of the EventOrigin when the actor is not a member. */
+  actorOrigin: string | null;
   at: Date;
   fromState: string | null;
   toState: string;
@@ -102,7 +116,8 @@ export const EventLogSchema = new EntitySchema<EventLogRow>({
     id: idColumn,
     eventId: { name: 'event_id', type: 'int' },
     action: { type: 'varchar', length: 32 },
-    actorId: { name: 'actor_id', type: 'int' },
+    actorId: { name: 'actor_id', type: 'int', nullable: true },
+    actorOrigin: { name: 'actor_origin', type: 'varchar', length: 200, nullable: true },
     at: dateColumn('at'),
     fromState: { name: 'from_state', type: 'varchar', length: 24, nullable: true },
     toState: { name: 'to_state', type: 'varchar', length: 24 },

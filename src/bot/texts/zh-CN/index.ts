@@ -15,6 +15,7 @@ import { notices } from './notices';
 import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
+import { intake } from './intake';
 
 export const zhCN = {
   ...core,
@@ -30,4 +31,5 @@ export const zhCN = {
   ...duty,
   ...training,
   ...consoleTexts,
+  ...intake,
 } as const;

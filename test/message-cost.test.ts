@@ -1,0 +1,69 @@
+/**
+ * Issue 20, item 1: what one message costs the database. The statements a message sends from its
+ * receipt to its stored reply are counted on MariaDB (as in production), so a change that adds a
+ * statement to every message shows here rather than only in a benchmark (on SQLite where MariaDB
+ * is not reachable). The bounds are today's counts; `npx tsx bench/statements.ts` prints the
+ * statements themselves.
+ */
+import { seedDemo } from '../src/adapters/db/demo';
+import { startTestApp, type TestApp } from './support/app';
+
+type Query = (query: string, ...rest: unknown[]) => Promise<unknown>;
+
+describe('statements per message', () => {
+  let app: TestApp;
+  const seen: string[] = [];
+  let proto: { query: Query } | null = null;
+  let original: Query | null = null;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await seedDemo(app.runtime.uow);
+    await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '我是谁'); // the first message of a process builds its caches
+    // Every statement of the database driver in use goes through its query runner's query().
+    const runner = app.runtime.dataSource.createQueryRunner();
+    proto = Object.getPrototypeOf(runner) as { query: Query };
+    await runner.release();
+    const through = (original = proto.query);
+    proto.query = function (this: unknown, query: string, ...rest: unknown[]) {
+      seen.push(query.replace(/\s+/g, ' '));
+      return through.call(this, query, ...rest);
+    };
+  }, 180_000);
+
+  afterAll(async () => {
+    if (proto && original) proto.query = original;
+    await app?.stop();
+  });
+
+  /** The statements of one message, the test driver's own waiting (COUNT queries) left out. */
+  async function statementsOf(conversation: string, user: string, text: string): Promise<{ reply: string; statements: string[] }> {
+    seen.length = 0;
+    const reply = await app.chat.ask(conversation, user, text);
+    await new Promise((r) => setTimeout(r, 200)); // dispatched_at is written in batches, shortly after
+    // Left out: the driver's waiting and the background polls of the process, which run whether
+    // messages come or not: the outbox relay (rows never handed on, every 10 s) and the intake
+    // callback relay (every 300 ms).
+    const others = (s: string) =>
+      /^SELECT COUNT\(1\) AS [`"]cnt[`"]/.test(s) || (s.startsWith('SELECT') && /dispatched_at[`"]? IS NULL/.test(s)) || (s.startsWith('SELECT') && /FROM [`"]intake_callback[`"]/.test(s));
+    return { reply, statements: seen.filter((s) => !others(s)) };
+  }
+
+  it('answers 我是谁 in 1:1 with at most 9 statements, the member and the units read once', async () => {
+    const { reply, statements } = await statementsOf('dm-wgy-yg1', 'wgy-yg1', '我是谁');
+    expect(reply).toContain('网格员');
+    expect(statements.length).toBeLessThanOrEqual(9);
+    // The calendar's two settings in one read; the sender with roles and units in one; no unit read again.
+    expect(statements.filter((s) => /FROM [`"]?setting[`"]?/.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => s.includes('FROM channel_binding b'))).toHaveLength(1);
+    expect(statements.filter((s) => /FROM [`"]org_unit[`"]/.test(s))).toHaveLength(0);
+    // The sender does not read the outbox row back to send it.
+    expect(statements.filter((s) => /^SELECT .*FROM [`"]outbox[`"]/.test(s))).toHaveLength(0);
+  });
+
+  it('files a 上报 in its grid group and tells the grid head with at most 25 statements', async () => {
+    const { reply, statements } = await statementsOf('grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十二号门口垃圾堆放三天无人清运');
+    expect(reply).toMatch(/\d{8}/);
+    expect(statements.length).toBeLessThanOrEqual(25);
+  });
+});
