@@ -31,11 +31,9 @@ import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp, type ChannelReadiness } from './adapters/http/app';
-import { createQueueDashboard } from './adapters/http/queue-dashboard';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
-import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, minutesFile } from './adapters/render';
@@ -126,7 +124,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), config.INBOUND_BACKLOG_LIMIT);
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
@@ -224,7 +222,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         metrics.channelStateSince.set({ channel }, Date.parse(state.since) / 1000);
       }
     },
-    dashboard: config.ADMIN_TOKEN ? createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
+    // bull-board is loaded only when the dashboard can be reached (ADMIN_TOKEN): about 15 MB.
+    dashboard: config.ADMIN_TOKEN ? (require('./adapters/http/queue-dashboard') as typeof import('./adapters/http/queue-dashboard')).createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -288,7 +287,11 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork<BotRep
     const { createWechatyChannel } = require('./adapters/wechaty') as typeof import('./adapters/wechaty');
     channels.push(createWechatyChannel(deps));
   }
-  const dingtalk = factories.dingtalk ?? ((d: ChannelDeps) => createDingTalkChannel(d));
-  if (factories.dingtalk || channelEnabled.dingtalk(config)) channels.push(dingtalk(deps));
+  // DingTalk's Stream SDK (and its WebSocket stack) is loaded only when DingTalk is configured.
+  if (factories.dingtalk) channels.push(factories.dingtalk(deps));
+  else if (channelEnabled.dingtalk(config)) {
+    const { createDingTalkChannel } = require('./adapters/dingtalk') as typeof import('./adapters/dingtalk');
+    channels.push(createDingTalkChannel(deps));
+  }
   return channels;
 }
