@@ -188,8 +188,12 @@ interface SendJobData {
   source?: string;
 }
 
-/** Deliveries in flight at once per sender worker; those to one target still go one at a time. */
-export const SENDER_CONCURRENCY = 4;
+/**
+ * Deliveries in flight at once per sender worker. One: when a channel goes down, every job in flight
+ * is put back at the head of the queue, so with several in flight the held messages came back in
+ * reverse order (test/wecom/outage.test.ts). Parallel sending comes from more worker processes.
+ */
+export const SENDER_CONCURRENCY = 1;
 
 /**
  * Runs `fn` after every earlier call with the same name in this process has settled: deliveries
