@@ -152,6 +152,11 @@ export const envSchema = z
      */
     INBOUND_BACKLOG_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(2000)),
     /**
+     * Mean event-loop delay (ms) of a receiving process beyond which the same receivers refuse
+     * with 429: receiving must not take the time handling needs. 0 = never refuse for it.
+     */
+    INBOUND_MAX_LAG_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(100)),
+    /**
      * Scales every wait between intake callback attempts (10 s growing to 1 h); tests run the real
      * ladder in milliseconds with 0.001. 1 in production.
      */

@@ -31,11 +31,9 @@ import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp, type ChannelReadiness } from './adapters/http/app';
-import { createQueueDashboard } from './adapters/http/queue-dashboard';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
-import { createDingTalkChannel } from './adapters/dingtalk';
 import type { SandboxMessage } from './adapters/sandbox/store';
 import type { DataSource } from 'typeorm';
 import { createMeetingRenderer, minutesFile } from './adapters/render';
@@ -43,10 +41,16 @@ import { CalendarSource } from './bot/calendar/source';
 import { mountOrgImport } from './adapters/xlsx/import-route';
 import { mountRegisterImport } from './adapters/xlsx/register-import-route';
 import { accessLogFile, registerExportFile } from './adapters/xlsx/register-export-file';
+import { daibanLedgerFile, mountDaibanImport } from './adapters/xlsx/daiban-files';
+import { DAIBAN_LEDGER_FILE } from './bot/daiban';
 import { ACCESS_LOG_FILE, REGISTER_EXPORT_FILE } from './bot/register';
 import { ledgerFile } from './adapters/xlsx/ledger-file';
 import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
+import { mountResidents } from './adapters/http/resident-route';
+import { ResidentLimits } from './adapters/http/resident-limits';
+import { contactCardFile } from './adapters/render/contact-card';
+import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
 import { mountIntake } from './adapters/http/intake-route';
@@ -120,7 +124,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), config.INBOUND_BACKLOG_LIMIT);
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
@@ -171,12 +175,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   }
 
   const mounts: ((router: Router) => void)[] = roles.has('receiver') ? channels.flatMap((c) => (c.mount ? [c.mount.bind(c)] : [])) : [];
-  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile };
+  const fileKinds = { [LEDGER_FILE]: ledgerFile(areas.assessment), [MINUTES_FILE]: minutesFile(meetingRenderer), [REGISTER_EXPORT_FILE]: registerExportFile, [ACCESS_LOG_FILE]: accessLogFile, [DAIBAN_LEDGER_FILE]: daibanLedgerFile, [CONTACT_CARD_FILE]: contactCardFile(output.baseUrl) };
   mounts.push((router) => mountFiles(router, { uow, clock: options.clock ?? systemClock, logger, kinds: fileKinds }));
   mounts.push((router) => mountOrgImport(router, { uow, clock: options.clock ?? systemClock, logger }));
   mounts.push((router) => mountConsole(router, { uow, clock: options.clock ?? systemClock, logger, baseUrl: output.baseUrl }));
+  mounts.push((router) =>
+    mountResidents(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.residentWeb, limits: new ResidentLimits(connections.producer, connections.keyPrefix, () => (options.clock ?? systemClock).now().getTime()), baseUrl: output.baseUrl }),
+  );
   mounts.push((router) => mountIntake(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.intake, admission }));
   mounts.push((router) => mountRegisterImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.register }));
+  mounts.push((router) => mountDaibanImport(router, { uow, clock: options.clock ?? systemClock, logger, service: areas.daiban }));
   const knownQueues = [INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, ...channels.map((c) => outboxQueueName(c.name))];
   const queueCounts = async () => {
     const out: Record<string, Record<string, number>> = {};
@@ -214,7 +222,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         metrics.channelStateSince.set({ channel }, Date.parse(state.since) / 1000);
       }
     },
-    dashboard: config.ADMIN_TOKEN ? createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
+    // bull-board is loaded only when the dashboard can be reached (ADMIN_TOKEN): about 15 MB.
+    dashboard: config.ADMIN_TOKEN ? (require('./adapters/http/queue-dashboard') as typeof import('./adapters/http/queue-dashboard')).createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
   });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -278,7 +287,11 @@ function buildChannels(config: Config, deps: ChannelDeps, uow: UnitOfWork<BotRep
     const { createWechatyChannel } = require('./adapters/wechaty') as typeof import('./adapters/wechaty');
     channels.push(createWechatyChannel(deps));
   }
-  const dingtalk = factories.dingtalk ?? ((d: ChannelDeps) => createDingTalkChannel(d));
-  if (factories.dingtalk || channelEnabled.dingtalk(config)) channels.push(dingtalk(deps));
+  // DingTalk's Stream SDK (and its WebSocket stack) is loaded only when DingTalk is configured.
+  if (factories.dingtalk) channels.push(factories.dingtalk(deps));
+  else if (channelEnabled.dingtalk(config)) {
+    const { createDingTalkChannel } = require('./adapters/dingtalk') as typeof import('./adapters/dingtalk');
+    channels.push(createDingTalkChannel(deps));
+  }
   return channels;
 }

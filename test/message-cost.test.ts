@@ -38,6 +38,8 @@ describe('statements per message', () => {
 
   /** The statements of one message, the test driver's own waiting (COUNT queries) left out. */
   async function statementsOf(conversation: string, user: string, text: string): Promise<{ reply: string; statements: string[] }> {
+    // Let the previous message's batched writes (dispatched_at, sent marks) land before counting.
+    await new Promise((r) => setTimeout(r, 300));
     seen.length = 0;
     const reply = await app.chat.ask(conversation, user, text);
     await new Promise((r) => setTimeout(r, 200)); // dispatched_at is written in batches, shortly after

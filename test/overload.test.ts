@@ -25,7 +25,7 @@ describe('an inbound backlog past its bound', () => {
 
   it('is refused with 429 and Retry-After, loses nothing it accepted, and accepts again once drained', async () => {
     // A receiver without workers: the backlog only grows.
-    const receiver = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_BACKLOG_LIMIT: '5' } });
+    const receiver = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_BACKLOG_LIMIT: '5', INBOUND_MAX_LAG_MS: '0' } });
     let worker: TestApp | null = null;
     try {
       const accepted: string[] = [];
@@ -59,6 +59,47 @@ describe('an inbound backlog past its bound', () => {
     } finally {
       await worker?.stop();
       await receiver.stop();
+    }
+  });
+
+  it('is refused with 429 while the receiving process is busy (event-loop delay), and accepted again once it is not', async () => {
+    const app = await startTestApp({ database: db, env: { INBOUND_BACKLOG_LIMIT: '0', INBOUND_MAX_LAG_MS: '40' } });
+    try {
+      // The process is saturated: its loop runs 90 ms of work between short gaps, for two seconds.
+      let busy = true;
+      const saturate = (async () => {
+        const until = Date.now() + 2000;
+        while (Date.now() < until) {
+          const end = Date.now() + 90;
+          while (Date.now() < end);
+          await new Promise((r) => setImmediate(r));
+        }
+        busy = false;
+      })();
+      let refusal: Response | null = null;
+      const accepted: string[] = [];
+      for (let i = 0; busy && !refusal; i++) {
+        const res = await postRaw(app, `lag${i}`);
+        if (res.status === 429) refusal = res;
+        else if (res.status === 202) accepted.push(`lag${i}`);
+        else throw new Error(`unexpected ${res.status}`);
+      }
+      await saturate;
+      expect(refusal).not.toBeNull();
+      expect(refusal!.headers.get('retry-after')).toBe('1');
+      expect(await refusal!.json()).toEqual({ error: expect.stringMatching(/^overloaded/) });
+
+      // Idle again: accepted, and everything accepted before is answered once.
+      const again = await eventually(async () => {
+        const res = await postRaw(app, 'lag-after');
+        return res.status === 202 ? res : null;
+      }, 'the receiver to accept again');
+      expect(again.status).toBe(202);
+      for (const id of [...accepted, 'lag-after']) await app.chat.settled(id);
+      const answers = (await app.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#'));
+      expect(answers.length).toBe(accepted.length + 1);
+    } finally {
+      await app.stop();
     }
   });
 });

@@ -36,7 +36,15 @@ export interface BotModule<R extends CoreRepos = CoreRepos> {
   schedules?: ScheduleDeclaration[];
   /** How this area's services' refusals read (services return codes, never chat text). */
   refusals?: RefusalWording;
+  /**
+   * Conversations an area speaks in on its own terms (a residents' group): asked first; one that
+   * returns a name (or '' for "handled, silently") takes the message and normal routing is skipped.
+   */
+  interceptors?: ConversationInterceptor<R>[];
 }
+
+/** Claims a message before routing: its handled name, '' for handled without a name, null to pass. */
+export type ConversationInterceptor<R extends CoreRepos = CoreRepos> = (ctx: CommandContext<R>, text: string) => Promise<string | null>;
 
 export interface HandleResult {
   memberId: number | null;
@@ -99,6 +107,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
   private readonly dialogs = new Map<string, DialogHandler<R>>();
   private readonly attachmentHandlers: AttachmentHandler<R>[] = [];
   private readonly refusals: RefusalWording[] = [];
+  private readonly interceptors: ConversationInterceptor<R>[] = [];
 
   constructor(
     modules: BotModule<R>[],
@@ -112,6 +121,7 @@ export class Bot<R extends CoreRepos = CoreRepos> {
       for (const d of m.dialogs ?? []) this.dialogs.set(d.kind, d);
       this.attachmentHandlers.push(...(m.attachmentHandlers ?? []));
       if (m.refusals) this.refusals.push(m.refusals);
+      this.interceptors.push(...(m.interceptors ?? []));
     }
   }
 
@@ -126,7 +136,9 @@ export class Bot<R extends CoreRepos = CoreRepos> {
     const text = visibleText(inbound.text);
     let commandName: string | null = null;
     try {
-      commandName = await this.route(ctx, text);
+      let claimed: string | null = null;
+      for (const intercept of this.interceptors) if ((claimed = await intercept(ctx, text)) !== null) break;
+      commandName = claimed !== null ? claimed || null : await this.route(ctx, text);
     } catch (err) {
       const refusal = this.refusalText(err);
       if (refusal === null) throw err;

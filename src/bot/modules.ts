@@ -19,7 +19,7 @@ import type { AttendanceRepos } from './attendance/ports';
 import { createInfoReportModule } from './inforeport';
 import { createSchedulesModule } from './schedules';
 import { AssessmentService, createAssessmentModule } from './assessment';
-import type { AssessmentRepos, VisitCoverage } from './assessment/ports';
+import type { AssessmentRepos, DaibanFigures, VisitCoverage } from './assessment/ports';
 import type { RegisterRepos } from './register/ports';
 import { createRegisterModule, type RegisterService } from './register';
 import type { WorkLookup } from './register/linked-work';
@@ -36,14 +36,23 @@ import type { ConsoleRepos } from './console/ports';
 import { createConsoleModule } from './console';
 import type { IntakeRepos } from './intake/ports';
 import { createIntakeModule, type IntakeService } from './intake';
+import { createDaibanModule, type DaibanService } from './daiban';
+import type { DaibanRepos } from './daiban/ports';
+import { parseDaibanNumber } from '../domain/daiban/daiban';
+import type { ResidentsRepos } from './residents/ports';
+import { createResidentsModule, type ResidentsService } from './residents';
+import { createResidentWebModule, type ResidentGroups, type ResidentWebService } from './resident-web';
+import type { ResidentEvents, ResidentWebRepos } from './resident-web/ports';
 
 /** Every repository, bound to one transaction: the union of what the areas need. */
-export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos;
+export type BotRepos = EventsRepos & MeetingsRepos & AttendanceRepos & AssessmentRepos & NoticesRepos & RegisterRepos & ConsoleRepos & IntakeRepos & DaibanRepos & ResidentsRepos & ResidentWebRepos;
 
 export interface BotModulesDeps {
   /** Charts, documents and where download links point (the runtime knows its address once it listens). */
   output?: MeetingOutput;
   tasks?: TasksModuleOptions;
+  /** Where the public account (工作公开) is posted: the units' residents' groups. */
+  residentGroups?: ResidentGroups;
 }
 
 export interface BotModules {
@@ -57,6 +66,12 @@ export interface BotModules {
   assessment: AssessmentService;
   /** The intake's use cases (the hotline and Open311 routes receive orders through it). */
   intake: IntakeService;
+  /** 代办 / 帮办 (the residents' side wires its observer here; the ledger and import routes use it). */
+  daiban: DaibanService;
+  /** The residents' side (reports from residents' groups, 回访, the retention purge). */
+  residents: ResidentsService;
+  /** The residents' report, tracking and public pages (adapters/http/resident-route.ts). */
+  residentWeb: ResidentWebService;
 }
 
 /** Events and tasks by number, for the register's links (关联) and household files. */
@@ -78,7 +93,13 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Assessment and the weekly agenda read visit coverage from the register. The transaction's
   // repositories are always the full BotRepos; the assessment port names only what it needs itself.
   const visits: VisitCoverage = { ofGrids: (repos, gridIds, asOf) => register.service.coverage(repos as BotRepos, gridIds, asOf) };
-  const assessment = new AssessmentService(visits);
+  const daiban = createDaibanModule({ register: register.service, baseUrl: output.baseUrl });
+  // 统计 and 考核 count 代办 by the one definition the 代办 area applies (src/domain/figures).
+  const daibanFigures: DaibanFigures = {
+    ofGrids: (repos, gridIds, range, now) => daiban.service.onTimeOfGrids(repos as BotRepos, gridIds, range, now),
+    tally: (repos, unitPath, range, now) => daiban.service.tally(repos as BotRepos, unitPath, range, now),
+  };
+  const assessment = new AssessmentService(visits, daibanFigures);
   const notices = new NoticeService<BotRepos>();
   const tasks = createTasksModule<BotRepos>(deps.tasks);
   // Areas that react to every step of an event (the residents' close notice, intake callbacks)
@@ -87,6 +108,17 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   // Events dispatch through the tasks service and hear back about their tasks.
   const events = createEventsModule({ tasks: tasks.service, observers: eventObservers });
   tasks.addListener(events.listener);
+  // Residents report in their grid's residents' group and are told there when it is closed.
+  const residents = createResidentsModule({ events: events.service });
+  events.service.observe(residents.observer);
+  // Residents report from the 联系卡 page and rate there, as an outside origin of the events area.
+  const residentEvents: ResidentEvents = {
+    report: (tx, r) => events.service.reportFromOutside(tx, { origin: { kind: 'resident', residentId: r.residentId }, gridUnitId: r.gridUnitId, description: r.description, location: r.location, attachments: r.attachments }),
+    rate: async (tx, number, residentId, rating, reason) => {
+      await events.service.rateFromOutside(tx, number, { kind: 'resident', residentId }, rating, reason ?? undefined);
+    },
+  };
+  const residentWeb = createResidentWebModule({ events: residentEvents, baseUrl: output.baseUrl, ...(deps.residentGroups ? { groups: deps.residentGroups } : {}) });
   // Intake: orders from outside become events; it hears every step of them (numbered status changes
   // for the client's callback) and names its clients on cards and timelines.
   const intake = createIntakeModule(events.service);
@@ -95,8 +127,9 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
   const modules: BotModule<BotRepos>[] = [
     createOrgModule(),
     events.module,
+    residents.module,
     tasks.module,
-    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, output }),
+    createMeetingsModule({ tasks: tasks.service, attendance: assessment, visits, daiban: daibanFigures, output }),
     createAttendanceModule(),
     createInfoReportModule(),
     // 日程 reads the final list when it runs, so every area's schedules show, its own included.
@@ -107,10 +140,14 @@ export function createBotModules(deps: BotModulesDeps = {}): BotModules {
     createDutyModule<BotRepos>(() => output.baseUrl()),
     createTrainingModule<BotRepos>(),
     // 稍后提醒 on every reminder card: the areas whose reminders can be put off.
-    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) }]),
+    createSnoozeModule<BotRepos>([taskSnoozable(tasks.service), { numberOf: parseNoticeNumber, reminder: (tx, number, memberId) => notices.snoozedReminder(tx, number, memberId) },
+      { numberOf: parseDaibanNumber, reminder: (tx, number, memberId) => daiban.service.snoozedReminder(tx, number, memberId) },
+    ]),
     register.module,
+    daiban.module,
     createConsoleModule({ output }),
+    residentWeb.module,
     intake.module,
   ];
-  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service };
+  return { modules, tasks: tasks.service, events: events.service, register: register.service, assessment, intake: intake.service, daiban: daiban.service, residents: residents.service, residentWeb: residentWeb.service };
 }

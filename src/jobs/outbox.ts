@@ -12,6 +12,7 @@ import { forAudience } from '../bot/group-privacy';
 import { ChannelUnavailableError, PermanentSendError, TransientSendError, type ChannelSender, type Delivery } from './delivery';
 import { outageProbeDelay, type ChannelOutage, type ChannelOutages } from './channel-outages';
 import { targetHold, type SendHolds } from './send-holds';
+import { SendRate } from './send-rate';
 import type { OutboxStore, StoredOutboxRow } from './outbox-store';
 import type { OutboxPayload } from './outbox-payload';
 import { CAPPED_BACKOFF, INFRASTRUCTURE_ATTEMPTS, MAX_STALLED_COUNT } from './retry';
@@ -144,13 +145,16 @@ export class OutboxDispatcher {
 /**
  * BullMQ's limiter counts jobs in fixed windows: `max: 20, duration: 1000` lets 20 go at the end of
  * one window and 20 more at the start of the next, 40 within one second as the platform counts.
- * One job per 1000/rate ms spaces the sends evenly, so no second holds more than `rate`. Rate 0
+ * Spacing the jobs' starts evenly keeps the sends even; the bound is the window of send-rate.ts. Rate 0
  * (no limit) still gets a limiter, one that never binds: BullMQ honours a manual `rateLimit` (an
  * outage or a Retry-After) only on a queue that has one.
  */
 export function evenLimiter(ratePerSecond: number): { max: number; duration: number } {
   if (ratePerSecond <= 0) return { max: 1_000_000, duration: 1000 };
-  return { max: 1, duration: Math.ceil(1000 / ratePerSecond) };
+  // A quarter faster than the rate: each limited start also waits for BullMQ's next fetch (a Redis
+  // round trip, 10–20 ms on a loaded machine), so spacing at exactly 1000/rate held the channel to
+  // 0.75 of its rate. The rate itself is the window in send-rate.ts, taken right before the call.
+  return { max: 1, duration: Math.max(1, Math.floor(1000 / (ratePerSecond * 1.25))) };
 }
 
 export interface SenderWorkerOptions {
@@ -185,13 +189,47 @@ interface SendJobData {
 }
 
 /**
- * One worker per channel and process: the platform's rate limit is the queue's limiter, and
- * delivery is in commit order within a process (several processes may interleave).
+ * Deliveries in flight at once per sender worker. One: when a channel goes down, every job in flight
+ * is put back at the head of the queue, so with several in flight the held messages came back in
+ * reverse order (test/wecom/outage.test.ts). Parallel sending comes from more worker processes.
+ */
+export const SENDER_CONCURRENCY = 1;
+
+/**
+ * Runs `fn` after every earlier call with the same name in this process has settled: deliveries
+ * to one target keep their commit order while deliveries to other targets overlap.
+ */
+export function lanes(): <T>(name: string, fn: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<void>>();
+  return async (name, fn) => {
+    const before = tails.get(name) ?? Promise.resolve();
+    let release: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    tails.set(name, tail);
+    await before;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (tails.get(name) === tail) tails.delete(name);
+    }
+  };
+}
+
+/**
+ * One worker per channel and process. The platform's rate limit is a window shared in Redis and
+ * taken right before each call (send-rate.ts); the queue's even limiter spaces the jobs' starts so
+ * the window fills smoothly rather than in bursts. Up to SENDER_CONCURRENCY deliveries are in
+ * flight, so a send's own round trips do not cap the rate below the platform's; deliveries to one
+ * target go one at a time in commit order within a process (several processes may interleave).
  */
 export function startSenderWorker(opts: SenderWorkerOptions): Worker {
   const { sender, store, metrics, logger, outages, holds } = opts;
   const channel = sender.channel;
   let outageFailures = 0;
+  const rate = new SendRate(opts.connections.producer, `${opts.connections.keyPrefix}:send-rate:${channel}`, opts.ratePerSecond);
+  const inLane = lanes();
 
   /**
    * Puts this job back behind `hold` (in order with the others held there); it uses up no attempt.
@@ -224,53 +262,56 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       // DESIGN §3 step 5: the one masking step for everything addressed to a group.
       const delivery: Delivery = { id: row.id, channel, target: payload.target, message: forAudience(payload.target, payload.message), ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       const hold = targetHold(delivery.target);
-      // One round trip: the target's hold and the channel's outage record (ended by a send that works).
-      const released = Boolean(job.data.heldUntil && Date.now() >= job.data.heldUntil);
-      const gate = await holds.check(channel, released ? null : hold, outages.keyOf(channel));
-      // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
-      if (gate.held) await delayBehind(job, token, hold, 0);
-      try {
-        await sender.send(delivery);
-      } catch (err) {
-        if (err instanceof PermanentSendError) {
-          await store.markFailed(row.id, err.message, new Date());
-          metrics.messagesOut.inc({ channel, status: 'failed' });
-          logger.error({ outboxId: row.id, channel, target: delivery.target.kind, reason: err.message }, 'permanent send failure');
-          await opts.onPermanentFailure({ outboxId: row.id, channel, target: `${delivery.target.kind}:${delivery.target.id}`, reason: err.message, deliveryTarget: delivery.target, sourceKey: row.sourceKey });
-          throw new UnrecoverableError(err.message);
-        }
-        const message = err instanceof Error ? err.message : String(err);
-        await store.recordAttempt(row.id, message).catch(() => undefined);
-        if (err instanceof ChannelUnavailableError) {
-          outageFailures++;
-          metrics.messagesOut.inc({ channel, status: 'held' });
-          const { started, outage } = await outages.markDown(channel, err.reason, new Date());
-          if (started) {
-            metrics.channelOutages.inc({ channel });
-            logger.error({ channel, reason: err.reason }, 'channel outage: messages are held until the channel works again');
-            await opts.onChannelOutage(outage).catch((e: unknown) => logger.warn({ err: e, channel }, 'could not tell the admins about the channel outage'));
+      return inLane(hold, async () => {
+        // One round trip: the target's hold and the channel's outage record (ended by a send that works).
+        const released = Boolean(job.data.heldUntil && Date.now() >= job.data.heldUntil);
+        const gate = await holds.check(channel, released ? null : hold, outages.keyOf(channel));
+        // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
+        if (gate.held) await delayBehind(job, token, hold, 0);
+        try {
+          await rate.acquire();
+          await sender.send(delivery);
+        } catch (err) {
+          if (err instanceof PermanentSendError) {
+            await store.markFailed(row.id, err.message, new Date());
+            metrics.messagesOut.inc({ channel, status: 'failed' });
+            logger.error({ outboxId: row.id, channel, target: delivery.target.kind, reason: err.message }, 'permanent send failure');
+            await opts.onPermanentFailure({ outboxId: row.id, channel, target: `${delivery.target.kind}:${delivery.target.id}`, reason: err.message, deliveryTarget: delivery.target, sourceKey: row.sourceKey });
+            throw new UnrecoverableError(err.message);
           }
-          // The whole channel waits; the job goes back to the queue without using up an attempt.
-          await worker.rateLimit(outageProbeDelay(outageFailures, err.retryAfterMs));
-          throw new RateLimitError();
+          const message = err instanceof Error ? err.message : String(err);
+          await store.recordAttempt(row.id, message).catch(() => undefined);
+          if (err instanceof ChannelUnavailableError) {
+            outageFailures++;
+            metrics.messagesOut.inc({ channel, status: 'held' });
+            const { started, outage } = await outages.markDown(channel, err.reason, new Date());
+            if (started) {
+              metrics.channelOutages.inc({ channel });
+              logger.error({ channel, reason: err.reason }, 'channel outage: messages are held until the channel works again');
+              await opts.onChannelOutage(outage).catch((e: unknown) => logger.warn({ err: e, channel }, 'could not tell the admins about the channel outage'));
+            }
+            // The whole channel waits; the job goes back to the queue without using up an attempt.
+            await worker.rateLimit(outageProbeDelay(outageFailures, err.retryAfterMs));
+            throw new RateLimitError();
+          }
+          metrics.messagesOut.inc({ channel, status: 'retry' });
+          logger.warn({ outboxId: row.id, channel, attempt: job.attemptsMade + 1, reason: message }, 'transient send failure; retrying');
+          if (err instanceof TransientSendError && err.retryAfterMs) {
+            if (err.scope === 'target') await delayBehind(job, token, hold, err.retryAfterMs);
+            if (typeof err.scope === 'object') await delayBehind(job, token, err.scope.hold, err.retryAfterMs, err.scope.orderTarget === false ? undefined : hold);
+            await worker.rateLimit(err.retryAfterMs);
+            throw new RateLimitError();
+          }
+          throw err;
         }
-        metrics.messagesOut.inc({ channel, status: 'retry' });
-        logger.warn({ outboxId: row.id, channel, attempt: job.attemptsMade + 1, reason: message }, 'transient send failure; retrying');
-        if (err instanceof TransientSendError && err.retryAfterMs) {
-          if (err.scope === 'target') await delayBehind(job, token, hold, err.retryAfterMs);
-          if (typeof err.scope === 'object') await delayBehind(job, token, err.scope.hold, err.retryAfterMs, err.scope.orderTarget === false ? undefined : hold);
-          await worker.rateLimit(err.retryAfterMs);
-          throw new RateLimitError();
+        await store.markSent(row.id, new Date());
+        metrics.messagesOut.inc({ channel, status: 'sent' });
+        if (outageFailures > 0 || gate.outage) {
+          outageFailures = 0;
+          const ended = await outages.markUp(channel);
+          if (ended) logger.info({ channel, since: ended.since }, 'channel outage over: held messages are being delivered');
         }
-        throw err;
-      }
-      await store.markSent(row.id, new Date());
-      metrics.messagesOut.inc({ channel, status: 'sent' });
-      if (outageFailures > 0 || gate.outage) {
-        outageFailures = 0;
-        const ended = await outages.markUp(channel);
-        if (ended) logger.info({ channel, since: ended.since }, 'channel outage over: held messages are being delivered');
-      }
+      });
     },
     {
       connection: opts.connections.worker(),
@@ -278,9 +319,9 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       lockDuration: opts.lockMs,
       stalledInterval: opts.lockMs,
       maxStalledCount: MAX_STALLED_COUNT,
-      // One at a time: messages to a conversation arrive in the order they were committed (a reply
-      // before the card that follows it). The platforms' rate limits bound throughput anyway.
-      concurrency: 1,
+      // Messages to a conversation still arrive in the order they were committed (a reply before
+      // the card that follows it): see inLane above.
+      concurrency: SENDER_CONCURRENCY,
       limiter: evenLimiter(opts.ratePerSecond),
     },
   );

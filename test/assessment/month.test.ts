@@ -105,7 +105,9 @@ describe('assessment over a seeded month', () => {
     expect(own).toContain('巡查天数（请假除外）：2.4/20 分（巡查 2 天 / 应巡查 17 天，11.8%）');
     expect(own).toContain('信息按时报送率：2.5/15 分（按时报送 1 / 应报送 6，16.7%）');
     // Nothing rated this month: 无数据, and how the rules score it, not silently full marks.
-    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 评价 0），按规则记满分 10 分');
+    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 居民评价及回访 0），按规则记满分 10 分');
+    // Members rating members is its own figure, never 群众满意率.
+    expect(own).toContain('成员评价（不计入群众满意率）：满意和基本满意 0 / 评价 0');
     expect(own).toContain('扣分规则：每次督办 -2 分，每项逾期 -1 分，合计最多 -20 分；各项公式见「帮助 考核」。');
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核 @陈网格员')).toContain('没有权限');
     expect(await app.chat.ask('dm-wz-yg1', 'wz-yg1', '考核 01001002')).toContain('没有权限');
@@ -115,14 +117,14 @@ describe('assessment over a seeded month', () => {
     const help = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '帮助 考核');
     expect(help).toContain('考核评分规则（当前设置）');
     expect(help).toContain('任务按时办结率 = 到期任务中在时限前办结（提交核查即算）的数 ÷ 本期到期任务数；权重 20 分，达到 100% 得满分');
-    expect(help).toContain('群众满意率 = 满意和基本满意的评价数 ÷ 评价数；权重 10 分，达到 95% 得满分');
+    expect(help).toContain('群众满意率 = 居民评价和回访中满意、基本满意的数量 ÷ 居民评价和回访总数（成员之间的评价单列，不计入）；权重 10 分，达到 95% 得满分');
     expect(help).toContain('每次督办 -2 分，每项逾期 -1 分，合计最多 -20 分');
     await app.runtime.uow.runOnce(`rules-${Date.now()}`, (tx) => tx.repos.settings.put('assessment.rules', { weights: { satisfaction: 5, patrolDays: 25 }, noData: 'excluded' }, tx.now));
     const changed = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '帮助 考核');
-    expect(changed).toContain('群众满意率 = 满意和基本满意的评价数 ÷ 评价数；权重 5 分');
+    expect(changed).toContain('群众满意率 = 居民评价和回访中满意、基本满意的数量 ÷ 居民评价和回访总数（成员之间的评价单列，不计入）；权重 5 分');
     expect(changed).toContain('不计分，其余指标按比例折算到 100 分');
     const own = await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '考核');
-    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 评价 0），不计分，其余指标按比例折算');
+    expect(own).toContain('群众满意率：无数据（满意和基本满意 0 / 居民评价及回访 0），不计分，其余指标按比例折算');
     await app.runtime.uow.runOnce(`rules-back-${Date.now()}`, (tx) => tx.repos.settings.put('assessment.rules', {}, tx.now));
   });
 

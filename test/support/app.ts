@@ -99,18 +99,23 @@ export class ChatDriver {
     readonly events: EventEmitter,
   ) {}
 
-  private async api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  private async api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T; retryAfter: string | null }> {
     const res = await fetch(this.runtime.url + path, {
       method,
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: (await res.json()) as T };
+    return { status: res.status, body: (await res.json()) as T, retryAfter: res.headers.get('retry-after') };
   }
 
   /** Posts a message as `user` and returns its id once accepted (202). */
   async post(conversation: string, user: string, text: string, extra: { id?: string; userName?: string; attachments?: Attachment[]; mentioned?: boolean; quote?: string } = {}): Promise<string> {
-    const res = await this.api<{ id: string; error?: string }>('POST', '/sandbox/api/messages', { conversation, user, text, ...extra });
+    let res = await this.api<{ id: string; error?: string }>('POST', '/sandbox/api/messages', { conversation, user, text, ...extra });
+    // As any client should: a 429 (a busy receiver; nothing was queued) is sent again after Retry-After.
+    for (let tries = 0; res.status === 429 && tries < 20; tries++) {
+      await new Promise((r) => setTimeout(r, 1000 * Number(res.retryAfter ?? 1)));
+      res = await this.api<{ id: string; error?: string }>('POST', '/sandbox/api/messages', { conversation, user, text, ...extra });
+    }
     if (res.status !== 202) throw new Error(`sandbox refused the message: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id;
   }

@@ -42,6 +42,11 @@ describe('DingTalk rendering', () => {
     expect(text).toContain('[📎 台账.xlsx](https://bot/files/1)');
   });
 
+  it('does not mention someone outside the organisation (only an encrypted senderId is known)', () => {
+    expect(renderForWebhook({ text: '已收到', mentionUserIds: ['$:LWCP_v1:$abc=='] }, { group: true })).toEqual({ msgtype: 'text', text: { content: '已收到' } });
+    expect(renderForWebhook({ text: '已收到', mentionUserIds: ['$:LWCP_v1:$abc==', 'staff9'] }, { group: true })).toEqual({ msgtype: 'text', text: { content: '已收到 @staff9' }, at: { atUserIds: ['staff9'], isAtAll: false } });
+  });
+
   it('sends plain text as text, naming the people it mentions', () => {
     expect(renderForApi({ text: '你好' }, { group: true })).toEqual({ msgKey: 'sampleText', msgParam: JSON.stringify({ content: '你好' }) });
     expect(renderForWebhook({ text: '请处理', mentionUserIds: ['staff9'] }, { group: true })).toEqual({ msgtype: 'text', text: { content: '请处理 @staff9' }, at: { atUserIds: ['staff9'], isAtAll: false } });

@@ -92,7 +92,7 @@ function apiMessage(message: BotMessage, title: string, text: string): ApiMessag
 
 /** Bodies for a message's sessionWebhook, in order: one, or numbered parts within SIZE_LIMITS. */
 export function renderWebhookParts(message: BotMessage, ctx: RenderContext): Record<string, unknown>[] {
-  const mentions = message.mentionUserIds ?? [];
+  const mentions = mentionable(message.mentionUserIds);
   if (!message.card && !message.file) {
     return splitToLimit(withMentions(message.text, mentions), SIZE_LIMITS.text).map((content, i, all) => textBody(content, i === all.length - 1 ? mentions : []));
   }
@@ -103,7 +103,7 @@ export function renderWebhookParts(message: BotMessage, ctx: RenderContext): Rec
 
 /** One session webhook body; only for messages that fit (see renderWebhookParts). */
 export function renderForWebhook(message: BotMessage, ctx: RenderContext): Record<string, unknown> {
-  const mentions = message.mentionUserIds ?? [];
+  const mentions = mentionable(message.mentionUserIds);
   if (!message.card && !message.file) return textBody(withMentions(message.text, mentions), mentions);
   return webhookBody(message, titleOf(message), withMentions(markdownOf(message, ctx), mentions));
 }
@@ -113,7 +113,7 @@ function textBody(content: string, mentions: string[]): Record<string, unknown> 
 }
 
 function webhookBody(message: BotMessage, title: string, text: string): Record<string, unknown> {
-  const mentions = message.mentionUserIds ?? [];
+  const mentions = mentionable(message.mentionUserIds);
   const at = mentions.length ? { at: { atUserIds: mentions, isAtAll: false } } : {};
   const buttons = message.card?.buttons ?? [];
   if (buttons.length === 0 || buttons.length > MAX_ACTION_CARD_BUTTONS) return { msgtype: 'markdown', markdown: { title, text }, ...at };
@@ -156,6 +156,15 @@ function cardMarkdown(card: Card, ctx: RenderContext): string[] {
 
 function linkOf(button: CardButton): string {
   return `[${escapeMarkdown(button.label)}](${quickLink(button.command)})`;
+}
+
+/**
+ * Who can be @-mentioned: members of the organisation (staffId). Someone outside it (a resident in a
+ * residents' group) is known only by the encrypted senderId (`$:LWCP_v1:$…`), which `atUserIds` does
+ * not take: the message goes without the mention rather than showing that id in the text.
+ */
+function mentionable(userIds: readonly string[] | undefined): string[] {
+  return (userIds ?? []).filter((id) => !id.startsWith('$:'));
 }
 
 /** DingTalk shows a mention only when the text names the user as well as the at list does. */

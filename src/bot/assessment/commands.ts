@@ -165,7 +165,11 @@ export function assessmentCommands(service: AssessmentService, output: MeetingOu
         t('stats.tasks', { due: String(tasks.due), onTime: String(tasks.onTime), rate: ratioText({ done: tasks.onTime, of: tasks.due }), open: String(tasks.open), overdue: String(tasks.overdueOpen) }),
         t('stats.infoReports', { rate: ratioText(facts.infoReports) }),
         t('stats.patrols', { rate: ratioText(facts.patrols) }),
+        t('stats.satisfaction', { rate: ratioText(facts.satisfaction) }),
+        t('stats.memberRatings', { rate: ratioText(facts.memberRatings ?? null) }),
       ];
+      const daiban = await service.daibanTally(ctx.repos, unit, period, ctx.now);
+      if (daiban) lines.push(t('stats.daiban', { received: daiban.received, done: daiban.done, returned: daiban.returned, due: daiban.due, onTime: daiban.onTime, rate: ratioText({ done: daiban.onTime, of: daiban.due }) }));
       const card: Card = { title: t('stats.title', { unit: unit.name, period: period.label }), lines };
       return { text: cardToText(card), card };
     },

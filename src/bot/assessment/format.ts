@@ -54,6 +54,7 @@ export function trendText(delta: number | null): string {
 export function breakdownLines(score: AssessmentScore, facts: AssessmentFacts, rules: AssessmentRules): string[] {
   // An indicator without points in this deployment (培训学时 by default) is not shown.
   const lines = score.indicators.filter((i) => i.weight > 0).map((i) => indicatorLine(i, rules));
+  lines.push(t('assess.line.memberRatings', { done: String(facts.memberRatings?.done ?? 0), of: String(facts.memberRatings?.of ?? 0) }));
   if (score.supervisionDeduction) lines.push(t('assess.line.supervision', { points: num(score.supervisionDeduction), count: String(facts.supervisions) }));
   if (score.overdueDeduction) lines.push(t('assess.line.overdue', { points: num(score.overdueDeduction), count: String(facts.overdue) }));
   if (facts.adjustments.length) {

@@ -7,6 +7,7 @@ import type { LocalDate } from '../../domain/calendar/working-calendar';
 import type { AssessmentFacts } from '../../domain/assessment';
 import type { TrainingRepos } from '../training/ports';
 import type { CoreRepos } from '../ports';
+import type { DaibanTally } from '../../domain/figures/figures';
 
 export interface Range {
   start: Date;
@@ -149,6 +150,17 @@ export interface AssessmentRepos extends TrainingRepos {
  * time. Supplied by the register area (composed in src/bot/modules.ts); absent, the indicator has
  * no data.
  */
+/**
+ * 代办 figures of grids in a period, by the one definition (src/domain/figures `tallyDaiban`): the
+ * 代办 area provides it (composed in src/bot/modules.ts); without it 代办 is not counted.
+ */
+export interface DaibanFigures {
+  /** 代办按时办结率 per grid: 按时办结 of 到期. */
+  ofGrids(repos: CoreRepos, gridIds: number[], range: { start: Date; end: Date }, now: Date): Promise<Map<number, { done: number; of: number }>>;
+  /** The period's tally of a subtree, for 统计. */
+  tally(repos: CoreRepos, unitPath: string, range: { start: Date; end: Date }, now: Date): Promise<DaibanTally>;
+}
+
 export interface VisitCoverage {
   ofGrids(repos: CoreRepos, gridIds: number[], asOf: Date): Promise<Map<number, { done: number; of: number }>>;
 }

@@ -26,7 +26,8 @@ import {
   type Ranked,
   type Ratio,
 } from '../../domain/assessment';
-import type { AttendanceDays, FiledReport, RecordedFacts, VisitCoverage } from './ports';
+import type { DaibanTally } from '../../domain/figures/figures';
+import type { AttendanceDays, DaibanFigures, FiledReport, RecordedFacts, VisitCoverage } from './ports';
 import type { AssessmentRepos } from './ports';
 import { trainingRatio } from '../../domain/training/training';
 
@@ -108,7 +109,21 @@ function unitTotal(grids: readonly Scored<OrgUnit>[]): number {
 }
 
 export class AssessmentService {
-  constructor(private readonly visits: VisitCoverage | null = null) {}
+  constructor(
+    private readonly visits: VisitCoverage | null = null,
+    private readonly daiban: DaibanFigures | null = null,
+  ) {}
+
+  /** 代办按时办结率 per grid in the period; null where 代办 is not composed. */
+  private async daibanFacts(repos: AssessmentRepos, gridIds: number[], period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<Map<number, Ratio> | null> {
+    if (!this.daiban || !gridIds.length) return null;
+    return this.daiban.ofGrids(repos, gridIds, period, now);
+  }
+
+  /** The 代办 figures of a unit's subtree in a period (统计); null where 代办 is not composed. */
+  async daibanTally(repos: AssessmentRepos, unit: OrgUnit, period: Pick<AssessmentPeriod, 'start' | 'end'>, now: Date): Promise<DaibanTally | null> {
+    return this.daiban ? this.daiban.tally(repos, unit.path, period, now) : null;
+  }
 
   /** 走访覆盖率 per grid at the period's end (or now, while it runs); null without a register. */
   private async visitFacts(repos: AssessmentRepos, gridIds: number[], period: Pick<AssessmentPeriod, 'end'>, now: Date): Promise<Map<number, Ratio> | null> {
@@ -152,7 +167,8 @@ export class AssessmentService {
     const member = await repos.org.member(memberId);
     const gridIds = (member?.roles ?? []).filter((g) => g.role === 'gridworker').map((g) => g.unitId);
     const visits = await this.visitFacts(repos, gridIds, period, now);
-    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments, visits: visits && sumRatios([...visits.values()]) };
+    const daiban = await this.daibanFacts(repos, gridIds, period, now);
+    const facts: AssessmentFacts = { ...(recorded ?? emptyFacts()), ...attendance, training, adjustments, visits: visits && sumRatios([...visits.values()]), daiban: daiban && sumRatios([...daiban.values()]) };
     return { subject: memberId, facts, score: scoreOf(facts, rules) };
   }
 
@@ -167,6 +183,7 @@ export class AssessmentService {
     const adjustments = await repos.assessment.adjustments('grid', ids, period);
     const training = await this.trainingFacts(repos, calendar, [...new Set([...workers.values()].flat())], period);
     const visits = await this.visitFacts(repos, ids, period, now);
+    const daiban = await this.daibanFacts(repos, ids, period, now);
     return grids.map((grid) => {
       const trained = (workers.get(grid.id) ?? []).map((id) => training.get(id)!);
       const mine = (workers.get(grid.id) ?? []).map((id) => attendance.get(id)!);
@@ -179,6 +196,7 @@ export class AssessmentService {
         training: trained.length ? { done: trained.reduce((s, r) => s + r.done, 0), of: trained.reduce((s, r) => s + r.of, 0) } : null,
         adjustments: adjustments.filter((a) => a.subjectId === grid.id).map((a) => ({ points: a.points, reason: a.reason })),
         visits: visits?.get(grid.id) ?? null,
+        daiban: daiban?.get(grid.id) ?? null,
       };
       return { subject: grid, facts, score: scoreOf(facts, rules) };
     });

@@ -3,6 +3,7 @@
  * areas' tables (events, tasks, check-ins, boundaries), which it reads and never writes.
  */
 import type { AssessmentRepos } from '../assessment/ports';
+import type { DaibanRepo } from '../daiban/ports';
 
 export interface ConsoleSession {
   memberId: number;
@@ -101,4 +102,6 @@ export interface ConsoleRepo {
 /** The console reads through the assessment's repositories too (the figures). */
 export interface ConsoleRepos extends AssessmentRepos {
   console: ConsoleRepo;
+  /** The open 代办 of the member's units (a queue of its own). */
+  daiban: DaibanRepo;
 }

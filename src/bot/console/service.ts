@@ -9,6 +9,7 @@ import type { Member, OrgUnit } from '../../domain/org/org';
 import { GLOBAL_UNIT_ID, isWithin, roleRank } from '../../domain/org/org';
 import { OPEN_EVENT_STATES } from '../../domain/event/event';
 import { ACTIVE_TASK_STATES } from '../../domain/task/task';
+import { isDaibanOverdue, OPEN_DAIBAN_STATES, parseDaibanNumber } from '../../domain/daiban/daiban';
 import { periodContaining } from '../../domain/assessment/period';
 import { eventStanding } from '../../domain/figures';
 import { ageBucket, boundaryCentre, eventPlace, AGE_BUCKETS, type AgeBucket } from '../../domain/console/map';
@@ -18,7 +19,7 @@ import { issueFileLink } from '../files';
 import { AssessmentService } from '../assessment/service';
 import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from '../assessment/ledgers';
 import type { ConsoleRepos, ConsoleSession } from './ports';
-import { t } from '../texts';
+import { t, type TextKey } from '../texts';
 
 /** The file-link kind of a sign-in link: used up by its first opening. */
 export const CONSOLE_LOGIN_LINK = 'console-login';
@@ -26,6 +27,9 @@ export const LOGIN_LINK_MINUTES = 5;
 export const SESSION_HOURS = 8;
 /** Ledger download links made in the console live as long as those made in chat. */
 const DOWNLOAD_MINUTES = 30;
+/** Most open 代办 the console counts at once (a county's worth; the list shows the oldest). */
+const DAIBAN_QUEUE_LIMIT = 5000;
+
 /** Rows a queue list shows (the oldest); its total is always given. */
 export const QUEUE_ROWS = 200;
 /**
@@ -169,7 +173,11 @@ export class ConsoleService {
     // Oldest first; a list shows its first QUEUE_ROWS rows and says how many there are.
     const list = <T, R>(items: T[], row: (item: T) => R) => ({ total: items.length, rows: items.slice(0, QUEUE_ROWS).map(row) });
     const overdue = tasks.filter((t) => t.deadline.getTime() <= now.getTime());
+    // 代办 still open, oldest first: the household's number only, never its address.
+    const daiban = (await repos.daiban.list({ scopes: who.scope.map((s) => s.path), states: OPEN_DAIBAN_STATES, limit: DAIBAN_QUEUE_LIMIT })).reverse();
+    const daibanRow = (d: (typeof daiban)[number]) => ({ number: d.number, item: d.item, state: d.state, unit: code.get(d.unitId) ?? '', household: `H${d.householdId}`, deadline: d.deadline?.toISOString() ?? null, overdue: isDaibanOverdue(d, now), command: `代办详情 ${d.number}` });
     return {
+      daiban: list(daiban, daibanRow),
       events: list(open, eventRow),
       eventsByLevel: byLevel,
       overdueTasks: list(overdue, taskRow),
@@ -198,6 +206,11 @@ export class ConsoleService {
     if (event && (await within(event.gridUnitId))) {
       const timeline = await repos.console.eventTimeline(event.id);
       out = { kind: 'event', number: event.number, title: `${event.category}：${event.description}`, state: event.state, timeline: timeline.map((r) => ({ ...r, at: r.at.toISOString() })), commands: [`事件 ${event.number}`, `催办 ${event.number}`, `督办 ${event.number}`] };
+    }
+    const daiban = out || !parseDaibanNumber(number) ? null : await repos.daiban.byNumber(number);
+    if (daiban && (await within(daiban.unitId))) {
+      const steps = await repos.daiban.steps(daiban.id);
+      out = { kind: 'daiban', number: daiban.number, title: daiban.item, state: daiban.state, timeline: steps.map((s) => ({ at: s.at.toISOString(), action: t(`daiban.step.${s.action.startsWith('rung.') ? 'rung' : s.action}` as TextKey), toState: '', note: s.note })), commands: [`代办详情 ${daiban.number}`] };
     }
     const task = out ? null : await repos.console.taskByNumber(number);
     if (task && (await within(task.gridId ?? task.scopeUnitId))) {

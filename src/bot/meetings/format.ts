@@ -100,6 +100,7 @@ function monthlySections(a: MonthlyAgenda): DocumentSection[] {
       tasks: rate(c.tasks),
       info: rate(c.infoReports),
       patrol: rate(c.patrols),
+      daiban: c.daiban ? t('meeting.community.daiban', { rate: rate(c.daiban) }) : '',
     }),
   );
   const plans = a.communities.filter((c) => c.plan).map((c) => t('meeting.plan.line', { name: c.community.name, text: c.plan!.text, by: c.plan!.submittedBy }));

@@ -6,7 +6,7 @@ import type { BotModule } from '../bot';
 import type { MeetingOutput } from './render-port';
 import type { TaskService } from '../tasks/contract';
 import type { AttendanceFacts, MeetingsRepos } from './ports';
-import type { VisitCoverage } from '../assessment/ports';
+import type { DaibanFigures, VisitCoverage } from '../assessment/ports';
 import { meetingCommands } from './commands';
 import { MeetingService } from './service';
 import { AGENDA_TIMER, agendaTimer } from './agenda-timer';
@@ -30,7 +30,7 @@ export { NO_OUTPUT, type MeetingOutput, type MeetingRenderer } from './render-po
 export { MeetingService } from './service';
 export { resolveExport } from './exports';
 
-export function createMeetingsModule(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; visits?: VisitCoverage; output?: MeetingOutput }): BotModule<MeetingsRepos> {
+export function createMeetingsModule(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; visits?: VisitCoverage; daiban?: DaibanFigures; output?: MeetingOutput }): BotModule<MeetingsRepos> {
   const service = new MeetingService(deps);
   return { commands: meetingCommands(service), timers: [agendaTimer(service)], schedules: MEETING_SCHEDULES };
 }

@@ -35,7 +35,7 @@ import { t } from '../texts';
 import type { TaskService } from '../tasks/contract';
 import { agendaCard, agendaSnapshot, meetingName, minutesCard, type AgendaSnapshot } from './format';
 import type { AttendanceFacts, MinuteEntry, StoredMeeting } from './ports';
-import type { VisitCoverage } from '../assessment/ports';
+import type { DaibanFigures, VisitCoverage } from '../assessment/ports';
 import { NO_OUTPUT, type DocumentFormat, type MeetingOutput } from './render-port';
 import type { MeetingsRepos } from './ports';
 
@@ -59,10 +59,12 @@ export class MeetingService {
   private readonly attendance: AttendanceFacts;
   private readonly output: MeetingOutput;
   private readonly visits: VisitCoverage | null;
+  private readonly daiban: DaibanFigures | null;
 
-  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; visits?: VisitCoverage; output?: MeetingOutput; times?: MeetingTimes }) {
+  constructor(deps: { tasks: TaskService<MeetingsRepos>; attendance: AttendanceFacts; visits?: VisitCoverage; daiban?: DaibanFigures; output?: MeetingOutput; times?: MeetingTimes }) {
     this.tasks = deps.tasks;
     this.visits = deps.visits ?? null;
+    this.daiban = deps.daiban ?? null;
     this.attendance = deps.attendance;
     this.output = deps.output ?? NO_OUTPUT;
     this.times = deps.times ?? DEFAULT_MEETING_TIMES;
@@ -183,6 +185,13 @@ export class MeetingService {
     return { grids: gridWeeks, problems };
   }
 
+  /** 代办 of a community's month (by the one definition in src/domain/figures); null when it had none. */
+  private async daibanOf(repos: MeetingsRepos, path: string, period: { start: Date; end: Date }, now: Date): Promise<{ done: number; of: number } | null> {
+    if (!this.daiban) return null;
+    const tally = await this.daiban.tally(repos, path, period, now);
+    return tally.received || tally.due ? { done: tally.onTime, of: tally.due } : null;
+  }
+
   /** Figures of the month the meeting `occ` reviews, and the plans submitted for that meeting's month. */
   private async monthlyFigures(repos: MeetingsRepos, calendar: WorkingCalendar, subtree: OrgUnit[], occ: MeetingOccurrence, now: Date) {
     const period = occ.reviews;
@@ -215,6 +224,7 @@ export class MeetingService {
         ),
         infoReports: ratioOf(info),
         patrols: ratioOf(patrols),
+        daiban: await this.daibanOf(repos, c.path, { start: period.from, end: period.to }, now),
       });
     }
     // The month follows from the meeting, not from when the agenda is asked for: after the meeting

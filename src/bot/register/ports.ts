@@ -131,7 +131,8 @@ export interface AccessEntry {
   at: Date;
   memberId: number | null;
   action: AccessAction;
-  subject: 'household' | 'resident' | 'place' | 'unit';
+  /** `reporter`: a resident who reported from the 联系卡 page (a device, src/bot/residents). */
+  subject: 'household' | 'resident' | 'place' | 'unit' | 'reporter';
   subjectId: number | null;
   unitId: number | null;
   unitPath: string | null;

@@ -15,6 +15,7 @@ export const INDICATORS = [
   'satisfaction', // 群众满意率
   'trainingHours', // 培训学时 / 每年40学时 (weight 0 unless a deployment sets one)
   'visitCoverage', // 走访覆盖率: households due a visit (by their tags' cadence) visited in time
+  'daibanOnTime', // 代办按时办结率: 代办 (help with applications) 办结 within the time limit / due
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
@@ -63,6 +64,8 @@ export const DEFAULT_RULES: AssessmentRules = {
     trainingHours: 0,
     // Off until the county gives it points in the assessment settings (the 100 stay as they were).
     visitCoverage: 0,
+    // Off until the county gives it points (代办 counts only where gridworkers record it).
+    daibanOnTime: 0,
   },
   targets: {
     tasksOnTime: 1,
@@ -74,6 +77,7 @@ export const DEFAULT_RULES: AssessmentRules = {
     satisfaction: 0.95,
     trainingHours: 1,
     visitCoverage: 1,
+    daibanOnTime: 1,
   },
   deductions: { perSupervision: 2, perOverdue: 1, max: 20 },
   manual: { maxAdd: 10, maxDeduct: 20 },

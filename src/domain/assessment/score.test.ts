@@ -74,7 +74,7 @@ describe('the 100-point score', () => {
     expect(s.total).toBe(100);
     expect(s.grade).toBe('excellent');
     // 培训学时 carries no points unless a deployment gives it a weight.
-    expect(s.indicators.map((i) => i.points)).toEqual([20, 15, 20, 10, 15, 10, 10, 0, 0]);
+    expect(s.indicators.map((i) => i.points)).toEqual([20, 15, 20, 10, 15, 10, 10, 0, 0, 0]);
   });
 
   it('scores each indicator in proportion to its target', () => {
@@ -112,7 +112,7 @@ describe('the 100-point score', () => {
     const s = scoreOf(facts, DEFAULT_RULES);
     // counted weight 65; earned 10 + 10 + 15 + 10 + 10 = 55 → 55 × 100 / 65
     expect(s.base).toBe(84.6);
-    expect(s.indicators.filter((i) => !i.counted).map((i) => i.indicator)).toEqual(['infoReportsOnTime', 'patrolDays', 'trainingHours', 'visitCoverage']);
+    expect(s.indicators.filter((i) => !i.counted).map((i) => i.indicator)).toEqual(['infoReportsOnTime', 'patrolDays', 'trainingHours', 'visitCoverage', 'daibanOnTime']);
   });
 
   it('counts training hours of the year when the rules give them a weight', () => {
@@ -152,5 +152,13 @@ describe('the 100-point score', () => {
     const s = scoreOf(facts, weighted);
     expect(s.indicators.find((i) => i.indicator === 'visitCoverage')).toMatchObject({ rate: 0.75, points: 7.5, counted: true });
     expect(s.total).toBe(97.5);
+  });
+
+  it('counts 代办按时办结率 once the county gives it points', () => {
+    const facts = { ...perfectMonth(), daiban: { done: 1, of: 2 } };
+    expect(scoreOf(facts, DEFAULT_RULES).total).toBe(100);
+    const s = scoreOf(facts, mergeRules({ weights: { daibanOnTime: 10, satisfaction: 0 } }));
+    expect(s.indicators.find((i) => i.indicator === 'daibanOnTime')).toMatchObject({ rate: 0.5, points: 5, counted: true });
+    expect(s.total).toBe(95);
   });
 });

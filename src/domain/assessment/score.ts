@@ -49,8 +49,10 @@ export interface AssessmentFacts {
   handling: HandlingFacts;
   /** Submitted items the subject had to verify (核查), and how many within the limit. */
   verification: Ratio;
-  /** Ratings given in the period: 满意 and 基本满意 of all. */
+  /** 群众满意率: residents' ratings and 回访 answers in the period, 满意 and 基本满意 of all. */
   satisfaction: Ratio;
+  /** Members' 评价 of the work in the period (a separate figure, never in 群众满意率). */
+  memberRatings?: Ratio;
   /** Training hours of the year to the period's end, of the yearly requirement; null where not counted. */
   training: Ratio | null;
   /** 督办 received in the period. */
@@ -61,6 +63,8 @@ export interface AssessmentFacts {
   adjustments: readonly { points: number; reason: string }[];
   /** 走访: households due a visit and those visited within their cadence; absent where the register is not kept. */
   visits?: Ratio | null;
+  /** 代办: requests due (their time limit in the period) and those 办结 in time (src/domain/figures); absent where not recorded. */
+  daiban?: Ratio | null;
 }
 
 // ---- the formulas --------------------------------------------------------------------------
@@ -143,6 +147,8 @@ function ratioOf(indicator: Indicator, f: AssessmentFacts): Ratio | null {
       return f.training;
     case 'visitCoverage':
       return f.visits ?? null;
+    case 'daibanOnTime':
+      return f.daiban ?? null;
   }
 }
 
@@ -203,11 +209,13 @@ export function sumFacts(all: readonly AssessmentFacts[]): AssessmentFacts {
     handling: { handled: sum((f) => f.handling.handled), taken: sum((f) => f.handling.taken), returned: sum((f) => f.handling.returned) },
     verification: sumRatio((f) => f.verification) ?? { done: 0, of: 0 },
     satisfaction: sumRatio((f) => f.satisfaction) ?? { done: 0, of: 0 },
+    memberRatings: sumRatio((f) => f.memberRatings ?? null) ?? { done: 0, of: 0 },
     training: sumRatio((f) => f.training),
     supervisions: sum((f) => f.supervisions),
     overdue: sum((f) => f.overdue),
     adjustments: all.flatMap((f) => f.adjustments),
     visits: sumRatio((f) => f.visits ?? null),
+    daiban: sumRatio((f) => f.daiban ?? null),
   };
 }
 

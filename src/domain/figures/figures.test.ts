@@ -1,4 +1,4 @@
-import { eventStanding, isTaskDue, isTaskOnTime, reportDayRatio, tallyEventGroups, tallyEvents, tallyTasks, type TaskFigureFacts } from './figures';
+import { countsForPublicSatisfaction, eventStanding, isTaskDue, isTaskOnTime, ratingSource, reportDayRatio, tallyEventGroups, tallyEvents, tallySatisfaction, tallyTasks, type TaskFigureFacts } from './figures';
 
 const at = (iso: string) => new Date(`${iso}+08:00`);
 const november = { start: at('2026-11-01T00:00:00'), end: at('2026-12-01T00:00:00') };
@@ -59,5 +59,23 @@ describe('one report day', () => {
   it('leaves out who is on approved leave, as 考核 does', () => {
     expect(reportDayRatio([1, 2], new Set([2]), new Set([1]))).toEqual({ done: 1, of: 1 });
     expect(reportDayRatio([1, 2], new Set([2]), new Set([2]))).toEqual({ done: 0, of: 1 });
+  });
+});
+
+describe('群众满意率 and the members’ 评价', () => {
+  it('counts residents’ ratings and 回访 answers as the public figure, members rating members apart', () => {
+    expect(ratingSource(null)).toBe('resident');
+    expect(ratingSource(7)).toBe('member');
+    expect(countsForPublicSatisfaction('followup')).toBe(true);
+    expect(countsForPublicSatisfaction('member')).toBe(false);
+    expect(
+      tallySatisfaction([
+        { source: 'resident', rating: 'satisfied' },
+        { source: 'followup', rating: 'unsatisfied' },
+        { source: 'followup', rating: 'basically_satisfied' },
+        { source: 'member', rating: 'satisfied' },
+        { source: 'member', rating: 'unsatisfied' },
+      ]),
+    ).toEqual({ public: { done: 2, of: 3 }, members: { done: 1, of: 2 } });
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { EventRating, EventState, HandlingLevel } from '../event/event';
 import type { TaskState } from '../task/task';
+import type { DaibanState } from '../daiban/daiban';
 
 /** A half-open span of time [start, end). */
 export interface FigureRange {
@@ -137,11 +138,99 @@ export function tallyTasks(tasks: readonly TaskFigureFacts[], range: FigureRange
   return tally;
 }
 
+// ---- 代办 (help with applications) -------------------------------------------------------------
+
+export interface DaibanFigureFacts {
+  state: DaibanState;
+  registeredAt: Date;
+  /** 受理 + the time limit; null until 受理. */
+  deadline: Date | null;
+  /** 办结 or 退回. */
+  closedAt: Date | null;
+}
+
+/**
+ * 到期 for a 代办, as for tasks: it counts for the period its time limit falls in, once the limit
+ * has passed or it was 办结. A request 退回 was never owed to the end; one not 受理 has no limit.
+ */
+export function isDaibanDue(d: DaibanFigureFacts, range: FigureRange, now: Date): boolean {
+  if (d.state === 'returned' || d.deadline === null || !inRange(range, d.deadline)) return false;
+  return d.deadline.getTime() <= now.getTime() || d.state === 'done';
+}
+
+/** 按时办结: 办结 no later than the time limit. */
+export function isDaibanOnTime(d: DaibanFigureFacts): boolean {
+  return d.state === 'done' && d.closedAt !== null && d.deadline !== null && d.closedAt.getTime() <= d.deadline.getTime();
+}
+
+export interface DaibanTally {
+  /** 受理登记: recorded in the period. */
+  received: number;
+  /** 办结 in the period. */
+  done: number;
+  /** 退回 in the period. */
+  returned: number;
+  /** 到期, 按时 and 逾期 as {@link isDaibanDue} says. */
+  due: number;
+  onTime: number;
+  late: number;
+}
+
+export function tallyDaiban(requests: readonly DaibanFigureFacts[], range: FigureRange, now: Date): DaibanTally {
+  const tally: DaibanTally = { received: 0, done: 0, returned: 0, due: 0, onTime: 0, late: 0 };
+  for (const d of requests) {
+    if (inRange(range, d.registeredAt)) tally.received++;
+    if (d.state === 'done' && inRange(range, d.closedAt)) tally.done++;
+    if (d.state === 'returned' && inRange(range, d.closedAt)) tally.returned++;
+    if (!isDaibanDue(d, range, now)) continue;
+    tally.due++;
+    if (isDaibanOnTime(d)) tally.onTime++;
+    else tally.late++;
+  }
+  return tally;
+}
+
 // ---- satisfaction -----------------------------------------------------------------------------
 
 /** 满意度: 满意 and 基本满意 count as satisfied; 不满意 does not. */
 export function isSatisfied(rating: EventRating): boolean {
   return rating !== 'unsatisfied';
+}
+
+/**
+ * Whose opinion a rating is: a resident's (or an outside reporter's) own 评价, the answer to a 回访
+ * by the handler, or a member rating a colleague's work (a gridworker rating what they reported).
+ */
+export type OpinionSource = 'resident' | 'followup' | 'member';
+
+/**
+ * 群众满意率 is the residents' voice only: their ratings and the 回访 answers. Members rating
+ * members is counted apart as 评价 (members), never in 群众满意率.
+ */
+export function countsForPublicSatisfaction(source: OpinionSource): boolean {
+  return source !== 'member';
+}
+
+/** The source of a rating on the event timeline: a step without a member actor came from outside. */
+export function ratingSource(actorId: number | null): OpinionSource {
+  return actorId === null ? 'resident' : 'member';
+}
+
+export interface SatisfactionTally {
+  /** 群众满意率: residents' ratings and 回访 answers, 满意 and 基本满意 of all. */
+  public: { done: number; of: number };
+  /** 评价 (members): members' ratings of the work, 满意 and 基本满意 of all. */
+  members: { done: number; of: number };
+}
+
+export function tallySatisfaction(opinions: readonly { source: OpinionSource; rating: EventRating }[]): SatisfactionTally {
+  const tally: SatisfactionTally = { public: { done: 0, of: 0 }, members: { done: 0, of: 0 } };
+  for (const o of opinions) {
+    const into = countsForPublicSatisfaction(o.source) ? tally.public : tally.members;
+    into.of++;
+    if (isSatisfied(o.rating)) into.done++;
+  }
+  return tally;
 }
 
 // ---- one report day -----------------------------------------------------------------------------

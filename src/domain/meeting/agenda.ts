@@ -195,6 +195,8 @@ export interface CommunityMonth {
   infoReports: Ratio | null;
   /** Grid-days with a patrol of the grid-working-days. */
   patrols: Ratio | null;
+  /** 代办 due in the month and 办结 within their time limit (src/domain/figures); absent when the month had none. */
+  daiban?: Ratio | null;
 }
 
 export interface MonthlyPlan {

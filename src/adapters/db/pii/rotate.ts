@@ -8,13 +8,21 @@ import { MoreThan, type DataSource } from 'typeorm';
 import { OutboxSchema } from '../schemas/core';
 import { PlaceSchema, ResidentSchema, ResidentTagSchema, type ResidentRow } from '../schemas/register';
 import { MACS, SEALED } from '../repositories/register-repository';
+import { DaibanPhotoSchema } from '../schemas/daiban';
+import { DAIBAN_PHOTO_FIELD } from '../repositories/daiban-repository';
+import { MACS as DEVICE_MACS, SEALED as DEVICE_SEALED } from '../repositories/resident-web-repository';
+import { ResidentDeviceSchema } from '../schemas/resident-web';
 import { openPayload, sealPayload } from './outbox-seal';
 import type { PiiVault } from './vault';
 
 export interface RotationResult {
   residents: number;
   places: number;
+  /** Devices of residents who reported from a 联系卡 page (their cookie and phone). */
+  devices: number;
   messages: number;
+  /** 代办 document photos. */
+  photos: number;
 }
 
 const BATCH = 500;
@@ -24,7 +32,7 @@ function residentIsStale(vault: PiiVault, r: ResidentRow): boolean {
 }
 
 export async function rotatePii(dataSource: DataSource, vault: PiiVault): Promise<RotationResult> {
-  const result: RotationResult = { residents: 0, places: 0, messages: 0 };
+  const result: RotationResult = { residents: 0, places: 0, devices: 0, messages: 0, photos: 0 };
   for (let after = 0; ; ) {
     const rows = await dataSource.getRepository(ResidentSchema).find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: BATCH });
     if (!rows.length) break;
@@ -57,6 +65,21 @@ export async function rotatePii(dataSource: DataSource, vault: PiiVault): Promis
     if (!p.contactPhoneSealed || !vault.isStale(p.contactPhoneSealed)) continue;
     await dataSource.getRepository(PlaceSchema).update({ id: p.id }, { contactPhoneSealed: vault.seal(SEALED.placePhone, vault.open(SEALED.placePhone, p.contactPhoneSealed)) });
     result.places++;
+  }
+  for (const p of await dataSource.getRepository(DaibanPhotoSchema).find({ select: { id: true, refSealed: true } })) {
+    if (!vault.isStale(p.refSealed)) continue;
+    await dataSource.getRepository(DaibanPhotoSchema).update({ id: p.id }, { refSealed: vault.seal(DAIBAN_PHOTO_FIELD, vault.open(DAIBAN_PHOTO_FIELD, p.refSealed)) });
+    result.photos++;
+  }
+  for (const d of await dataSource.getRepository(ResidentDeviceSchema).find({ select: { id: true, deviceSealed: true, phoneSealed: true } })) {
+    if (!vault.isStale(d.deviceSealed) && !(d.phoneSealed && vault.isStale(d.phoneSealed))) continue;
+    const key = vault.open(DEVICE_SEALED.device, d.deviceSealed);
+    const phone = d.phoneSealed ? vault.open(DEVICE_SEALED.phone, d.phoneSealed) : null;
+    await dataSource.getRepository(ResidentDeviceSchema).update(
+      { id: d.id },
+      { deviceSealed: vault.seal(DEVICE_SEALED.device, key), deviceMac: vault.mac(DEVICE_MACS.device, key), phoneSealed: phone ? vault.seal(DEVICE_SEALED.phone, phone) : null },
+    );
+    result.devices++;
   }
   for (let after = ''; ; ) {
     const rows = await dataSource.getRepository(OutboxSchema).find({ where: { kind: 'message', id: MoreThan(after) }, select: { id: true, payload: true }, order: { id: 'ASC' }, take: BATCH });

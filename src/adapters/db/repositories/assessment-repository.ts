@@ -4,7 +4,7 @@
  * only; those areas own them), and from the attendance area's patrol log, leave requests and
  * info reports.
  */
-import { eventStanding, isSatisfied, isTaskDue, isTaskOnTime, tallyTasks, type TaskFigureFacts } from '../../../domain/figures';
+import { eventStanding, isTaskDue, isTaskOnTime, ratingSource, tallySatisfaction, tallyTasks, type OpinionSource, type TaskFigureFacts } from '../../../domain/figures';
 import type { EventRating, EventState } from '../../../domain/event/event';
 import type { TaskState } from '../../../domain/task/task';
 import { And, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, type EntityManager, type FindOperator, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
@@ -27,6 +27,7 @@ import { TaskHistorySchema, TaskSchema, type TaskHistoryRow, type TaskRow } from
 import { InfoReportSchema, LeaveRequestSchema, PatrolLogSchema } from '../schemas/attendance';
 import { AssessmentAdjustmentSchema, type AssessmentAdjustmentRow } from '../schemas/assessment';
 import { MemberRoleSchema, MemberSchema, type MemberRoleRow } from '../schemas/core';
+import { EventFollowupSchema } from '../schemas/residents';
 
 /** Tasks that never became the assignee's work to finish: not counted as due. */
 const OPEN_TASK_STATES = ['dispatched', 'accepted', 'extension_requested'];
@@ -99,6 +100,8 @@ interface PeriodEventLogGroup {
   gridUnitId: number;
   /** Null for a resident's or an intake order's event. */
   reporterId: number | null;
+  /** The member who took the step; null for a resident's (or intake client's) own rating. */
+  actorId: number | null;
   assigneeKind: string | null;
   assigneeId: number | null;
   count: number;
@@ -118,8 +121,10 @@ interface FactSources {
   actions: { keys: number[]; action: string; count: number }[];
   /** The period's history of each task a subject had to verify (核查), oldest first. */
   verifications: { keys: number[]; rows: { action: string; toState: string; at: Date }[] }[];
-  /** Ratings and 督办 on events, in the period, counted. */
-  eventLog: { keys: number[]; action: string; detail: string | null; count: number }[];
+  /** Ratings and 督办 on events, in the period, counted; `actorId` null for a resident's rating. */
+  eventLog: { keys: number[]; action: string; detail: string | null; actorId: number | null; count: number }[];
+  /** 回访 answers in the period (群众满意率). */
+  followups: { keys: number[]; rating: string }[];
 }
 
 function emptyRecorded(): RecordedFacts {
@@ -131,9 +136,18 @@ function emptyRecorded(): RecordedFacts {
     handling: { handled: 0, taken: 0, returned: 0 },
     verification: { done: 0, of: 0 },
     satisfaction: { done: 0, of: 0 },
+    memberRatings: { done: 0, of: 0 },
     supervisions: 0,
     overdue: 0,
   };
+}
+
+/** One opinion into 群众满意率 or the members' 评价 (domain/figures decides which). */
+function addOpinion(f: RecordedFacts, source: OpinionSource, rating: EventRating): void {
+  const tally = tallySatisfaction([{ source, rating }]);
+  f.satisfaction = { done: f.satisfaction.done + tally.public.done, of: f.satisfaction.of + tally.public.of };
+  const members = f.memberRatings ?? { done: 0, of: 0 };
+  f.memberRatings = { done: members.done + tally.members.done, of: members.of + tally.members.of };
 }
 
 export class TypeOrmAssessmentRepo implements AssessmentRepo {
@@ -167,7 +181,8 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       dueCandidates: due.map((t) => ({ keys: gridKey(t.gridId), task: taskFigureFacts(t) })),
       actions: actions.map((a) => ({ keys: gridKey(a.gridId), action: a.action, count: a.count })),
       verifications: this.byTask(verifications, (h) => gridKey(h.gridId)),
-      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, detail: l.detail, count: l.count })),
+      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, detail: l.detail, actorId: l.actorId, count: l.count })),
+      followups: (await this.em.getRepository(EventFollowupSchema).find({ where: { gridUnitId: In(gridIds), at: within(range) } })).map((f) => ({ keys: [f.gridUnitId], rating: f.rating })),
     });
   }
 
@@ -184,13 +199,28 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       // 处置 / 接单 / 回退 count for the member who did them; rungs (督办) for the assignee.
       actions: actions.map((a) => ({ keys: [a.actorId ?? a.assigneeId], action: a.action, count: a.count })),
       verifications: this.byTask(verifications, (h) => [h.dispatcherId]),
-      // A rating counts for the reporter (the gridworker who brought the matter); 督办 for whoever holds it.
+      // A member's rating counts for the reporter (the gridworker who brought the matter); a
+      // resident's rating, like 督办, for whoever holds it.
       eventLog: eventLog.map((l) => ({
-        keys: l.action === 'rate' ? (l.reporterId !== null ? [l.reporterId] : []) : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
+        keys: l.action === 'rate' && l.actorId !== null ? (l.reporterId !== null ? [l.reporterId] : []) : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
         action: l.action,
         detail: l.detail,
+        actorId: l.actorId,
         count: l.count,
       })),
+      // A 回访 answer counts for the member the event is dispatched to, as a resident's rating does.
+      followups: await this.memberFollowups(memberIds, range),
+    });
+  }
+
+  private async memberFollowups(memberIds: number[], range: Range): Promise<FactSources['followups']> {
+    const rows = await this.em.getRepository(EventFollowupSchema).find({ where: { at: within(range) } });
+    if (!rows.length) return [];
+    const events = await this.em.getRepository(EventSchema).find({ where: { id: In([...new Set(rows.map((r) => r.eventId))]), assigneeKind: 'member', assigneeId: In(memberIds) } });
+    const assignee = new Map(events.map((e) => [e.id, e.assigneeId]));
+    return rows.flatMap((r) => {
+      const id = assignee.get(r.eventId);
+      return id !== undefined && id !== null ? [{ keys: [id], rating: r.rating }] : [];
     });
   }
 
@@ -322,12 +352,13 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       .getRepository(EventLogSchema)
       .createQueryBuilder('l')
       .innerJoin(EventSchema.options.name, 'e', 'e.id = l.eventId')
-      .select(['l.action AS action', 'l.detail AS detail', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId', 'COUNT(*) AS n'])
+      .select(['l.action AS action', 'l.detail AS detail', 'l.actorId AS actorId', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId', 'COUNT(*) AS n'])
       .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
       .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
       .andWhere(owners.sql, { ids: owners.ids })
       .groupBy('l.action')
       .addGroupBy('l.detail')
+      .addGroupBy('l.actorId')
       .addGroupBy('e.gridUnitId')
       .addGroupBy('e.reporterId')
       .addGroupBy('e.assigneeKind')
@@ -338,6 +369,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
       gridUnitId: Number(r.gridUnitId),
       reporterId: optionalNumber(r.reporterId),
+      actorId: optionalNumber(r.actorId),
       assigneeKind: r.assigneeKind === null || r.assigneeKind === undefined ? null : String(r.assigneeKind),
       assigneeId: optionalNumber(r.assigneeId),
       count: Number(r.n),
@@ -414,9 +446,9 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       }
       const rating = l.detail ? (JSON.parse(l.detail) as { rating?: string }).rating : undefined;
       if (!rating) return;
-      f.satisfaction.of += l.count;
-      if (isSatisfied(rating as EventRating)) f.satisfaction.done += l.count;
+      for (let i = 0; i < l.count; i++) addOpinion(f, ratingSource(l.actorId), rating as EventRating);
     });
+    each(s.followups, (f, r) => addOpinion(f, 'followup', r.rating as EventRating));
     return out;
   }
 

@@ -14,8 +14,11 @@ import { TypeOrmDutyRepo } from './duty-repository';
 import { TypeOrmTrainingRepo } from './training-repository';
 import { TypeOrmConsoleRepo } from './console-repository';
 import { TypeOrmAccessLogRepo, TypeOrmRegisterRepo } from './register-repository';
+import { TypeOrmResidentWebRepo } from './resident-web-repository';
 import { TypeOrmIntakeRepo } from './intake-repository';
+import { TypeOrmDaibanRepo } from './daiban-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
+import { TypeOrmResidentRepo } from './resident-repository';
 
 /**
  * The repositories of one transaction, each built the first time the work asks for it: a message
@@ -42,6 +45,9 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     register: () => new TypeOrmRegisterRepo(em, vault),
     accessLog: () => new TypeOrmAccessLogRepo(em),
     intake: () => new TypeOrmIntakeRepo(em, vault),
+    daiban: () => new TypeOrmDaibanRepo(em, vault),
+    residents: () => new TypeOrmResidentRepo(em, vault),
+    residentWeb: () => new TypeOrmResidentWebRepo(em, vault),
   };
   const repos = {} as BotRepos;
   for (const name of Object.keys(factories) as (keyof BotRepos)[]) {

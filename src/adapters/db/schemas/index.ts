@@ -11,6 +11,9 @@ import { dutySchemas } from './duty';
 import { trainingSchemas } from './training';
 import { consoleSchemas } from './console';
 import { registerSchemas } from './register';
+import { residentSchemas } from './residents';
+import { residentWebSchemas } from './resident-web';
 import { intakeSchemas } from './intake';
+import { daibanSchemas } from './daiban';
 
-export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...intakeSchemas];
+export const allSchemas = [...coreSchemas, ...eventSchemas, ...taskSchemas, ...meetingSchemas, ...attendanceSchemas, ...assessmentSchemas, ...fileLinkSchemas, ...noticeSchemas, ...dutySchemas, ...trainingSchemas, ...registerSchemas, ...consoleSchemas, ...intakeSchemas, ...daibanSchemas, ...residentSchemas, ...residentWebSchemas];

@@ -111,6 +111,7 @@
         (r.deadline ? ' · ' + r.deadline.slice(0, 16).replace('T', ' ') + (r.overdue ? ' · ' + tx('overdue') : '') : '');
     };
     rowList('notices', q.notices, notice);
+    if (q.daiban) rowList('daiban', q.daiban, function (r) { return r.number + ' ' + r.item + ' · ' + r.unit + ' ' + r.household + ' · ' + tx('daiban.' + r.state) + (r.deadline ? ' · ' + r.deadline.slice(0, 16).replace('T', ' ') : '') + (r.overdue ? ' · ' + tx('daiban.overdue') : ''); });
   }
 
   function openItem(number) {

@@ -16,6 +16,9 @@ import { duty } from './duty';
 import { training } from './training';
 import { consoleTexts } from './console';
 import { intake } from './intake';
+import { daiban } from './daiban';
+import { residents } from './residents';
+import { residentWebTexts } from './resident-web';
 
 export const zhCN = {
   ...core,
@@ -29,7 +32,10 @@ export const zhCN = {
   ...calendar,
   ...notices,
   ...duty,
+  ...residents,
   ...training,
   ...consoleTexts,
+  ...residentWebTexts,
   ...intake,
+  ...daiban,
 } as const;

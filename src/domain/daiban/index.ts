@@ -1,0 +1,3 @@
+export * from './daiban';
+export * from './catalogue';
+export * from './reminders';

@@ -1,0 +1,89 @@
+/**
+ * A channel's send rate, shared by every process through Redis: at most `rate` sends are admitted
+ * in any window of one second (plus a margin), taken right before the platform call.
+ *
+ * Why a sliding log rather than evenly spaced slots: a slot handed out before a pause (a slow
+ * event loop, a GC, a network hiccup) is used late, and sends that waited through the pause then
+ * reach the platform together with the ones scheduled after it — more than `rate` within one
+ * second as the platform counts. Admission checks the sends actually made in the last window at
+ * the moment of sending (on the processes' clocks, which NTP keeps together as scheduling needs
+ * anyway), and an admission that came back late is given back, so a pause can only make a window
+ * hold fewer.
+ *
+ * The margin covers what happens between admission and the platform's receipt (our own
+ * continuation, the network): a window of 1,050 ms per `rate` sends, i.e. at most 0.95 of the
+ * rate is ever used. The platforms refuse what exceeds their limit; 5 % is the price of never
+ * being refused for it.
+ */
+import crypto from 'node:crypto';
+import type { RedisClient } from './queues';
+
+const ADMIT = `
+local now = tonumber(ARGV[4])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now + 1)`;
+
+/** The share of each window kept free for what happens between admission and the platform's receipt. */
+export const RATE_MARGIN = 0.05;
+
+export interface RateWindow {
+  /** Sends admitted per window. */
+  limit: number;
+  /** Window length in ms. */
+  windowMs: number;
+}
+
+/** `rate` sends a second as an admission window: `rate` per 1,000 ms, widened by the margin. */
+export function rateWindow(ratePerSecond: number): RateWindow | null {
+  if (ratePerSecond <= 0) return null;
+  const limit = Math.max(1, Math.floor(ratePerSecond));
+  return { limit, windowMs: Math.ceil(((limit * 1000) / ratePerSecond) * (1 + RATE_MARGIN)) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SendRate {
+  private readonly window: RateWindow | null;
+  private seq = 0;
+  private readonly id = crypto.randomBytes(6).toString('hex');
+
+  private readonly rate: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly key: string,
+    ratePerSecond: number,
+  ) {
+    this.window = rateWindow(ratePerSecond);
+    this.rate = ratePerSecond;
+  }
+
+  /** Resolves when one more send fits in the channel's window; the send must follow at once. */
+  async acquire(): Promise<void> {
+    const w = this.window;
+    if (!w) return;
+    // Half the margin may pass between admission and the call; a process that was held up longer
+    // (a late event loop) gives its admission back and asks again, so a late send cannot land
+    // beside the sends admitted after it.
+    const staleMs = Math.max(5, (w.windowMs - (w.limit * 1000) / this.rate) / 2);
+    for (;;) {
+      const member = `${this.id}:${++this.seq}`;
+      const admittedAt = Date.now();
+      const waitMs = Number(await this.redis.eval(ADMIT, 1, this.key, w.limit, w.windowMs, member, admittedAt));
+      if (waitMs > 0) {
+        await sleep(waitMs);
+        continue;
+      }
+      if (Date.now() - admittedAt <= staleMs) return;
+      await this.redis.zrem(this.key, member);
+    }
+  }
+}
