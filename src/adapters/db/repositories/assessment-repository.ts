@@ -300,13 +300,14 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       const rows = await this.em
         .getRepository(EventLogSchema)
         .createQueryBuilder('l')
-        .select(['l.action AS action', 'l.detail AS detail', 'l.gridUnitId AS gridUnitId', 'COUNT(*) AS n'])
+        .select(['l.action AS action', 'l.detail AS detail', 'l.actorId AS actorId', 'l.gridUnitId AS gridUnitId', 'COUNT(*) AS n'])
         .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
         .andWhere('l.gridUnitId IN (:...ids)', { ids: part })
         .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
         .groupBy('l.action')
         .addGroupBy('l.gridUnitId')
         .addGroupBy('l.detail')
+        .addGroupBy('l.actorId')
         .getRawMany<Record<string, unknown>>();
       for (const r of rows) {
         out.push({
@@ -314,6 +315,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
           detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
           gridUnitId: Number(r.gridUnitId),
           reporterId: null,
+          actorId: optionalNumber(r.actorId),
           assigneeKind: null,
           assigneeId: null,
           count: Number(r.n),
