@@ -109,9 +109,10 @@ async function main(): Promise<void> {
   await admin.end();
 
   const url = `${BASE}/${DB}`;
+  const ZONE = loadConfig({}).TIMEZONE;
   const clock = { at: NOW, now: () => clock.at };
   const { dataSource } = await openDatabase(url, { traceQueries: false });
-  const uow = new TypeOrmUnitOfWork(dataSource, clock, url, new CalendarSource(loadConfig({}).TIMEZONE));
+  const uow = new TypeOrmUnitOfWork(dataSource, clock, url, new CalendarSource(ZONE));
   const q = (sql: string, params: unknown[] = []) => dataSource.query(sql, params) as Promise<Record<string, unknown>[]>;
   let seedMs = 0;
   try {
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     // The county's November, asked on 7 December: 统计 (as the command reads it), 考核 (the ranking with its trend).
     clock.at = NOW;
     const countyGrids = org.grids;
-    const month = periodContaining('month', november.from, 'Asia/Shanghai');
+    const month = periodContaining('month', november.from, ZONE);
     const countyUnits = await uow.read((r) => r.org.subtree(county.path));
     await measure(
       '统计, the county (500 grids), one month',
@@ -207,7 +208,7 @@ async function main(): Promise<void> {
       1000,
       (n) => `${n.toLocaleString('en')} events in the month and the one before`,
       () => uow.read(async (repos, calendar) => assessment.rankChildren(repos, calendar, county, month, clock.at, true)),
-      async () => (await floorCount(countyGrids, month.start, month.end)) + (await floorCount(countyGrids, previousPeriod(month, 'Asia/Shanghai').start, month.start)),
+      async () => (await floorCount(countyGrids, month.start, month.end)) + (await floorCount(countyGrids, previousPeriod(month, ZONE).start, month.start)),
     );
     let ledgerRows = 0;
     await measure(
