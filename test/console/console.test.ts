@@ -183,4 +183,13 @@ describe('the leaders’ web console in Chromium', () => {
     expect(await app.chat.ask('grid-01001001', 'wz-yg1', '控制台')).not.toMatch(/console\/login/);
     expect(await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '控制台')).not.toMatch(/console\/login/);
   });
+  it('loads with no grid boundary at all and says the map needs them, the events still in the queue', async () => {
+    for (const [code] of GRIDS) expect(await app.chat.ask('dm-admin', 'admin', `设置边界 ${code} 清除`)).toContain('已清除');
+    const ours = numberIn(await app.chat.ask('grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路20号路灯不亮'));
+    const { context, page } = await signIn('sj-yg');
+    expect(await page.textContent('#map')).toContain('尚未录入网格边界');
+    expect(await rows(page, 'open-events')).toContain(ours);
+    await context.close();
+    for (const [code, lng, lat] of GRIDS) expect(await app.chat.ask('dm-admin', 'admin', `设置边界 ${code} ${square(lng, lat)}`)).toContain('已设置');
+  });
 });

@@ -46,6 +46,14 @@
     if (!mapData) return;
     var category = $('category').value, heat = $('heat').checked, openOnly = $('open-only').checked;
     var events = mapData.events.filter(function (e) { return (!category || e.category === category) && (!openOnly || e.standing === 'open'); });
+    $('map').setAttribute('data-events', events.map(function (e) { return e.number; }).join(' '));
+    // No grid has a boundary yet: ECharts cannot draw an empty map, so say so instead.
+    if (!mapData.boundaries || !mapData.boundaries.features || mapData.boundaries.features.length === 0) {
+      if (map) { map.dispose(); map = null; }
+      $('map').textContent = tx('noBoundaries');
+      return;
+    }
+    if (!map) $('map').textContent = '';
     echarts.registerMap('grids', mapData.boundaries);
     map = map || echarts.init($('map'));
     var series = [], top = 5;

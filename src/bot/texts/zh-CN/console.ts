@@ -33,6 +33,7 @@ export const consoleTexts = {
   'console.ui.map': '地图',
   'console.ui.heat': '热力',
   'console.ui.points': '事件点',
+  'console.ui.noBoundaries': '尚未录入网格边界，地图暂无法显示。请管理员用「设置边界」录入网格的 GeoJSON 边界。',
   'console.ui.allCategories': '全部类别',
   'console.ui.thisPeriod': '本月',
   'console.ui.openOnly': '仅在办',
