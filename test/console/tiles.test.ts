@@ -46,6 +46,7 @@ describe('the console map’s base-map tiles in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
+    tiles?.closeAllConnections();
     await new Promise((resolve) => tiles?.close(resolve));
   });
 
@@ -90,6 +91,22 @@ describe('the console map’s base-map tiles in Chromium', () => {
     for (const [, x, y] of asked) {
       expect(Math.abs(x - cx)).toBeLessThanOrEqual(8);
       expect(Math.abs(y - cy)).toBeLessThanOrEqual(8);
+    }
+
+    // The tiles line up with the boundaries: at the pixel where the map draws a grid corner, and at
+    // the demo area's centre, lies the image of the tile that holds that point.
+    for (const [lng, lat] of [[120.12, 30.22], [120.1005, 30.2005], [120.1395, 30.2395]]) {
+      const under = await page.evaluate(
+        ([lng, lat]) => {
+          const chart = (window as unknown as { echarts: { getInstanceByDom(e: Element): { convertToPixel(f: string, v: number[]): number[]; getOption(): { graphic: { elements: { style: { image: string; x: number; y: number; width: number; height: number } }[] }[] } } } }).echarts.getInstanceByDom(document.getElementById('map')!);
+          const [px, py] = chart.convertToPixel('geo', [lng, lat]);
+          const hit = chart.getOption().graphic[0].elements.find((e) => e.style && px >= e.style.x && px < e.style.x + e.style.width - 0.5 && py >= e.style.y && py < e.style.y + e.style.height - 0.5);
+          return hit ? new URL(hit.style.image).pathname : null;
+        },
+        [lng, lat],
+      );
+      const [tx, ty] = tileOf(lng, lat, z);
+      expect(under).toBe(`/tiles/${z}/${tx}/${ty}.png`);
     }
 
     // Zooming in (a roam) asks for the tiles of a deeper level.
