@@ -19,11 +19,13 @@ import type { BotRepos } from '../../bot/modules';
 import { FILE_TOKEN, fileLinkUrl } from '../../bot/files';
 import { ConsoleService, LOGIN_LINK_MINUTES } from '../../bot/console';
 import type { SignedIn } from '../../bot/console/service';
+import { consoleTiles } from '../../bot/console/tiles';
 import { t, type TextKey } from '../../bot/texts';
 import { zhCN } from '../../bot/texts/zh-CN';
 
 export const CONSOLE_COOKIE = 'gridbot_console';
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** The policy; the page itself may also load images from the base-map tile origin, when one is set. */
+const csp = (tileOrigin: string | null = null) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileOrigin ? ` ${tileOrigin}` : ''}; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 const NUMBER = /^[A-Z]{1,2}\d{8}-\d{1,6}$/;
 
 export interface ConsoleRouteDeps {
@@ -68,7 +70,7 @@ export function mountConsole(router: Router, deps: ConsoleRouteDeps): void {
   const secure = () => (deps.baseUrl() ?? '').startsWith('https:');
 
   const headers = async (ctx: Context, next: Next) => {
-    ctx.set('content-security-policy', CSP);
+    ctx.set('content-security-policy', csp());
     ctx.set('x-content-type-options', 'nosniff');
     ctx.set('referrer-policy', 'no-referrer');
     ctx.set('x-frame-options', 'DENY');
@@ -129,6 +131,8 @@ export function mountConsole(router: Router, deps: ConsoleRouteDeps): void {
   router.get('/console', async (ctx) => {
     const who = await signedIn(ctx);
     if (!who) return page(ctx, 401, 'console.signedOut');
+    const tiles = await deps.uow.read((repos) => consoleTiles(repos.settings));
+    if (tiles) ctx.set('content-security-policy', csp(tiles.origin));
     ctx.set('cache-control', 'no-store');
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = template

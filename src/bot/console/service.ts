@@ -20,6 +20,7 @@ import { AssessmentService } from '../assessment/service';
 import { LEDGER_FILE, LEDGER_KINDS, type LedgerKind, type LedgerSpec } from '../assessment/ledgers';
 import type { ConsoleRepos, ConsoleSession } from './ports';
 import { t, type TextKey } from '../texts';
+import { consoleTiles } from './tiles';
 
 /** The file-link kind of a sign-in link: used up by its first opening. */
 export const CONSOLE_LOGIN_LINK = 'console-login';
@@ -153,7 +154,9 @@ export class ConsoleService {
       if (centre && n) heat.push({ code: g.code, lng: centre.longitude, lat: centre.latitude, events: n });
     }
     const checks = (await repos.console.outsideChecks(grids.map((g) => g.id), period.start)).map((c) => ({ at: c.at.toISOString(), lng: c.longitude, lat: c.latitude, unit: grids.find((g) => g.id === c.unitId)?.code ?? '' }));
-    return { period: { key: period.key, label: period.label, start: period.start.toISOString() }, boundaries: { type: 'FeatureCollection', features }, events, capped: rows.length > chosen.length || chosen.length >= MAP_POINTS, heat, outsideChecks: checks };
+    // The base-map tile template (设置地图底图), or null: the offline boundary map.
+    const tiles = await consoleTiles(repos.settings);
+    return { period: { key: period.key, label: period.label, start: period.start.toISOString() }, tiles: tiles?.template ?? null, boundaries: { type: 'FeatureCollection', features }, events, capped: rows.length > chosen.length || chosen.length >= MAP_POINTS, heat, outsideChecks: checks };
   }
 
   /** Open events by level and age, overdue and unsigned tasks, items under 督办. */

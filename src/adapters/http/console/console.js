@@ -56,6 +56,9 @@
     if (!map) $('map').textContent = '';
     echarts.registerMap('grids', mapData.boundaries);
     map = map || echarts.init($('map'));
+    var tiled = !!mapData.tiles;
+    tileKey = '';
+    if (!tiled) $('map').removeAttribute('data-tiles');
     var series = [], top = 5;
     if (heat) {
       // Unfiltered, the heat is the period's count per grid (every event, counted by the server); a filter draws the points shown.
@@ -71,12 +74,63 @@
       tooltip: { trigger: 'item', formatter: function (p) { return p.name || ''; } },
       legend: { data: [tx('points'), tx('outside')], bottom: 0 },
       visualMap: heat ? { show: false, min: 0, max: Math.max(5, top || 0), calculable: false, inRange: { color: ['#ffffcc', '#fd8d3c', '#bd0026'] } } : undefined,
-      geo: { map: 'grids', roam: true, label: { show: true, fontSize: 10 }, itemStyle: { areaColor: '#eaf1fb', borderColor: '#5b8bd6' } },
+      geo: tiled
+        ? { map: 'grids', roam: true, projection: { project: project, unproject: unproject }, label: { show: true, fontSize: 10 }, itemStyle: { areaColor: 'rgba(234,241,251,0.25)', borderColor: '#2f5fb3', borderWidth: 1.5 } }
+        : { map: 'grids', roam: true, label: { show: true, fontSize: 10 }, itemStyle: { areaColor: '#eaf1fb', borderColor: '#5b8bd6' } },
       series: series,
     }, true);
     $('map').setAttribute('data-events', events.map(function (e) { return e.number; }).join(' '));
     map.off('click');
     map.on('click', function (p) { if (p.data && p.data.number) openItem(p.data.number); });
+    map.off('georoam');
+    if (tiled) {
+      map.on('georoam', function () { setTimeout(drawTiles, 0); });
+      drawTiles();
+    }
+  }
+
+  // Base-map tiles (设置地图底图): Web Mercator in the 256-unit world of zoom 0, the geo projected
+  // the same way, the visible tiles of the zoom nearest the view drawn under the boundaries.
+  var TILE = 256, MAX_ZOOM = 18, MAX_TILES = 64, tileKey = '';
+  var LIMIT = 85.0511287798;
+  function project(p) {
+    var lat = Math.max(-LIMIT, Math.min(LIMIT, p[1])) * Math.PI / 180;
+    return [(p[0] + 180) / 360 * TILE, (1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2 * TILE];
+  }
+  function unproject(p) {
+    var n = Math.PI - 2 * Math.PI * p[1] / TILE;
+    return [p[0] / TILE * 360 - 180, 180 / Math.PI * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n)))];
+  }
+  function tileUrl(template, z, x, y) { return template.replace('{z}', z).replace('{x}', x).replace('{y}', y); }
+  function drawTiles() {
+    if (!map || !mapData || !mapData.tiles) return;
+    var first = mapData.boundaries.features[0], ring = first.geometry.type === 'Polygon' ? first.geometry.coordinates[0] : first.geometry.coordinates[0][0];
+    var a = ring[0], b = [a[0] + 0.01, a[1] + 0.01];
+    var pa = map.convertToPixel('geo', a), pb = map.convertToPixel('geo', b);
+    if (!pa || !pb) return;
+    var wa = project(a), wb = project(b);
+    var scale = (pb[0] - pa[0]) / (wb[0] - wa[0]), scaleY = (pb[1] - pa[1]) / (wb[1] - wa[1]);
+    if (!isFinite(scale) || scale <= 0 || !isFinite(scaleY) || scaleY <= 0) return;
+    var z = Math.max(0, Math.min(MAX_ZOOM, Math.round(Math.log(scale) / Math.LN2)));
+    var n = Math.pow(2, z), size = TILE / n;
+    var w = map.getWidth(), h = map.getHeight();
+    var world = function (px, py) { return [wa[0] + (px - pa[0]) / scale, wa[1] + (py - pa[1]) / scaleY]; };
+    var top = world(0, 0), bottom = world(w, h);
+    var x0 = Math.max(0, Math.floor(top[0] / size)), x1 = Math.min(n - 1, Math.floor(bottom[0] / size));
+    var y0 = Math.max(0, Math.floor(top[1] / size)), y1 = Math.min(n - 1, Math.floor(bottom[1] / size));
+    var elements = [], shown = [];
+    for (var y = y0; y <= y1; y++) for (var x = x0; x <= x1; x++) {
+      if (elements.length >= MAX_TILES) break;
+      var left = pa[0] + (x * size - wa[0]) * scale, upper = pa[1] + (y * size - wa[1]) * scaleY;
+      var url = tileUrl(mapData.tiles, z, x, y);
+      shown.push(z + '/' + x + '/' + y);
+      elements.push({ type: 'image', id: 'tile-' + elements.length, silent: true, z: -10, style: { image: url, x: left, y: upper, width: size * scale + 0.5, height: size * scaleY + 0.5 } });
+    }
+    var key = shown.join(' ') + '@' + elements.map(function (e) { return Math.round(e.style.x) + ',' + Math.round(e.style.y) + ',' + Math.round(e.style.width); }).join(';');
+    if (key === tileKey) return;
+    tileKey = key;
+    $('map').setAttribute('data-tiles', shown.join(' '));
+    map.setOption({ graphic: elements }, { replaceMerge: ['graphic'] });
   }
 
   function drawMapData(data) {
@@ -167,7 +221,7 @@
   $('item-close').addEventListener('click', function () { $('item').close(); });
   $('refresh').addEventListener('click', load);
   $('logout').addEventListener('click', function () { post('/console/logout').then(function () { window.location.href = '/console'; }); });
-  window.addEventListener('resize', function () { if (ranking) ranking.resize(); if (map) map.resize(); });
+  window.addEventListener('resize', function () { if (ranking) ranking.resize(); if (map) { map.resize(); drawTiles(); } });
   drawDownloads();
   load();
   setInterval(load, 60000);
