@@ -278,6 +278,11 @@ describe('residents report from the 联系卡 page in Chromium', () => {
     await flood(300, () => ({ 'x-forwarded-for': '10.9.9.9' }));
     expect(statuses.filter((s) => s === 303)).toHaveLength(ADDRESS_REPORTS_PER_HOUR);
     expect(statuses.filter((s) => s === 429)).toHaveLength(300 - ADDRESS_REPORTS_PER_HOUR);
+    // Nor does it escape by forging X-Forwarded-For: the address is the one the proxy appended.
+    statuses.length = 0;
+    let forged = 0;
+    await flood(ADDRESS_REPORTS_PER_HOUR * 2, () => ({ 'x-forwarded-for': `203.0.113.${forged++ % 250}, 10.9.9.10` }));
+    expect(statuses.filter((s) => s === 303)).toHaveLength(ADDRESS_REPORTS_PER_HOUR);
     await report(page, '换地址后另一台手机仍可反映');
     expect(await page.textContent('#received')).toContain('已收到');
     await context.close();

@@ -50,7 +50,9 @@ export function bearerMatches(header: string | undefined, token: string | undefi
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
-  const app = new Koa({ proxy: true });
+  // Behind the deployment's reverse proxy (docs/deploy.md): the client's address is the last entry
+  // of X-Forwarded-For, the one the proxy appended; earlier entries are whatever the client sent.
+  const app = new Koa({ proxy: true, maxIpsCount: 1 });
   const router = new Router();
 
   app.use(async (ctx, next) => {
