@@ -10,7 +10,10 @@ import type { PiiVault } from '../pii/vault';
 import { EventSchema } from '../schemas/events';
 import { ChatResidentSchema, EventFollowupSchema, ResidentAccessSchema, ResidentGroupSchema, ResidentReportSchema } from '../schemas/residents';
 
-const IDENTITY = 'chat_resident.identity';
+/** The sealed field of a resident's identity, and the key its keyed hash is taken of (shared with the 联系卡 devices). */
+export const RESIDENT_IDENTITY = 'chat_resident.identity';
+const IDENTITY = RESIDENT_IDENTITY;
+export const residentIdentityKey = (identity: ResidentIdentity): string => `${identity.channel}\u0000${identity.userId}`;
 
 export class TypeOrmResidentRepo implements ResidentRepo {
   constructor(
@@ -37,7 +40,7 @@ export class TypeOrmResidentRepo implements ResidentRepo {
   }
 
   private key(identity: ResidentIdentity): string {
-    return `${identity.channel}\u0000${identity.userId}`;
+    return residentIdentityKey(identity);
   }
 
   async residentFor(identity: ResidentIdentity, now: Date): Promise<number> {
