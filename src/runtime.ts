@@ -26,7 +26,7 @@ import { ChannelOutages } from './jobs/channel-outages';
 import { SendHolds } from './jobs/send-holds';
 import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
-import { openDatabase } from './adapters/db/data-source';
+import { openDatabase, openReadReplica } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
@@ -110,6 +110,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const vault = vaultFromConfig(config, logger);
   const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE), vault);
+  // The console's pages read from the replica when there is one; everything that writes, or must see a write, stays on the primary.
+  const replica = config.DATABASE_READ_URL ? await openReadReplica(config.DATABASE_READ_URL, dataSource, { traceQueries: config.NODE_ENV !== 'production' }) : null;
+  if (replica) uow.useReplica(replica);
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn), vault);
 
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
@@ -254,6 +257,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await dispatcher.flush();
       await queues.close();
       await connections.closeAll();
+      await replica?.destroy();
       await dataSource.destroy();
       logger.info('stopped');
     })());

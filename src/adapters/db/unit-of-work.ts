@@ -35,6 +35,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
   private dispatch: DispatchFn = async () => undefined;
+  /** The read replica (DATABASE_READ_URL), when configured: readReplica() reads there. */
+  private replica: DataSource | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -87,11 +89,22 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   }
 
   async read<T>(work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      const em = this.dataSource.manager;
-      const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
-      return work(createRepos(em, this.vault), calendar);
-    });
+    return this.exclusive(() => this.readOn(this.dataSource.manager, work));
+  }
+
+  /** Set by the composition root when a read replica is configured (MySQL/MariaDB only). */
+  useReplica(replica: DataSource): void {
+    this.replica = replica;
+  }
+
+  async readReplica<T>(work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    if (!this.replica) return this.read(work);
+    return this.readOn(this.replica.manager, work);
+  }
+
+  private async readOn<T>(em: EntityManager, work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
+    return work(createRepos(em, this.vault), calendar);
   }
 
   private async isProcessed(key: string): Promise<boolean> {
