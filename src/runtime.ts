@@ -49,7 +49,7 @@ import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
 import { mountResidents } from './adapters/http/resident-route';
 import { ResidentLimits } from './adapters/http/resident-limits';
-import { contactCardFile } from './adapters/render/contact-card';
+import { contactCardFile } from './adapters/render/contact-card-file';
 import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
