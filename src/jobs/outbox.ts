@@ -263,13 +263,13 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       const delivery: Delivery = { id: row.id, channel, target: payload.target, message: forAudience(payload.target, payload.message), ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       const hold = targetHold(delivery.target);
       return inLane(hold, async () => {
-        // One round trip: the target's hold and the channel's outage record (ended by a send that works).
+        // One round trip: the target's hold, the channel's outage record (ended by a send that
+        // works) and, when the target is not held, the rate window's admission.
         const released = Boolean(job.data.heldUntil && Date.now() >= job.data.heldUntil);
-        const gate = await holds.check(channel, released ? null : hold, outages.keyOf(channel));
+        const gate = await rate.pass(released ? null : holds.keyOf(channel, hold), outages.keyOf(channel));
         // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
         if (gate.held) await delayBehind(job, token, hold, 0);
         try {
-          await rate.acquire();
           await sender.send(delivery);
         } catch (err) {
           if (err instanceof PermanentSendError) {
