@@ -29,6 +29,9 @@ export interface PermanentFailure {
   sourceKey: string;
 }
 
+/** A send job's options: kept an hour once sent (a re-dispatch of a sent row adds nothing meanwhile). */
+const SEND_JOB_OPTIONS = { attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
+
 /** How long dispatched row ids wait to be marked in one statement, and how many at most. */
 const MARK_DISPATCHED_MS = 50;
 const MARK_DISPATCHED_BATCH = 500;
@@ -52,14 +55,38 @@ export class OutboxDispatcher {
    * which adds nothing (the job id is the row's id; a sent row is marked dispatched as it is sent).
    */
   async dispatch(rows: StoredOutboxRow[]): Promise<void> {
+    // Messages for one channel go to its queue in one round trip, in commit order (addBulk: all or
+    // none); everything else one by one.
+    const sends = new Map<ChannelName, { row: StoredOutboxRow; data: SendJobData }[]>();
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as OutboxPayload;
+      if (payload.kind === 'message' && this.enabledChannels.has(payload.channel)) {
+        // The stored payload travels with the job: the sender's first try need not read the row.
+        const data: SendJobData = row.stored === undefined ? { id: row.id } : { id: row.id, stored: row.stored, source: row.sourceKey };
+        const batch = sends.get(payload.channel) ?? [];
+        batch.push({ row, data });
+        sends.set(payload.channel, batch);
+        continue;
+      }
       try {
         await this.dispatchOne(row, payload);
         this.unmarked.push(row.id);
       } catch (err) {
         // Left undispatched: the relay picks it up again.
         this.logger.warn({ err, outboxId: row.id }, 'outbox dispatch failed; will retry');
+      }
+    }
+    for (const [channel, all] of sends) {
+      // A fan-out's thousands of rows in slices, so Redis is not held by one huge transaction.
+      for (let i = 0; i < all.length; i += MARK_DISPATCHED_BATCH) {
+        const batch = all.slice(i, i + MARK_DISPATCHED_BATCH);
+        try {
+          await this.queues.get(outboxQueueName(channel)).addBulk(batch.map(({ row, data }) => ({ name: 'send', data, opts: { jobId: row.id, ...SEND_JOB_OPTIONS } })));
+          for (const { row } of batch) this.unmarked.push(row.id);
+        } catch (err) {
+          // Left undispatched: the relay picks them up again (their ids make a second add a no-op).
+          this.logger.warn({ err, count: batch.length, first: batch[0].row.id }, 'outbox dispatch failed; will retry');
+        }
       }
     }
     if (this.unmarked.length >= MARK_DISPATCHED_BATCH) void this.flush();
@@ -90,14 +117,7 @@ export class OutboxDispatcher {
         this.logger.warn({ outboxId: row.id, channel: payload.channel }, 'message for a channel that is not configured');
         return;
       }
-      // The stored payload travels with the job: the sender's first try need not read the row.
-      const data: SendJobData = row.stored === undefined ? { id: row.id } : { id: row.id, stored: row.stored, source: row.sourceKey };
-      await this.queues.get(outboxQueueName(payload.channel)).add(
-        'send',
-        data,
-        { jobId: row.id, attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-      );
-      return;
+      return; // configured channels: dispatch's batches
     }
     if (payload.kind === 'job') {
       const delay = Math.max(0, new Date(payload.runAt).getTime() - Date.now());
