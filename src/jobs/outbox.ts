@@ -286,7 +286,8 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
         // One round trip: the target's hold, the channel's outage record (ended by a send that
         // works) and, when the target is not held, the rate window's admission.
         const released = Boolean(job.data.heldUntil && Date.now() >= job.data.heldUntil);
-        const gate = await rate.pass(released ? null : holds.keyOf(channel, hold), outages.keyOf(channel));
+        const waits = sender.asksToWait !== false;
+        const gate = await rate.pass(released || !waits ? null : holds.keyOf(channel, hold), waits ? outages.keyOf(channel) : null);
         // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
         if (gate.held) await delayBehind(job, token, hold, 0);
         try {

@@ -22,11 +22,13 @@ import type { RedisClient } from './queues';
  * The gate before a send, in one round trip: the channel's outage record, the target's hold (when
  * asked: a held target admits nothing), and the rate window (when the channel has a rate).
  * KEYS: 1 rate window, 2 target hold, 3 outage record (same hash tag: one slot on a cluster).
- * ARGV: 1 limit, 2 window ms, 3 member, 4 now, 5 '1' to check the hold, 6 '1' when rate-limited.
+ * ARGV: 1 limit, 2 window ms, 3 member, 4 now, 5 '1' to check the hold, 6 '1' when rate-limited,
+ * 7 '1' to read the outage record (a key not asked for is the window's key again: never read).
  * Returns { held 0/1, outage JSON or '', ms to wait before asking again (0: admitted) }.
  */
 const GATE = `
-local outage = redis.call('GET', KEYS[3]) or ''
+local outage = ''
+if ARGV[7] == '1' then outage = redis.call('GET', KEYS[3]) or '' end
 if ARGV[5] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return {1, outage, 0} end
 if ARGV[6] ~= '1' then return {0, outage, 0} end
 local now = tonumber(ARGV[4])
@@ -103,7 +105,7 @@ export class SendRate {
     for (;;) {
       const member = `${this.id}:${++this.seq}`;
       const admittedAt = Date.now();
-      const args = [this.key, holdKey ?? this.key, outageKey ?? this.key, String(w?.limit ?? 0), String(w?.windowMs ?? 0), member, String(admittedAt), holdKey ? '1' : '0', w ? '1' : '0'];
+      const args = [this.key, holdKey ?? this.key, outageKey ?? this.key, String(w?.limit ?? 0), String(w?.windowMs ?? 0), member, String(admittedAt), holdKey ? '1' : '0', w ? '1' : '0', outageKey ? '1' : '0'];
       const [held, outage, waitMs] = (await this.runGate(args)) as [number, string, number];
       const gate = { held: held === 1, outage: outageKey !== null && outage !== '' ? outage : null };
       if (gate.held || !w) return gate;
