@@ -10,7 +10,7 @@
  * - The message: `我是谁` in a 1:1 chat — the cheapest message that takes the whole path (HTTP
  *   receipt, inbound queue, one transaction with the handled-message record and the outbox row,
  *   the sender, the sandbox store), posted by IN_FLIGHT connections at the bot's own pace: at most
- *   AHEAD messages posted and not yet handled (the bot's counter, read every 500 ms), so the
+ *   AHEAD messages posted and not yet answered (the bot's sent counter, read every 500 ms), so the
  *   workers always have work waiting and the receiver is never past its backlog bound (a 429,
  *   should one come, is retried after its Retry-After). The run goes at the bot's maximum rate
  *   without spending it on refusals.
@@ -74,6 +74,19 @@ async function startBot(env: Record<string, string>): Promise<{ child: ChildProc
   return { child, url, output: () => out };
 }
 
+/** Answers the bot has sent so far (its Prometheus counter `gridbot_messages_out_total`, status sent). */
+let lastSent = 0;
+async function sentSoFar(url: string): Promise<number> {
+  const text = await fetch(`${url}/metrics`)
+    .then((r) => r.text())
+    .catch(() => null);
+  if (text === null) return lastSent;
+  let n = 0;
+  for (const line of text.split('\n')) if (line.startsWith('gridbot_messages_out_total{') && line.includes('status="sent"')) n += Number(line.split(' ').pop());
+  lastSent = n;
+  return n;
+}
+
 /** Messages the bot has handled so far (its Prometheus counter, all outcomes). */
 let lastHandled = 0;
 async function handledSoFar(url: string): Promise<number> {
@@ -118,11 +131,12 @@ async function main(): Promise<void> {
     let refused = 0;
     let stop = false;
     let handled = 0;
+    let answered = 0;
     const run = crypto.randomBytes(3).toString('hex');
     const poster = async () => {
       while (!stop && posted < MESSAGES) {
-        // The bot's pace: no more than AHEAD posted and not yet handled.
-        if (posted - handled >= AHEAD) {
+        // The bot's pace: no more than AHEAD posted and not yet answered (the whole path, sender included).
+        if (posted - answered >= AHEAD) {
           await new Promise((r) => setTimeout(r, 20));
           continue;
         }
@@ -140,13 +154,14 @@ async function main(): Promise<void> {
     const posters = Promise.all(Array.from({ length: IN_FLIGHT }, poster));
     let next = SAMPLE_EVERY;
     let drainDeadline = Infinity;
-    const report = (final: boolean) => write({ idle, samples, accepted: posted, handled, refused, seconds: (Date.now() - t0) / 1000, load0, load1: os.loadavg(), final });
+    const report = (final: boolean) => write({ idle, samples, accepted: posted, handled, answered, refused, seconds: (Date.now() - t0) / 1000, load0, load1: os.loadavg(), final });
     // Samples while posting and while the backlog drains; everything accepted is handled in the end
     // (the drain may take up to five minutes).
     for (;;) {
       await new Promise((r) => setTimeout(r, 500));
       if (bot.child.exitCode !== null) throw new Error(`bot died:\n${bot.output()}`);
       handled = await handledSoFar(bot.url);
+      answered = await sentSoFar(bot.url);
       if (handled >= next) {
         samples.push({ handled, minutes: (Date.now() - t0) / 60_000, rss: rssMb(pid) });
         process.stdout.write(`${handled} handled, ${samples[samples.length - 1].rss.toFixed(0)} MB, ${(handled / ((Date.now() - t0) / 1000)).toFixed(0)}/s\n`);
@@ -157,13 +172,13 @@ async function main(): Promise<void> {
         stop = true;
         drainDeadline = Date.now() + 5 * 60_000;
       }
-      if (stop && (handled >= posted || Date.now() > drainDeadline)) break;
+      if (stop && ((handled >= posted && answered >= posted) || Date.now() > drainDeadline)) break;
     }
     await posters;
     const seconds = (Date.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 5000));
     samples.push({ handled, minutes: (Date.now() - t0) / 60_000, rss: rssMb(pid) });
-    write({ idle, samples, accepted: posted, handled, refused, seconds, load0, load1: os.loadavg(), final: true });
+    write({ idle, samples, accepted: posted, handled, answered, refused, seconds, load0, load1: os.loadavg(), final: true });
   } finally {
     if (bot && bot.child.exitCode === null) {
       const gone = new Promise((r) => bot!.child.once('exit', r));
@@ -183,7 +198,7 @@ async function main(): Promise<void> {
   }
 }
 
-function write(r: { idle: number; samples: Sample[]; accepted: number; handled: number; refused: number; seconds: number; load0: number[]; load1: number[]; final: boolean }): void {
+function write(r: { idle: number; samples: Sample[]; accepted: number; handled: number; answered: number; refused: number; seconds: number; load0: number[]; load1: number[]; final: boolean }): void {
   const fmt = (x: number, d = 0) => x.toFixed(d);
   const commit = (() => {
     try {
@@ -215,7 +230,7 @@ load average ${r.load0.map((x) => fmt(x, 1)).join(' / ')} at start, ${r.load1.ma
 | messages handled in this run | ${r.handled.toLocaleString('en')} in ${fmt(r.seconds / 60, 1)} min (${fmt(r.handled / r.seconds)}/s) | 1,000,000 |
 | RSS, mean of the first fifth of the samples → of the last fifth | ${fmt(avg(warm))} MB → ${fmt(avg(tail))} MB | no growth |
 | RSS peak | ${fmt(peak)} MB | — |
-| accepted / handled / 429 answers retried | ${r.accepted} / ${r.handled} / ${r.refused} | accepted = handled |
+| accepted / handled / answers sent / 429 answers retried | ${r.accepted} / ${r.handled} / ${r.answered} / ${r.refused} | accepted = handled = answered |
 
 ${reached ? '' : `**1,000,000 messages were not reached in this run** (${r.handled.toLocaleString('en')} handled): the machine handles the whole path at the rate above, so a million takes ${fmt(1_000_000 / (r.handled / r.seconds) / 60)} minutes. The full run: \`npm run build && MESSAGES=1000000 MAX_MINUTES=120 SAMPLE_EVERY=10000 npm run bench:memory\`.\n`}
 ## RSS every ${SAMPLE_EVERY.toLocaleString('en')} messages

@@ -216,6 +216,14 @@ interface SendJobData {
 export const SENDER_CONCURRENCY = 1;
 
 /**
+ * Deliveries in flight per sender worker of a channel that never asks to wait (the sandbox): no
+ * outage can put its jobs back, so the reason above does not apply, and deliveries to one target
+ * still go one at a time in commit order (lanes). One in flight capped the whole path at what one
+ * delivery's round trips allow (≈ 150/s on the shared benchmark machine), below what handling does.
+ */
+export const NON_WAITING_SENDER_CONCURRENCY = 4;
+
+/**
  * Runs `fn` after every earlier call with the same name in this process has settled: deliveries
  * to one target keep their commit order while deliveries to other targets overlap.
  */
@@ -342,7 +350,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       maxStalledCount: MAX_STALLED_COUNT,
       // Messages to a conversation still arrive in the order they were committed (a reply before
       // the card that follows it): see inLane above.
-      concurrency: SENDER_CONCURRENCY,
+      concurrency: sender.asksToWait === false ? NON_WAITING_SENDER_CONCURRENCY : SENDER_CONCURRENCY,
       limiter: evenLimiter(opts.ratePerSecond),
     },
   );
