@@ -31,6 +31,7 @@ import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp, type ChannelReadiness } from './adapters/http/app';
+import { earlyRefusal } from './adapters/http/early-refusal';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
@@ -49,7 +50,7 @@ import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
 import { mountResidents } from './adapters/http/resident-route';
 import { ResidentLimits } from './adapters/http/resident-limits';
-import { contactCardFile } from './adapters/render/contact-card';
+import { contactCardFile } from './adapters/render/contact-card-file';
 import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
@@ -118,7 +119,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
   const queues = new QueueRegistry(connections);
-  const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics);
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
+  const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics, () => admission.accepted());
   const meetingRenderer = createMeetingRenderer();
   // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).
   let ownUrl: string | null = null;
@@ -127,7 +129,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
@@ -228,7 +229,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     // bull-board is loaded only when the dashboard can be reached (ADMIN_TOKEN): about 15 MB.
     dashboard: config.ADMIN_TOKEN ? (require('./adapters/http/queue-dashboard') as typeof import('./adapters/http/queue-dashboard')).createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
   });
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  // Refusable receivers are refused before Koa when past capacity (early-refusal.ts).
+  const refusedEarly = roles.has('receiver') ? earlyRefusal(admission) : () => false;
+  const server = http.createServer((req, res) => {
+    if (!refusedEarly(req, res)) void handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, resolve);
