@@ -87,8 +87,9 @@ async function sentSoFar(url: string): Promise<number> {
   return n;
 }
 
-/** Messages the bot has handled so far (its Prometheus counter, all outcomes). */
+/** Messages the bot has handled so far (its Prometheus counter, all outcomes); the heap gauge read in the same scrape. */
 let lastHandled = 0;
+let lastHeapMb = 0;
 async function handledSoFar(url: string): Promise<number> {
   // A scrape refused under load (a reset connection) keeps the last count.
   const text = await fetch(`${url}/metrics`)
@@ -96,7 +97,10 @@ async function handledSoFar(url: string): Promise<number> {
     .catch(() => null);
   if (text === null) return lastHandled;
   let n = 0;
-  for (const line of text.split('\n')) if (line.startsWith('gridbot_messages_handled_total{')) n += Number(line.split(' ').pop());
+  for (const line of text.split('\n')) {
+    if (line.startsWith('gridbot_messages_handled_total{')) n += Number(line.split(' ').pop());
+    if (line.startsWith('gridbot_heap_used_bytes ')) lastHeapMb = Number(line.split(' ').pop()) / 1024 / 1024;
+  }
   lastHandled = n;
   return n;
 }
@@ -105,6 +109,8 @@ interface Sample {
   handled: number;
   minutes: number;
   rss: number;
+  /** The bot's V8 heap in use (MB) at the sample, from its gauge `gridbot_heap_used_bytes`. */
+  heap: number;
 }
 
 async function main(): Promise<void> {
@@ -124,7 +130,8 @@ async function main(): Promise<void> {
     const pid = bot.child.pid!;
     await new Promise((r) => setTimeout(r, 5000));
     const idle = rssMb(pid);
-    const samples: Sample[] = [{ handled: 0, minutes: 0, rss: idle }];
+    await handledSoFar(bot.url);
+    const samples: Sample[] = [{ handled: 0, minutes: 0, rss: idle, heap: lastHeapMb }];
     const t0 = Date.now();
     const stopAt = t0 + MAX_MINUTES * 60_000;
     let posted = 0;
@@ -163,8 +170,8 @@ async function main(): Promise<void> {
       handled = await handledSoFar(bot.url);
       answered = await sentSoFar(bot.url);
       if (handled >= next) {
-        samples.push({ handled, minutes: (Date.now() - t0) / 60_000, rss: rssMb(pid) });
-        process.stdout.write(`${handled} handled, ${samples[samples.length - 1].rss.toFixed(0)} MB, ${(handled / ((Date.now() - t0) / 1000)).toFixed(0)}/s\n`);
+        samples.push({ handled, minutes: (Date.now() - t0) / 60_000, rss: rssMb(pid), heap: lastHeapMb });
+        process.stdout.write(`${handled} handled, ${samples[samples.length - 1].rss.toFixed(0)} MB (heap ${lastHeapMb.toFixed(0)} MB), ${(handled / ((Date.now() - t0) / 1000)).toFixed(0)}/s\n`);
         while (next <= handled) next += SAMPLE_EVERY;
         report(false);
       }
@@ -177,7 +184,8 @@ async function main(): Promise<void> {
     await posters;
     const seconds = (Date.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 5000));
-    samples.push({ handled, minutes: (Date.now() - t0) / 60_000, rss: rssMb(pid) });
+    await handledSoFar(bot.url);
+    samples.push({ handled, minutes: (Date.now() - t0) / 60_000, rss: rssMb(pid), heap: lastHeapMb });
     write({ idle, samples, accepted: posted, handled, answered, refused, seconds, load0, load1: os.loadavg(), final: true });
   } finally {
     if (bot && bot.child.exitCode === null) {
@@ -211,7 +219,7 @@ function write(r: { idle: number; samples: Sample[]; accepted: number; handled: 
   // Warm-up: the first fifth of the samples (caches, JIT, connection pools, BullMQ's kept jobs).
   const warm = during.slice(0, Math.max(1, Math.floor(during.length / 5)));
   const tail = during.slice(-Math.max(1, Math.floor(during.length / 5)));
-  const avg = (xs: Sample[]) => xs.reduce((a, s) => a + s.rss, 0) / Math.max(1, xs.length);
+  const avg = (xs: Sample[], of: (s: Sample) => number = (s) => s.rss) => xs.reduce((a, s) => a + of(s), 0) / Math.max(1, xs.length);
   const peak = Math.max(...r.samples.map((s) => s.rss));
   const width = 50;
   const bar = (mb: number) => '#'.repeat(Math.max(1, Math.round((mb / Math.max(peak, 1)) * width)));
@@ -229,15 +237,16 @@ load average ${r.load0.map((x) => fmt(x, 1)).join(' / ')} at start, ${r.load1.ma
 | idle RSS, 5 s after start | ${fmt(r.idle)} MB | ≤ ${IDLE_GOAL_MB} MB |
 | messages handled in this run | ${r.handled.toLocaleString('en')} in ${fmt(r.seconds / 60, 1)} min (${fmt(r.handled / r.seconds)}/s) | 1,000,000 |
 | RSS, mean of the first fifth of the samples → of the last fifth | ${fmt(avg(warm))} MB → ${fmt(avg(tail))} MB | no growth |
+| V8 heap in use, mean of the first fifth → of the last fifth | ${fmt(avg(warm, (s) => s.heap))} MB → ${fmt(avg(tail, (s) => s.heap))} MB | no growth |
 | RSS peak | ${fmt(peak)} MB | — |
 | accepted / handled / answers sent / 429 answers retried | ${r.accepted} / ${r.handled} / ${r.answered} / ${r.refused} | accepted = handled = answered |
 
 ${reached ? '' : `**1,000,000 messages were not reached in this run** (${r.handled.toLocaleString('en')} handled): the machine handles the whole path at the rate above, so a million takes ${fmt(1_000_000 / (r.handled / r.seconds) / 60)} minutes. The full run: \`npm run build && MESSAGES=1000000 MAX_MINUTES=120 SAMPLE_EVERY=10000 npm run bench:memory\`.\n`}
 ## RSS every ${SAMPLE_EVERY.toLocaleString('en')} messages
 
-| handled | minutes | RSS MB | |
-|---|---|---|---|
-${r.samples.map((s, i) => `| ${i === 0 ? 'idle' : r.final && i === r.samples.length - 1 ? `${s.handled} (drained)` : s.handled} | ${fmt(s.minutes, 1)} | ${fmt(s.rss)} | \`${bar(s.rss)}\` |`).join('\n')}
+| handled | minutes | RSS MB | heap MB | |
+|---|---|---|---|---|
+${r.samples.map((s, i) => `| ${i === 0 ? 'idle' : r.final && i === r.samples.length - 1 ? `${s.handled} (drained)` : s.handled} | ${fmt(s.minutes, 1)} | ${fmt(s.rss)} | ${fmt(s.heap)} | \`${bar(s.rss)}\` |`).join('\n')}
 `;
   fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, RESULT_FILE), text);
