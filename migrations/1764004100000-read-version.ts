@@ -2,13 +2,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Issue 20 item 1: a version of what every message reads (the organisation, the bindings, the
- * settings), so a process may keep it between messages and re-check it with one small read.
+ * settings, the dialog states: mostly none), so a process may keep it between messages and re-check it with one small read.
  * Triggers bump the row in the same transaction as any change to those tables, whatever writes it
  * (a command, the console, a tool, a hand edit): a role changed through one process is seen by
  * every other on its next message. A binding's last_seen_at alone does not count (it moves on
  * every tenth minute of use and nothing cached depends on it being exact).
  */
-export const READ_VERSION_TABLES = ['member', 'member_role', 'org_unit', 'channel_binding', 'conversation_binding', 'resident_group', 'setting'] as const;
+export const READ_VERSION_TABLES = ['member', 'member_role', 'org_unit', 'channel_binding', 'conversation_binding', 'resident_group', 'setting', 'dialog_state'] as const;
 
 const EVENTS = [
   ['ai', 'INSERT'],

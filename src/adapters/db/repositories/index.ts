@@ -30,7 +30,7 @@ import { readThrough, type TxReads } from '../read-cache';
 export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT, reads: TxReads = readThrough(em)): BotRepos {
   const factories: { [K in keyof BotRepos]: () => BotRepos[K] } = {
     org: () => new TypeOrmOrgRepo(em, reads),
-    dialogs: () => new TypeOrmDialogRepo(em),
+    dialogs: () => new TypeOrmDialogRepo(em, reads),
     settings: () => new TypeOrmSettingsRepo(em, reads),
     audit: () => new TypeOrmAuditRepo(em),
     sequences: () => new TypeOrmSequenceRepo(em),

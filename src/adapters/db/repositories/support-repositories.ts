@@ -5,22 +5,34 @@ import { AuditLogSchema, DialogStateSchema, SettingSchema } from '../schemas/cor
 import { readDate } from '../raw-date';
 import { readThrough, type TxReads } from '../read-cache';
 
+/**
+ * Asked on every message, and almost always there is none: kept by the process under the read
+ * version (read-cache.ts), which any write of dialog_state bumps, so a dialog begun through one
+ * process is found by another on the next message.
+ */
 export class TypeOrmDialogRepo implements DialogRepo {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly reads: TxReads = readThrough(em),
+  ) {}
 
-  /** Read on every message: plain SQL, no query building. */
   async get(key: string, now: Date): Promise<DialogState | null> {
-    const [row] = (await this.em.query('SELECT kind, data, expires_at AS expiresAt FROM dialog_state WHERE `key` = ?', [key])) as { kind: string; data: string; expiresAt: unknown }[];
+    const [row] = await this.reads.get(
+      `dialog|${key}`,
+      async () => (await this.em.query('SELECT kind, data, expires_at AS expiresAt FROM dialog_state WHERE `key` = ?', [key])) as { kind: string; data: string; expiresAt: unknown }[],
+    );
     const expiresAt = row ? readDate(row.expiresAt) : null;
     if (!row || !expiresAt || expiresAt.getTime() <= now.getTime()) return null;
     return { kind: row.kind, data: JSON.parse(row.data) as Record<string, unknown>, expiresAt };
   }
 
   async put(key: string, state: DialogState, now: Date): Promise<void> {
+    this.reads.markDirty();
     await this.em.getRepository(DialogStateSchema).save({ key, kind: state.kind, data: JSON.stringify(state.data), expiresAt: state.expiresAt, updatedAt: now });
   }
 
   async clear(key: string): Promise<void> {
+    this.reads.markDirty();
     await this.em.getRepository(DialogStateSchema).delete({ key });
   }
 }
