@@ -7,6 +7,7 @@ import type { ChannelName } from '../../../config';
 import type { EventRating } from '../../../domain/event/event';
 import type { Followup, FollowupMethod, ResidentAccessPurpose, ResidentGroup, ResidentIdentity, ResidentRepo, ResidentReport } from '../../../bot/residents/ports';
 import type { PiiVault } from '../pii/vault';
+import { readThrough, type TxReads } from '../read-cache';
 import { EventSchema } from '../schemas/events';
 import { ChatResidentSchema, EventFollowupSchema, ResidentAccessSchema, ResidentGroupSchema, ResidentReportSchema } from '../schemas/residents';
 
@@ -19,6 +20,8 @@ export class TypeOrmResidentRepo implements ResidentRepo {
   constructor(
     private readonly em: EntityManager,
     private readonly vault: PiiVault,
+    /** Group bindings are kept by the process under the read version (read-cache.ts); residents never. */
+    private readonly reads: TxReads = readThrough(em),
   ) {}
 
   private groups = () => this.em.getRepository(ResidentGroupSchema);
@@ -26,16 +29,20 @@ export class TypeOrmResidentRepo implements ResidentRepo {
   private reports = () => this.em.getRepository(ResidentReportSchema);
 
   async groupOf(channel: ChannelName, conversationId: string): Promise<ResidentGroup | null> {
-    const row = await this.groups().findOne({ where: { channel, conversationId } });
-    return row ? { channel: row.channel as ChannelName, conversationId: row.conversationId, unitId: row.unitId, boundBy: row.boundBy } : null;
+    return this.reads.get(`group|${channel}|${conversationId}`, async () => {
+      const row = await this.groups().findOne({ where: { channel, conversationId } });
+      return row ? { channel: row.channel as ChannelName, conversationId: row.conversationId, unitId: row.unitId, boundBy: row.boundBy } : null;
+    });
   }
 
   async bindGroup(group: ResidentGroup, now: Date): Promise<void> {
+    this.reads.markDirty();
     const changed = await this.groups().update({ channel: group.channel, conversationId: group.conversationId }, { unitId: group.unitId, boundBy: group.boundBy });
     if (!changed.affected) await this.groups().insert({ ...group, createdAt: now });
   }
 
   async unbindGroup(channel: ChannelName, conversationId: string): Promise<boolean> {
+    this.reads.markDirty();
     return Boolean((await this.groups().delete({ channel, conversationId })).affected);
   }
 
