@@ -1,8 +1,9 @@
 /**
  * A throw-away MariaDB primary and its replica for tests, on free local ports in a temporary
  * directory: `mariadb-install-db` makes both data directories, the primary writes a binary log,
- * the replica follows it by GTID. The shared MariaDB on 3306 is never touched. Both servers skip
- * the grant tables: they listen on 127.0.0.1 only and live as long as the test.
+ * the replica follows it by GTID. The shared MariaDB on 3306 is never touched. Both keep their grant
+ * tables (root@localhost, no password; 127.0.0.1 resolves to localhost), so a trigger's DEFINER is a
+ * user both servers know, as in production; they listen on 127.0.0.1 only and live as long as the test.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,7 +43,7 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     const port = await freePort(taken);
     const child = spawn(
       MARIADBD,
-      ['--no-defaults', '--user=root', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${path.join(dir, `${name}.sock`)}`, `--pid-file=${path.join(dir, `${name}.pid`)}`, `--server-id=${serverId}`, '--innodb-buffer-pool-size=32M', '--skip-grant-tables', '--skip-name-resolve', ...extra],
+      ['--no-defaults', '--user=root', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${path.join(dir, `${name}.sock`)}`, `--pid-file=${path.join(dir, `${name}.pid`)}`, `--server-id=${serverId}`, '--innodb-buffer-pool-size=32M', ...extra],
       { stdio: 'ignore' },
     );
     child.on('error', () => undefined);
