@@ -23,7 +23,7 @@ import mysql from 'mysql2/promise';
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 5);
 const PER_YEAR = 1_000_000;
-const SEED_VERSION = 'scale-1';
+const SEED_VERSION = 'scale-2';
 const BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const DB = `gbt_bench_scale_${EVENTS}`;
 /** The moment the benchmark's users ask: Monday 7 December 2026, 08:00 in Shanghai. */
@@ -321,8 +321,8 @@ async function main(): Promise<void> {
        UNION ALL SELECT t.id, t.grid_id, t.finished_at, 'approve', t.dispatcher_id, 'submitted', 'done', NULL, '[]', NULL FROM task t WHERE t.requires_verification AND t.finished_at IS NOT NULL`,
     );
     await q(
-      `INSERT INTO grid_event_log (event_id, grid_unit_id, action, actor_id, at, from_state, to_state, level, unit_id, note, attachments, detail)
-       SELECT e.id, e.grid_unit_id, 'rate', e.reporter_id, e.closed_at + INTERVAL 1 HOUR, 'closed', 'rated', 'grid', e.grid_unit_id, NULL, '[]', CONCAT('{"rating":"', e.rating, '"}')
+      `INSERT INTO grid_event_log (event_id, grid_unit_id, action, actor_id, at, from_state, to_state, level, unit_id, note, attachments, detail, rating)
+       SELECT e.id, e.grid_unit_id, 'rate', e.reporter_id, e.closed_at + INTERVAL 1 HOUR, 'closed', 'rated', 'grid', e.grid_unit_id, NULL, '[]', CONCAT('{"kind":"rated","rating":"', e.rating, '"}'), e.rating
        FROM grid_event e WHERE e.state = 'rated'`,
     );
     await q('ANALYZE TABLE grid_event, grid_event_log, task, task_history');
