@@ -283,8 +283,15 @@ async function main(): Promise<void> {
       // Only the fan-out phase (its own file, so the full run's figures stay).
       const f = await fanOut(db.url, `${prefix}o`);
       const line = `# Fan-out only\n\nRun ${new Date().toISOString()} with \`npm run build && ONLY=fanout FANOUT=${FANOUT} FANOUT_RATE=${FANOUT_RATE} npm run bench:throughput\`, load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end.\n\n${f.n} notifications committed in one transaction, \`SANDBOX_SEND_RATE=${f.rate}\`: achieved ${f.achieved.toFixed(1)}/s (${(f.achieved / f.rate).toFixed(2)} of the configured rate; floor ≥ 0.9), at most ${f.maxInAnySecond} in any sliding second (floor ≤ ${f.rate}), ${f.doubles} stored twice, ${f.missing} missing (floor 0 / 0).\n`;
-      fs.writeFileSync(path.join(ROOT, 'bench/results/fanout.md'), line);
+      fs.writeFileSync(path.join(ROOT, process.env.RESULT_FILE ?? 'bench/results/fanout.md'), line);
       process.stdout.write(line);
+      return;
+    }
+    if (process.env.ONLY === 'overload') {
+      // Only saturation and the overload phases, one process then (SPLIT≠0) receiver + worker processes.
+      const text = await overloadOnly(db.url, prefix, load0);
+      fs.writeFileSync(path.join(ROOT, process.env.RESULT_FILE ?? 'bench/results/overload.md'), text);
+      process.stdout.write(text);
       return;
     }
     const floorResult = await floor(db.url, `${prefix}f`);
@@ -335,6 +342,51 @@ async function main(): Promise<void> {
     redis.disconnect();
     await db.drop();
   }
+}
+
+/** ONLY=overload: saturated reads, then 2× and 5× of that offered for PHASE_S each; one process, then split. */
+async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Promise<string> {
+  const rows: string[] = [];
+  const phase = async (name: string, bot: BotProcess, p: string) => {
+    const reads = await botPhase(bot, redis0(), p, readMessage, READS);
+    const o2 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 2), PHASE_S);
+    const o5 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 5), PHASE_S);
+    for (const [k, o] of [['2×', o2], ['5×', o5]] as const) {
+      rows.push(`| ${name} | ${k} | ${o.offered} | ${reads.perSecond.toFixed(0)} | ${o.handledPerSecond.toFixed(0)} | **${(o.handledPerSecond / reads.perSecond).toFixed(2)}** | ${o.accepted} | ${o.refused} | ${o.p50.toFixed(0)} / ${o.p99.toFixed(0)} ms | ${o.lost} |`);
+    }
+  };
+  const conn = new Redis(REDIS_URL);
+  const redis0 = () => conn;
+  const env = { DATABASE_URL: dbUrl, REDIS_URL, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT };
+  let bot: BotProcess | null = null;
+  try {
+    bot = await startBot({ ...env, QUEUE_PREFIX: prefix, PORT: String(await freePort()) });
+    await new Promise((res) => setTimeout(res, 3000));
+    await phase('one process', bot, prefix);
+    await stopBot(bot);
+    bot = null;
+    if (SPLIT) {
+      const sp = `${prefix}s`;
+      const worker = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'worker,scheduler' });
+      const receiver = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'receiver' });
+      bot = { ...receiver, output: () => receiver.output() + worker.output(), others: [worker.child] };
+      await phase('receiver + worker processes', bot, sp);
+    }
+  } finally {
+    if (bot) await stopBot(bot);
+    conn.disconnect();
+  }
+  return `# Overload only
+
+Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${SPLIT ? 1 : 0} npm run bench:throughput\`,
+load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end. Saturated: ${READS} \`我是谁\` by ${IN_FLIGHT}
+connections; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
+Handled ÷ saturated ≈ 1 is flat (goal).
+
+| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | accepted | 429 answers | p50 / p99 question→answer | accepted, never answered |
+|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
 }
 
 interface OpenLoop {

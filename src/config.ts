@@ -99,6 +99,8 @@ export const envSchema = z
     NODE_ENV: optionalString,
     PORT: port,
     DATABASE_URL: databaseUrl,
+    /** A read replica of DATABASE_URL (MySQL/MariaDB) for the console's pages; empty: everything reads the primary. */
+    DATABASE_READ_URL: z.preprocess(emptyToUndefined, z.string().regex(/^mysql:\/\/[^/]+\/[^/?]+/, 'must be mysql://user:pass@host:port/db (a replica of DATABASE_URL)').optional()),
     /**
      * One Redis (`redis://` or `rediss://`), a Redis Cluster (`redis+cluster://h1:p1,h2:p2`) or a
      * master found through Redis Sentinel (`redis+sentinel://s1:26379,s2:26379/mymaster[/db]`).
@@ -198,7 +200,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = envSchema.safeParse(env);
-  if (result.success) return checkPiiKey(checkChannelCompleteness(result.data));
+  if (result.success) return checkReadReplica(checkPiiKey(checkChannelCompleteness(result.data)));
   const issue = result.error.issues[0];
   const variable = issue.path.length > 0 ? String(issue.path[0]) : 'environment';
   const value = typeof env[variable] === 'string' ? ` (got "${redactIfSecret(variable, env[variable] as string)}")` : '';
@@ -206,7 +208,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function redactIfSecret(name: string, value: string): string {
-  return /SECRET|TOKEN|KEY|PASSWORD/.test(name) ? '***' : value;
+  if (/SECRET|TOKEN|KEY|PASSWORD/.test(name)) return '***';
+  // A password inside a URL (mysql://user:pass@host, redis://:pass@host) is a secret too.
+  return value.replace(/(\/\/[^/:@]*:)[^@/]*@/g, '$1***@');
+}
+
+/** A read replica only makes sense beside a MySQL/MariaDB primary. */
+function checkReadReplica(config: Config): Config {
+  if (config.DATABASE_READ_URL && !config.DATABASE_URL.startsWith('mysql:')) throw new ConfigError('Invalid DATABASE_READ_URL: a read replica needs DATABASE_URL to be mysql://… too');
+  return config;
 }
 
 /** In production residents' data is never encrypted with a key made up on the spot (DESIGN §7). */

@@ -26,11 +26,12 @@ import { ChannelOutages } from './jobs/channel-outages';
 import { SendHolds } from './jobs/send-holds';
 import { startScheduleWorker, upsertSchedules } from './jobs/schedules';
 import { INBOUND_QUEUE, TIMERS_QUEUE, SCHEDULES_QUEUE, INTAKE_CALLBACKS_QUEUE, QueueRegistry, createRedisConnections, outboxQueueName, type RedisConnections } from './jobs/queues';
-import { openDatabase } from './adapters/db/data-source';
+import { openDatabase, openReadReplica } from './adapters/db/data-source';
 import { TypeOrmUnitOfWork } from './adapters/db/unit-of-work';
 import { vaultFromConfig } from './adapters/db/pii/key-file';
 import { TypeOrmOutboxStore } from './adapters/db/outbox-store';
 import { createHttpApp, type ChannelReadiness } from './adapters/http/app';
+import { earlyRefusal } from './adapters/http/early-refusal';
 import type { Channel, ChannelDeps } from './adapters/channel';
 import { createSandboxChannel } from './adapters/sandbox';
 import { createWeComChannel } from './adapters/wecom';
@@ -49,7 +50,7 @@ import { mountFiles } from './adapters/http/files-route';
 import { mountConsole } from './adapters/http/console-route';
 import { mountResidents } from './adapters/http/resident-route';
 import { ResidentLimits } from './adapters/http/resident-limits';
-import { contactCardFile } from './adapters/render/contact-card';
+import { contactCardFile } from './adapters/render/contact-card-file';
 import { CONTACT_CARD_FILE } from './bot/resident-web';
 import { LEDGER_FILE } from './bot/assessment/ledgers';
 import { MINUTES_FILE } from './bot/meetings/exports';
@@ -110,12 +111,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const vault = vaultFromConfig(config, logger);
   const uow = new TypeOrmUnitOfWork(dataSource, options.clock ?? systemClock, config.DATABASE_URL, new CalendarSource(config.TIMEZONE), vault);
+  // The console's pages read from the replica when there is one; everything that writes, or must see a write, stays on the primary.
+  const replica = config.DATABASE_READ_URL ? await openReadReplica(config.DATABASE_READ_URL, dataSource, { traceQueries: config.NODE_ENV !== 'production' }) : null;
+  if (replica) uow.useReplica(replica);
   const outboxStore = new TypeOrmOutboxStore(dataSource, (fn) => uow.exclusive(fn), vault);
 
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
   const queues = new QueueRegistry(connections);
-  const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics);
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
+  const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics, () => admission.accepted());
   const meetingRenderer = createMeetingRenderer();
   // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).
   let ownUrl: string | null = null;
@@ -124,7 +129,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const bot = new Bot([...areas.modules, ...(options.extraModules ?? [])], logger);
   await bootstrapAdmins(uow, config.BOOTSTRAP_ADMINS);
 
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
@@ -225,7 +229,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     // bull-board is loaded only when the dashboard can be reached (ADMIN_TOKEN): about 15 MB.
     dashboard: config.ADMIN_TOKEN ? (require('./adapters/http/queue-dashboard') as typeof import('./adapters/http/queue-dashboard')).createQueueDashboard(knownQueues.map((name) => queues.get(name))) : null,
   });
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  // Refusable receivers are refused before Koa when past capacity (early-refusal.ts).
+  const refusedEarly = roles.has('receiver') ? earlyRefusal(admission) : () => false;
+  const server = http.createServer((req, res) => {
+    if (!refusedEarly(req, res)) void handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, resolve);
@@ -254,6 +263,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await dispatcher.flush();
       await queues.close();
       await connections.closeAll();
+      await replica?.destroy();
       await dataSource.destroy();
       logger.info('stopped');
     })());

@@ -23,6 +23,9 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/gridbot_messages_out_total\{channel="sandbox",status="sent"\} [1-9]/);
     expect(text).toMatch(/gridbot_handling_seconds_count\{channel="sandbox"\} [1-9]/);
     expect(text).toMatch(/gridbot_queue_depth\{queue="inbound",state="completed"\} [1-9]/);
+    // Memory as an operator watches it: the heap in use (a leak grows it) beside what buffers hold.
+    expect(text).toMatch(/gridbot_heap_used_bytes [1-9]\d{6,}/);
+    expect(text).toMatch(/gridbot_external_memory_bytes [1-9]/);
   });
 
   it('keeps the queue dashboard behind ADMIN_TOKEN', async () => {

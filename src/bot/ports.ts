@@ -194,6 +194,11 @@ export interface UnitOfWork<R extends CoreRepos = CoreRepos> {
   runOnce<T>(key: string, work: (tx: Tx<R>) => Promise<T>): Promise<RunOnceResult<T>>;
   /** A read-only look at the data outside any message handling, with the calendar in force. */
   read<T>(work: (repos: R, calendar: WorkingCalendar) => Promise<T>): Promise<T>;
+  /**
+   * The same look, from the read replica when one is configured (DATABASE_READ_URL): for pages and
+   * figures that may be a moment behind (the console), never for a read that must see a write just made.
+   */
+  readReplica<T>(work: (repos: R, calendar: WorkingCalendar) => Promise<T>): Promise<T>;
 }
 
 /** Gives the calendar in force, read in the caller's transaction (src/bot/calendar/source.ts). */

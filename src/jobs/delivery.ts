@@ -25,6 +25,12 @@ export interface Delivery {
 /** One per channel: turns a Delivery into the platform's API calls. */
 export interface ChannelSender {
   readonly channel: ChannelName;
+  /**
+   * False for a channel that never asks to wait (never throws ChannelUnavailableError, nor a
+   * TransientSendError with a target or hold scope: the sandbox). No hold or outage can then exist
+   * for it, and its sends skip reading them (a round trip); the rate window, if any, still applies.
+   */
+  readonly asksToWait?: boolean;
   send(delivery: Delivery): Promise<void>;
 }
 

@@ -22,7 +22,8 @@ function overheard(inbound: { conversation: { kind: string }; mentionedBot: bool
   return inbound.conversation.kind === 'group' && !inbound.mentionedBot;
 }
 
-export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
+/** `onQueued`: told of each message queued (the receivers' admission counts it into the backlog). */
+export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () => void = () => undefined): InboundSink {
   return async (input: InboundInput) => {
     const inbound = inboundSchema.parse(input);
     await queue.add('inbound', inbound, {
@@ -35,6 +36,7 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
       removeOnComplete: overheard(inbound) ? true : { age: 24 * 3600, count: 50_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
+    onQueued();
     metrics.messagesIn.inc({ channel: inbound.channel });
   };
 }
@@ -42,20 +44,28 @@ export function createInboundSink(queue: Queue, metrics: Metrics): InboundSink {
 /**
  * Backpressure for receivers that may refuse (the sandbox API, intake APIs): a receiver answers
  * 429 with Retry-After instead of accepting work the workers cannot reach soon, when either
- * - more messages wait in the inbound queue than the bound (read from Redis at most every
- *   `intervalMs`, so a refusal costs no Redis call), or
+ * - more messages wait in the inbound queue than the bound: the count read from Redis at most every
+ *   `intervalMs`, plus what this process accepted since (so a burst between two reads cannot pass
+ *   the bound, and a refusal costs no Redis call), or
  * - this process's event loop is late by more than `maxLagMs` on average over the last interval
  *   (perf_hooks' monitorEventLoopDelay) while work piles up (more than a tenth of the bound
  *   waits). Receiving and handling share the loop when one process runs both roles: accepting
  *   every POST at full speed would take the time the workers need to handle what was accepted,
  *   and throughput would collapse instead of staying at its maximum. A late loop with nothing
  *   waiting is a slow machine, not an overload: refusing would not help anyone.
+ * Retry-After grows with how oversubscribed the receiver is (refusals per acceptance over the last
+ * interval): clients told "1 s" while four times more wait than can be taken come back all at once,
+ * and answering their retries would again take the loop from handling.
  * Receivers of platforms that stop redelivering after a few tries (WeCom, DingTalk) keep
  * accepting: refusing them would lose messages.
  */
 export interface Admission {
   /** Seconds a client should wait before retrying, or null when the message may be accepted. */
   retryAfterSeconds(): number | null;
+  /** A message was queued (any channel): counted into the backlog until the next read of it. */
+  accepted(): void;
+  /** A request was refused: counted for the next Retry-After. */
+  refused(): void;
   stop(): void;
 }
 
@@ -67,12 +77,21 @@ export interface AdmissionOptions {
   intervalMs?: number;
 }
 
+/** The longest Retry-After a refusal names. */
+const MAX_RETRY_AFTER_S = 30;
+
 export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: AdmissionOptions): Admission {
   const { limit, maxLagMs } = opts;
   const intervalMs = opts.intervalMs ?? 250;
-  if (limit <= 0 && maxLagMs <= 0) return { retryAfterSeconds: () => null, stop: () => undefined };
+  if (limit <= 0 && maxLagMs <= 0) return { retryAfterSeconds: () => null, accepted: () => undefined, refused: () => undefined, stop: () => undefined };
   let waiting = 0;
+  /** Accepted since the last read of the waiting count (they are in it from the next read on). */
+  let acceptedSince = 0;
   let lagMs = 0;
+  // Refusals and acceptances over the current and the last interval: how many are turned away per one taken.
+  let refusedNow = 0;
+  let acceptedNow = 0;
+  let oversubscribed = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   // Resolution 10 ms: the histogram samples the loop's delay every 10 ms.
@@ -83,17 +102,37 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
       lagMs = delay.count > 0 ? Math.max(0, delay.mean / 1e6 - 10) : 0;
       delay.reset();
     }
-    if (limit > 0) waiting = await queue.getWaitingCount().catch(() => waiting);
+    oversubscribed = refusedNow / Math.max(1, acceptedNow);
+    refusedNow = 0;
+    acceptedNow = 0;
+    if (limit > 0) {
+      const counted = acceptedSince;
+      const read = await queue.getWaitingCount().catch(() => null);
+      if (read !== null) {
+        waiting = read;
+        acceptedSince = Math.max(0, acceptedSince - counted);
+      }
+    }
     if (!stopped) timer = setTimeout(() => void refresh(), intervalMs);
   };
   void refresh();
+  const backoff = (base: number) => Math.min(MAX_RETRY_AFTER_S, Math.max(base, Math.ceil(oversubscribed)));
   return {
-    // One second per bound-full of backlog ahead, at most 30: the queue drains at roughly the
-    // rate it was allowed to fill. A late loop is a matter of the next moments: one second.
+    // At least one second per bound-full of backlog ahead (the queue drains at roughly the rate it
+    // was allowed to fill), and at least the oversubscription; at most 30. A late loop is a matter
+    // of the next moments: one second, unless many are being turned away.
     retryAfterSeconds: () => {
-      if (limit > 0 && waiting > limit) return Math.min(30, Math.ceil(waiting / limit));
-      if (delay && lagMs > maxLagMs && (limit <= 0 || waiting > limit / 10)) return 1;
+      const ahead = waiting + acceptedSince;
+      if (limit > 0 && ahead > limit) return backoff(Math.ceil(ahead / limit));
+      if (delay && lagMs > maxLagMs && (limit <= 0 || ahead > limit / 10)) return backoff(1);
       return null;
+    },
+    accepted: () => {
+      acceptedSince++;
+      acceptedNow++;
+    },
+    refused: () => {
+      refusedNow++;
     },
     stop: () => {
       stopped = true;

@@ -29,6 +29,9 @@ export interface PermanentFailure {
   sourceKey: string;
 }
 
+/** A send job's options: kept an hour once sent (a re-dispatch of a sent row adds nothing meanwhile). */
+const SEND_JOB_OPTIONS = { attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
+
 /** How long dispatched row ids wait to be marked in one statement, and how many at most. */
 const MARK_DISPATCHED_MS = 50;
 const MARK_DISPATCHED_BATCH = 500;
@@ -52,14 +55,38 @@ export class OutboxDispatcher {
    * which adds nothing (the job id is the row's id; a sent row is marked dispatched as it is sent).
    */
   async dispatch(rows: StoredOutboxRow[]): Promise<void> {
+    // Messages for one channel go to its queue in one round trip, in commit order (addBulk: all or
+    // none); everything else one by one.
+    const sends = new Map<ChannelName, { row: StoredOutboxRow; data: SendJobData }[]>();
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as OutboxPayload;
+      if (payload.kind === 'message' && this.enabledChannels.has(payload.channel)) {
+        // The stored payload travels with the job: the sender's first try need not read the row.
+        const data: SendJobData = row.stored === undefined ? { id: row.id } : { id: row.id, stored: row.stored, source: row.sourceKey };
+        const batch = sends.get(payload.channel) ?? [];
+        batch.push({ row, data });
+        sends.set(payload.channel, batch);
+        continue;
+      }
       try {
         await this.dispatchOne(row, payload);
         this.unmarked.push(row.id);
       } catch (err) {
         // Left undispatched: the relay picks it up again.
         this.logger.warn({ err, outboxId: row.id }, 'outbox dispatch failed; will retry');
+      }
+    }
+    for (const [channel, all] of sends) {
+      // A fan-out's thousands of rows in slices, so Redis is not held by one huge transaction.
+      for (let i = 0; i < all.length; i += MARK_DISPATCHED_BATCH) {
+        const batch = all.slice(i, i + MARK_DISPATCHED_BATCH);
+        try {
+          await this.queues.get(outboxQueueName(channel)).addBulk(batch.map(({ row, data }) => ({ name: 'send', data, opts: { jobId: row.id, ...SEND_JOB_OPTIONS } })));
+          for (const { row } of batch) this.unmarked.push(row.id);
+        } catch (err) {
+          // Left undispatched: the relay picks them up again (their ids make a second add a no-op).
+          this.logger.warn({ err, count: batch.length, first: batch[0].row.id }, 'outbox dispatch failed; will retry');
+        }
       }
     }
     if (this.unmarked.length >= MARK_DISPATCHED_BATCH) void this.flush();
@@ -90,14 +117,7 @@ export class OutboxDispatcher {
         this.logger.warn({ outboxId: row.id, channel: payload.channel }, 'message for a channel that is not configured');
         return;
       }
-      // The stored payload travels with the job: the sender's first try need not read the row.
-      const data: SendJobData = row.stored === undefined ? { id: row.id } : { id: row.id, stored: row.stored, source: row.sourceKey };
-      await this.queues.get(outboxQueueName(payload.channel)).add(
-        'send',
-        data,
-        { jobId: row.id, attempts: 12, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-      );
-      return;
+      return; // configured channels: dispatch's batches
     }
     if (payload.kind === 'job') {
       const delay = Math.max(0, new Date(payload.runAt).getTime() - Date.now());
@@ -196,6 +216,14 @@ interface SendJobData {
 export const SENDER_CONCURRENCY = 1;
 
 /**
+ * Deliveries in flight per sender worker of a channel that never asks to wait (the sandbox): no
+ * outage can put its jobs back, so the reason above does not apply, and deliveries to one target
+ * still go one at a time in commit order (lanes). One in flight capped the whole path at what one
+ * delivery's round trips allow (≈ 150/s on the shared benchmark machine), below what handling does.
+ */
+export const NON_WAITING_SENDER_CONCURRENCY = 4;
+
+/**
  * Runs `fn` after every earlier call with the same name in this process has settled: deliveries
  * to one target keep their commit order while deliveries to other targets overlap.
  */
@@ -263,13 +291,14 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       const delivery: Delivery = { id: row.id, channel, target: payload.target, message: forAudience(payload.target, payload.message), ...(payload.replyContext ? { replyContext: payload.replyContext } : {}) };
       const hold = targetHold(delivery.target);
       return inLane(hold, async () => {
-        // One round trip: the target's hold and the channel's outage record (ended by a send that works).
+        // One round trip: the target's hold, the channel's outage record (ended by a send that
+        // works) and, when the target is not held, the rate window's admission.
         const released = Boolean(job.data.heldUntil && Date.now() >= job.data.heldUntil);
-        const gate = await holds.check(channel, released ? null : hold, outages.keyOf(channel));
+        const waits = sender.asksToWait !== false;
+        const gate = await rate.pass(released || !waits ? null : holds.keyOf(channel, hold), waits ? outages.keyOf(channel) : null);
         // A target on hold keeps its later messages behind the held ones, so they still arrive in order.
         if (gate.held) await delayBehind(job, token, hold, 0);
         try {
-          await rate.acquire();
           await sender.send(delivery);
         } catch (err) {
           if (err instanceof PermanentSendError) {
@@ -321,7 +350,7 @@ export function startSenderWorker(opts: SenderWorkerOptions): Worker {
       maxStalledCount: MAX_STALLED_COUNT,
       // Messages to a conversation still arrive in the order they were committed (a reply before
       // the card that follows it): see inLane above.
-      concurrency: SENDER_CONCURRENCY,
+      concurrency: sender.asksToWait === false ? NON_WAITING_SENDER_CONCURRENCY : SENDER_CONCURRENCY,
       limiter: evenLimiter(opts.ratePerSecond),
     },
   );

@@ -4,7 +4,6 @@
  * deliveries to the same target, behind it and in order — while everything else keeps flowing.
  */
 import type { RedisClient } from './queues';
-import { parseOutage, type ChannelOutage } from './channel-outages';
 
 /** How long a hold outlives the last delivery scheduled behind it (a queued message stays behind). */
 const TAIL_MS = 1_000;
@@ -32,18 +31,6 @@ export class SendHolds {
   }
 
   /**
-   * Whether the hold on `name` is in force (null: not asked) and the channel's outage record
-   * (`outageKey`, ChannelOutages.keyOf), in one round trip: both keys carry the same hash tag.
-   */
-  async check(channel: string, name: string | null, outageKey: string): Promise<{ held: boolean; outage: ChannelOutage | undefined }> {
-    if (name === null) return { held: false, outage: parseOutage(await this.redis.get(outageKey)) };
-    const [[holdErr, exists], [outageErr, raw]] = ((await this.redis.pipeline().exists(this.key(channel, name)).get(outageKey).exec()) ?? []) as [Error | null, unknown][];
-    if (holdErr) throw holdErr;
-    if (outageErr) throw outageErr;
-    return { held: exists === 1, outage: parseOutage(raw as string | null) };
-  }
-
-  /**
    * Holds `name` for `waitMs` from `now` (a longer hold already in force stays) and returns the
    * time this delivery may go: after the hold, and after every delivery scheduled behind it before.
    */
@@ -51,6 +38,11 @@ export class SendHolds {
     const key = this.key(channel, name);
     const slot = await this.redis.eval(SCHEDULE, 2, key, `${key}:seq`, now + waitMs, now, TAIL_MS);
     return Number(slot);
+  }
+
+  /** The Redis key of a hold (for the combined gate before a send: SendRate.pass). */
+  keyOf(channel: string, name: string): string {
+    return this.key(channel, name);
   }
 
   private key(channel: string, name: string): string {

@@ -73,13 +73,14 @@ describe('organisation import from an .xlsx template', () => {
         ['沈网格长', '1380000', '网格长', '02001001'],
         ['韩某', '', '队长', '02001001'],
         ['杨某', '', '网格员', '99999'],
+        ['秦某', '', '网格员', '02001'],
       ],
     );
     const res = await post(url, bytes);
     expect(res.status).toBe(422);
     const body = (await res.json()) as { ok: boolean; errors: string[] };
     expect(body.ok).toBe(false);
-    expect(body.errors[0]).toContain('共 8 处错误，未做任何修改');
+    expect(body.errors[0]).toContain('共 9 处错误，未做任何修改');
     expect(body.errors.slice(1)).toEqual([
       '单位 第 4 行：编码「02001」在模板中重复（第 3 行）',
       '单位 第 5 行：缺少名称',
@@ -89,6 +90,7 @@ describe('organisation import from an .xlsx template', () => {
       '成员 第 3 行：手机号「1380000」应为 11 位数字',
       expect.stringContaining('成员 第 4 行：角色「队长」应为：'),
       '成员 第 5 行：单位编码「99999」不存在',
+      '成员 第 6 行：「网格员」不能设在社区(村)「02001」：这个角色只在网格一级工作',
     ]);
     expect(await counts()).toEqual(before);
   });

@@ -118,6 +118,11 @@ describe('the intake API', () => {
     expect(after.orders - before.orders).toBe(1);
     expect(after.events - before.events).toBe(1);
     const number = bodies[0]!.event_number;
+    // The caller's name and phone are stored sealed, never in the clear.
+    const [stored] = await app.runtime.dataSource.query('SELECT contact FROM intake_order WHERE external_id = ?', [order.external_id]);
+    expect(stored.contact).toEqual(expect.any(String));
+    expect(stored.contact).not.toContain('13800000000');
+    expect(stored.contact).not.toContain('王女士');
     const [row] = await app.runtime.dataSource.query('SELECT u.code FROM grid_event e JOIN org_unit u ON u.id = e.grid_unit_id WHERE e.number = ?', [number]);
     expect(row.code).toBe('01001002');
 

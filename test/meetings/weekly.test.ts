@@ -92,6 +92,8 @@ describe('weekly meeting over three weeks', () => {
     expect(queued.every((j) => j && j.timestamp + (j.opts.delay ?? 0) > clock.at.getTime())).toBe(true);
 
     expect(await app.chat.ask('community-01001', 'sj-yg', '决议 清理楼道 陈网格员 下个世纪')).toContain('看不懂期限');
+    // A deadline already past (08:00 today, asked at 08:40) is refused in words, and nothing is minuted.
+    expect(await app.chat.ask('community-01001', 'sj-yg', '决议 清理楼道 陈网格员 今天8:00')).toContain('期限「今天8:00」已经过去了');
     expect(await app.chat.ask('community-01001', 'sj-yg', '纪要 各网格加强冬季消防巡查')).toContain('已记入');
     const minutes = await app.chat.ask('community-01001', 'sj-yg', '纪要');
     expect(minutes).toContain(`1. 【决议】清理5号楼消防通道 —— 负责人 陈网格员，期限 12月9日 17:30（周三），任务 ${decisionTask}`);

@@ -26,8 +26,8 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port that is free, and whose cluster bus port (+10000) is free too. */
-async function freePort(taken: Set<number>): Promise<number> {
+/** A port that is free, and whose cluster bus port (+10000) is free too (any throw-away server may use it). */
+export async function freePort(taken: Set<number>): Promise<number> {
   for (let i = 0; i < 200; i++) {
     const port = 20_000 + Math.floor(Math.random() * 10_000);
     if (taken.has(port)) continue;

@@ -20,6 +20,8 @@ export interface DatabaseOptions {
    * a measurable share of the CPU per message, so production turns it off (NODE_ENV=production).
    */
   traceQueries?: boolean;
+  /** Connections in the pool (MySQL); 10 by default. */
+  connectionLimit?: number;
 }
 
 export function createDataSource(url: string, options: DatabaseOptions = {}): DataSource {
@@ -55,7 +57,7 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
     entities: allSchemas,
     migrations,
     migrationsTransactionMode: 'each',
-    extra: { connectionLimit: 10, trace: options.traceQueries ?? true },
+    extra: { connectionLimit: options.connectionLimit ?? 10, trace: options.traceQueries ?? true },
   });
 }
 
@@ -65,4 +67,27 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   await dataSource.initialize();
   const ran = await dataSource.runMigrations({ transaction: 'each' });
   return { dataSource, applied: ran.map((m) => m.name) };
+}
+
+/**
+ * Opens a read replica of the primary (DATABASE_READ_URL): no migrations run there, they arrive by
+ * replication. Waits (up to `waitMs`) until the replica has every migration the primary has applied,
+ * so a page never reads a table or column the replica does not have yet; then refuses to start.
+ */
+export async function openReadReplica(url: string, primary: DataSource, options: DatabaseOptions & { waitMs?: number } = {}): Promise<DataSource> {
+  const replica = createDataSource(url, { ...options, connectionLimit: options.connectionLimit ?? 4 });
+  await replica.initialize();
+  const names = async (ds: DataSource) => new Set(((await ds.query('SELECT name FROM migrations')) as { name: string }[]).map((r) => r.name));
+  const want = await names(primary);
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  for (;;) {
+    const have = await names(replica).catch(() => new Set<string>());
+    const missing = [...want].filter((n) => !have.has(n));
+    if (!missing.length) return replica;
+    if (Date.now() > deadline) {
+      await replica.destroy();
+      throw new Error(`the read replica (DATABASE_READ_URL) lacks ${missing.length} migration(s) the primary has, the last ${missing[missing.length - 1]}: is replication running?`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

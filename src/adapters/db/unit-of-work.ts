@@ -14,6 +14,7 @@ import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core
 import { databaseKind } from './data-source';
 import { NO_VAULT, type PiiVault } from './pii/vault';
 import { openPayload, sealPayload } from './pii/outbox-seal';
+import { SharedReads, TxReads } from './read-cache';
 
 /** Rows handed to the dispatcher: payload in the clear, `stored` as written (sealed). */
 export type DispatchedRow = OutboxRow & { stored?: string };
@@ -35,6 +36,12 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
   private dispatch: DispatchFn = async () => undefined;
+  /** The read replica (DATABASE_READ_URL), when configured: readReplica() reads there. */
+  private replica: DataSource | null = null;
+  /** The organisation, bindings and settings this process keeps between transactions (read-cache.ts). */
+  private readonly shared = new SharedReads();
+  /** The same, as the replica has them: kept apart, so nothing read there is served to a transaction on the primary. */
+  private readonly replicaShared = new SharedReads();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,7 +52,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     private readonly vault: PiiVault = NO_VAULT,
   ) {
     this.serial = databaseKind(url) === 'sqlite';
+    this.claimKey = this.serial ? 'INSERT INTO "processed_key" ("key", "processed_at") VALUES (?, ?)' : 'INSERT INTO `processed_key` (`key`, `processed_at`) VALUES (?, ?)';
   }
+
+  /** The key's claim, plain SQL: it runs for every message. */
+  private readonly claimKey: string;
 
   /** Set by the composition root once the job layer exists. */
   onCommitted(dispatch: DispatchFn): void {
@@ -66,10 +77,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
         return await this.dataSource.transaction(async (em) => {
           const now = this.clock.now();
           // Claim the key first: a concurrent run of the same key waits here and then fails.
-          await em.getRepository(ProcessedKeySchema).insert({ key, processedAt: now });
+          await em.query(this.claimKey, [key, this.serial ? now.toISOString().replace('T', ' ').replace('Z', '') : now]); // SQLite keeps DATETIME as TypeORM's UTC text
           const effects = new CollectingEffects(now);
-          const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
-          const result = await work({ now, calendar, repos: createRepos(em, this.vault), effects });
+          const reads = new TxReads(em, this.shared);
+          const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em, reads));
+          const result = await work({ now, calendar, repos: createRepos(em, this.vault, reads), effects });
           const rows = await this.storeEffects(em, key, effects.items, now);
           return { ran: true as const, result, rows };
         });
@@ -87,11 +99,23 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   }
 
   async read<T>(work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      const em = this.dataSource.manager;
-      const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em));
-      return work(createRepos(em, this.vault), calendar);
-    });
+    return this.exclusive(() => this.readOn(this.dataSource.manager, this.shared, work));
+  }
+
+  /** Set by the composition root when a read replica is configured (MySQL/MariaDB only). */
+  useReplica(replica: DataSource): void {
+    this.replica = replica;
+  }
+
+  async readReplica<T>(work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    if (!this.replica) return this.read(work);
+    return this.readOn(this.replica.manager, this.replicaShared, work);
+  }
+
+  private async readOn<T>(em: EntityManager, shared: SharedReads, work: (repos: BotRepos, calendar: WorkingCalendar) => Promise<T>): Promise<T> {
+    const reads = new TxReads(em, shared);
+    const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em, reads));
+    return work(createRepos(em, this.vault, reads), calendar);
   }
 
   private async isProcessed(key: string): Promise<boolean> {

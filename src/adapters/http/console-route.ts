@@ -167,19 +167,19 @@ export function mountConsole(router: Router, deps: ConsoleRouteDeps): void {
   router.get(
     '/console/api/overview',
     api(async (ctx, who) => {
-      ctx.body = await deps.uow.read((repos, calendar) => service.overview(repos, calendar, who, deps.clock.now()));
+      ctx.body = await deps.uow.readReplica((repos, calendar) => service.overview(repos, calendar, who, deps.clock.now()));
     }),
   );
   router.get(
     '/console/api/map',
     api(async (ctx, who) => {
-      ctx.body = await deps.uow.read((repos, calendar) => service.map(repos, calendar, who, deps.clock.now()));
+      ctx.body = await deps.uow.readReplica((repos, calendar) => service.map(repos, calendar, who, deps.clock.now()));
     }),
   );
   router.get(
     '/console/api/queues',
     api(async (ctx, who) => {
-      ctx.body = await deps.uow.read((repos) => service.queues(repos, who, deps.clock.now()));
+      ctx.body = await deps.uow.readReplica((repos) => service.queues(repos, who, deps.clock.now()));
     }),
   );
   router.get(

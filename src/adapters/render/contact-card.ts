@@ -6,8 +6,6 @@
  */
 import { createCanvas } from '@napi-rs/canvas';
 import QRCode from 'qrcode';
-import type { FileKind } from '../http/files-route';
-import { CONTACT_CARD_FILE, residentPageUrl } from '../../bot/resident-web';
 import { t } from '../../bot/texts';
 import { findCjkFamily } from './bar-chart';
 import { asciiJson, withTextChunk } from './png-metadata';
@@ -62,20 +60,4 @@ export function renderContactCard(spec: ContactCardSpec, family: string | null =
   g.fillText(family ? t('resident.card.footer') : spec.url, WIDTH / 2, top + side + 80, WIDTH - 40);
   const png = canvas.toBuffer('image/png');
   return withTextChunk(png, CONTACT_CARD_METADATA_KEY, asciiJson({ grid: spec.gridCode, url: spec.url }));
-}
-
-/** The file kind behind 联系卡's link: drawn from the grid as it is when the link is opened. */
-export function contactCardFile(baseUrl: () => string | null): FileKind {
-  const family = findCjkFamily();
-  return {
-    expiredText: 'resident.card.expired',
-    async load(repos, link) {
-      const gridId = Number(link.spec.gridId);
-      const grid = Number.isInteger(gridId) ? await repos.org.unit(gridId) : null;
-      if (!grid || grid.level !== 'grid') return null;
-      const gridworkers = (await repos.org.membersWithRole(grid.id, 'gridworker')).map((m) => m.name);
-      const spec: ContactCardSpec = { gridName: grid.name, gridCode: grid.code, gridworkers, url: residentPageUrl(baseUrl(), grid.code) };
-      return { fileName: t('resident.card.fileName', { grid: grid.name }), mimeType: 'image/png', write: async () => renderContactCard(spec, family) };
-    },
-  };
 }

@@ -8,7 +8,7 @@ import type Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
-import { attachmentSchema, type InboundSink } from '../../bot/inbound';
+import { attachmentSchema, type InboundInput, type InboundSink } from '../../bot/inbound';
 import type { Logger } from '../../log';
 import type { Admission } from '../../jobs/inbound-queue';
 import type { SandboxStore } from './store';
@@ -90,11 +90,7 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
     const quote = quotedMessage ? { id: quotedMessage.id, text: quotedMessage.text } : undefined;
     const shown = text || attachments.map((a) => (a.kind === 'location' ? `[位置] ${a.label ?? `${a.latitude},${a.longitude}`}` : a.kind === 'image' ? '[图片]' : `[文件] ${a.name}`)).join(' ');
     const draft = { conversation, from: user, text: shown, mentioned, ...(quote ? { quote } : {}), ...(userName ? { userName } : {}) };
-    // With a client id, a redelivery is not shown twice (seen and stored in one Redis call); it is
-    // still handed on: its job id makes it one job, handled once.
-    const stored = parsed.data.id ? await store.appendFirstSighting(draft, parsed.data.id) : await store.append(draft);
-    const messageId = parsed.data.id ?? stored!.id;
-    await sink({
+    const inbound = (messageId: string): InboundInput => ({
       channel: 'sandbox',
       messageId,
       conversation: { id: conversation, kind: kindOf(conversation) },
@@ -105,6 +101,18 @@ export function mountSandbox(router: Router, deps: { store: SandboxStore; sink: 
       ...(quote ? { quoted: { messageId: quote.id, text: quote.text } } : {}),
       sentAt: new Date().toISOString(),
     });
+    // With a client id, a redelivery is not shown twice (seen and stored in one Redis call); it is
+    // still handed on: its job id makes it one job, handled once. Neither step needs the other's
+    // answer, so both leave in one write (auto-pipelining): one round trip, the store's command
+    // first. Without a client id, the id is the one the store mints.
+    let messageId: string;
+    if (parsed.data.id !== undefined) {
+      messageId = parsed.data.id;
+      await Promise.all([store.appendFirstSighting(draft, messageId), sink(inbound(messageId))]);
+    } else {
+      messageId = (await store.append(draft)).id;
+      await sink(inbound(messageId));
+    }
     ctx.status = 202;
     ctx.body = { id: messageId };
   });

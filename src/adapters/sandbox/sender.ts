@@ -9,6 +9,8 @@ export function directConversationOf(userId: string): string {
 
 export class SandboxSender implements ChannelSender {
   readonly channel = 'sandbox' as const;
+  /** Storing in Redis has no platform limits and no outage of its own (a Redis error is retried). */
+  readonly asksToWait = false;
 
   constructor(
     private readonly store: SandboxStore,

@@ -4,7 +4,7 @@
  * units, members, roles and invite codes are created in the caller's one transaction.
  */
 import crypto from 'node:crypto';
-import { ROLES, UNIT_LEVELS, childLevel, isValidUnitCode, type OrgUnit, type Role, type UnitLevel } from '../../domain/org/org';
+import { ROLES, UNIT_LEVELS, childLevel, isValidUnitCode, levelsOfRole, roleFitsLevel, type OrgUnit, type Role, type UnitLevel } from '../../domain/org/org';
 import { t, type TextKey } from '../texts';
 import type { ReadSheet, SheetBook } from './sheets';
 import type { AssessmentRepos } from './ports';
@@ -127,7 +127,13 @@ export async function checkImport(repos: AssessmentRepos, sheets: ReadSheet[]): 
     if (phone && !/^1\d{10}$/.test(phone)) problem('members', row, 'phoneBad', { phone });
     const role = roleFromWord(roleWord);
     if (!role) problem('members', row, 'roleBad', { role: roleWord, roles: ROLES.map(roleName).join('、') });
-    if (!fileUnits.has(unitCode) && !(unitCode && (await repos.org.unitByCode(unitCode)))) problem('members', row, 'unitMissing', { code: unitCode });
+    // The same rule as 授权: a role is held only at the levels it works at (a 网格员 at a grid).
+    const unitLevel = fileUnits.get(unitCode)?.level ?? (unitCode ? (await repos.org.unitByCode(unitCode))?.level : undefined);
+    if (!unitLevel) problem('members', row, 'unitMissing', { code: unitCode });
+    else if (role && !roleFitsLevel(role, unitLevel)) {
+      const lv = (l: UnitLevel) => t(`level.${l}` as TextKey);
+      problem('members', row, 'roleLevel', { role: roleName(role), code: unitCode, level: lv(unitLevel), levels: levelsOfRole(role).map(lv).join('、') });
+    }
     if (role) members.push({ row, name, phone: phone || null, role, unitCode });
   }
   if (!errors.length && !units.length && !members.length) errors.push(t('import.empty'));

@@ -34,7 +34,11 @@ export interface IntakeOrderRecord {
   address: string | null;
   latitude: number | null;
   longitude: number | null;
-  contact: { name: string | null; phone: string | null } | null;
+  /**
+   * Whether the caller left a name or phone. The contact itself stays sealed in storage: no use shows
+   * it yet, so no read opens it (an opening of residents' data would have to be written to the access log).
+   */
+  hasContact: boolean;
   deadline: Date | null;
   eventId: number | null;
   /** The community whose inbox holds it while no grid is found (null once placed, or when placed at once). */
@@ -47,7 +51,13 @@ export interface IntakeOrderRecord {
   updatedAt: Date;
 }
 
-export type NewIntakeOrder = Omit<IntakeOrderRecord, 'id' | 'callbackSeq' | 'updatedAt'>;
+/** The caller's contact as an order brings it; sealed when stored. */
+export interface IntakeContact {
+  name: string | null;
+  phone: string | null;
+}
+
+export type NewIntakeOrder = Omit<IntakeOrderRecord, 'id' | 'callbackSeq' | 'updatedAt' | 'hasContact'> & { contact: IntakeContact | null };
 
 export interface OrderFilter {
   ids?: number[];

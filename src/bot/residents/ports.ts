@@ -10,9 +10,15 @@ export interface ResidentGroup {
   boundBy: number;
 }
 
-/** A resident's platform identity: personal data, sealed at rest, every opening logged. */
+/**
+ * Where a resident speaks from: a platform's residents' group, or `web`, a device of the 联系卡 page
+ * (src/bot/resident-web), whose userId is the device cookie. One chat_resident row per identity.
+ */
+export type ResidentChannel = ChannelName | 'web';
+
+/** A resident's identity: personal data, sealed at rest, every opening logged. */
 export interface ResidentIdentity {
-  channel: ChannelName;
+  channel: ResidentChannel;
   userId: string;
 }
 

@@ -19,17 +19,19 @@ import { TypeOrmIntakeRepo } from './intake-repository';
 import { TypeOrmDaibanRepo } from './daiban-repository';
 import { NO_VAULT, type PiiVault } from '../pii/vault';
 import { TypeOrmResidentRepo } from './resident-repository';
+import { readThrough, type TxReads } from '../read-cache';
 
 /**
  * The repositories of one transaction, each built the first time the work asks for it: a message
  * that reads the sender and replies builds two, not thirteen. `vault` seals residents' personal
- * data; without one, touching it refuses (PiiKeyMissingError).
+ * data; without one, touching it refuses (PiiKeyMissingError). `reads` is what the process keeps
+ * between transactions (read-cache.ts); without it every lookup reads through.
  */
-export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotRepos {
+export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT, reads: TxReads = readThrough(em)): BotRepos {
   const factories: { [K in keyof BotRepos]: () => BotRepos[K] } = {
-    org: () => new TypeOrmOrgRepo(em),
-    dialogs: () => new TypeOrmDialogRepo(em),
-    settings: () => new TypeOrmSettingsRepo(em),
+    org: () => new TypeOrmOrgRepo(em, reads),
+    dialogs: () => new TypeOrmDialogRepo(em, reads),
+    settings: () => new TypeOrmSettingsRepo(em, reads),
     audit: () => new TypeOrmAuditRepo(em),
     sequences: () => new TypeOrmSequenceRepo(em),
     files: () => new TypeOrmFileLinkRepo(em),
@@ -46,7 +48,7 @@ export function createRepos(em: EntityManager, vault: PiiVault = NO_VAULT): BotR
     accessLog: () => new TypeOrmAccessLogRepo(em),
     intake: () => new TypeOrmIntakeRepo(em, vault),
     daiban: () => new TypeOrmDaibanRepo(em, vault),
-    residents: () => new TypeOrmResidentRepo(em, vault),
+    residents: () => new TypeOrmResidentRepo(em, vault, reads),
     residentWeb: () => new TypeOrmResidentWebRepo(em, vault),
   };
   const repos = {} as BotRepos;

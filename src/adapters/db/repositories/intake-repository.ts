@@ -37,7 +37,7 @@ export class TypeOrmIntakeRepo implements IntakeRepo {
     address: r.address,
     latitude: r.latitude,
     longitude: r.longitude,
-    contact: r.contact ? (JSON.parse(this.vault.open('intake.contact', r.contact)) as IntakeOrderRecord['contact']) : null,
+    hasContact: r.contact !== null,
     deadline: r.deadline,
     eventId: r.eventId,
     inboxUnitId: r.inboxUnitId,
@@ -89,6 +89,7 @@ export class TypeOrmIntakeRepo implements IntakeRepo {
   async createOrder(order: NewIntakeOrder): Promise<IntakeOrderRecord> {
     const saved = await this.ordersRepo().save({
       ...order,
+      // Sealed on the way in and never opened on a read (see IntakeOrderRecord.hasContact).
       contact: order.contact ? this.vault.seal('intake.contact', JSON.stringify(order.contact)) : null,
       callbackSeq: 0,
       callbackLockUntil: null,

@@ -14,6 +14,7 @@ import {
   type OrgUnitRow,
 } from '../schemas/core';
 import { readDate } from '../raw-date';
+import { readThrough, type TxReads } from '../read-cache';
 
 const toUnit = (r: OrgUnitRow): OrgUnit => ({ id: r.id, code: r.code, name: r.name, level: levelOf(r.level), parentId: r.parentId, path: r.path });
 interface MemberJoinRow {
@@ -61,7 +62,11 @@ interface SeenBinding {
  * a stale row of its own.
  */
 export class TypeOrmOrgRepo implements OrgRepo {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    /** What the process keeps between transactions (read-cache.ts); read through when not given. */
+    private readonly reads: TxReads = readThrough(em),
+  ) {}
 
   private readonly memberMemo = new Map<number, Promise<Member | null>>();
   private readonly unitMemo = new Map<number, Promise<OrgUnit | null>>();
@@ -70,6 +75,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
 
   /** Every write calls this first: what was remembered may have changed. */
   private forget(): void {
+    this.reads.markDirty();
     this.memberMemo.clear();
     this.unitMemo.clear();
     this.summaryMemo.clear();
@@ -84,7 +90,8 @@ export class TypeOrmOrgRepo implements OrgRepo {
 
   /** The sender of a message with their roles: one statement (binding, member, roles, unit paths). */
   async memberByChannelUser(user: ChannelUser): Promise<Member | null> {
-    const rows = (await this.em.query(
+    const key = `${user.channel}|${user.platformUserId}`;
+    const rows = await this.reads.get(`sender|${key}`, async () => (await this.em.query(
       `SELECT b.member_id AS bound, b.display_name AS displayName, b.last_seen_at AS lastSeenAt, m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath,
               u.code AS unitCode, u.name AS unitName, u.level AS unitLevel, u.parent_id AS unitParentId
          FROM channel_binding b
@@ -94,8 +101,7 @@ export class TypeOrmOrgRepo implements OrgRepo {
         WHERE b.channel = ? AND b.platform_user_id = ?
         ORDER BY r.id`,
       [user.channel, user.platformUserId],
-    )) as MemberJoinRow[];
-    const key = `${user.channel}|${user.platformUserId}`;
+    )) as MemberJoinRow[]);
     if (!rows.length) {
       this.bindingMemo.set(key, null);
       return null;
@@ -115,17 +121,19 @@ export class TypeOrmOrgRepo implements OrgRepo {
   member(id: number): Promise<Member | null> {
     let found = this.memberMemo.get(id);
     if (!found) {
-      found = this.em
-        .query(
-          `SELECT m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath
-             FROM member m
-             LEFT JOIN member_role r ON r.member_id = m.id
-             LEFT JOIN org_unit u ON u.id = r.unit_id
-            WHERE m.id = ? AND m.active = 1
-            ORDER BY r.id`,
-          [id],
-        )
-        .then((rows: MemberJoinRow[]) => memberOf(rows));
+      found = this.reads.get(`member|${id}`, async () =>
+        memberOf(
+          (await this.em.query(
+            `SELECT m.id AS id, m.name AS name, r.role AS role, r.unit_id AS unitId, u.path AS unitPath
+               FROM member m
+               LEFT JOIN member_role r ON r.member_id = m.id
+               LEFT JOIN org_unit u ON u.id = r.unit_id
+              WHERE m.id = ? AND m.active = 1
+              ORDER BY r.id`,
+            [id],
+          )) as MemberJoinRow[],
+        ),
+      );
       this.memberMemo.set(id, found);
       found.catch(() => this.memberMemo.delete(id));
     }
@@ -135,9 +143,10 @@ export class TypeOrmOrgRepo implements OrgRepo {
   memberSummary(id: number): Promise<MemberSummary | null> {
     let found = this.summaryMemo.get(id);
     if (!found) {
-      found = this.members()
-        .findOne({ where: { id } })
-        .then((row) => (row ? toSummary(row) : null));
+      found = this.reads.get(`summary|${id}`, async () => {
+        const [row] = (await this.em.query('SELECT id, name, phone FROM member WHERE id = ?', [id])) as { id: number; name: string; phone: string | null }[];
+        return row ? { id: Number(row.id), name: row.name, phone: row.phone ?? null } : null;
+      });
       this.summaryMemo.set(id, found);
       found.catch(() => this.summaryMemo.delete(id));
     }
@@ -170,13 +179,13 @@ export class TypeOrmOrgRepo implements OrgRepo {
 
   /** Active members holding `role` on the unit, in the order granted: one statement. */
   async membersWithRole(unitId: number, role: Role): Promise<MemberSummary[]> {
-    const rows = (await this.em.query(
+    const rows = await this.reads.get(`role|${unitId}|${role}`, async () => (await this.em.query(
       `SELECT m.id AS id, m.name AS name, m.phone AS phone
          FROM member_role r JOIN member m ON m.id = r.member_id AND m.active = 1
         WHERE r.unit_id = ? AND r.role = ?
         ORDER BY r.id`,
       [unitId, role],
-    )) as { id: number; name: string; phone: string | null }[];
+    )) as { id: number; name: string; phone: string | null }[]);
     return rows.map((r) => {
       const summary: MemberSummary = { id: Number(r.id), name: r.name, phone: r.phone ?? null };
       if (!this.summaryMemo.has(summary.id)) this.summaryMemo.set(summary.id, Promise.resolve(summary));
@@ -212,7 +221,16 @@ export class TypeOrmOrgRepo implements OrgRepo {
     const seen = this.bindingMemo.get(`${user.channel}|${user.platformUserId}`);
     const fresh = seen?.lastSeenAt && now.getTime() - seen.lastSeenAt.getTime() < TOUCH_INTERVAL_MS && now.getTime() >= seen.lastSeenAt.getTime();
     if (fresh && (!displayName || displayName === seen.displayName)) return;
-    this.forget();
+    const key = `${user.channel}|${user.platformUserId}`;
+    if (displayName && displayName !== seen?.displayName) {
+      this.forget(); // a new name bumps the read version (the sender's rows hold it)
+    } else {
+      // last_seen_at alone does not bump the version: the rows this process holds learn it here,
+      // so its next messages do not write it again (another process writes it once more at most).
+      this.bindingMemo.delete(key);
+      const held = this.reads.shared.peek(`sender|${key}`) as MemberJoinRow[] | undefined;
+      for (const r of held ?? []) r.lastSeenAt = now;
+    }
     await this.bindings().update(
       { channel: user.channel, platformUserId: user.platformUserId },
       displayName ? { lastSeenAt: now, displayName } : { lastSeenAt: now },
@@ -248,9 +266,10 @@ export class TypeOrmOrgRepo implements OrgRepo {
   unit(id: number): Promise<OrgUnit | null> {
     let found = this.unitMemo.get(id);
     if (!found) {
-      found = this.units()
-        .findOne({ where: { id } })
-        .then((row) => (row ? toUnit(row) : null));
+      found = this.reads.get(`unit|${id}`, async () => {
+        const [row] = (await this.em.query('SELECT id, code, name, level, parent_id AS parentId, path FROM org_unit WHERE id = ?', [id])) as OrgUnitRow[];
+        return row ? toUnit({ ...row, id: Number(row.id), parentId: row.parentId === null || row.parentId === undefined ? null : Number(row.parentId) }) : null;
+      });
       this.unitMemo.set(id, found);
       found.catch(() => this.unitMemo.delete(id));
     }
@@ -329,12 +348,12 @@ export class TypeOrmOrgRepo implements OrgRepo {
 
   /** The unit a conversation is bound to: one statement, the binding joined with its unit. */
   async unitOfConversation(channel: ChannelName, conversationId: string): Promise<OrgUnit | null> {
-    const [row] = (await this.em.query(
+    const [row] = await this.reads.get(`conversation|${channel}|${conversationId}`, async () => (await this.em.query(
       `SELECT u.id AS id, u.code AS code, u.name AS name, u.level AS level, u.parent_id AS parentId, u.path AS path
          FROM conversation_binding c JOIN org_unit u ON u.id = c.unit_id
         WHERE c.channel = ? AND c.conversation_id = ?`,
       [channel, conversationId],
-    )) as { id: number; code: string; name: string; level: string; parentId: number | null; path: string }[];
+    )) as { id: number; code: string; name: string; level: string; parentId: number | null; path: string }[]);
     if (!row) return null;
     const unit = toUnit({ id: Number(row.id), code: row.code, name: row.name, level: row.level, parentId: row.parentId === null ? null : Number(row.parentId), path: row.path } as OrgUnitRow);
     if (!this.unitMemo.has(unit.id)) this.unitMemo.set(unit.id, Promise.resolve(unit));

@@ -7,15 +7,21 @@ import type { ChannelName } from '../../../config';
 import type { EventRating } from '../../../domain/event/event';
 import type { Followup, FollowupMethod, ResidentAccessPurpose, ResidentGroup, ResidentIdentity, ResidentRepo, ResidentReport } from '../../../bot/residents/ports';
 import type { PiiVault } from '../pii/vault';
+import { readThrough, type TxReads } from '../read-cache';
 import { EventSchema } from '../schemas/events';
 import { ChatResidentSchema, EventFollowupSchema, ResidentAccessSchema, ResidentGroupSchema, ResidentReportSchema } from '../schemas/residents';
 
-const IDENTITY = 'chat_resident.identity';
+/** The sealed field of a resident's identity, and the key its keyed hash is taken of (shared with the 联系卡 devices). */
+export const RESIDENT_IDENTITY = 'chat_resident.identity';
+const IDENTITY = RESIDENT_IDENTITY;
+export const residentIdentityKey = (identity: ResidentIdentity): string => `${identity.channel}\u0000${identity.userId}`;
 
 export class TypeOrmResidentRepo implements ResidentRepo {
   constructor(
     private readonly em: EntityManager,
     private readonly vault: PiiVault,
+    /** Group bindings are kept by the process under the read version (read-cache.ts); residents never. */
+    private readonly reads: TxReads = readThrough(em),
   ) {}
 
   private groups = () => this.em.getRepository(ResidentGroupSchema);
@@ -23,21 +29,25 @@ export class TypeOrmResidentRepo implements ResidentRepo {
   private reports = () => this.em.getRepository(ResidentReportSchema);
 
   async groupOf(channel: ChannelName, conversationId: string): Promise<ResidentGroup | null> {
-    const row = await this.groups().findOne({ where: { channel, conversationId } });
-    return row ? { channel: row.channel as ChannelName, conversationId: row.conversationId, unitId: row.unitId, boundBy: row.boundBy } : null;
+    return this.reads.get(`group|${channel}|${conversationId}`, async () => {
+      const row = await this.groups().findOne({ where: { channel, conversationId } });
+      return row ? { channel: row.channel as ChannelName, conversationId: row.conversationId, unitId: row.unitId, boundBy: row.boundBy } : null;
+    });
   }
 
   async bindGroup(group: ResidentGroup, now: Date): Promise<void> {
+    this.reads.markDirty();
     const changed = await this.groups().update({ channel: group.channel, conversationId: group.conversationId }, { unitId: group.unitId, boundBy: group.boundBy });
     if (!changed.affected) await this.groups().insert({ ...group, createdAt: now });
   }
 
   async unbindGroup(channel: ChannelName, conversationId: string): Promise<boolean> {
+    this.reads.markDirty();
     return Boolean((await this.groups().delete({ channel, conversationId })).affected);
   }
 
   private key(identity: ResidentIdentity): string {
-    return `${identity.channel}\u0000${identity.userId}`;
+    return residentIdentityKey(identity);
   }
 
   async residentFor(identity: ResidentIdentity, now: Date): Promise<number> {

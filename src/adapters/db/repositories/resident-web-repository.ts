@@ -13,14 +13,17 @@ import { EventLogSchema, EventSchema } from '../schemas/events';
 import { TaskSchema } from '../schemas/tasks';
 import { taskFigureFacts } from './assessment-repository';
 import type { PiiVault } from '../pii/vault';
+import type { ResidentIdentity } from '../../../bot/residents/ports';
+import { RESIDENT_IDENTITY, residentIdentityKey } from './resident-repository';
 
 export const SEALED = { device: 'resident_device.device', phone: 'resident_device.phone' } as const;
 export const MACS = { device: 'resident_device.device' } as const;
 
 const toDevice = (r: ResidentDeviceRow): ResidentDevice => ({ id: r.id, residentId: r.residentId, silencedAt: r.silencedAt });
-/** The residents' groups area's identity field and key: a device is the identity `web` + its cookie. */
-const IDENTITY = 'chat_resident.identity';
-const identityKey = (deviceKey: string) => `web\u0000${deviceKey}`;
+/** A device is the resident identity `web` + its cookie, in the residents' groups area's chat_resident. */
+const IDENTITY = RESIDENT_IDENTITY;
+const webIdentity = (deviceKey: string): ResidentIdentity => ({ channel: 'web', userId: deviceKey });
+const identityKey = (deviceKey: string) => residentIdentityKey(webIdentity(deviceKey));
 const within = (range: FigureRange) => And(MoreThanOrEqual(range.start), LessThan(range.end));
 
 export class TypeOrmResidentWebRepo implements ResidentWebRepo {
@@ -57,7 +60,7 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
       await residents
         .createQueryBuilder()
         .insert()
-        .values({ identityMac: this.vault.mac(IDENTITY, identityKey(deviceKey)), identitySealed: this.vault.seal(IDENTITY, JSON.stringify({ channel: 'web', userId: deviceKey })), phoneSealed: null, createdAt: now, lastSeenAt: now, purgedAt: null })
+        .values({ identityMac: this.vault.mac(IDENTITY, identityKey(deviceKey)), identitySealed: this.vault.seal(IDENTITY, JSON.stringify(webIdentity(deviceKey))), phoneSealed: null, createdAt: now, lastSeenAt: now, purgedAt: null })
         .orIgnore()
         .execute();
       const resident = await read('chat_resident', 'id', 'identity_mac', this.vault.macs(IDENTITY, identityKey(deviceKey)));

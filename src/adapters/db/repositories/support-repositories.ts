@@ -1,45 +1,65 @@
 /** Dialog state, settings, the audit log and named counters, on TypeORM. */
 import type { EntityManager } from 'typeorm';
 import type { AuditRepo, DialogRepo, DialogState, SequenceRepo, SettingsRepo } from '../../../bot/ports';
-import { AuditLogSchema, DialogStateSchema, SequenceSchema, SettingSchema } from '../schemas/core';
+import { AuditLogSchema, DialogStateSchema, SettingSchema } from '../schemas/core';
 import { readDate } from '../raw-date';
+import { readThrough, type TxReads } from '../read-cache';
 
+/**
+ * Asked on every message, and almost always there is none: kept by the process under the read
+ * version (read-cache.ts), which any write of dialog_state bumps, so a dialog begun through one
+ * process is found by another on the next message.
+ */
 export class TypeOrmDialogRepo implements DialogRepo {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly reads: TxReads = readThrough(em),
+  ) {}
 
-  /** Read on every message: plain SQL, no query building. */
   async get(key: string, now: Date): Promise<DialogState | null> {
-    const [row] = (await this.em.query('SELECT kind, data, expires_at AS expiresAt FROM dialog_state WHERE `key` = ?', [key])) as { kind: string; data: string; expiresAt: unknown }[];
+    const [row] = await this.reads.get(
+      `dialog|${key}`,
+      async () => (await this.em.query('SELECT kind, data, expires_at AS expiresAt FROM dialog_state WHERE `key` = ?', [key])) as { kind: string; data: string; expiresAt: unknown }[],
+    );
     const expiresAt = row ? readDate(row.expiresAt) : null;
     if (!row || !expiresAt || expiresAt.getTime() <= now.getTime()) return null;
     return { kind: row.kind, data: JSON.parse(row.data) as Record<string, unknown>, expiresAt };
   }
 
   async put(key: string, state: DialogState, now: Date): Promise<void> {
+    this.reads.markDirty();
     await this.em.getRepository(DialogStateSchema).save({ key, kind: state.kind, data: JSON.stringify(state.data), expiresAt: state.expiresAt, updatedAt: now });
   }
 
   async clear(key: string): Promise<void> {
+    this.reads.markDirty();
     await this.em.getRepository(DialogStateSchema).delete({ key });
   }
 }
 
+/** Settings, kept by the process under the read version (read-cache.ts) like the organisation. */
 export class TypeOrmSettingsRepo implements SettingsRepo {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly reads: TxReads = readThrough(em),
+  ) {}
 
   async get<T>(key: string): Promise<T | null> {
-    const row = await this.em.getRepository(SettingSchema).findOne({ where: { key } });
-    return row ? (JSON.parse(row.value) as T) : null;
+    const [text] = await this.texts([key]);
+    return text === null || text === undefined ? null : (JSON.parse(text) as T);
   }
 
   async texts(keys: readonly string[]): Promise<(string | null)[]> {
     if (!keys.length) return [];
-    const rows = (await this.em.query(`SELECT \`key\` AS k, value AS v FROM setting WHERE \`key\` IN (${keys.map(() => '?').join(', ')})`, [...keys])) as { k: string; v: string }[];
-    const found = new Map(rows.map((r) => [r.k, r.v]));
-    return keys.map((k) => found.get(k) ?? null);
+    return this.reads.get(`settings|${JSON.stringify(keys)}`, async () => {
+      const rows = (await this.em.query(`SELECT \`key\` AS k, value AS v FROM setting WHERE \`key\` IN (${keys.map(() => '?').join(', ')})`, [...keys])) as { k: string; v: string }[];
+      const found = new Map(rows.map((r) => [r.k, r.v]));
+      return keys.map((k) => found.get(k) ?? null);
+    });
   }
 
   async put(key: string, value: unknown, now: Date): Promise<void> {
+    this.reads.markDirty();
     await this.em.getRepository(SettingSchema).save({ key, value: JSON.stringify(value), updatedAt: now });
   }
 }
@@ -62,17 +82,18 @@ export class TypeOrmSequenceRepo implements SequenceRepo {
   constructor(private readonly em: EntityManager) {}
 
   async next(name: string): Promise<number> {
-    // One atomic upsert, then a read of the row this transaction now holds locked. The former
-    // update-then-insert raced on MySQL/MariaDB: two first uses of a name deadlocked on the gap
-    // lock, the swallowed error left the rest running outside the transaction, and numbers repeated.
-    const mysql = this.em.connection.options.type === 'mysql';
-    await this.em.query(
-      mysql
-        ? 'INSERT INTO `sequence` (`name`, `value`) VALUES (?, 1) ON DUPLICATE KEY UPDATE `value` = `value` + 1'
-        : 'INSERT INTO "sequence" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1',
-      [name],
-    );
-    const row = await this.em.getRepository(SequenceSchema).findOneOrFail({ where: { name }, ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
-    return row.value;
+    // One atomic upsert that also returns the value (the row stays locked by this transaction).
+    // The former update-then-insert raced on MySQL/MariaDB: two first uses of a name deadlocked on
+    // the gap lock, the swallowed error left the rest running outside the transaction, and numbers
+    // repeated. MariaDB hands the value back through LAST_INSERT_ID(expr), SQLite through RETURNING.
+    if (this.em.connection.options.type === 'mysql') {
+      const result = (await this.em.query(
+        'INSERT INTO `sequence` (`name`, `value`) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE `value` = LAST_INSERT_ID(`value` + 1)',
+        [name],
+      )) as { insertId: number | string };
+      return Number(result.insertId);
+    }
+    const [row] = (await this.em.query('INSERT INTO "sequence" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1 RETURNING "value"', [name])) as { value: number }[];
+    return Number(row.value);
   }
 }

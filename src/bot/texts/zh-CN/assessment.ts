@@ -206,6 +206,7 @@ export const assessment = {
   'import.p.phoneBad': '手机号「{phone}」应为 11 位数字',
   'import.p.roleBad': '角色「{role}」应为：{roles}',
   'import.p.unitMissing': '单位编码「{code}」不存在',
+  'import.p.roleLevel': '「{role}」不能设在{level}「{code}」：这个角色只在{levels}一级工作',
   'import.sheet.units': '单位',
   'import.sheet.members': '成员',
   'import.h.code': '编码',
