@@ -32,6 +32,10 @@ const yesNo = (v: boolean) => t(v ? 'ledger.yes' : 'ledger.no');
 class Names {
   private readonly cache = new Map<number, string>();
   constructor(private readonly repos: AssessmentRepos) {}
+  /** The names of the unit's members, read in one pass (a ledger names them row after row). */
+  async preload(unitPath: string): Promise<void> {
+    for (const m of await this.repos.org.membersUnder(unitPath)) this.cache.set(m.id, m.name);
+  }
   async of(id: number | null): Promise<string> {
     if (id === null) return '';
     if (!this.cache.has(id)) this.cache.set(id, (await this.repos.org.memberSummary(id))?.name ?? `#${id}`);
@@ -59,6 +63,7 @@ export async function buildLedger(repos: AssessmentRepos, spec: LedgerSpec, now:
   const byId = new Map(units.map((u) => [u.id, u]));
   const gridIds = units.filter((u) => u.level === 'grid').map((u) => u.id);
   const names = new Names(repos);
+  await names.preload(unit.path);
   const sheet = await SHEETS[spec.kind]({ repos, unit, period, now, byId, gridIds, unitIds: units.map((u) => u.id), names, service, calendar });
   return { fileName: ledgerFileName(spec.kind, unit, period), sheets: Array.isArray(sheet) ? sheet : [sheet] };
 }

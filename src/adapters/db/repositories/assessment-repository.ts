@@ -96,7 +96,8 @@ interface PeriodVerificationRow {
 /** Ratings and 督办 of the period counted per event owner, action and detail. */
 interface PeriodEventLogGroup {
   action: string;
-  detail: string | null;
+  /** The rating of a `rate` step; null for 督办. */
+  rating: string | null;
   gridUnitId: number;
   /** Null for a resident's or an intake order's event. */
   reporterId: number | null;
@@ -122,7 +123,7 @@ interface FactSources {
   /** The period's history of each task a subject had to verify (核查), oldest first. */
   verifications: { keys: number[]; rows: { action: string; toState: string; at: Date }[] }[];
   /** Ratings and 督办 on events, in the period, counted; `actorId` null for a resident's rating. */
-  eventLog: { keys: number[]; action: string; detail: string | null; actorId: number | null; count: number }[];
+  eventLog: { keys: number[]; action: string; rating: string | null; actorId: number | null; count: number }[];
   /** 回访 answers in the period (群众满意率). */
   followups: { keys: number[]; rating: string }[];
 }
@@ -169,11 +170,10 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
 
   async gridFacts(gridIds: number[], range: Range, options: FactsOptions): Promise<Map<number, RecordedFacts>> {
     if (!gridIds.length) return new Map();
-    const owners = { sql: 't.gridId IN (:...ids)', ids: gridIds };
     const reported = await this.reportedByState('e.gridUnitId', gridIds, range);
     const due = await this.tasksWithDeadlineIn({ gridId: In(gridIds) }, range);
     const actions = await this.gridPeriodActions(gridIds, range);
-    const verifications = await this.periodVerifications(owners, range);
+    const verifications = await this.gridPeriodVerifications(gridIds, range);
     const eventLog = await this.gridPeriodEventLog(gridIds, range);
     const gridKey = (gridId: number | null) => (gridId !== null ? [gridId] : []);
     return this.facts(gridIds, range, options, {
@@ -181,7 +181,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       dueCandidates: due.map((t) => ({ keys: gridKey(t.gridId), task: taskFigureFacts(t) })),
       actions: actions.map((a) => ({ keys: gridKey(a.gridId), action: a.action, count: a.count })),
       verifications: this.byTask(verifications, (h) => gridKey(h.gridId)),
-      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, detail: l.detail, actorId: l.actorId, count: l.count })),
+      eventLog: eventLog.map((l) => ({ keys: [l.gridUnitId], action: l.action, rating: l.rating, actorId: l.actorId, count: l.count })),
       followups: (await this.em.getRepository(EventFollowupSchema).find({ where: { gridUnitId: In(gridIds), at: within(range) } })).map((f) => ({ keys: [f.gridUnitId], rating: f.rating })),
     });
   }
@@ -204,7 +204,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       eventLog: eventLog.map((l) => ({
         keys: l.action === 'rate' && l.actorId !== null ? (l.reporterId !== null ? [l.reporterId] : []) : l.assigneeKind === 'member' && l.assigneeId !== null ? [l.assigneeId] : [],
         action: l.action,
-        detail: l.detail,
+        rating: l.rating,
         actorId: l.actorId,
         count: l.count,
       })),
@@ -300,19 +300,19 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       const rows = await this.em
         .getRepository(EventLogSchema)
         .createQueryBuilder('l')
-        .select(['l.action AS action', 'l.detail AS detail', 'l.actorId AS actorId', 'l.gridUnitId AS gridUnitId', 'COUNT(*) AS n'])
+        .select(['l.action AS action', 'l.rating AS rating', 'l.actorId AS actorId', 'l.gridUnitId AS gridUnitId', 'COUNT(*) AS n'])
         .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
         .andWhere('l.gridUnitId IN (:...ids)', { ids: part })
         .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
         .groupBy('l.action')
         .addGroupBy('l.gridUnitId')
-        .addGroupBy('l.detail')
         .addGroupBy('l.actorId')
+        .addGroupBy('l.rating')
         .getRawMany<Record<string, unknown>>();
       for (const r of rows) {
         out.push({
           action: String(r.action),
-          detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
+          rating: r.rating === null || r.rating === undefined ? null : String(r.rating),
           gridUnitId: Number(r.gridUnitId),
           reporterId: null,
           actorId: optionalNumber(r.actorId),
@@ -323,6 +323,29 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       }
     }
     return out;
+  }
+
+  /**
+   * The range's 核查 steps per grid (oldest first), from task_history alone over its (grid, time)
+   * index: a submission for 核查 (办结 to `submitted`, which only a task asking for 核查 takes) and
+   * the answers (通过 / 驳回, which only follow such a submission). The task's grid is the row's own.
+   */
+  private async gridPeriodVerifications(gridIds: number[], range: Range): Promise<PeriodVerificationRow[]> {
+    const out: PeriodVerificationRow[] = [];
+    for (const part of chunks(gridIds)) {
+      const rows = await this.em
+        .getRepository(TaskHistorySchema)
+        .createQueryBuilder('h')
+        .select(['h.taskId AS taskId', 'h.action AS action', 'h.toState AS toState', 'h.at AS at', 'h.gridId AS gridId'])
+        .where('h.gridId IN (:...ids)', { ids: part })
+        .andWhere('h.at >= :start AND h.at < :end', { start: range.start, end: range.end })
+        .andWhere("(h.action IN (:...answers) OR (h.action = 'complete' AND h.toState = 'submitted'))", { answers: ['approve', 'reject'] })
+        .orderBy('h.at', 'ASC')
+        .addOrderBy('h.id', 'ASC')
+        .getRawMany<Record<string, unknown>>();
+      for (const r of rows) out.push({ taskId: Number(r.taskId), action: String(r.action), toState: String(r.toState), at: rawDate(r.at as Date | string), gridId: optionalNumber(r.gridId), dispatcherId: 0 });
+    }
+    return out.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   /** The range's history (oldest first) of the tasks `owners` selects that ask for 核查. */
@@ -354,12 +377,12 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
       .getRepository(EventLogSchema)
       .createQueryBuilder('l')
       .innerJoin(EventSchema.options.name, 'e', 'e.id = l.eventId')
-      .select(['l.action AS action', 'l.detail AS detail', 'l.actorId AS actorId', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId', 'COUNT(*) AS n'])
+      .select(['l.action AS action', 'l.rating AS rating', 'l.actorId AS actorId', 'e.gridUnitId AS gridUnitId', 'e.reporterId AS reporterId', 'e.assigneeKind AS assigneeKind', 'e.assigneeId AS assigneeId', 'COUNT(*) AS n'])
       .where('l.action IN (:...actions)', { actions: ['rate', 'supervise'] })
       .andWhere('l.at >= :start AND l.at < :end', { start: range.start, end: range.end })
       .andWhere(owners.sql, { ids: owners.ids })
       .groupBy('l.action')
-      .addGroupBy('l.detail')
+      .addGroupBy('l.rating')
       .addGroupBy('l.actorId')
       .addGroupBy('e.gridUnitId')
       .addGroupBy('e.reporterId')
@@ -368,7 +391,7 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
     const rows = await this.periodFirst(query);
     return rows.map((r) => ({
       action: String(r.action),
-      detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
+      rating: r.rating === null || r.rating === undefined ? null : String(r.rating),
       gridUnitId: Number(r.gridUnitId),
       reporterId: optionalNumber(r.reporterId),
       actorId: optionalNumber(r.actorId),
@@ -446,9 +469,8 @@ export class TypeOrmAssessmentRepo implements AssessmentRepo {
         f.supervisions += l.count;
         return;
       }
-      const rating = l.detail ? (JSON.parse(l.detail) as { rating?: string }).rating : undefined;
-      if (!rating) return;
-      for (let i = 0; i < l.count; i++) addOpinion(f, ratingSource(l.actorId), rating as EventRating);
+      if (!l.rating) return;
+      for (let i = 0; i < l.count; i++) addOpinion(f, ratingSource(l.actorId), l.rating as EventRating);
     });
     each(s.followups, (f, r) => addOpinion(f, 'followup', r.rating as EventRating));
     return out;

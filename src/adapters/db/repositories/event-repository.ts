@@ -167,6 +167,7 @@ export class TypeOrmEventRepo implements EventRepo {
       note: entry.note,
       attachments: JSON.stringify(entry.attachments),
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      rating: entry.detail?.kind === 'rated' ? entry.detail.rating : null,
     });
   }
 

@@ -110,6 +110,8 @@ export interface EventLogRow {
   note: string | null;
   attachments: string;
   detail: string | null;
+  /** The rating of a `rate` step (its detail's), so a period's ratings are counted from an index. */
+  rating: string | null;
 }
 
 export const EventLogSchema = new EntitySchema<EventLogRow>({
@@ -130,11 +132,12 @@ export const EventLogSchema = new EntitySchema<EventLogRow>({
     note: { type: 'text', nullable: true },
     attachments: { type: 'text' },
     detail: { type: 'text', nullable: true },
+    rating: { type: 'varchar', length: 16, nullable: true },
   },
   indices: [
     { name: 'idx_grid_event_log_event', columns: ['eventId'] },
     { name: 'idx_grid_event_log_period', columns: ['action', 'at', 'eventId'] },
-    { name: 'idx_grid_event_log_grid', columns: ['action', 'gridUnitId', 'at'] },
+    { name: 'idx_grid_event_log_grid_rating', columns: ['action', 'gridUnitId', 'at', 'actorId', 'rating'] },
   ],
 });
 

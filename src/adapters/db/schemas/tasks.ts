@@ -80,7 +80,8 @@ export const TaskSchema = new EntitySchema<TaskRow>({
     { name: 'idx_task_batch', columns: ['batch'] },
     { name: 'idx_task_source', columns: ['sourceKind', 'sourceRef'] },
     { name: 'idx_task_scope_deadline', columns: ['scopeUnitId', 'deadline'] },
-    { name: 'idx_task_grid_deadline', columns: ['gridId', 'deadline'] },
+    { name: 'idx_task_grid_due', columns: ['gridId', 'deadline', 'state', 'submittedAt', 'finishedAt', 'assigneeId'] },
+    { name: 'idx_task_scope_due', columns: ['scopeUnitId', 'gridId', 'deadline', 'state', 'submittedAt', 'finishedAt'] },
     { name: 'idx_task_grid_state', columns: ['gridId', 'state', 'deadline'] },
     { name: 'idx_task_scope_state', columns: ['scopeUnitId', 'state', 'deadline'] },
   ],
@@ -121,7 +122,7 @@ export const TaskHistorySchema = new EntitySchema<TaskHistoryRow>({
   indices: [
     { name: 'idx_task_history_task', columns: ['taskId'] },
     { name: 'idx_task_history_period', columns: ['at', 'taskId', 'action', 'actorId'] },
-    { name: 'idx_task_history_grid', columns: ['gridId', 'at', 'action', 'actorId'] },
+    { name: 'idx_task_history_grid_steps', columns: ['gridId', 'at', 'action', 'toState', 'actorId', 'taskId'] },
   ],
 });
 
