@@ -8,7 +8,7 @@
  * beside its floor measured in the same run — a bare SELECT COUNT(*) over the same (unit, period)
  * index range (for the ledger: a bare SELECT of the same rows).
  *
- *   npm run build && EVENTS=1000000 npm run bench:scale
+ *   npm run build && EVENTS=1000000 npm run bench:scale        (SEED_ONLY=1: seed and stop; the next run measures)
  *
  * The seeded database (gbt_bench_scale_<EVENTS>) is kept for the next run while the migrations and
  * the seed are unchanged (DROP=1 drops it at the end). App modules are loaded from dist/ (the
@@ -121,6 +121,11 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       org = await seed();
       seedMs = Date.now() - t0;
+    }
+    if (process.env.SEED_ONLY === '1') {
+      // Seed now, measure in a later run on a quiet machine (the seed is kept and reused).
+      process.stdout.write(`seeded ${DB} in ${(seedMs / 1000).toFixed(0)} s\n`);
+      return;
     }
     const units = async (ids: number[]) => Promise.all(ids.map(async (id) => (await uow.read((r) => r.org.unit(id)))!));
     const [county] = await units([org.county]);
