@@ -12,6 +12,7 @@ import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 import { ARRANGEMENT_CHECK_TIMER } from '../../src/bot/calendar';
 import { AGENDA_TIMER } from '../../src/bot/meetings/agenda-timer';
 import { startTestApp, type TestApp } from '../support/app';
+import { movedClock } from '../support/moved-clock';
 
 const NOTICE_2027 = [
   '一、元旦：1月1日（周五）至3日（周日）放假，共3天。',
@@ -23,11 +24,7 @@ const NOTICE_2027 = [
   '七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。',
 ].join('\n');
 
-/** A clock an admin can move: it reads as the given Shanghai time until moved again. */
-const clock = { at: new Date(), now: () => new Date(clock.at.getTime()) };
-const moveTo = (shanghai: string) => {
-  clock.at = new Date(`${shanghai}+08:00`);
-};
+const { clock, moveTo } = movedClock();
 
 describe('2027 by chat', () => {
   let app: TestApp;

@@ -12,19 +12,11 @@ import { OutboxSchema } from '../../src/adapters/db/schemas/core';
 import { NOTICE_REMINDER_TIMER } from '../../src/bot/notices';
 import { timerContext } from '../../src/bot/timers';
 import { startTestApp, type TestApp } from '../support/app';
+import { movedClock, TimerJobPayload } from '../support/moved-clock';
 
-/** A clock a test moves: it reads as the given Shanghai time until moved again (2027: no real delayed job fires meanwhile). */
-const clock = { at: new Date(), now: () => new Date(clock.at.getTime()) };
-const moveTo = (shanghai: string) => {
-  clock.at = new Date(`${shanghai}+08:00`);
-};
+const { clock, moveTo } = movedClock();
 
-interface JobPayload {
-  name: string;
-  jobId: string;
-  data: Record<string, unknown>;
-  runAt: string;
-}
+type JobPayload = TimerJobPayload;
 
 let app: TestApp;
 

@@ -11,19 +11,12 @@ import { SNOOZE_TIMER } from '../../src/bot/snooze';
 import { TASK_REMINDER_TIMER } from '../../src/bot/tasks';
 import { timerContext } from '../../src/bot/timers';
 import { startTestApp, type TestApp } from '../support/app';
+import { movedClock, TimerJobPayload } from '../support/moved-clock';
 
-const clock = { at: new Date(), now: () => new Date(clock.at.getTime()) };
-const moveTo = (shanghai: string) => {
-  clock.at = new Date(`${shanghai}+08:00`);
-};
+const { clock, moveTo } = movedClock();
 const at = (shanghai: string) => new Date(`${shanghai}+08:00`).toISOString();
 
-interface JobPayload {
-  name: string;
-  jobId: string;
-  data: { rung?: { key: string } } & Record<string, unknown>;
-  runAt: string;
-}
+type JobPayload = TimerJobPayload<{ rung?: { key: string } }>;
 
 let app: TestApp;
 

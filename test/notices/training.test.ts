@@ -11,11 +11,9 @@ import { RULES_SETTING } from '../../src/bot/assessment/service';
 import { TRAINING_SHORTFALL_TIMER } from '../../src/bot/training';
 import { timerContext } from '../../src/bot/timers';
 import { startTestApp, type TestApp } from '../support/app';
+import { movedClock } from '../support/moved-clock';
 
-const clock = { at: new Date(), now: () => new Date(clock.at.getTime()) };
-const moveTo = (shanghai: string) => {
-  clock.at = new Date(`${shanghai}+08:00`);
-};
+const { clock, moveTo } = movedClock();
 
 let app: TestApp;
 const botSaid = async (conversation: string, needle: string) => (await app.chat.messages(conversation)).filter((m) => m.from === 'bot' && m.text.includes(needle));
