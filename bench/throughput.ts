@@ -6,7 +6,9 @@
  *                                                      FANOUT=10000 FANOUT_RATE=100 BACKLOG_LIMIT=300; PROFILE=1
  *                                                      writes a .cpuprofile of the bot under bench/results/profiles;
  *                                                      PHASE_S=0 / FANOUT=0 skip those phases; RESULT_FILE names
- *                                                      the output, bench/results/throughput.md by default)
+ *                                                      the output, bench/results/throughput.md by default;
+ *                                                      ONLY=overload CAPACITY_BOT=1 takes the 2×/5× multiples of a
+ *                                                      probe bot's capacity, its refusal limit out of the way)
  *
  * - Floor, per message: one BullMQ add + consume on an "in" queue, one MySQL transaction writing
  *   three rows, one BullMQ add + consume on an "out" queue (same concurrency as the bot: 4 in, 1 out).
