@@ -34,9 +34,11 @@ export interface ResidentWebRepo {
   ensureDevice(deviceKey: string, now: Date): Promise<ResidentDevice>;
   deviceByKey(deviceKey: string): Promise<ResidentDevice | null>;
   device(id: number): Promise<ResidentDevice | null>;
-  /** Stores (sealed) the phone a resident left; null clears it. */
+  /**
+   * Stores (sealed) the phone a resident left; null clears it. There is deliberately no read back:
+   * showing it to a handler would be a new use, opened with an access-log row (see resident-repository).
+   */
   setPhone(deviceId: number, phone: string | null): Promise<void>;
-  phone(deviceId: number): Promise<string | null>;
   /** 无效/骚扰: the device's reports are refused from now on; false when it already was. */
   silence(deviceId: number, input: { by: number; reason: string; now: Date }): Promise<boolean>;
   unsilence(deviceId: number): Promise<boolean>;

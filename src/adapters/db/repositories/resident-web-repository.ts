@@ -90,11 +90,6 @@ export class TypeOrmResidentWebRepo implements ResidentWebRepo {
     await this.devices.update({ id: deviceId }, { phoneSealed: phone ? this.vault.seal(SEALED.phone, phone) : null });
   }
 
-  async phone(deviceId: number): Promise<string | null> {
-    const row = await this.devices.findOne({ where: { id: deviceId } });
-    return row?.phoneSealed ? this.vault.open(SEALED.phone, row.phoneSealed) : null;
-  }
-
   async silence(deviceId: number, input: { by: number; reason: string; now: Date }): Promise<boolean> {
     const result = await this.devices.update({ id: deviceId, silencedAt: IsNull() }, { silencedAt: input.now, silencedBy: input.by, silencedReason: input.reason });
     return (result.affected ?? 0) > 0;
