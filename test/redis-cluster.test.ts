@@ -89,11 +89,23 @@ describe('on a Redis Cluster of three masters', () => {
   });
 
   it('keeps each queue in one slot and spreads the queues over the masters', async () => {
-    const app = await startTestApp({ database: db, env: env() });
+    const queues = [INBOUND_QUEUE, TIMERS_QUEUE, 'outbox-sandbox', 'schedules'];
+    // A prefix whose four queue tags do not all hash to one master's slots: with one tag per queue
+    // most prefixes are such (a random one lands all four on one master 1 time in 27); a tag shared
+    // by every queue would make none so, and the checks below would fail.
+    const cli = (...args: string[]) => spawnSync('redis-cli', ['-p', String(cluster.ports[0]), ...args], { encoding: 'utf8' }).stdout.trim();
+    // redis-cli --cluster create gives three masters slots 0–5460, 5461–10922 and 10923–16383.
+    const third = (tag: string) => [5460, 10922, 16383].findIndex((last) => Number(cli('cluster', 'keyslot', tag)) <= last);
+    let queuePrefix = '';
+    for (let i = 0; i < 20 && !queuePrefix; i++) {
+      const candidate = `gbc${crypto.randomBytes(4).toString('hex')}`;
+      if (new Set(queues.map((q) => third(`${candidate}:${q}`))).size > 1) queuePrefix = candidate;
+    }
+    const app = await startTestApp({ database: db, queuePrefix, env: env() });
     try {
       await app.chat.ask('dm-admin', 'admin', '帮助');
       const owners = new Set<number>();
-      for (const queue of [INBOUND_QUEUE, TIMERS_QUEUE, 'outbox-sandbox', 'schedules']) {
+      for (const queue of queues) {
         const tag = `${app.queuePrefix}:${queue}`;
         expect(app.runtime.connections.queuePrefix(queue)).toBe(`{${tag}}`);
         const slot = Number(spawnSync('redis-cli', ['-p', String(cluster.ports[0]), 'cluster', 'keyslot', tag], { encoding: 'utf8' }).stdout.trim());
