@@ -90,7 +90,7 @@ export function createReportFlow(service: EventService): ReportFlow & { dialogs:
   };
 
   const file = async (ctx: CommandContext<EventsRepos>, ready: ReadyDraft): Promise<BotMessage | string> => {
-    const recent = await ctx.repos.events.recentInGrid(ready.gridUnitId, ready.category.category, new Date(ctx.now.getTime() - DUPLICATE_WINDOW_DAYS * 86400_000));
+    const recent = await ctx.repos.events.openSimilarCandidates(ready.gridUnitId, ready.category.category, new Date(ctx.now.getTime() - DUPLICATE_WINDOW_DAYS * 86400_000));
     const duplicates = findLikelyDuplicates({ ...ready, reportedAt: ctx.now }, recent, { withinDays: DUPLICATE_WINDOW_DAYS });
     if (duplicates.length) {
       await ctx.dialog.start(DUPLICATE_DIALOG, ready);

@@ -3,6 +3,12 @@ import type { EventOrigin, EventState, GridEvent, TimelineEntry } from '../../do
 import type { Tx } from '../ports';
 import type { TasksRepos } from '../tasks/ports';
 
+/** What a new report is compared with: an open event's compared and shown fields. */
+export type DuplicateCandidate = Pick<GridEvent, 'number' | 'state' | 'gridUnitId' | 'category' | 'description' | 'location' | 'reportedAt'>;
+
+/** The most recent open events a new report is compared with. */
+export const DUPLICATE_CANDIDATES = 50;
+
 /** A stored event: the domain's value plus its row id and the task carrying the current dispatch. */
 export interface StoredEvent extends GridEvent {
   id: number;
@@ -17,8 +23,11 @@ export interface EventRepo {
   save(event: StoredEvent, now: Date): Promise<void>;
   addEntry(eventId: number, entry: TimelineEntry): Promise<void>;
   timeline(eventId: number): Promise<TimelineEntry[]>;
-  /** Events of a grid and category reported since `since`, newest first. */
-  recentInGrid(gridUnitId: number, category: string, since: Date): Promise<StoredEvent[]>;
+  /**
+   * Open events of a grid and category reported since `since`, newest first, at most
+   * DUPLICATE_CANDIDATES: what a new report is compared with (only the fields compared and shown).
+   */
+  openSimilarCandidates(gridUnitId: number, category: string, since: Date): Promise<DuplicateCandidate[]>;
   /** The reporter's newest events, newest first. */
   byReporter(memberId: number, limit: number): Promise<StoredEvent[]>;
   /** Events from this outside origin (a resident's, an intake client's order), newest first. */

@@ -33,9 +33,13 @@ function bigrams(text: string): Map<string, number> {
 
 /** Sørensen–Dice coefficient over character bigrams: 1 for the same text, 0 for nothing shared. */
 export function bigramSimilarity(a: string, b: string): number {
-  const left = bigrams(a);
-  const right = bigrams(b);
-  const total = [...left.values(), ...right.values()].reduce((s, n) => s + n, 0);
+  return dice(bigrams(a), bigrams(b));
+}
+
+function dice(left: Map<string, number>, right: Map<string, number>): number {
+  let total = 0;
+  for (const n of left.values()) total += n;
+  for (const n of right.values()) total += n;
   if (total === 0) return 0;
   let shared = 0;
   for (const [gram, count] of left) shared += Math.min(count, right.get(gram) ?? 0);
@@ -48,12 +52,26 @@ export function bigramSimilarity(a: string, b: string): number {
  * the location's similarity blended in when both have one.
  */
 export function duplicateLikelihood(report: DuplicateSubject, existing: DuplicateSubject, withinDays = 7): number {
+  return likelihoodAgainst(gramsOf(report), report, existing, withinDays);
+}
+
+/** A report's bigrams, taken once for all the events it is compared with. */
+interface ReportGrams {
+  description: Map<string, number>;
+  location: Map<string, number> | null;
+}
+
+function gramsOf(report: DuplicateSubject): ReportGrams {
+  return { description: bigrams(report.description), location: report.location ? bigrams(report.location) : null };
+}
+
+function likelihoodAgainst(grams: ReportGrams, report: DuplicateSubject, existing: DuplicateSubject, withinDays: number): number {
   if (report.gridUnitId !== existing.gridUnitId) return 0;
   if (report.category.category !== existing.category.category) return 0;
   const age = report.reportedAt.getTime() - existing.reportedAt.getTime();
   if (age < 0 || age > withinDays * 86_400_000) return 0;
-  const text = bigramSimilarity(report.description, existing.description);
-  if (report.location && existing.location) return 0.7 * text + 0.3 * bigramSimilarity(report.location, existing.location);
+  const text = dice(grams.description, bigrams(existing.description));
+  if (grams.location && existing.location) return 0.7 * text + 0.3 * dice(grams.location, bigrams(existing.location));
   return text;
 }
 
@@ -64,9 +82,10 @@ export function findLikelyDuplicates<E extends DuplicateSubject & Pick<GridEvent
   options: DuplicateOptions = {},
 ): Array<{ event: E; likelihood: number }> {
   const { withinDays = 7, threshold = 0.35, limit = 3 } = options;
+  const grams = gramsOf(report);
   return recent
     .filter((event) => isOpenEvent(event))
-    .map((event) => ({ event, likelihood: duplicateLikelihood(report, event, withinDays) }))
+    .map((event) => ({ event, likelihood: likelihoodAgainst(grams, report, event, withinDays) }))
     .filter((match) => match.likelihood >= threshold)
     .sort((a, b) => b.likelihood - a.likelihood)
     .slice(0, limit);

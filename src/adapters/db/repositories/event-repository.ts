@@ -1,6 +1,6 @@
 /** Events (事件) and their timeline (流转记录), on TypeORM, with explicit row ↔ domain mappers. */
-import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
-import type { EventRepo, StoredEvent } from '../../../bot/events/ports';
+import { In, type EntityManager } from 'typeorm';
+import { DUPLICATE_CANDIDATES, type DuplicateCandidate, type EventRepo, type StoredEvent } from '../../../bot/events/ports';
 import type {
   EventAssignee,
   EventOrigin,
@@ -13,6 +13,9 @@ import type {
   TimelineDetail,
   TimelineEntry,
 } from '../../../domain/event/event';
+import { OPEN_EVENT_STATES } from '../../../domain/event/event';
+import { readDate, writeDate } from '../raw-date';
+import { plainInsert } from '../plain-insert';
 import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
 
 function assigneeOf(r: EventRow): EventAssignee | null {
@@ -98,13 +101,6 @@ function toPersistence(e: GridEvent, taskId: number | null, now: Date): Omit<Eve
   };
 }
 
-/** The generated id of a one-row INSERT: mysql2's ResultSetHeader, better-sqlite3's lastInsertRowid. */
-function insertedId(raw: unknown): number {
-  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: number } | null)?.insertId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`no generated id from the insert: ${String(raw)}`);
-  return id;
-}
-
 const toEntry = (number: string, r: EventLogRow): TimelineEntry => ({
   eventNumber: number,
   action: r.action,
@@ -128,8 +124,8 @@ export class TypeOrmEventRepo implements EventRepo {
 
   async create(event: GridEvent, now: Date): Promise<StoredEvent> {
     // Every column is given: no select of the defaults back (one statement); the id from the driver.
-    const result = await this.events().createQueryBuilder().insert().values(toPersistence(event, null, now)).updateEntity(false).execute();
-    return { ...event, id: insertedId(result.raw), taskId: null };
+    const id = await plainInsert(this.em, EventSchema, toPersistence(event, null, now));
+    return { ...event, id: id!, taskId: null };
   }
 
   async byId(id: number): Promise<StoredEvent | null> {
@@ -152,7 +148,7 @@ export class TypeOrmEventRepo implements EventRepo {
   }
 
   async addEntry(eventId: number, entry: TimelineEntry): Promise<void> {
-    await this.log().insert({
+    await plainInsert(this.em, EventLogSchema, {
       eventId,
       // The event's grid, read in the same statement (an event never changes grid).
       gridUnitId: () => `(SELECT e.grid_unit_id FROM grid_event e WHERE e.id = ${Number(eventId)})`,
@@ -177,9 +173,25 @@ export class TypeOrmEventRepo implements EventRepo {
     return rows.map((r) => toEntry(event?.number ?? '', r));
   }
 
-  async recentInGrid(gridUnitId: number, category: string, since: Date): Promise<StoredEvent[]> {
-    const rows = await this.events().find({ where: { gridUnitId, category, reportedAt: MoreThanOrEqual(since) }, order: { id: 'DESC' }, take: 50 });
-    return rows.map(toDomain);
+  async openSimilarCandidates(gridUnitId: number, category: string, since: Date): Promise<DuplicateCandidate[]> {
+    // Runs for every report: plain SQL over the (grid, category, reported_at) index, newest first in
+    // the index's own order, only the open ones and only the columns compared.
+    const open = OPEN_EVENT_STATES.map(() => '?').join(', ');
+    const rows = (await this.em.query(
+      `SELECT number, state, item, description, location, reported_at AS reportedAt FROM grid_event
+        WHERE grid_unit_id = ? AND category = ? AND reported_at >= ? AND state IN (${open})
+        ORDER BY reported_at DESC, id DESC LIMIT ${DUPLICATE_CANDIDATES}`,
+      [gridUnitId, category, writeDate(this.em, since), ...OPEN_EVENT_STATES],
+    )) as { number: string; state: string; item: string | null; description: string; location: string | null; reportedAt: unknown }[];
+    return rows.map((r) => ({
+      number: r.number,
+      state: r.state as EventState,
+      gridUnitId,
+      category: { category, item: r.item },
+      description: r.description,
+      location: r.location,
+      reportedAt: readDate(r.reportedAt)!,
+    }));
   }
 
   async byReporter(memberId: number, limit: number): Promise<StoredEvent[]> {

@@ -1,0 +1,46 @@
+/**
+ * One INSERT of one row, built once per table and set of columns from TypeORM's own metadata (its
+ * column names, its quoting, its value conversion for the driver in use), for the rows every
+ * message writes. TypeORM's insert builder rebuilds the statement each time, which costs more CPU
+ * than the statement itself (bench/results/scale.md). A value may be a function returning an SQL
+ * expression, as with TypeORM's insert.
+ */
+import type { EntityManager, EntitySchema } from 'typeorm';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata.js';
+
+type Values<T> = { [K in keyof T]?: T[K] | (() => string) };
+
+const statements = new WeakMap<EntityMetadata, Map<string, string>>();
+
+/** Inserts the row; resolves to the generated id, or null when the table has none. */
+export async function plainInsert<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>): Promise<number | null> {
+  const metadata = em.connection.getMetadata(schema);
+  const driver = em.connection.driver;
+  const given = metadata.columns.filter((c) => (values as Record<string, unknown>)[c.propertyName] !== undefined);
+  const shape = given.map((c) => (typeof (values as Record<string, unknown>)[c.propertyName] === 'function' ? `${c.propertyName}()` : c.propertyName)).join(',');
+  let byShape = statements.get(metadata);
+  if (!byShape) statements.set(metadata, (byShape = new Map()));
+  const params: unknown[] = [];
+  const placeholders: string[] = [];
+  for (const column of given) {
+    const value = (values as Record<string, unknown>)[column.propertyName];
+    if (typeof value === 'function') {
+      placeholders.push((value as () => string)());
+    } else {
+      placeholders.push('?');
+      params.push(driver.preparePersistentValue(value, column));
+    }
+  }
+  // Expressions are part of the statement: cached only when there are none.
+  const expressions = shape.includes('()');
+  let sql = expressions ? undefined : byShape.get(shape);
+  if (!sql) {
+    sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${given.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES (${placeholders.join(', ')})`;
+    if (!expressions) byShape.set(shape, sql);
+  }
+  const raw = await em.query(sql, params);
+  if (!metadata.generatedColumns.length) return null;
+  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: number } | null)?.insertId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`no generated id from the insert into ${metadata.tableName}`);
+  return id;
+}
