@@ -237,9 +237,20 @@ export class TypeOrmOrgRepo implements OrgRepo {
     );
   }
 
+  /**
+   * Most recently seen first. Every notification asks: a member with one binding is kept under the
+   * read version (adding or removing a binding bumps it); with several, the order follows
+   * last_seen_at, which a message moves without bumping the version, so they are read each time.
+   */
   async bindingsOf(memberId: number): Promise<MemberBinding[]> {
-    const rows = await this.bindings().find({ where: { memberId }, order: { lastSeenAt: 'DESC', id: 'DESC' } });
-    return rows.map((r) => ({ channel: r.channel as ChannelName, platformUserId: r.platformUserId, memberId: r.memberId, displayName: r.displayName, lastSeenAt: r.lastSeenAt }));
+    const read = async () =>
+      (await this.em.query(
+        'SELECT channel, platform_user_id AS platformUserId, display_name AS displayName, last_seen_at AS lastSeenAt FROM channel_binding WHERE member_id = ? ORDER BY last_seen_at DESC, id DESC',
+        [memberId],
+      )) as { channel: string; platformUserId: string; displayName: string | null; lastSeenAt: unknown }[];
+    let rows = await this.reads.get(`bindings|${memberId}`, read);
+    if (rows.length > 1) rows = await read();
+    return rows.map((r) => ({ channel: r.channel as ChannelName, platformUserId: r.platformUserId, memberId, displayName: r.displayName ?? null, lastSeenAt: readDate(r.lastSeenAt)! }));
   }
 
   async channelUsers(channel: ChannelName): Promise<(MemberBinding & { memberName: string })[]> {
