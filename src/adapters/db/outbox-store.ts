@@ -5,6 +5,9 @@ import { OutboxSchema, type OutboxRow } from './schemas/core';
 import { NO_VAULT, type PiiVault } from './pii/vault';
 import { openPayload } from './pii/outbox-seal';
 
+/** Sent rows marked in one statement at most. */
+const MARK_SENT_BATCH = 200;
+
 export class TypeOrmOutboxStore implements OutboxStore {
   constructor(
     private readonly dataSource: DataSource,
@@ -31,19 +34,45 @@ export class TypeOrmOutboxStore implements OutboxStore {
     await this.exclusive(() => this.repo().createQueryBuilder().update().set({ dispatchedAt: now }).whereInIds(ids).andWhere('dispatched_at IS NULL').execute());
   }
 
-  async markSent(id: string, now: Date): Promise<void> {
-    await this.exclusive(async () => {
-      const repo = this.repo();
-      const at = this.dataSource.driver.preparePersistentValue(now, repo.metadata.findColumnWithPropertyName('sentAt')!);
-      await repo
-        .createQueryBuilder()
-        .update()
-        .set({ status: 'sent', sentAt: now, dispatchedAt: () => 'COALESCE(dispatched_at, :sentAt)' })
-        .setParameter('sentAt', at)
-        .where('id = :id', { id })
-        .updateEntity(false)
-        .execute();
+  /**
+   * Rows whose sends finished while an earlier mark was being written: they are marked together
+   * in one statement as soon as it is done. Each caller still resolves only once its own row is
+   * written (a send job completes after its row says sent), and a lone send waits for nothing.
+   */
+  private sent: { id: string; now: Date; done(err?: unknown): void }[] = [];
+  private markingSent = false;
+
+  markSent(id: string, now: Date): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.sent.push({ id, now, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.markingSent) void this.writeSent();
     });
+  }
+
+  private async writeSent(): Promise<void> {
+    this.markingSent = true;
+    while (this.sent.length) {
+      const batch = this.sent.splice(0, MARK_SENT_BATCH);
+      const now = new Date(Math.max(...batch.map((b) => b.now.getTime())));
+      try {
+        await this.exclusive(async () => {
+          const repo = this.repo();
+          const at = this.dataSource.driver.preparePersistentValue(now, repo.metadata.findColumnWithPropertyName('sentAt')!);
+          await repo
+            .createQueryBuilder()
+            .update()
+            .set({ status: 'sent', sentAt: now, dispatchedAt: () => 'COALESCE(dispatched_at, :sentAt)' })
+            .setParameter('sentAt', at)
+            .whereInIds(batch.map((b) => b.id))
+            .updateEntity(false)
+            .execute();
+        });
+        for (const b of batch) b.done();
+      } catch (err) {
+        for (const b of batch) b.done(err ?? new Error('marking sent failed'));
+      }
+    }
+    this.markingSent = false;
   }
 
   async markFailed(id: string, error: string, now: Date): Promise<void> {
