@@ -5,7 +5,6 @@
  *
  *   npx tsx bench/statements.ts
  */
-import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner.js';
 import { seedDemo } from '../src/adapters/db/demo';
 import { startTestApp } from '../test/support/app';
 
@@ -15,11 +14,15 @@ async function main(): Promise<void> {
     await seedDemo(app.runtime.uow);
     await app.chat.ask('dm-wgy-yg1', 'wgy-yg1', '我是谁'); // warm caches
     const seen: string[] = [];
-    const original = MysqlQueryRunner.prototype.query;
-    MysqlQueryRunner.prototype.query = function (this: MysqlQueryRunner, query: string, ...rest: unknown[]) {
+    // Every statement goes through the query runner's query() (the lean one on MariaDB).
+    const runner = app.runtime.dataSource.createQueryRunner();
+    const proto = Object.getPrototypeOf(runner) as { query: (query: string, ...rest: unknown[]) => Promise<unknown> };
+    await runner.release();
+    const original = proto.query;
+    proto.query = function (this: unknown, query: string, ...rest: unknown[]) {
       seen.push(query.replace(/\s+/g, ' ').slice(0, 160));
-      return (original as (...a: unknown[]) => unknown).call(this, query, ...rest);
-    } as typeof original;
+      return original.call(this, query, ...rest);
+    };
     for (const [conversation, user, text] of [
       ['dm-wgy-yg1', 'wgy-yg1', '我是谁'],
       ['grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十二号门口垃圾堆放三天无人清运'],
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
       await app.chat.ask(conversation, user, text);
       process.stdout.write(`\n## ${text}: ${seen.length} statements\n${seen.map((s, i) => `${i + 1}. ${s}`).join('\n')}\n`);
     }
-    MysqlQueryRunner.prototype.query = original;
+    proto.query = original;
   } finally {
     await app.stop();
   }

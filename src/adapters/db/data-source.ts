@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
 import { allSchemas } from './schemas';
+import { useLeanQueryRunners } from './lean-query-runner';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
@@ -45,7 +46,7 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
     });
   }
   const u = new URL(url);
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'mysql',
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
@@ -59,6 +60,8 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
     migrationsTransactionMode: 'each',
     extra: { connectionLimit: options.connectionLimit ?? 10, trace: options.traceQueries ?? true },
   });
+  useLeanQueryRunners(dataSource);
+  return dataSource;
 }
 
 /** Opens the connection and applies pending migrations; returns the names applied. */
