@@ -81,7 +81,10 @@ export class OutboxDispatcher {
       for (let i = 0; i < all.length; i += MARK_DISPATCHED_BATCH) {
         const batch = all.slice(i, i + MARK_DISPATCHED_BATCH);
         try {
-          await this.queues.get(outboxQueueName(channel)).addBulk(batch.map(({ row, data }) => ({ name: 'send', data, opts: { jobId: row.id, ...SEND_JOB_OPTIONS } })));
+          const queue = this.queues.get(outboxQueueName(channel));
+          // One message (a reply): one script call; addBulk wraps even one job in MULTI/EXEC.
+          if (batch.length === 1) await queue.add('send', batch[0].data, { jobId: batch[0].row.id, ...SEND_JOB_OPTIONS });
+          else await queue.addBulk(batch.map(({ row, data }) => ({ name: 'send', data, opts: { jobId: row.id, ...SEND_JOB_OPTIONS } })));
           for (const { row } of batch) this.unmarked.push(row.id);
         } catch (err) {
           // Left undispatched: the relay picks them up again (their ids make a second add a no-op).
