@@ -185,7 +185,8 @@ async function freePort(): Promise<number> {
 }
 
 const CJK = () => String.fromCharCode(0x4e00 + Math.floor(Math.random() * 0x5000));
-const CATEGORIES = ['环境卫生', '安全隐患', '矛盾纠纷', '市容环境', '公共设施'];
+/** Categories of the catalogue: each one-line report files at once (an unknown one would open a dialog). */
+const CATEGORIES = ['环境卫生', '安全隐患', '矛盾纠纷', '市容环境', '民生服务'];
 const GRIDWORKERS = [
   ['wgy-yg1', 'grid-01001001'],
   ['wgy-yg2', 'grid-01001002'],

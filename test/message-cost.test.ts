@@ -78,6 +78,17 @@ describe('statements per message', () => {
     expect(next.statements.length).toBeLessThanOrEqual(13);
     expect(next.statements.filter((s) => /FROM [`"]?(member|member_role|org_unit|conversation_binding|resident_group)[`"]? /.test(s))).toHaveLength(0);
   });
+
+  it('keeps the organisation across dialog steps: a report asked step by step does not make other messages read the sender again', async () => {
+    const asked = await statementsOf('grid-01001001', 'wgy-yg1', '上报');
+    expect(asked.reply).toContain('请选择类别');
+    expect(asked.statements.some((s) => /INTO [`"]?dialog_state/.test(s))).toBe(true);
+    const { reply, statements } = await statementsOf('dm-wgy-yg1', 'wgy-yg1', '我是谁');
+    expect(reply).toContain('网格员');
+    expect(statements.filter((s) => s.includes('FROM channel_binding b'))).toHaveLength(0);
+    expect(statements.filter((s) => /FROM [`"]?(org_unit|setting|member_role)[`"]?/.test(s))).toHaveLength(0);
+    expect(await app.chat.ask('grid-01001001', 'wgy-yg1', '取消')).toBeTruthy();
+  });
 });
 
 describe.each(allKinds())('two processes on %s', (db) => {

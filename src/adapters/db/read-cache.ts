@@ -1,12 +1,14 @@
 /**
  * What every message reads again and again (the sender with their roles, the conversation's unit,
  * the audience of a notification, the settings), kept by the process between transactions and
- * checked against the `read_version` row (migration 1764004100000), which triggers bump in the
- * same transaction as any change to those tables. A transaction reads the version once, on its
- * first cached lookup; while it matches what the process holds, lookups cost no statement.
+ * checked against the `read_version` rows (migrations 1764004100000 and 1764004200000), which
+ * triggers bump in the same transaction as any change to those tables. A transaction reads the
+ * versions once, on its first cached lookup; while they match what the process holds, lookups cost
+ * no statement.
  *
- * - A transaction that has written any of those tables (markDirty) reads through for the rest of
- *   its life and stores nothing: it must see its own uncommitted rows, and others must not.
+ * - A transaction that has written any of those tables (markDirty) reads that scope through for
+ *   the rest of its life and stores nothing of it: it must see its own uncommitted rows, and others
+ *   must not.
  * - A value is stored under the version read before it, so it is never older than that version;
  *   a newer value under an older version is dropped when the newer version is read.
  * - Values handed out are copies: a caller may change what it receives.
@@ -26,14 +28,19 @@ function copy<T>(value: T): T {
   return out as T;
 }
 
-export class SharedReads {
-  private version: number | null = null;
-  private readonly values = new Map<string, unknown>();
+/**
+ * What a cached value depends on, each with its own version row: the organisation (members, roles,
+ * units, bindings, resident groups, settings) and the dialog states. A dialog step, which happens
+ * all day long, drops only the dialog states a process holds, not its organisation.
+ */
+export type ReadScope = 'org' | 'dialog';
+const SCOPES: readonly ReadScope[] = ['org', 'dialog'];
 
-  /**
-   * The values of `version`; what was held for an older one is dropped. A transaction that still
-   * sees an older version than the process (it began before the change) gets nothing to share.
-   */
+/** The values held for one scope, at one version. */
+class ScopeHold {
+  version: number | null = null;
+  readonly values = new Map<string, unknown>();
+
   at(version: number): Map<string, unknown> | null {
     if (this.version !== null && version < this.version) return null;
     if (this.version !== version) {
@@ -43,43 +50,59 @@ export class SharedReads {
     if (this.values.size > MAX_ENTRIES) this.values.clear();
     return this.values;
   }
+}
+
+export class SharedReads {
+  private readonly holds: Record<ReadScope, ScopeHold> = { org: new ScopeHold(), dialog: new ScopeHold() };
+
+  /**
+   * The values of `version` of a scope; what was held for an older one is dropped. A transaction
+   * that still sees an older version than the process (it began before the change) gets nothing to share.
+   */
+  at(version: number, scope: ReadScope = 'org'): Map<string, unknown> | null {
+    return this.holds[scope].at(version);
+  }
 
   /** The entry held for `key` at the version last read, to adjust in place (a touch's last_seen_at). */
-  peek(key: string): unknown {
-    return this.values.get(key);
+  peek(key: string, scope: ReadScope = 'org'): unknown {
+    return this.holds[scope].values.get(key);
   }
 }
 
 export class TxReads {
-  private version: Promise<number> | null = null;
-  private dirty = false;
+  private versions: Promise<Record<ReadScope, number>> | null = null;
+  private readonly dirty = new Set<ReadScope>();
 
   constructor(
     private readonly em: EntityManager,
     readonly shared: SharedReads,
   ) {}
 
-  /** This transaction wrote organisation, binding or setting rows: read through from now on. */
-  markDirty(): void {
-    this.dirty = true;
+  /** This transaction wrote rows of the scope: it reads them through from now on. */
+  markDirty(scope: ReadScope = 'org'): void {
+    this.dirty.add(scope);
   }
 
-  private currentVersion(): Promise<number> {
-    if (!this.version) {
-      this.version = this.em.query("SELECT value FROM read_version WHERE name = 'org'").then((rows: { value: unknown }[]) => Number(rows[0]?.value ?? 0));
-      this.version.catch(() => (this.version = null));
+  /** Both versions, in one statement, once per transaction. */
+  private currentVersions(): Promise<Record<ReadScope, number>> {
+    if (!this.versions) {
+      this.versions = this.em.query("SELECT name, value FROM read_version WHERE name IN ('org', 'dialog')").then((rows: { name: string; value: unknown }[]) => {
+        const found = new Map(rows.map((r) => [r.name, Number(r.value)]));
+        return { org: found.get('org') ?? 0, dialog: found.get('dialog') ?? 0 };
+      });
+      this.versions.catch(() => (this.versions = null));
     }
-    return this.version;
+    return this.versions;
   }
 
-  /** `load()` once per version across the process; a copy of the value. */
-  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    if (this.dirty) return load();
-    const version = await this.currentVersion();
-    const held = this.shared.at(version);
+  /** `load()` once per version of its scope across the process; a copy of the value. */
+  async get<T>(key: string, load: () => Promise<T>, scope: ReadScope = 'org'): Promise<T> {
+    if (this.dirty.has(scope)) return load();
+    const version = (await this.currentVersions())[scope];
+    const held = this.shared.at(version, scope);
     if (held?.has(key)) return copy(held.get(key) as T);
     const value = await load();
-    if (!this.dirty) this.shared.at(version)?.set(key, copy(value));
+    if (!this.dirty.has(scope)) this.shared.at(version, scope)?.set(key, copy(value));
     return value;
   }
 }
@@ -87,6 +110,6 @@ export class TxReads {
 /** Reads straight through: tools and tests that build a repository without a process cache. */
 export const readThrough = (em: EntityManager): TxReads => {
   const reads = new TxReads(em, new SharedReads());
-  reads.markDirty();
+  for (const scope of SCOPES) reads.markDirty(scope);
   return reads;
 };

@@ -6,9 +6,10 @@ import { readDate } from '../raw-date';
 import { readThrough, type TxReads } from '../read-cache';
 
 /**
- * Asked on every message, and almost always there is none: kept by the process under the read
- * version (read-cache.ts), which any write of dialog_state bumps, so a dialog begun through one
- * process is found by another on the next message.
+ * Asked on every message, and almost always there is none: kept by the process under the dialog
+ * read version (read-cache.ts), which any write of dialog_state bumps (and only that: a dialog step
+ * leaves the organisation a process holds alone), so a dialog begun through one process is found by
+ * another on the next message.
  */
 export class TypeOrmDialogRepo implements DialogRepo {
   constructor(
@@ -20,6 +21,7 @@ export class TypeOrmDialogRepo implements DialogRepo {
     const [row] = await this.reads.get(
       `dialog|${key}`,
       async () => (await this.em.query('SELECT kind, data, expires_at AS expiresAt FROM dialog_state WHERE `key` = ?', [key])) as { kind: string; data: string; expiresAt: unknown }[],
+      'dialog',
     );
     const expiresAt = row ? readDate(row.expiresAt) : null;
     if (!row || !expiresAt || expiresAt.getTime() <= now.getTime()) return null;
@@ -27,12 +29,13 @@ export class TypeOrmDialogRepo implements DialogRepo {
   }
 
   async put(key: string, state: DialogState, now: Date): Promise<void> {
-    this.reads.markDirty();
-    await this.em.getRepository(DialogStateSchema).save({ key, kind: state.kind, data: JSON.stringify(state.data), expiresAt: state.expiresAt, updatedAt: now });
+    this.reads.markDirty('dialog');
+    // One statement (INSERT … ON DUPLICATE KEY UPDATE / ON CONFLICT), not a select and then a write.
+    await this.em.getRepository(DialogStateSchema).upsert({ key, kind: state.kind, data: JSON.stringify(state.data), expiresAt: state.expiresAt, updatedAt: now }, ['key']);
   }
 
   async clear(key: string): Promise<void> {
-    this.reads.markDirty();
+    this.reads.markDirty('dialog');
     await this.em.getRepository(DialogStateSchema).delete({ key });
   }
 }
