@@ -3,11 +3,12 @@
  * tasks `T20261122-0007`. The sequence itself comes from storage.
  */
 import { DateTime } from 'luxon';
+import { zoneOf } from './zone';
 
 /** `prefix` + local yyyymmdd of `now` + `-` + the 1-based sequence, at least 4 digits. */
 export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone: string): string {
   if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
-  const day = DateTime.fromJSDate(now, { zone: timeZone }).toFormat('yyyyMMdd');
+  const day = DateTime.fromJSDate(now, { zone: zoneOf(timeZone) }).toFormat('yyyyMMdd');
   return `${prefix}${day}-${String(sequence).padStart(4, '0')}`;
 }
 

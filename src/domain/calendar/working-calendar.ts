@@ -3,6 +3,7 @@
  * hours and quiet hours, all in one local time zone. Pure: every answer derives from its arguments.
  */
 import { DateTime } from 'luxon';
+import { zoneOf } from './zone';
 // The package's own date helpers read dates in the process's local zone and shift a day west of
 // UTC, so we read its published data (the same tables its functions use) by plain date keys.
 import officialData from 'chinese-days/dist/chinese-days.json';
@@ -348,11 +349,11 @@ export class WorkingCalendar {
   }
 
   private zoned(instant: Date): DateTime {
-    return DateTime.fromJSDate(instant, { zone: this.timeZone });
+    return DateTime.fromJSDate(instant, { zone: zoneOf(this.timeZone) });
   }
 
   private dayStart(day: LocalDate): DateTime {
-    const parsed = DateTime.fromISO(day, { zone: this.timeZone });
+    const parsed = DateTime.fromISO(day, { zone: zoneOf(this.timeZone) });
     if (!LOCAL_DATE.test(day) || !parsed.isValid) throw new RangeError(`invalid local date "${day}"`);
     return parsed.startOf('day');
   }
