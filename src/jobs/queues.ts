@@ -19,11 +19,18 @@ export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;
 export type RedisClient = Redis | Cluster;
 
 export interface RedisConnections {
-  /** For commands and producers: errors surface at once instead of queueing offline. */
+  /** For gridbot's own commands (dedupe, limits, locks, the sandbox store): errors surface at once instead of queueing offline. */
   producer: RedisClient;
+  /**
+   * For the BullMQ queues' adds and reads, fail-fast like `producer`. Apart from it: BullMQ defines
+   * its 60-odd scripts on the connection it is given, and ioredis copies every defined script into
+   * each auto-pipeline it starts, about 45 µs of CPU per command issued on its own (most are);
+   * without auto-pipelining each command goes straight out.
+   */
+  queues: RedisClient;
   /** A factory for blocking worker connections (BullMQ requires maxRetriesPerRequest: null). */
   worker(): RedisClient;
-  /** Resolves once the producer connection is up (BullMQ reads the server version at start). */
+  /** Resolves once the producer and queues connections are up (BullMQ reads the server version at start). */
   ready(): Promise<void>;
   closeAll(): Promise<void>;
   /** 'single', 'sentinel' or 'cluster', from the form of REDIS_URL. */
@@ -61,22 +68,29 @@ export function createRedisConnections(opts: RedisConnectionOptions): RedisConne
   };
   // Auto-pipelining: commands issued in the same tick (several messages in flight) leave in one
   // write. The producer never blocks (no B* commands, no subscriptions), so nothing waits behind one.
-  const producer = make({ maxRetriesPerRequest: 1, offlineQueue: false, enableOfflineQueue: false, enableAutoPipelining: true, connectTimeout: 2000, retryStrategy: (n) => Math.min(n * 200, 2000) });
+  const failFast = { maxRetriesPerRequest: 1, offlineQueue: false, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n: number) => Math.min(n * 200, 2000) };
+  const producer = make({ ...failFast, enableAutoPipelining: true });
+  const queues = make({ ...failFast, enableAutoPipelining: false });
   const clustered = target.kind === 'cluster';
   return {
     producer,
+    queues,
     kind: target.kind,
     keyPrefix: clustered ? `{${opts.prefix}}` : opts.prefix,
     queuePrefix: (queue) => (clustered ? `{${opts.prefix}:${queue}}` : opts.prefix),
     async ready() {
-      if (producer.status === 'ready') return;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('Redis did not become ready within 10 s')), 10_000);
-        producer.once('ready', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await Promise.all(
+        [producer, queues].map(async (client) => {
+          if (client.status === 'ready') return;
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('Redis did not become ready within 10 s')), 10_000);
+            client.once('ready', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+        }),
+      );
     },
     worker: () => make({ maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) }),
     async closeAll() {
@@ -111,16 +125,16 @@ function connect(target: RedisTarget, options: RedisOptions, offlineQueue: boole
   });
 }
 
-/** One Queue object per name, sharing the producer connection and the key prefix. */
+/** One Queue object per name, sharing the queues connection and the key prefix. */
 export class QueueRegistry {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly connections: Pick<RedisConnections, 'producer' | 'queuePrefix'>) {}
+  constructor(private readonly connections: Pick<RedisConnections, 'queues' | 'queuePrefix'>) {}
 
   get(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      const opts: QueueOptions = { connection: this.connections.producer, prefix: this.connections.queuePrefix(name), skipWaitingForReady: true };
+      const opts: QueueOptions = { connection: this.connections.queues, prefix: this.connections.queuePrefix(name), skipWaitingForReady: true };
       q = new Queue(name, opts);
       q.on('error', () => undefined);
       this.queues.set(name, q);
