@@ -54,10 +54,13 @@ describe('statements per message', () => {
     return { reply, statements: seen.filter((s) => !others(s)) };
   }
 
-  it('answers 我是谁 in 1:1 with at most 7 statements, the sender and the calendar kept by the process', async () => {
+  it('answers 我是谁 in 1:1 in at most 4 round trips to the database, the sender and the calendar kept by the process', async () => {
     const { reply, statements } = await statementsOf('dm-wgy-yg1', 'wgy-yg1', '我是谁');
     expect(reply).toContain('网格员');
-    expect(statements.length).toBeLessThanOrEqual(7);
+    // SQLite (where MariaDB is not reachable) sends the start, the claim, the versions and the commit on their own.
+    expect(statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 4 : 7);
+    // The transaction's start, the claim and the read versions go in one round trip on MariaDB.
+    if (app.database.kind === 'mysql') expect(statements[0]).toMatch(/^START TRANSACTION; INSERT INTO `processed_key`.*; SELECT name, value FROM read_version/);
     // One read of the version stands for the calendar's settings, the sender with roles and units.
     expect(statements.filter((s) => s.includes('FROM read_version'))).toHaveLength(1);
     expect(statements.filter((s) => /FROM [`"]?setting[`"]?/.test(s))).toHaveLength(0);
@@ -68,14 +71,14 @@ describe('statements per message', () => {
     expect(statements.filter((s) => /^SELECT .*FROM [`"]outbox[`"]/.test(s))).toHaveLength(0);
   });
 
-  it('files a 上报 in its grid group and tells the grid head with at most 22 statements, 13 once the group is known', async () => {
+  it('files a 上报 in its grid group and tells the grid head in at most 18 round trips, 9 once the group is known', async () => {
     const first = await statementsOf('grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十二号门口垃圾堆放三天无人清运');
     expect(first.reply).toMatch(/\d{8}/);
-    expect(first.statements.length).toBeLessThanOrEqual(22);
+    expect(first.statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 18 : 21);
     // The group's unit, its resident binding and the grid head to tell are kept for the next report.
     const next = await statementsOf('grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十三号门口井盖缺失需要尽快补上');
     expect(next.reply).toMatch(/\d{8}/);
-    expect(next.statements.length).toBeLessThanOrEqual(13);
+    expect(next.statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 9 : 12);
     expect(next.statements.filter((s) => /FROM [`"]?(member|member_role|org_unit|conversation_binding|resident_group)[`"]? /.test(s))).toHaveLength(0);
   });
 

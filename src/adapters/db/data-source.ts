@@ -58,7 +58,9 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
     entities: allSchemas,
     migrations,
     migrationsTransactionMode: 'each',
-    extra: { connectionLimit: options.connectionLimit ?? 10, trace: options.traceQueries ?? true },
+    // Several statements per query: the unit of work starts a transaction, claims its key and reads
+    // the read versions in one round trip (unit-of-work.ts). Every statement binds its values.
+    extra: { connectionLimit: options.connectionLimit ?? 10, trace: options.traceQueries ?? true, multipleStatements: true },
   });
   useLeanQueryRunners(dataSource);
   return dataSource;

@@ -69,6 +69,15 @@ export class SharedReads {
   }
 }
 
+/** The statement that reads both versions. */
+export const READ_VERSIONS = "SELECT name, value FROM read_version WHERE name IN ('org', 'dialog')";
+export type VersionRow = { name: string; value: unknown };
+
+export function versionsOf(rows: readonly VersionRow[]): Record<ReadScope, number> {
+  const found = new Map(rows.map((r) => [r.name, Number(r.value)]));
+  return { org: found.get('org') ?? 0, dialog: found.get('dialog') ?? 0 };
+}
+
 export class TxReads {
   private versions: Promise<Record<ReadScope, number>> | null = null;
   private readonly dirty = new Set<ReadScope>();
@@ -76,7 +85,11 @@ export class TxReads {
   constructor(
     private readonly em: EntityManager,
     readonly shared: SharedReads,
-  ) {}
+    /** The versions when the transaction read them already (with its claim, on MySQL). */
+    known?: Record<ReadScope, number>,
+  ) {
+    if (known) this.versions = Promise.resolve(known);
+  }
 
   /** This transaction wrote rows of the scope: it reads them through from now on. */
   markDirty(scope: ReadScope = 'org'): void {
@@ -86,10 +99,7 @@ export class TxReads {
   /** Both versions, in one statement, once per transaction. */
   private currentVersions(): Promise<Record<ReadScope, number>> {
     if (!this.versions) {
-      this.versions = this.em.query("SELECT name, value FROM read_version WHERE name IN ('org', 'dialog')").then((rows: { name: string; value: unknown }[]) => {
-        const found = new Map(rows.map((r) => [r.name, Number(r.value)]));
-        return { org: found.get('org') ?? 0, dialog: found.get('dialog') ?? 0 };
-      });
+      this.versions = this.em.query(READ_VERSIONS).then((rows: VersionRow[]) => versionsOf(rows));
       this.versions.catch(() => (this.versions = null));
     }
     return this.versions;
