@@ -45,7 +45,7 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  * Backpressure for receivers that may refuse (the sandbox API, intake APIs): a receiver answers
  * 429 with Retry-After instead of accepting work the workers cannot reach soon, when either
  * - more messages wait in the inbound queue than the bound: the count read from Redis at most every
- *   `intervalMs`, plus what this process accepted since (so a burst between two reads cannot pass
+ *   `intervalMs`, plus what this process accepted since that count was answered (so a burst between two reads cannot pass
  *   the bound, and a refusal costs no Redis call), or
  * - this process's event loop is late by more than `maxLagMs` on average over the last interval
  *   (perf_hooks' monitorEventLoopDelay) while work piles up (more than a tenth of the bound
@@ -106,11 +106,14 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
     refusedNow = 0;
     acceptedNow = 0;
     if (limit > 0) {
-      const counted = acceptedSince;
+      // The adds and this count share the queue's connection, where Redis runs commands in the
+      // order sent: an add answered before the count is in it, one answered after is not. So what
+      // was accepted up to the answer is in `waiting`. (Counting from before the read counted an
+      // add in flight during the read twice, and refused one message below the bound.)
       const read = await queue.getWaitingCount().catch(() => null);
       if (read !== null) {
         waiting = read;
-        acceptedSince = Math.max(0, acceptedSince - counted);
+        acceptedSince = 0;
       }
     }
     if (!stopped) timer = setTimeout(() => void refresh(), intervalMs);
