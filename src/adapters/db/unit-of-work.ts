@@ -97,7 +97,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
           const now = this.clock.now();
           // Claim the key first: a concurrent run of the same key waits here and then fails.
           await em.query(this.claimKey, [key, writeDate(em, now)]);
-          return this.runClaimed(em, key, now, new TxReads(em, this.shared), work, '');
+          return this.runClaimed(em, key, now, new TxReads(em, this.shared), work, false);
         });
       } catch (err) {
         if (isDuplicateKey(err) && (await this.isProcessed(key))) return { ran: false as const };
@@ -114,7 +114,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
 
   /**
    * MySQL: the same transaction in two fewer round trips, each of which costs more CPU than the
-   * statements themselves (bench/results/scale.md): the transaction's start, the key's claim and the
+   * statements themselves (docs/decisions.md, "Issue 20 goal 1, third pass"): the transaction's start, the key's claim and the
    * read versions go in one, the outbox rows and the commit in one (the pool allows several
    * statements per query for this; every statement binds its values as parameters).
    */
@@ -125,7 +125,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       // Claim the key first: a concurrent run of the same key waits here and then fails.
       const [, , versions] = (await runner.query(`START TRANSACTION; ${this.claimKey}; ${READ_VERSIONS}`, [key, now])) as [unknown, unknown, VersionRow[]];
       inTransaction(runner, true);
-      return await this.runClaimed(runner.manager, key, now, new TxReads(runner.manager, this.shared, versionsOf(versions)), work, '; COMMIT');
+      return await this.runClaimed(runner.manager, key, now, new TxReads(runner.manager, this.shared, versionsOf(versions)), work, true);
     } catch (err) {
       await runner.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -135,8 +135,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     }
   }
 
-  /** The work of a claimed key and its outbox rows; `commit` ends the last statement (MySQL). */
-  private async runClaimed<T>(em: EntityManager, key: string, now: Date, reads: TxReads, work: (tx: Tx<BotRepos>) => Promise<T>, commit: string): Promise<{ ran: true; result: T; rows: DispatchedRow[] }> {
+  /** The work of a claimed key and its outbox rows; with `commit`, the last statement commits (MySQL). */
+  private async runClaimed<T>(em: EntityManager, key: string, now: Date, reads: TxReads, work: (tx: Tx<BotRepos>) => Promise<T>, commit: boolean): Promise<{ ran: true; result: T; rows: DispatchedRow[] }> {
     const effects = new CollectingEffects(now);
     const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em, reads));
     const result = await work({ now, calendar, repos: createRepos(em, this.vault, reads), effects });
@@ -168,7 +168,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     return (await this.dataSource.getRepository(ProcessedKeySchema).count({ where: { key } })) > 0;
   }
 
-  private async storeEffects(em: EntityManager, key: string, items: OutboxPayload[], now: Date, commit: string): Promise<DispatchedRow[]> {
+  private async storeEffects(em: EntityManager, key: string, items: OutboxPayload[], now: Date, commit: boolean): Promise<DispatchedRow[]> {
     const hash = items.length ? keyHash(key) : '';
     const rows: OutboxRow[] = items.map((item, i) => ({
       id: `${hash}-${i}`,
@@ -193,11 +193,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       const slice = rows.slice(from, from + OUTBOX_INSERT_ROWS);
       const last = from + OUTBOX_INSERT_ROWS >= rows.length;
       await em.query(
-        `INSERT INTO outbox (id, source_key, kind, channel, payload, status, attempts, last_error, created_at, dispatched_at, sent_at) VALUES ${slice.map(() => "(?, ?, ?, ?, ?, 'pending', 0, NULL, ?, NULL, NULL)").join(', ')}${last ? commit : ''}`,
+        `INSERT INTO outbox (id, source_key, kind, channel, payload, status, attempts, last_error, created_at, dispatched_at, sent_at) VALUES ${slice.map(() => "(?, ?, ?, ?, ?, 'pending', 0, NULL, ?, NULL, NULL)").join(', ')}${last && commit ? '; COMMIT' : ''}`,
         slice.flatMap((r, i) => [r.id, r.sourceKey, r.kind, r.channel, stored[from + i], at]),
       );
     }
-    if (!rows.length && commit) await em.query(commit.replace(/^; /, ''));
+    if (!rows.length && commit) await em.query('COMMIT');
     return rows.map((r, i) => ({ ...r, stored: stored[i] }));
   }
 
