@@ -1,13 +1,8 @@
 /** What the events area needs from storage (implemented in adapters/db/repositories/event-repository.ts). */
 import type { EventOrigin, EventState, GridEvent, TimelineEntry } from '../../domain/event/event';
+import type { DuplicateCandidate } from '../../domain/event/duplicates';
 import type { Tx } from '../ports';
 import type { TasksRepos } from '../tasks/ports';
-
-/** What a new report is compared with: an open event's compared and shown fields. */
-export type DuplicateCandidate = Pick<GridEvent, 'number' | 'state' | 'gridUnitId' | 'category' | 'description' | 'location' | 'reportedAt'>;
-
-/** The most recent open events a new report is compared with. */
-export const DUPLICATE_CANDIDATES = 50;
 
 /** A stored event: the domain's value plus its row id and the task carrying the current dispatch. */
 export interface StoredEvent extends GridEvent {

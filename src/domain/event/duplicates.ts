@@ -9,6 +9,12 @@ export type DuplicateSubject = Pick<GridEvent, 'gridUnitId' | 'category' | 'desc
   location?: string | null;
 };
 
+/** An open event a new report is compared with: the fields compared, and those shown. */
+export type DuplicateCandidate = DuplicateSubject & Pick<GridEvent, 'number' | 'state'>;
+
+/** The most recent open events of the grid and category a new report is compared with. */
+export const DUPLICATE_CANDIDATES = 50;
+
 export interface DuplicateOptions {
   /** @defaultValue 7 */
   withinDays?: number;
@@ -76,7 +82,7 @@ function likelihoodAgainst(grams: ReportGrams, report: DuplicateSubject, existin
 }
 
 /** Open events likely to be the same matter as the report, most likely first. */
-export function findLikelyDuplicates<E extends DuplicateSubject & Pick<GridEvent, 'number' | 'state'>>(
+export function findLikelyDuplicates<E extends DuplicateCandidate>(
   report: DuplicateSubject,
   recent: readonly E[],
   options: DuplicateOptions = {},

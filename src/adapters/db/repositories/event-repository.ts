@@ -1,6 +1,7 @@
 /** Events (事件) and their timeline (流转记录), on TypeORM, with explicit row ↔ domain mappers. */
 import { In, type EntityManager } from 'typeorm';
-import { DUPLICATE_CANDIDATES, type DuplicateCandidate, type EventRepo, type StoredEvent } from '../../../bot/events/ports';
+import type { EventRepo, StoredEvent } from '../../../bot/events/ports';
+import { DUPLICATE_CANDIDATES, type DuplicateCandidate } from '../../../domain/event/duplicates';
 import type {
   EventAssignee,
   EventOrigin,
