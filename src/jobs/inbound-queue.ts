@@ -45,8 +45,8 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  * Backpressure for receivers that may refuse (the sandbox API, intake APIs): a receiver answers
  * 429 with Retry-After instead of accepting work the workers cannot reach soon, when either
  * - more messages wait in the inbound queue than the bound: the count read from Redis at most every
- *   `intervalMs`, plus what this process accepted since that count was answered (so a burst between two reads cannot pass
- *   the bound, and a refusal costs no Redis call), or
+ *   `intervalMs`, plus what this process accepted since that count was answered (so a burst
+ *   between two reads cannot pass the bound, and a refusal costs no Redis call), or
  * - this process's event loop is late by more than `maxLagMs` on average over the last interval
  *   (perf_hooks' monitorEventLoopDelay) while work piles up (more than a tenth of the bound
  *   waits). Receiving and handling share the loop when one process runs both roles: accepting

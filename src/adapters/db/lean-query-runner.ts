@@ -2,7 +2,7 @@
  * TypeORM's MySQL query runner without what gridbot never uses on its hot path: every statement
  * through the stock runner goes through the subscriber broadcaster (gridbot registers no
  * subscribers), the query logger (off) and a fresh mysql2 promise wrapper that captures a stack
- * trace, about 80 µs of CPU per statement on the benchmark machine (bench/results/scale.md), a
+ * trace, about 80 µs of CPU per statement on the benchmark machine (docs/decisions.md), a
  * third of a simple message's database cost. This runner sends the statement straight on the
  * pooled connection and returns what the stock one returns: the same raw result, the same
  * QueryResult when a query builder asks for it, the same QueryFailedError on failure. Transactions

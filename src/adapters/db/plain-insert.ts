@@ -2,7 +2,7 @@
  * One INSERT of one row, built once per table and set of columns from TypeORM's own metadata (its
  * column names, its quoting, its value conversion for the driver in use), for the rows every
  * message writes. TypeORM's insert builder rebuilds the statement each time, which costs more CPU
- * than the statement itself (bench/results/scale.md). A value may be a function returning an SQL
+ * than the statement itself (docs/decisions.md). A value may be a function returning an SQL
  * expression, as with TypeORM's insert.
  */
 import type { EntityManager, EntitySchema } from 'typeorm';

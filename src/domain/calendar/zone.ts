@@ -2,7 +2,7 @@
  * IANA zones whose UTC offsets are remembered per minute. Luxon asks the zone's offset for every
  * date it builds or formats, and an IANA zone answers by formatting the instant with
  * Intl.DateTimeFormat#formatToParts: the largest single cost of rendering an event card or
- * numbering a report (bench/results/scale.md). Offsets change only at a zone's transitions, which
+ * numbering a report (docs/decisions.md). Offsets change only at a zone's transitions, which
  * the tz database places on whole minutes, so an offset found for an instant holds for its minute.
  */
 import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
