@@ -213,7 +213,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     mounts,
     ready: async () => {
       await dataSource.query('SELECT 1');
-      await connections.producer.ping();
+      // Both connections a receiver needs: its own keys and the queues it accepts into.
+      await Promise.all([connections.producer.ping(), connections.queues.ping()]);
     },
     channels: channelStates,
     channelOutages: () => outages.current(channelNames),
