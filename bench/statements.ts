@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     for (const [conversation, user, text] of [
       ['dm-wgy-yg1', 'wgy-yg1', '我是谁'],
       ['grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十二号门口垃圾堆放三天无人清运'],
+      ['grid-01001001', 'wgy-yg1', '上报 环境卫生 光明街东段下水道井盖缺失行人易跌落'],
     ]) {
       seen.length = 0;
       await app.chat.ask(conversation, user, text);

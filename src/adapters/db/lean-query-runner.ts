@@ -7,6 +7,12 @@
  * pooled connection and returns what the stock one returns: the same raw result, the same
  * QueryResult when a query builder asks for it, the same QueryFailedError on failure. Transactions
  * keep TypeORM's own bookkeeping (depth, savepoints), minus the broadcasts.
+ *
+ * Inside a transaction it also holds back writes whose result nobody reads (a timeline entry): they
+ * go in front of the transaction's next statement, in the same round trip (the pool allows several
+ * statements per query), and so at the latest with its COMMIT. The server runs them in order, so
+ * every later read of the transaction sees them; one that fails fails the statement it rode with,
+ * and the transaction rolls back as it would have.
  */
 import { QueryFailedError, QueryResult, type DataSource } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver.js';
@@ -20,18 +26,49 @@ interface Mysql2Connection {
 }
 
 export class LeanMysqlQueryRunner extends MysqlQueryRunner {
+  /** Writes held back until the transaction's next statement (see above). */
+  private held: { sql: string; parameters: unknown[] }[] = [];
+
+  /** Runs a write whose result is not needed: with the next statement inside a transaction, else now. */
+  async deferWrite(sql: string, parameters: unknown[]): Promise<void> {
+    if (!this.isTransactionActive) {
+      await this.query(sql, parameters);
+      return;
+    }
+    this.held.push({ sql, parameters });
+  }
+
   override async query(query: string, parameters?: unknown[], useStructuredResult = false): Promise<any> {
     if (this.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const connection = (this.databaseConnection ?? (await this.connect())) as Mysql2Connection;
-    const raw = await new Promise<unknown>((resolve, reject) =>
+    // A rollback drops what is held: everything held came after the last statement sent, so after
+    // any savepoint too.
+    if (/^\s*ROLLBACK\b/i.test(query)) this.held = [];
+    const held = this.held;
+    if (held.length) {
+      this.held = [];
+      query = `${held.map((h) => h.sql).join('; ')}; ${query}`;
+      parameters = [...held.flatMap((h) => h.parameters), ...(parameters ?? [])];
+    }
+    let raw = await new Promise<unknown>((resolve, reject) =>
       connection.query(query, parameters, (err, result) => (err ? reject(new QueryFailedError(query, parameters, err as Error)) : resolve(result))),
     );
+    // The held writes' results come first: the caller gets what its own statement(s) returned.
+    if (held.length) {
+      const own = (raw as unknown[]).slice(held.length);
+      raw = own.length === 1 ? own[0] : own;
+    }
     if (!useStructuredResult) return raw;
     const result = new QueryResult();
     result.raw = raw;
     if (Array.isArray(raw)) result.records = raw;
     if (raw && typeof raw === 'object' && 'affectedRows' in raw) result.affected = (raw as { affectedRows: number }).affectedRows;
     return result;
+  }
+
+  override async release(): Promise<void> {
+    this.held = [];
+    return super.release();
   }
 
   override async startTransaction(isolationLevel?: IsolationLevel): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import type { EntityManager, EntitySchema } from 'typeorm';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata.js';
+import { LeanMysqlQueryRunner } from './lean-query-runner';
 
 type Values<T> = { [K in keyof T]?: T[K] | (() => string) };
 
@@ -14,6 +15,25 @@ const statements = new WeakMap<EntityMetadata, Map<string, string>>();
 
 /** Inserts the row; resolves to the generated id, or null when the table has none. */
 export async function plainInsert<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>): Promise<number | null> {
+  const { metadata, sql, params } = insertOf(em, schema, values);
+  const raw = await em.query(sql, params);
+  if (!metadata.generatedColumns.length) return null;
+  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: number } | null)?.insertId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`no generated id from the insert into ${metadata.tableName}`);
+  return id;
+}
+
+/**
+ * Inserts a row nobody reads back in this transaction (no id wanted): on MySQL it goes with the
+ * transaction's next statement, in the same round trip (lean-query-runner.ts); elsewhere at once.
+ */
+export async function plainInsertLater<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>): Promise<void> {
+  const { sql, params } = insertOf(em, schema, values);
+  if (em.queryRunner instanceof LeanMysqlQueryRunner) await em.queryRunner.deferWrite(sql, params);
+  else await em.query(sql, params);
+}
+
+function insertOf<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>): { metadata: EntityMetadata; sql: string; params: unknown[] } {
   const metadata = em.connection.getMetadata(schema);
   const driver = em.connection.driver;
   const given = metadata.columns.filter((c) => (values as Record<string, unknown>)[c.propertyName] !== undefined);
@@ -38,9 +58,5 @@ export async function plainInsert<T>(em: EntityManager, schema: EntitySchema<T>,
     sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${given.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES (${placeholders.join(', ')})`;
     if (!expressions) byShape.set(shape, sql);
   }
-  const raw = await em.query(sql, params);
-  if (!metadata.generatedColumns.length) return null;
-  const id = typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : Number((raw as { insertId?: number } | null)?.insertId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`no generated id from the insert into ${metadata.tableName}`);
-  return id;
+  return { metadata, sql, params };
 }

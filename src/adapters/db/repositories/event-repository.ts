@@ -16,7 +16,7 @@ import type {
 } from '../../../domain/event/event';
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { readDate, writeDate } from '../raw-date';
-import { plainInsert } from '../plain-insert';
+import { plainInsert, plainInsertLater } from '../plain-insert';
 import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
 
 function assigneeOf(r: EventRow): EventAssignee | null {
@@ -149,7 +149,8 @@ export class TypeOrmEventRepo implements EventRepo {
   }
 
   async addEntry(eventId: number, entry: TimelineEntry): Promise<void> {
-    await plainInsert(this.em, EventLogSchema, {
+    // Nothing waits for its result: it rides with the transaction's next statement (which sees it).
+    await plainInsertLater(this.em, EventLogSchema, {
       eventId,
       // The event's grid, read in the same statement (an event never changes grid).
       gridUnitId: () => `(SELECT e.grid_unit_id FROM grid_event e WHERE e.id = ${Number(eventId)})`,
