@@ -29,11 +29,25 @@ function normalise(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-function bigrams(text: string): Map<string, number> {
-  const chars = [...normalise(text)];
-  const grams = new Map<string, number>();
-  const units = chars.length < 2 ? chars : chars.slice(0, -1).map((c, i) => c + chars[i + 1]);
-  for (const unit of units) grams.set(unit, (grams.get(unit) ?? 0) + 1);
+/**
+ * Character bigrams with their counts, each pair of code points as one number (a · 0x110000 + b,
+ * below 2^53): a report is compared with up to DUPLICATE_CANDIDATES events, and numbers hash and
+ * compare cheaper than two-character strings. A text of one character is its own unit.
+ */
+function bigrams(text: string): Map<number, number> {
+  const grams = new Map<number, number>();
+  const norm = normalise(text);
+  let previous = -1;
+  for (let i = 0; i < norm.length; i++) {
+    const code = norm.codePointAt(i)!;
+    if (code > 0xffff) i++;
+    if (previous >= 0) {
+      const gram = previous * 0x110000 + code;
+      grams.set(gram, (grams.get(gram) ?? 0) + 1);
+    }
+    previous = code;
+  }
+  if (!grams.size && previous >= 0) grams.set(previous, 1);
   return grams;
 }
 
@@ -42,7 +56,7 @@ export function bigramSimilarity(a: string, b: string): number {
   return dice(bigrams(a), bigrams(b));
 }
 
-function dice(left: Map<string, number>, right: Map<string, number>): number {
+function dice(left: Map<number, number>, right: Map<number, number>): number {
   let total = 0;
   for (const n of left.values()) total += n;
   for (const n of right.values()) total += n;
@@ -63,8 +77,8 @@ export function duplicateLikelihood(report: DuplicateSubject, existing: Duplicat
 
 /** A report's bigrams, taken once for all the events it is compared with. */
 interface ReportGrams {
-  description: Map<string, number>;
-  location: Map<string, number> | null;
+  description: Map<number, number>;
+  location: Map<number, number> | null;
 }
 
 function gramsOf(report: DuplicateSubject): ReportGrams {
