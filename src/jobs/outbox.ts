@@ -35,6 +35,8 @@ const SEND_JOB_OPTIONS = { attempts: 12, backoff: { type: 'exponential', delay: 
 /** How long dispatched row ids wait to be marked in one statement, and how many at most. */
 const MARK_DISPATCHED_MS = 50;
 const MARK_DISPATCHED_BATCH = 500;
+/** Up to this many messages of one channel are queued with one add each rather than one addBulk. */
+const SINGLE_ADDS = 3;
 
 export class OutboxDispatcher {
   /** Rows handed to their queues whose dispatched_at is not written yet. */
@@ -55,8 +57,7 @@ export class OutboxDispatcher {
    * which adds nothing (the job id is the row's id; a sent row is marked dispatched as it is sent).
    */
   async dispatch(rows: StoredOutboxRow[]): Promise<void> {
-    // Messages for one channel go to its queue in one round trip, in commit order (addBulk: all or
-    // none); everything else one by one.
+    // Messages for one channel go to its queue in commit order; everything else one by one.
     const sends = new Map<ChannelName, { row: StoredOutboxRow; data: SendJobData }[]>();
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as OutboxPayload;
@@ -82,8 +83,11 @@ export class OutboxDispatcher {
         const batch = all.slice(i, i + MARK_DISPATCHED_BATCH);
         try {
           const queue = this.queues.get(outboxQueueName(channel));
-          // One message (a reply): one script call; addBulk wraps even one job in MULTI/EXEC.
-          if (batch.length === 1) await queue.add('send', batch[0].data, { jobId: batch[0].row.id, ...SEND_JOB_OPTIONS });
+          // A message's few replies: one script call each, all sent in this tick on the queue's one
+          // connection, so Redis runs them in commit order. addBulk builds an ioredis pipeline, which
+          // copies every script BullMQ defines on the connection and costs more CPU than the extra
+          // writes (docs/decisions.md); it pays off for a fan-out.
+          if (batch.length <= SINGLE_ADDS) await Promise.all(batch.map(({ row, data }) => queue.add('send', data, { jobId: row.id, ...SEND_JOB_OPTIONS })));
           else await queue.addBulk(batch.map(({ row, data }) => ({ name: 'send', data, opts: { jobId: row.id, ...SEND_JOB_OPTIONS } })));
           for (const { row } of batch) this.unmarked.push(row.id);
         } catch (err) {
