@@ -30,11 +30,29 @@ function normalise(text: string): string {
 }
 
 /**
+ * The bigrams of texts seen lately: the open events of a grid and category are compared with every
+ * new report there, so their descriptions come back again and again. Bounded; the maps are never
+ * changed once made.
+ */
+const REMEMBERED_TEXTS = 2048;
+const remembered = new Map<string, Map<number, number>>();
+
+/** A text's bigrams, remembered. */
+function bigrams(text: string): Map<number, number> {
+  let grams = remembered.get(text);
+  if (grams) return grams;
+  grams = gramsOfText(text);
+  if (remembered.size >= REMEMBERED_TEXTS) remembered.clear();
+  remembered.set(text, grams);
+  return grams;
+}
+
+/**
  * Character bigrams with their counts, each pair of code points as one number (a · 0x110000 + b,
  * below 2^53): a report is compared with up to DUPLICATE_CANDIDATES events, and numbers hash and
  * compare cheaper than two-character strings. A text of one character is its own unit.
  */
-function bigrams(text: string): Map<number, number> {
+function gramsOfText(text: string): Map<number, number> {
   const grams = new Map<number, number>();
   const norm = normalise(text);
   let previous = -1;
