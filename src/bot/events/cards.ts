@@ -3,6 +3,7 @@
  * data is masked for groups on the way out (src/bot/group-privacy.ts), not here.
  */
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { localFields, pad2 } from '../../domain/calendar/zone';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
 import type { Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';
@@ -26,7 +27,8 @@ export type Audience = { kind: 'member'; member: Member } | { kind: 'groupMember
 
 /** A moment that happened (reported, a step of the timeline): `11-22 10:05`, compact for lists. */
 export function formatAt(at: Date, calendar: WorkingCalendar): string {
-  return calendar.toLocal(at).toFormat('MM-dd HH:mm');
+  const local = localFields(at, calendar.timeZone);
+  return `${pad2(local.month)}-${pad2(local.day)} ${pad2(local.hour)}:${pad2(local.minute)}`;
 }
 
 /** The buttons for the actions the domain allows this viewer now; each is a command to type. */

@@ -3,7 +3,7 @@
  * hours and quiet hours, all in one local time zone. Pure: every answer derives from its arguments.
  */
 import { DateTime } from 'luxon';
-import { zoneOf } from './zone';
+import { localFields, pad2, zoneOf } from './zone';
 // The package's own date helpers read dates in the process's local zone and shift a day west of
 // UTC, so we read its published data (the same tables its functions use) by plain date keys.
 import officialData from 'chinese-days/dist/chinese-days.json';
@@ -139,7 +139,8 @@ export class WorkingCalendar {
 
   /** The local calendar day an instant falls on. */
   localDate(instant: Date): LocalDate {
-    return this.zoned(instant).toISODate() as LocalDate;
+    const local = localFields(instant, this.timeZone);
+    return `${String(local.year).padStart(4, '0')}-${pad2(local.month)}-${pad2(local.day)}` as LocalDate;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { zoneOf } from './zone';
+import { localFields, zoneOf } from './zone';
 
 describe('zoneOf', () => {
   it('gives the IANA offsets minute by minute across daylight-saving transitions, both ways and around them', () => {
@@ -20,6 +20,19 @@ describe('zoneOf', () => {
     expect(gap.toISO()).toBe(DateTime.fromISO('2026-03-08T02:30', { zone: 'America/New_York' }).toISO());
     const instant = new Date('2026-11-01T05:59:00Z');
     expect(DateTime.fromJSDate(instant, { zone: zoneOf('America/New_York') }).toFormat('yyyy-MM-dd HH:mm ZZ')).toBe(DateTime.fromJSDate(instant, { zone: 'America/New_York' }).toFormat('yyyy-MM-dd HH:mm ZZ'));
+  });
+
+  it('gives the same wall-clock fields as Luxon, across a year and its transitions', () => {
+    for (const name of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Shanghai']) {
+      const wrong: string[] = [];
+      for (let ts = Date.UTC(2026, 0, 1); ts < Date.UTC(2027, 0, 2); ts += 37 * 60_000) {
+        const luxon = DateTime.fromMillis(ts, { zone: name });
+        const ours = localFields(new Date(ts), name);
+        const expected = { year: luxon.year, month: luxon.month, day: luxon.day, hour: luxon.hour, minute: luxon.minute };
+        if (JSON.stringify(ours) !== JSON.stringify(expected)) wrong.push(`${name} ${new Date(ts).toISOString()}`);
+      }
+      expect(wrong).toEqual([]);
+    }
   });
 
   it('leaves an unknown name invalid', () => {

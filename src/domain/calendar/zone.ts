@@ -69,3 +69,26 @@ export function zoneOf(name: string): Zone {
   }
   return zone;
 }
+
+/** An instant's wall-clock date and time in a zone. */
+export interface LocalFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/**
+ * The wall-clock fields of an instant in a zone, from the remembered offset: for the formats every
+ * message renders (an event's number, a card's times), where building a Luxon DateTime and parsing
+ * its format string cost more than the rest of the rendering.
+ */
+export function localFields(instant: Date, timeZone: string): LocalFields {
+  const ts = instant.getTime();
+  const shifted = new Date(ts + zoneOf(timeZone).offset(ts) * 60_000);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(), hour: shifted.getUTCHours(), minute: shifted.getUTCMinutes() };
+}
+
+/** Two digits, zero-padded. */
+export const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
