@@ -35,10 +35,16 @@ function normalise(text: string): string {
  * changed once made.
  */
 const REMEMBERED_TEXTS = 2048;
-const remembered = new Map<string, Map<number, number>>();
+const remembered = new Map<string, Grams>();
+
+/** A text's bigrams with their counts, and the sum of the counts. */
+interface Grams {
+  counts: Map<number, number>;
+  total: number;
+}
 
 /** A text's bigrams, remembered. */
-function bigrams(text: string): Map<number, number> {
+function bigrams(text: string): Grams {
   let grams = remembered.get(text);
   if (grams) return grams;
   grams = gramsOfText(text);
@@ -52,7 +58,7 @@ function bigrams(text: string): Map<number, number> {
  * below 2^53): a report is compared with up to DUPLICATE_CANDIDATES events, and numbers hash and
  * compare cheaper than two-character strings. A text of one character is its own unit.
  */
-function gramsOfText(text: string): Map<number, number> {
+function gramsOfText(text: string): Grams {
   const grams = new Map<number, number>();
   const norm = normalise(text);
   let previous = -1;
@@ -66,7 +72,9 @@ function gramsOfText(text: string): Map<number, number> {
     previous = code;
   }
   if (!grams.size && previous >= 0) grams.set(previous, 1);
-  return grams;
+  let total = 0;
+  for (const n of grams.values()) total += n;
+  return { counts: grams, total };
 }
 
 /** Sørensen–Dice coefficient over character bigrams: 1 for the same text, 0 for nothing shared. */
@@ -74,13 +82,13 @@ export function bigramSimilarity(a: string, b: string): number {
   return dice(bigrams(a), bigrams(b));
 }
 
-function dice(left: Map<number, number>, right: Map<number, number>): number {
-  let total = 0;
-  for (const n of left.values()) total += n;
-  for (const n of right.values()) total += n;
+function dice(left: Grams, right: Grams): number {
+  const total = left.total + right.total;
   if (total === 0) return 0;
+  // The shared count is symmetric: walk the smaller map.
+  const [small, large] = left.counts.size <= right.counts.size ? [left.counts, right.counts] : [right.counts, left.counts];
   let shared = 0;
-  for (const [gram, count] of left) shared += Math.min(count, right.get(gram) ?? 0);
+  for (const [gram, count] of small) shared += Math.min(count, large.get(gram) ?? 0);
   return (2 * shared) / total;
 }
 
@@ -95,8 +103,8 @@ export function duplicateLikelihood(report: DuplicateSubject, existing: Duplicat
 
 /** A report's bigrams, taken once for all the events it is compared with. */
 interface ReportGrams {
-  description: Map<number, number>;
-  location: Map<number, number> | null;
+  description: Grams;
+  location: Grams | null;
 }
 
 function gramsOf(report: DuplicateSubject): ReportGrams {
