@@ -7,7 +7,7 @@ import { parsePeriod } from '../../domain/assessment/period';
 import { splitMaterials } from '../../domain/daiban/catalogue';
 import { parseDaibanNumber } from '../../domain/daiban/daiban';
 import { lookup } from '../../domain/lookup';
-import type { LocalDate } from '../../domain/calendar/local-date';
+import { toLocalDate } from '../../domain/calendar/local-date';
 import { arg, commandsOf, narrow, type ArgSpec, type Command, type CommandContext } from '../commands/framework';
 import { SessionError } from '../errors';
 import { imageRefs } from '../inbound';
@@ -78,7 +78,7 @@ function submitDay(ctx: CommandContext<DaibanRepos>, word: string): Date | null 
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const local = `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as LocalDate;
+  const local = toLocalDate(y, month, day);
   try {
     const at = cal.at(local, '00:00');
     return cal.localDate(at) === local ? at : null;

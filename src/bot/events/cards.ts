@@ -3,7 +3,8 @@
  * data is masked for groups on the way out (src/bot/group-privacy.ts), not here.
  */
 import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
-import { localFields, pad2 } from '../../domain/calendar/zone';
+import { pad2 } from '../../domain/calendar/local-date';
+import { localFields } from '../../domain/calendar/zone';
 import { availableEventActions, formatCategory, type EventActionType, type EventRelation, type GridEvent, type TimelineEntry } from '../../domain/event';
 import type { Member } from '../../domain/org/org';
 import { cardToText, type BotMessage, type CardButton, type CardField } from '../message';

@@ -2,6 +2,7 @@
  * Leave (请假): the days asked for, read from what a gridworker types, and the rules on them —
  * no overlap with a leave already asked for, and who is away on a given day.
  */
+import { toLocalDate } from '../calendar/local-date';
 import type { LocalDate } from '../calendar/working-calendar';
 import { lookup } from '../lookup';
 
@@ -21,20 +22,16 @@ export const MAX_LEAVE_DAYS = 30;
 
 const RELATIVE: Record<string, number> = { 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2 };
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
 function shift(day: LocalDate, days: number): LocalDate {
   const [y, m, d] = day.split('-').map(Number);
   const t = new Date(Date.UTC(y, m - 1, d + days));
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  return toLocalDate(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
 function valid(y: number, m: number, d: number): LocalDate | null {
   const t = new Date(Date.UTC(y, m - 1, d));
   if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
-  return `${y}-${pad(m)}-${pad(d)}`;
+  return toLocalDate(y, m, d);
 }
 
 /** One day: 今天/明天/后天, 2026-11-26, 11-26, 11月26日, 11月26号, 11/26. A date without a year is the next such date. */

@@ -2,13 +2,14 @@
  * Short human numbers with a local date and a daily sequence: events `SJ20261122-0007`,
  * tasks `T20261122-0007`. The sequence itself comes from storage.
  */
-import { localFields, pad2 } from './zone';
+import { toLocalDate } from './local-date';
+import { localFields } from './zone';
 
 /** `prefix` + local yyyymmdd of `now` + `-` + the 1-based sequence, at least 4 digits. */
 export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone: string): string {
   if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
   const local = localFields(now, timeZone);
-  const day = `${String(local.year).padStart(4, '0')}${pad2(local.month)}${pad2(local.day)}`;
+  const day = toLocalDate(local.year, local.month, local.day).replace(/-/g, '');
   return `${prefix}${day}-${String(sequence).padStart(4, '0')}`;
 }
 

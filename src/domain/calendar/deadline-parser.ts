@@ -3,6 +3,7 @@
  * into an instant. A user's mistake is a value, never a throw.
  */
 import { DateTime } from 'luxon';
+import { pad2 } from './local-date';
 import type { LocalDate, WorkingCalendar } from './working-calendar';
 
 /** How the deadline was expressed; a task may show "3个工作日" differently from a fixed date. */
@@ -189,7 +190,7 @@ function addDuration(now: Date, n: number, unit: 'working_days' | 'days' | 'week
 }
 
 function atClock(day: LocalDate, clock: ClockReading, calendar: WorkingCalendar): Date {
-  return calendar.at(day, `${pad(clock.hour)}:${pad(clock.minute)}`);
+  return calendar.at(day, `${pad2(clock.hour)}:${pad2(clock.minute)}`);
 }
 
 function momentOf(day: LocalDate, clock: ClockReading | null, calendar: WorkingCalendar): Date {
@@ -240,9 +241,6 @@ function isDate(value: LocalDate | null): value is LocalDate {
   return value !== null;
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
 
 /**
  * Deadlines as people say them, each ending at the end of an office day (never at the current

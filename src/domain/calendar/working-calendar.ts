@@ -3,13 +3,13 @@
  * hours and quiet hours, all in one local time zone. Pure: every answer derives from its arguments.
  */
 import { DateTime } from 'luxon';
-import { localFields, pad2, zoneOf } from './zone';
+import { localFields, zoneOf } from './zone';
 // The package's own date helpers read dates in the process's local zone and shift a day west of
 // UTC, so we read its published data (the same tables its functions use) by plain date keys.
 import officialData from 'chinese-days/dist/chinese-days.json';
 import { statutoryArrangement, type HolidayEntry, type YearArrangement } from './arrangement';
 
-import type { ClockTime, LocalDate } from './local-date';
+import { toLocalDate, type ClockTime, type LocalDate } from './local-date';
 export type { ClockTime, LocalDate } from './local-date';
 
 /** A stretch of the day between two clock times; `end` after `start` except for quiet hours. */
@@ -140,7 +140,7 @@ export class WorkingCalendar {
   /** The local calendar day an instant falls on. */
   localDate(instant: Date): LocalDate {
     const local = localFields(instant, this.timeZone);
-    return `${String(local.year).padStart(4, '0')}-${pad2(local.month)}-${pad2(local.day)}` as LocalDate;
+    return toLocalDate(local.year, local.month, local.day);
   }
 
   /**

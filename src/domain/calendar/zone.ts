@@ -89,6 +89,3 @@ export function localFields(instant: Date, timeZone: string): LocalFields {
   const shifted = new Date(ts + zoneOf(timeZone).offset(ts) * 60_000);
   return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(), hour: shifted.getUTCHours(), minute: shifted.getUTCMinutes() };
 }
-
-/** Two digits, zero-padded. */
-export const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));

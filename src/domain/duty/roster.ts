@@ -3,7 +3,7 @@
  * 08:00–20:00) and by night (夜班 20:00–08:00 the next morning), holidays included. Pure: times come
  * from the working calendar, "now" from the caller.
  */
-import type { LocalDate } from '../calendar/local-date';
+import { toLocalDate, type LocalDate } from '../calendar/local-date';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { lookup } from '../lookup';
 
@@ -66,5 +66,5 @@ export function parseRosterDay(text: string, now: Date, calendar: WorkingCalenda
   const [month, day] = [Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return toLocalDate(year, month, day);
 }
