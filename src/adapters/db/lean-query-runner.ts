@@ -43,7 +43,7 @@ export class LeanMysqlQueryRunner extends MysqlQueryRunner {
     const connection = (this.databaseConnection ?? (await this.connect())) as Mysql2Connection;
     // A rollback drops what is held: everything held came after the last statement sent, so after
     // any savepoint too.
-    if (/^\s*ROLLBACK\b/i.test(query)) this.held = [];
+    if (this.held.length && /^\s*ROLLBACK\b/i.test(query)) this.held = [];
     const held = this.held;
     if (held.length) {
       this.held = [];
