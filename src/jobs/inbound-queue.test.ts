@@ -33,3 +33,41 @@ describe('watchBacklog', () => {
     }
   });
 });
+
+describe('watchBacklog past capacity', () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
+  it('tells clients refused one after another to come back one after another, at the rate the queue drains', async () => {
+    const { reads, queue } = countedQueue();
+    const admission = watchBacklog(queue, { limit: 10, maxLagMs: 0, intervalMs: 1000 });
+    const answer = async (n: number) => {
+      while (!reads.length) await jest.advanceTimersByTimeAsync(100);
+      reads.shift()!(n);
+      await jest.advanceTimersByTimeAsync(0);
+    };
+    try {
+      await answer(30);
+      // A second later 20 wait: the workers took 10 a second.
+      await jest.advanceTimersByTimeAsync(1000);
+      await answer(20);
+      const told: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const wait = admission.retryAfterSeconds()!;
+        admission.refused(wait);
+        told.push(wait);
+      }
+      // 10 past the bound and the line before each: the first comes back in 2 s, the fortieth in 5 s.
+      expect(told[0]).toBe(2);
+      expect(told[39]).toBe(5);
+      expect(told).toEqual([...told].sort((a, b) => a - b));
+      // Seconds later those told to come back have come back: the line is short again.
+      await jest.advanceTimersByTimeAsync(7000);
+      while (reads.length) reads.shift()!(20);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(admission.retryAfterSeconds()).toBe(2);
+    } finally {
+      admission.stop();
+    }
+  });
+});

@@ -53,9 +53,13 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  *   every POST at full speed would take the time the workers need to handle what was accepted,
  *   and throughput would collapse instead of staying at its maximum. A late loop with nothing
  *   waiting is a slow machine, not an overload: refusing would not help anyone.
- * Retry-After grows with how oversubscribed the receiver is (refusals per acceptance over the last
- * interval): clients told "1 s" while four times more wait than can be taken come back all at once,
- * and answering their retries would again take the loop from handling.
+ * Retry-After puts each refused client at the end of a line: the backlog past the bound plus every
+ * client already told to come back later, divided by the rate the queue drains at (measured from
+ * the waiting counts while work waited). A refusal costs the receiving process about 0.1 ms of CPU
+ * (bench/results/overload-capacity.md), taken from handling when one process has both roles;
+ * clients all told "1 s" come back together, are mostly refused again, and past capacity the
+ * refusals grow until they eat the handling. Until a drain rate is known, Retry-After is the
+ * oversubscription of the last interval (refusals per acceptance).
  * Receivers of platforms that stop redelivering after a few tries (WeCom, DingTalk) keep
  * accepting: refusing them would lose messages.
  */
@@ -64,8 +68,8 @@ export interface Admission {
   retryAfterSeconds(): number | null;
   /** A message was queued (any channel): counted into the backlog until the next read of it. */
   accepted(): void;
-  /** A request was refused: counted for the next Retry-After. */
-  refused(): void;
+  /** A request was refused, told to retry after `seconds`: it joins the line the next Retry-After counts. */
+  refused(seconds: number): void;
   stop(): void;
 }
 
@@ -92,6 +96,10 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   let refusedNow = 0;
   let acceptedNow = 0;
   let oversubscribed = 0;
+  /** Messages the workers take per second while work waits (smoothed); 0 until measured. */
+  let drainPerS = 0;
+  let lastRead: { waiting: number; at: number } | null = null;
+  const line = returnLine(MAX_RETRY_AFTER_S);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   // Resolution 10 ms: the histogram samples the loop's delay every 10 ms.
@@ -112,6 +120,16 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
       // add in flight during the read twice, and refused one message below the bound.)
       const read = await queue.getWaitingCount().catch(() => null);
       if (read !== null) {
+        const at = performance.now();
+        // Drained since the last read: what waited then, plus what was added since, less what
+        // waits now. Measured only while work waited (an idle queue drains what arrives, not what
+        // the workers can take); other receivers' additions are not counted, so with several
+        // receivers it reads low and Retry-After errs long.
+        if (lastRead && lastRead.waiting > 0 && at > lastRead.at) {
+          const rate = (Math.max(0, lastRead.waiting + acceptedSince - read) * 1000) / (at - lastRead.at);
+          drainPerS = drainPerS > 0 ? 0.7 * drainPerS + 0.3 * rate : rate;
+        }
+        lastRead = { waiting: read, at };
         waiting = read;
         acceptedSince = 0;
       }
@@ -119,28 +137,60 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
     if (!stopped) timer = setTimeout(() => void refresh(), intervalMs);
   };
   void refresh();
-  const backoff = (base: number) => Math.min(MAX_RETRY_AFTER_S, Math.max(base, Math.ceil(oversubscribed)));
+  // At the end of the line: the backlog past the bound and everyone told to come back before, at
+  // the rate the queue drains; at least the oversubscription until that rate is known; 1–30 s.
+  const wait = (excess: number) => {
+    const seconds = drainPerS > 0 ? Math.ceil((excess + line.ahead() + 1) / drainPerS) : Math.max(limit > 0 ? Math.ceil((excess + limit) / limit) : 1, Math.ceil(oversubscribed));
+    return Math.min(MAX_RETRY_AFTER_S, Math.max(1, seconds));
+  };
   return {
-    // At least one second per bound-full of backlog ahead (the queue drains at roughly the rate it
-    // was allowed to fill), and at least the oversubscription; at most 30. A late loop is a matter
-    // of the next moments: one second, unless many are being turned away.
     retryAfterSeconds: () => {
       const ahead = waiting + acceptedSince;
-      if (limit > 0 && ahead > limit) return backoff(Math.ceil(ahead / limit));
-      if (delay && lagMs > maxLagMs && (limit <= 0 || ahead > limit / 10)) return backoff(1);
+      if (limit > 0 && ahead > limit) return wait(ahead - limit);
+      // A late loop is a matter of the next moments: one second, unless a line has formed.
+      if (delay && lagMs > maxLagMs && (limit <= 0 || ahead > limit / 10)) return wait(0);
       return null;
     },
     accepted: () => {
       acceptedSince++;
       acceptedNow++;
     },
-    refused: () => {
+    refused: (seconds) => {
       refusedNow++;
+      line.add(seconds);
     },
     stop: () => {
       stopped = true;
       clearTimeout(timer);
       delay?.disable();
+    },
+  };
+}
+
+/** Clients told to come back, counted by the second they were told: how many are still to return. */
+function returnLine(maxSeconds: number) {
+  const due = new Array<number>(maxSeconds + 2).fill(0);
+  let second = Math.floor(performance.now() / 1000);
+  let ahead = 0;
+  const advance = () => {
+    const now = Math.floor(performance.now() / 1000);
+    // Each second passed: the clients due in it have come back (or will any moment).
+    for (; second < now && ahead > 0; second++) {
+      const slot = (second + 1) % due.length;
+      ahead -= due[slot];
+      due[slot] = 0;
+    }
+    second = now;
+  };
+  return {
+    add(seconds: number) {
+      advance();
+      due[(second + seconds) % due.length]++;
+      ahead++;
+    },
+    ahead() {
+      advance();
+      return ahead;
     },
   };
 }

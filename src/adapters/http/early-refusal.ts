@@ -38,7 +38,7 @@ export function earlyRefusal(admission: Admission, maxInFlight = MAX_RECEIVING_I
       res.once('close', () => inFlight--);
       return false;
     }
-    admission.refused();
+    admission.refused(wait);
     const body = JSON.stringify(shape(wait));
     // The body is not read: Node discards it, and the connection stays open for the next request.
     res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'retry-after': String(wait) });

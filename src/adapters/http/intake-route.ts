@@ -73,6 +73,7 @@ export function mountIntake(router: Router, deps: IntakeRouteDeps): void {
     async (ctx) => {
       const wait = deps.admission?.retryAfterSeconds() ?? null;
       if (wait !== null) {
+        deps.admission?.refused(wait);
         ctx.set('Retry-After', String(wait));
         return refuse(ctx, new Refusal(429, 'overloaded', `retry after ${wait} s`), open311);
       }

@@ -51,6 +51,7 @@ function refuse(ctx: Koa.Context, error: z.ZodError): void {
 function overloaded(ctx: Koa.Context, admission: Admission | undefined): boolean {
   const wait = admission?.retryAfterSeconds() ?? null;
   if (wait === null) return false;
+  admission?.refused(wait);
   ctx.status = 429;
   ctx.set('Retry-After', String(wait));
   ctx.body = { error: `overloaded: retry after ${wait} s` };
