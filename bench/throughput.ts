@@ -8,7 +8,9 @@
  *                                                      PHASE_S=0 / FANOUT=0 skip those phases; RESULT_FILE names
  *                                                      the output, bench/results/throughput.md by default;
  *                                                      ONLY=overload CAPACITY_BOT=1 takes the 2×/5× multiples of a
- *                                                      probe bot's capacity, its refusal limit out of the way)
+ *                                                      probe bot's capacity, its refusal limit out of the way;
+ *                                                      SERIES=1 prints each open-loop phase's refusals,
+ *                                                      acceptances and answers second by second)
  *
  * - Floor, per message: one BullMQ add + consume on an "in" queue, one MySQL transaction writing
  *   three rows, one BullMQ add + consume on an "out" queue (same concurrency as the bot: 4 in, 1 out).
@@ -22,6 +24,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -43,6 +46,8 @@ const READS = Number(process.env.READS ?? 1500);
 const REPORTS = Number(process.env.REPORTS ?? 600);
 const FLOOR = Number(process.env.FLOOR ?? 2000);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 32);
+/** Open-loop messages per set of conversations: 8 members, so at most 250 questions in one (store cap 2,000). */
+const PER_CHUNK = 2000;
 const PROFILE = process.env.PROFILE === '1';
 const LATENCY_RATE = Number(process.env.LATENCY_RATE ?? 100);
 const PHASE_S = Number(process.env.PHASE_S ?? 10);
@@ -68,6 +73,23 @@ const ownCpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+
+/** MariaDB's and Redis's processes on this machine (the stores the bot and the floor share). */
+const storePids = (): number[] =>
+  fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return /^(mariadbd|mysqld|redis-server)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim());
+    } catch {
+      return false;
+    }
+  }).map(Number);
+const storesCpuSeconds = (pids: number[]) => pids.reduce((sum, pid) => {
+  try {
+    return sum + cpuSecondsOf(pid);
+  } catch {
+    return sum;
+  }
+}, 0);
 
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -208,15 +230,34 @@ const reportMessage = (i: number): Msg => {
   return { conversation, user, text: `上报 ${CATEGORIES[i % CATEGORIES.length]} ${description}`, id: `p${i}-${crypto.randomBytes(3).toString('hex')}` };
 };
 
+/**
+ * The load generator's HTTP client: node:http with keep-alive sockets. It shares the machine's two
+ * cores with the bot, MariaDB and Redis; fetch (undici) took up to 0.8 of a core at 5× offered,
+ * about twice what this costs, and every core it takes is one the bot under test does not get.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function postOnce(url: string, m: Msg): Promise<{ status: number; retryAfter: number } | null> {
+  const body = JSON.stringify(m);
+  return new Promise((resolve) => {
+    const req = http.request(`${url}/sandbox/api/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      res.on('error', () => resolve(null));
+    });
+    req.on('error', () => resolve(null));
+    req.end(body);
+  });
+}
+
 async function post(url: string, m: Msg): Promise<void> {
   for (;;) {
-    const res = await fetch(`${url}/sandbox/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
-    if (res.status === 202) return;
-    if (res.status === 429 || res.status === 503) {
-      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+    const res = await postOnce(url, m);
+    if (res?.status === 202) return;
+    if (!res || res.status === 429 || res.status === 503) {
+      await new Promise((r) => setTimeout(r, (res?.retryAfter ?? 1) * 1000));
       continue;
     }
-    throw new Error(`POST refused: ${res.status} ${await res.text()}`);
+    throw new Error(`POST refused: ${res.status}`);
   }
 }
 
@@ -246,7 +287,7 @@ async function settle(redis: Redis, seqKey: string, quietMs = 1500): Promise<num
   }
 }
 
-async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i: number) => Msg, n: number): Promise<Measured & { messagesPer: number }> {
+async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i: number) => Msg, n: number): Promise<Measured & { messagesPer: number; cores: Cores }> {
   // Warm-up, and how many stored messages (the user's and the bot's) one message makes.
   const before = await settle(redis, seqKey, 500);
   const warm = 20;
@@ -255,7 +296,10 @@ async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i:
   const per = ((await settle(redis, seqKey, 5000)) - before) / warm;
   const start = await storedCount(redis, seqKey);
   const target = start + Math.round(per * n);
+  const stores = storePids();
   const cpu0 = cpuOf(bot);
+  const gen0 = ownCpuSeconds();
+  const stores0 = storesCpuSeconds(stores);
   const t0 = performance.now();
   const posting = pool(Array.from({ length: n }, (_, i) => make(i)), IN_FLIGHT, (m) => post(bot.url, m));
   for (;;) {
@@ -265,10 +309,11 @@ async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i:
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuOf(bot) - cpu0;
+  const cores = { bot: cpu / seconds, generator: (ownCpuSeconds() - gen0) / seconds, stores: (storesCpuSeconds(stores) - stores0) / seconds };
   await posting;
   const extra = (await settle(redis, seqKey, 5000)) - target;
   if (extra !== 0) throw new Error(`expected ${target - start} stored messages, got ${target - start + extra}`);
-  return { ...measured(n, seconds, cpu), messagesPer: per };
+  return { ...measured(n, seconds, cpu), messagesPer: per, cores };
 }
 
 async function main(): Promise<void> {
@@ -357,10 +402,14 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
     // with INBOUND_BACKLOG_LIMIT out of the way), so the multiples are of what the bot can handle,
     // not of a burst slowed by the very refusals the overload phases measure.
     const reads = await capacityOf(bot, p);
+    // The bot under overload has the probe's warm-up too: a closed-loop burst first, so the 2×
+    // phase does not start on a cold process (its first second handled a fifth of the rate).
+    if (process.env.CAPACITY_BOT === '1') await botPhase(bot, redis0(), p, readMessage, Math.min(READS, 1000));
     const o2 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 2), PHASE_S);
     const o5 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 5), PHASE_S);
+    rows.push(`| ${name} | saturated | — | ${reads.perSecond.toFixed(0)} | ${reads.perSecond.toFixed(0)} | 1 | ${READS} | — | — | ${coresText(reads.cores)} | 0 |`);
     for (const [k, o] of [['2×', o2], ['5×', o5]] as const) {
-      rows.push(`| ${name} | ${k} | ${o.offered} | ${reads.perSecond.toFixed(0)} | ${o.handledPerSecond.toFixed(0)} | **${(o.handledPerSecond / reads.perSecond).toFixed(2)}** | ${o.accepted} | ${o.refused} | ${o.p50.toFixed(0)} / ${o.p99.toFixed(0)} ms | ${o.lost} |`);
+      rows.push(`| ${name} | ${k} | ${o.offered} | ${reads.perSecond.toFixed(0)} | ${o.handledPerSecond.toFixed(0)} | **${(o.handledPerSecond / reads.perSecond).toFixed(2)}** | ${o.accepted} | ${o.refused} | ${o.p50.toFixed(0)} / ${o.p99.toFixed(0)} ms | ${coresText(o.cores)} | ${o.lost} |`);
     }
   };
   const conn = new Redis(REDIS_URL);
@@ -399,16 +448,21 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
 
 Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${SPLIT ? 1 : 0}${process.env.CAPACITY_BOT === '1' ? ' CAPACITY_BOT=1' : ''} npm run bench:throughput\`,
 load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end. Saturated: ${READS} \`我是谁\` by ${IN_FLIGHT}
-connections; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
+connections${process.env.CAPACITY_BOT === '1' ? ' on a probe bot of its own; the bot under test then warmed by a closed-loop burst of ' + Math.min(READS, 1000) : ''}; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
 Handled ÷ saturated ≈ 1 is flat (goal).
 
-| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | accepted | 429 answers | p50 / p99 question→answer | accepted, never answered |
-|---|---|---|---|---|---|---|---|---|---|
+| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | accepted | 429 answers | p50 / p99 question→answer | cores: bot / load generator / MariaDB + Redis | accepted, never answered |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
 
+/** Cores used during a phase: the bot's processes, this load generator, MariaDB and Redis. */
+type Cores = { bot: number; generator: number; stores: number };
+const coresText = (c: Cores) => `${c.bot.toFixed(2)} / ${c.generator.toFixed(2)} / ${c.stores.toFixed(2)}`;
+
 interface OpenLoop {
+  cores: Cores;
   offered: number;
   seconds: number;
   accepted: number;
@@ -431,20 +485,27 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   const conversations = new Set<string>();
   let accepted = 0;
   let refused = 0;
+  // One snapshot of every conversation, in one pipeline.
   const answered = async () => {
-    let n = 0;
-    for (const c of conversations) n += (await redis.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1)).map((x) => JSON.parse(x) as { from: string; at: string }).filter((m) => m.from === 'bot').length;
-    return n;
+    const pipeline = redis.pipeline();
+    for (const c of conversations) pipeline.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1);
+    return ((await pipeline.exec()) ?? []).reduce((n, [, xs]) => n + (xs as string[]).filter((x) => (JSON.parse(x) as { from: string }).from === 'bot').length, 0);
   };
   const before = new Map<string, number>();
   const total = Math.round(rate * seconds);
   const msgs = Array.from({ length: total }, (_, i) => {
     const m = make(i);
-    return { ...m, conversation: `${m.conversation}-${tag}`, user: m.user };
+    return { ...m, conversation: `${m.conversation}-${tag}-${Math.floor(i / PER_CHUNK)}`, user: m.user };
   });
-  // Fresh conversations per phase (dm-<user>-<tag> is a 1:1 chat of that user, answered there).
+  // Fresh conversations per phase (dm-<user>-<tag>-<k> is a 1:1 chat of that user, answered there),
+  // a new set every PER_CHUNK messages: the sandbox store keeps a conversation's last 2,000
+  // messages, and a conversation that outgrew it lost its first questions, so the k-th question
+  // was paired with a later question's answer (a negative p50 at 5×).
   for (const m of msgs) conversations.add(m.conversation);
   for (const c of conversations) before.set(c, 0);
+  const marks: [number, number][] = [];
+  const stores = storePids();
+  const cpu0 = { bot: cpuOf(bot), generator: ownCpuSeconds(), stores: storesCpuSeconds(stores) };
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -455,35 +516,53 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
     inflight.push(
       (async () => {
         for (;;) {
-          const res = await fetch(`${bot.url}/sandbox/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) }).catch(() => null);
+          const res = await postOnce(bot.url, m);
           if (res?.status === 202) {
             accepted++;
+            if (process.env.SERIES === '1') marks.push([performance.now(), 1]);
             return;
           }
           refused++;
-          await new Promise((r) => setTimeout(r, Number(res?.headers.get('retry-after') ?? 1) * 1000));
+          if (process.env.SERIES === '1') marks.push([performance.now(), 0]);
+          await new Promise((r) => setTimeout(r, (res?.retryAfter ?? 1) * 1000));
         }
       })(),
     );
   }
   const offeredFor = (performance.now() - t0) / 1000;
+  const cores = { bot: (cpuOf(bot) - cpu0.bot) / offeredFor, generator: (ownCpuSeconds() - cpu0.generator) / offeredFor, stores: (storesCpuSeconds(stores) - cpu0.stores) / offeredFor };
   const handledDuring = await answered();
   await Promise.all(inflight);
   // Everything accepted is answered in the end; wait for it (up to two minutes).
   const deadline = Date.now() + 120_000;
   while ((await answered()) < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const latencies: number[] = [];
+  const series: number[] = [];
   let lost = 0;
   for (const c of conversations) {
     const all = (await redis.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1)).map((x) => JSON.parse(x) as { from: string; at: string });
     const asked = all.filter((m) => m.from !== 'bot');
     const answers = all.filter((m) => m.from === 'bot');
     lost += Math.max(0, asked.length - answers.length);
+    if (process.env.SERIES === '1') for (const a of answers) series.push(new Date(a.at).getTime());
     for (let k = 0; k < Math.min(asked.length, answers.length); k++) latencies.push(new Date(answers[k].at).getTime() - new Date(asked[k].at).getTime());
+  }
+  if (series.length) {
+    const start = performance.timeOrigin + t0;
+    const perSecond = new Map<number, number>();
+    for (const at of series) perSecond.set(Math.floor((at - start) / 1000), (perSecond.get(Math.floor((at - start) / 1000)) ?? 0) + 1);
+    const acc = new Map<number, [number, number]>();
+    for (const [at, ok] of marks) {
+      const e = acc.get(Math.floor((at - t0) / 1000)) ?? [0, 0];
+      e[ok]++;
+      acc.set(Math.floor((at - t0) / 1000), e);
+    }
+    console.error(`refused/accepted per second at ${rate}/s offered:`, [...acc].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v[0]}/${v[1]}`).join(' '));
+    console.error(`answers per second at ${rate}/s offered:`, [...perSecond].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' '));
   }
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { offered: rate, seconds: offeredFor, accepted, refused, handledPerSecond: handledDuring / offeredFor, p50: q(0.5), p99: q(0.99), lost };
+  return { cores, offered: rate, seconds: offeredFor, accepted, refused, handledPerSecond: handledDuring / offeredFor, p50: q(0.5), p99: q(0.99), lost };
 }
 
 interface FanOut {
