@@ -6,7 +6,8 @@
 #
 # The earlier commit is checked out in a worktree under /tmp and built there (node_modules shared
 # with this checkout). Each checkout runs its own bench/throughput.ts with the same settings:
-# READS=2000 REPORTS=2000 FLOOR=2000 PHASE_S=0 FANOUT=0 SPLIT=0 BACKLOG_LIMIT=10000. Results files
+# READS=2000 REPORTS=2000 FLOOR=2000 PHASE_S=0 FANOUT=0 SPLIT=0 BACKLOG_LIMIT=10000, and WARMUP=0
+# (commits before the warm-up have none, so both sides are measured from a cold start). Results files
 # named tmp-* are not kept (.gitignore).
 set -euo pipefail
 BASE=${1:?usage: bash bench/paired.sh <commit> [pairs]}
@@ -22,7 +23,7 @@ fi
 run() {
   local label=$1 dir=$2 file
   file=$dir/bench/results/tmp-paired.md
-  (cd "$dir" && READS=2000 REPORTS=2000 FLOOR=2000 PHASE_S=0 FANOUT=0 SPLIT=0 BACKLOG_LIMIT=10000 RESULT_FILE=bench/results/tmp-paired.md npx tsx bench/throughput.ts >"$dir/bench/results/tmp-paired.log" 2>&1)
+  (cd "$dir" && WARMUP=0 READS=2000 REPORTS=2000 FLOOR=2000 PHASE_S=0 FANOUT=0 SPLIT=0 BACKLOG_LIMIT=10000 RESULT_FILE=bench/results/tmp-paired.md npx tsx bench/throughput.ts >"$dir/bench/results/tmp-paired.log" 2>&1)
   echo "$label: $(grep -E '^\| (floor|`我是谁`|`上报`)' "$file" | awk -F'|' '{printf "%s %s/s %s ms %s | ", substr($2, 1, 10), $4, $5, $7}')"
 }
 for i in $(seq 1 "$PAIRS"); do

@@ -2,7 +2,7 @@
  * Benchmark (not a test): messages through the production build against the I/O floor, in one
  * run. Writes bench/results/throughput.md.
  *
- *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 LATENCY_RATE=100 PHASE_S=10
+ *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 WARMUP=2000 LATENCY_RATE=100 PHASE_S=10
  *                                                      FANOUT=10000 FANOUT_RATE=100 BACKLOG_LIMIT=300; PROFILE=1
  *                                                      writes a .cpuprofile of the bot under bench/results/profiles;
  *                                                      PHASE_S=0 / FANOUT=0 skip those phases; RESULT_FILE names
@@ -46,6 +46,13 @@ const READS = Number(process.env.READS ?? 1500);
 const REPORTS = Number(process.env.REPORTS ?? 600);
 const FLOOR = Number(process.env.FLOOR ?? 2000);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 32);
+/**
+ * Messages of each kind sent before a figure is taken (the floor too): a fresh bot's first 2,000
+ * `我是谁` cost 2.2–2.5 ms of CPU each, the next ones 1.2–1.6 ms (V8 compiling the code paths on its
+ * background threads, counted in the process's CPU). The warm-up's own figures are written down
+ * as the cold start.
+ */
+const WARMUP = Number(process.env.WARMUP ?? 2000);
 /** Open-loop messages per set of conversations: 8 members, so at most 250 questions in one (store cap 2,000). */
 const PER_CHUNK = 2000;
 const PROFILE = process.env.PROFILE === '1';
@@ -112,7 +119,7 @@ const measured = (n: number, seconds: number, cpuSeconds: number): Measured => (
 /** Two runs of the same work as one: their messages, time and CPU added up. */
 const pooled = (a: Measured, b: Measured): Measured => measured(a.n + b.n, a.seconds + b.seconds, a.cpuSeconds + b.cpuSeconds);
 
-async function floor(mysqlUrl: string, prefix: string): Promise<Measured> {
+async function floor(mysqlUrl: string, prefix: string, n = FLOOR): Promise<Measured> {
   const db = mysql.createPool({ uri: mysqlUrl, connectionLimit: 8 });
   await db.query('CREATE TABLE IF NOT EXISTS floor_row (id BIGINT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(191) NOT NULL, v VARCHAR(255) NOT NULL, at DATETIME(3) NOT NULL)');
   const conn = () => new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -139,18 +146,18 @@ async function floor(mysqlUrl: string, prefix: string): Promise<Measured> {
   const outWorker = new Worker(
     'floor-out',
     async () => {
-      if (++done === FLOOR) resolveAll();
+      if (++done === n) resolveAll();
     },
     { connection: conn(), prefix, concurrency: 1, removeOnComplete: { count: 0 } },
   );
-  const ids = Array.from({ length: FLOOR }, (_, i) => i);
+  const ids = Array.from({ length: n }, (_, i) => i);
   const cpu0 = ownCpuSeconds();
   const t0 = performance.now();
   await pool(ids, IN_FLIGHT, async (i) => {
     await inQueue.add('in', { conversation: 'dm-bench', user: 'bench', text: '我是谁', i }, { jobId: `in-${i}`, removeOnComplete: true });
   });
   await all;
-  const result = measured(FLOOR, (performance.now() - t0) / 1000, ownCpuSeconds() - cpu0);
+  const result = measured(n, (performance.now() - t0) / 1000, ownCpuSeconds() - cpu0);
   await Promise.all([inWorker.close(), outWorker.close()]);
   await Promise.all([inQueue.obliterate({ force: true }), outQueue.obliterate({ force: true })]);
   await Promise.all([inQueue.close(), outQueue.close()]);
@@ -344,13 +351,18 @@ async function main(): Promise<void> {
       process.stdout.write(text);
       return;
     }
+    const floorCold = WARMUP > 0 ? await floor(db.url, `${prefix}w`, WARMUP) : null;
     const floorResult = await floor(db.url, `${prefix}f`);
     const port = await freePort();
     bot = await startBot({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT });
     await new Promise((r) => setTimeout(r, 5000));
     const rssIdle = Number(fs.readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
     const seqKey = prefix;
+    const readsCold = WARMUP > 0 ? await botPhase(bot, redis, seqKey, readMessage, WARMUP) : null;
     const reads = await botPhase(bot, redis, seqKey, readMessage, READS);
+    // Reports go to the four grids' group conversations, and the sandbox store keeps a conversation's
+    // last 2,000 messages (which the phase counts): at most 500 reports warm up.
+    const reportsCold = WARMUP > 0 ? await botPhase(bot, redis, seqKey, reportMessage, Math.min(WARMUP, 500)) : null;
     const reports = await botPhase(bot, redis, seqKey, reportMessage, REPORTS);
     // PHASE_S=0 / FANOUT=0 leave the open-loop phases / the fan-out out (quick runs while profiling).
     const latency = PHASE_S > 0 ? await openLoop(bot, redis, prefix, readMessage, LATENCY_RATE, PHASE_S) : null;
@@ -368,6 +380,7 @@ async function main(): Promise<void> {
       const worker = await startBot({ ...env, PORT: String(await freePort()), GRIDBOT_ROLES: 'worker,scheduler' });
       const receiver = await startBot({ ...env, PORT: String(await freePort()), GRIDBOT_ROLES: 'receiver' });
       bot = { ...receiver, output: () => receiver.output() + worker.output(), others: [worker.child] };
+      if (WARMUP > 0) await botPhase(bot, redis, sp, readMessage, WARMUP);
       const splitReads = await botPhase(bot, redis, sp, readMessage, READS);
       const s2 = await openLoop(bot, redis, sp, readMessage, Math.round(splitReads.perSecond * 2), PHASE_S);
       const s5 = await openLoop(bot, redis, sp, readMessage, Math.round(splitReads.perSecond * 5), PHASE_S);
@@ -378,7 +391,7 @@ async function main(): Promise<void> {
     const floorAgain = await floor(db.url, `${prefix}g`).catch(() => null);
     const fanout = FANOUT > 0 ? await fanOut(db.url, `${prefix}o`) : null;
     const load1 = os.loadavg();
-    write({ floorResult, floorAgain, reads, reports, latency, overload2, overload5, split, fanout, load0, load1, rssIdle, rssAfter });
+    write({ floorCold, readsCold, reportsCold, floorResult, floorAgain, reads, reports, latency, overload2, overload5, split, fanout, load0, load1, rssIdle, rssAfter });
   } finally {
     if (bot) await stopBot(bot);
     const keys: string[] = [];
@@ -402,9 +415,9 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
     // with INBOUND_BACKLOG_LIMIT out of the way), so the multiples are of what the bot can handle,
     // not of a burst slowed by the very refusals the overload phases measure.
     const reads = await capacityOf(bot, p);
-    // The bot under overload has the probe's warm-up too: a closed-loop burst first, so the 2×
-    // phase does not start on a cold process (its first second handled a fifth of the rate).
-    if (process.env.CAPACITY_BOT === '1') await botPhase(bot, redis0(), p, readMessage, Math.min(READS, 1000));
+    // The bot under overload has the probe's warm-up too, so the 2× phase does not start on a cold
+    // process (its first second handled a fifth of the rate, and its rate rose for 20 s).
+    if (process.env.CAPACITY_BOT === '1' && WARMUP > 0) await botPhase(bot, redis0(), p, readMessage, WARMUP);
     const o2 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 2), PHASE_S);
     const o5 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 5), PHASE_S);
     rows.push(`| ${name} | saturated | — | ${reads.perSecond.toFixed(0)} | ${reads.perSecond.toFixed(0)} | 1 | ${READS} | — | — | ${coresText(reads.cores)} | 0 |`);
@@ -416,11 +429,15 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
   const redis0 = () => conn;
   const env = { DATABASE_URL: dbUrl, REDIS_URL, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT };
   const capacityOf = async (bot: BotProcess, p: string) => {
-    if (process.env.CAPACITY_BOT !== '1') return botPhase(bot, redis0(), p, readMessage, READS);
+    if (process.env.CAPACITY_BOT !== '1') {
+      if (WARMUP > 0) await botPhase(bot, redis0(), p, readMessage, WARMUP);
+      return botPhase(bot, redis0(), p, readMessage, READS);
+    }
     const cp = `${p}c`;
     const probe = await startBot({ ...env, INBOUND_BACKLOG_LIMIT: String(READS * 10), QUEUE_PREFIX: cp, PORT: String(await freePort()) });
     try {
       await new Promise((res) => setTimeout(res, 3000));
+      if (WARMUP > 0) await botPhase(probe, redis0(), cp, readMessage, WARMUP);
       return await botPhase(probe, redis0(), cp, readMessage, READS);
     } finally {
       await stopBot(probe);
@@ -446,9 +463,9 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
   }
   return `# Overload only
 
-Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${SPLIT ? 1 : 0}${process.env.CAPACITY_BOT === '1' ? ' CAPACITY_BOT=1' : ''} npm run bench:throughput\`,
+Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} WARMUP=${WARMUP} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${SPLIT ? 1 : 0}${process.env.CAPACITY_BOT === '1' ? ' CAPACITY_BOT=1' : ''} npm run bench:throughput\`,
 load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end. Saturated: ${READS} \`我是谁\` by ${IN_FLIGHT}
-connections${process.env.CAPACITY_BOT === '1' ? ' on a probe bot of its own; the bot under test then warmed by a closed-loop burst of ' + Math.min(READS, 1000) : ''}; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
+connections after ${WARMUP} to warm up${process.env.CAPACITY_BOT === '1' ? ', on a probe bot of its own; the bot under test warmed by the same burst' : ''}; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
 Handled ÷ saturated ≈ 1 is flat (goal).
 
 | processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | accepted | 429 answers | p50 / p99 question→answer | cores: bot / load generator / MariaDB + Redis | accepted, never answered |
@@ -626,7 +643,7 @@ ${bot.output()}`);
   }
 }
 
-function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop | null; overload2: OpenLoop | null; overload5: OpenLoop | null; split: { reads: Measured; overload2: OpenLoop; overload5: OpenLoop } | null; fanout: FanOut | null; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
+function write(r: { floorCold: Measured | null; readsCold: Measured | null; reportsCold: Measured | null; floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop | null; overload2: OpenLoop | null; overload5: OpenLoop | null; split: { reads: Measured; overload2: OpenLoop; overload5: OpenLoop } | null; fanout: FanOut | null; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
   // The floor is measured before and after the bot's phases; the ratios use both together, so a
   // machine whose speed drifts during the run (a shared host) does not favour either side.
   const f = r.floorAgain ? pooled(r.floorResult, r.floorAgain) : r.floorResult;
@@ -645,7 +662,13 @@ function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: M
   const o2 = r.overload2;
   const o5 = r.overload5;
   const loops = [o2, o5, ...(r.split ? [r.split.overload2, r.split.overload5] : [])].filter((o): o is OpenLoop => o !== null);
+  const cpuRatio = (m: Measured) => m.cpuMsPerMessage / f.cpuMsPerMessage;
   const summary = [
+    `| \`我是谁\` CPU per message ÷ the floor's (warm) | ${fmt(cpuRatio(r.reads), 2)}× | ≤ 2× | ${ok(cpuRatio(r.reads) <= 2)} |`,
+    `| \`上报\` with its notifications, CPU ÷ the floor's (warm) | ${fmt(cpuRatio(r.reports), 2)}× | ≤ 3× | ${ok(cpuRatio(r.reports) <= 3)} |`,
+    `| \`我是谁\` handled/s (warm, floor ${fmt(f.perSecond, 0)}/s) | ${fmt(r.reads.perSecond, 0)} | ≥ 500 | ${ok(r.reads.perSecond >= 500)} |`,
+    `| \`上报\` handled/s (warm) | ${fmt(r.reports.perSecond, 0)} | ≥ 250 | ${ok(r.reports.perSecond >= 250)} |`,
+    ...(r.latency ? [`| p99 question → answer at ${r.latency.offered}/s offered | ${fmt(r.latency.p99, 0)} ms | ≤ 100 ms | ${ok(r.latency.p99 <= 100)} |`] : []),
     ...(fo
       ? [
           `| fan-out of ${fo.n}: achieved ÷ configured rate (${fo.rate}/s) | ${fmt(fo.achieved / fo.rate, 2)} | ≥ 0.9 | ${ok(fo.achieved / fo.rate >= 0.9)} |`,
@@ -667,7 +690,7 @@ function write(r: { floorResult: Measured; floorAgain: Measured | null; reads: M
   const text = `# Throughput against the I/O floor
 
 Run ${new Date().toISOString()} at commit ${commit} with \`npm run build && npm run bench:throughput\` (bench/throughput.ts),
-READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR} LATENCY_RATE=${LATENCY_RATE} PHASE_S=${PHASE_S} FANOUT=${FANOUT}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
+READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR} WARMUP=${WARMUP} LATENCY_RATE=${LATENCY_RATE} PHASE_S=${PHASE_S} FANOUT=${FANOUT}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
 
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, MariaDB and Redis local and shared.
 **Load average** at start ${r.load0.map((x) => fmt(x, 2)).join(' / ')}, at end ${r.load1.map((x) => fmt(x, 2)).join(' / ')} (1/5/15 min) on 2 cores
@@ -685,8 +708,14 @@ ${summary}
 | floor (1 tx × 3 rows + BullMQ in + out)${r.floorAgain ? ', before and after the bot together' : ''} | ${f.n} | ${fmt(f.perSecond, 0)} | ${fmt(f.cpuMsPerMessage, 2)} | 1× | 1× |
 ${row('`我是谁` (1:1, one reply)', r.reads)}
 ${row(`\`上报\` one line (${fmt(r.reports.messagesPer - 1, 1)} bot messages each)`, r.reports)}
-${r.floorAgain ? `| floor before the bot | ${r.floorResult.n} | ${fmt(r.floorResult.perSecond, 0)} | ${fmt(r.floorResult.cpuMsPerMessage, 2)} | — | — |\n| floor after the bot | ${r.floorAgain.n} | ${fmt(r.floorAgain.perSecond, 0)} | ${fmt(r.floorAgain.cpuMsPerMessage, 2)} | — | — |\n` : ''}
-The bot's rate is from the first POST until every reply is stored; its CPU is the bot process's
+${r.floorCold && r.readsCold && r.reportsCold ? `| cold start: the floor's first ${r.floorCold.n} | ${r.floorCold.n} | ${fmt(r.floorCold.perSecond, 0)} | ${fmt(r.floorCold.cpuMsPerMessage, 2)} | — | — |
+${row(`cold start: the bot's first \`我是谁\``, r.readsCold)}
+${row(`cold start: the bot's first \`上报\``, r.reportsCold)}
+` : ''}${r.floorAgain ? `| floor before the bot | ${r.floorResult.n} | ${fmt(r.floorResult.perSecond, 0)} | ${fmt(r.floorResult.cpuMsPerMessage, 2)} | — | — |\n| floor after the bot | ${r.floorAgain.n} | ${fmt(r.floorAgain.perSecond, 0)} | ${fmt(r.floorAgain.cpuMsPerMessage, 2)} | — | — |\n` : ''}
+Each figure above the cold-start rows is taken after ${WARMUP} messages of its kind (\`WARMUP\`; \`上报\`
+after ${Math.min(WARMUP, 500)}, on a bot already warm from \`我是谁\`): the cold-start rows are those first messages, set
+against the warm floor. The bot's rate is from the
+first POST until every reply is stored; its CPU is the bot process's
 user + system time over that span (the HTTP receiver and the senders included). The floor's CPU is
 the benchmark process's own over its span. MariaDB's and Redis's CPU are in neither.
 
