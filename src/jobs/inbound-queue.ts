@@ -56,7 +56,7 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  * Retry-After puts each refused client at the end of a line: the backlog past the bound plus every
  * client already told to come back later, divided by the rate the queue drains at (measured from
  * the waiting counts while work waited). A refusal costs the receiving process about 0.1 ms of CPU
- * (bench/results/overload-capacity.md), taken from handling when one process has both roles;
+ * (`ONLY=refusal` in bench/throughput.ts), taken from handling when one process has both roles;
  * clients all told "1 s" come back together, are mostly refused again, and past capacity the
  * refusals grow until they eat the handling. Until a drain rate is known, Retry-After is the
  * oversubscription of the last interval (refusals per acceptance).
@@ -167,7 +167,7 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   };
 }
 
-/** Clients told to come back, counted by the second they were told: how many are still to return. */
+/** Clients told to come back, counted by the second they are due: how many are still to return. */
 function returnLine(maxSeconds: number) {
   const due = new Array<number>(maxSeconds + 2).fill(0);
   let second = Math.floor(performance.now() / 1000);
@@ -185,7 +185,8 @@ function returnLine(maxSeconds: number) {
   return {
     add(seconds: number) {
       advance();
-      due[(second + seconds) % due.length]++;
+      // The ring holds maxSeconds ahead; a longer wait is counted as due at its end.
+      due[(second + Math.min(maxSeconds, Math.max(1, seconds))) % due.length]++;
       ahead++;
     },
     ahead() {
