@@ -10,7 +10,9 @@
  *                                                      ONLY=overload CAPACITY_BOT=1 takes the 2×/5× multiples of a
  *                                                      probe bot's capacity, its refusal limit out of the way;
  *                                                      SERIES=1 prints each open-loop phase's refusals,
- *                                                      acceptances and answers second by second)
+ *                                                      acceptances and answers second by second;
+ *                                                      ONLY=refusal REFUSAL_RATE=2000 measures what one
+ *                                                      429 costs the receiving process)
  *
  * - Floor, per message: one BullMQ add + consume on an "in" queue, one MySQL transaction writing
  *   three rows, one BullMQ add + consume on an "out" queue (same concurrency as the bot: 4 in, 1 out).
@@ -303,10 +305,8 @@ async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i:
   const per = ((await settle(redis, seqKey, 5000)) - before) / warm;
   const start = await storedCount(redis, seqKey);
   const target = start + Math.round(per * n);
-  const stores = storePids();
+  const meter = coreMeter(bot);
   const cpu0 = cpuOf(bot);
-  const gen0 = ownCpuSeconds();
-  const stores0 = storesCpuSeconds(stores);
   const t0 = performance.now();
   const posting = pool(Array.from({ length: n }, (_, i) => make(i)), IN_FLIGHT, (m) => post(bot.url, m));
   for (;;) {
@@ -316,7 +316,7 @@ async function botPhase(bot: BotProcess, redis: Redis, seqKey: string, make: (i:
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuOf(bot) - cpu0;
-  const cores = { bot: cpu / seconds, generator: (ownCpuSeconds() - gen0) / seconds, stores: (storesCpuSeconds(stores) - stores0) / seconds };
+  const cores = meter(seconds);
   await posting;
   const extra = (await settle(redis, seqKey, 5000)) - target;
   if (extra !== 0) throw new Error(`expected ${target - start} stored messages, got ${target - start + extra}`);
@@ -342,6 +342,12 @@ async function main(): Promise<void> {
       const line = `# Fan-out only\n\nRun ${new Date().toISOString()} with \`npm run build && ONLY=fanout FANOUT=${FANOUT} FANOUT_RATE=${FANOUT_RATE} npm run bench:throughput\`, load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end.\n\n${f.n} notifications committed in one transaction, \`SANDBOX_SEND_RATE=${f.rate}\`: achieved ${f.achieved.toFixed(1)}/s (${(f.achieved / f.rate).toFixed(2)} of the configured rate; floor ≥ 0.9), at most ${f.maxInAnySecond} in any sliding second (floor ≤ ${f.rate}), ${f.doubles} stored twice, ${f.missing} missing (floor 0 / 0).\n`;
       fs.writeFileSync(path.join(ROOT, process.env.RESULT_FILE ?? 'bench/results/fanout.md'), line);
       process.stdout.write(line);
+      return;
+    }
+    if (process.env.ONLY === 'refusal') {
+      const text = await refusalCost(db.url, prefix, load0);
+      fs.writeFileSync(path.join(ROOT, process.env.RESULT_FILE ?? 'bench/results/refusal.md'), text);
+      process.stdout.write(text);
       return;
     }
     if (process.env.ONLY === 'overload') {
@@ -404,6 +410,49 @@ async function main(): Promise<void> {
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
     redis.disconnect();
     await db.drop();
+  }
+}
+
+/**
+ * ONLY=refusal: what one 429 costs the receiving process. A receiver without workers and a bound
+ * of one waiting message refuses everything after its first two; REFUSAL_RATE POSTs a second for
+ * PHASE_S seconds (open loop, not retried), the bot's CPU over that span divided by the requests.
+ */
+async function refusalCost(dbUrl: string, prefix: string, load0: number[]): Promise<string> {
+  const rate = Number(process.env.REFUSAL_RATE ?? 2000);
+  const seconds = PHASE_S > 0 ? PHASE_S : 10;
+  const bot = await startBot({ DATABASE_URL: dbUrl, REDIS_URL, QUEUE_PREFIX: `${prefix}r`, PORT: String(await freePort()), SANDBOX_ENABLED: 'true', INBOUND_BACKLOG_LIMIT: '1', INBOUND_MAX_LAG_MS: '0', GRIDBOT_ROLES: 'receiver' });
+  try {
+    for (let i = 0; i < 3; i++) await postOnce(bot.url, readMessage(i));
+    // The admission reads the waiting count every 250 ms: from then on every POST is refused.
+    await new Promise((r) => setTimeout(r, 1000));
+    const statuses = new Map<string, number>();
+    const total = rate * seconds;
+    const meter = coreMeter(bot);
+    const t0 = performance.now();
+    const sent: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const wait = t0 + (i * 1000) / rate - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      sent.push(postOnce(bot.url, readMessage(100 + i)).then((res) => void statuses.set(String(res?.status ?? 'error'), (statuses.get(String(res?.status ?? 'error')) ?? 0) + 1)));
+    }
+    await Promise.all(sent);
+    const span = (performance.now() - t0) / 1000;
+    const cores = meter(span);
+    const perRequestUs = (cores.bot * span * 1e6) / total;
+    return `# What a refusal costs
+
+Run ${new Date().toISOString()} with \`npm run build && ONLY=refusal REFUSAL_RATE=${rate} PHASE_S=${seconds} npm run bench:throughput\`,
+load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end.
+A receiver-only bot (\`GRIDBOT_ROLES=receiver\`, \`INBOUND_BACKLOG_LIMIT=1\`, no workers) sent ${total}
+\`我是谁\` at ${rate}/s over ${span.toFixed(1)} s, none retried.
+
+| answers | bot CPU per request | cores: bot / load generator / MariaDB + Redis |
+|---|---|---|
+| ${[...statuses].map(([k, v]) => `${v} × ${k}`).join(', ')} | ${perRequestUs.toFixed(0)} µs | ${coresText(cores)} |
+`;
+  } finally {
+    await stopBot(bot);
   }
 }
 
@@ -477,6 +526,14 @@ ${rows.join('\n')}
 /** Cores used during a phase: the bot's processes, this load generator, MariaDB and Redis. */
 type Cores = { bot: number; generator: number; stores: number };
 const coresText = (c: Cores) => `${c.bot.toFixed(2)} / ${c.generator.toFixed(2)} / ${c.stores.toFixed(2)}`;
+/** Starts counting CPU seconds now; the returned function gives the cores each side used over `seconds`. */
+function coreMeter(bot: BotProcess): (seconds: number) => Cores {
+  const stores = storePids();
+  const bot0 = cpuOf(bot);
+  const generator0 = ownCpuSeconds();
+  const stores0 = storesCpuSeconds(stores);
+  return (seconds) => ({ bot: (cpuOf(bot) - bot0) / seconds, generator: (ownCpuSeconds() - generator0) / seconds, stores: (storesCpuSeconds(stores) - stores0) / seconds });
+}
 
 interface OpenLoop {
   cores: Cores;
@@ -520,9 +577,9 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   // was paired with a later question's answer (a negative p50 at 5×).
   for (const m of msgs) conversations.add(m.conversation);
   for (const c of conversations) before.set(c, 0);
-  const marks: [number, number][] = [];
-  const stores = storePids();
-  const cpu0 = { bot: cpuOf(bot), generator: ownCpuSeconds(), stores: storesCpuSeconds(stores) };
+  /** SERIES=1: when each answer to a POST came, and whether it was an acceptance. */
+  const marks: [number, boolean][] = [];
+  const meter = coreMeter(bot);
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -536,18 +593,18 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
           const res = await postOnce(bot.url, m);
           if (res?.status === 202) {
             accepted++;
-            if (process.env.SERIES === '1') marks.push([performance.now(), 1]);
+            if (process.env.SERIES === '1') marks.push([performance.now(), true]);
             return;
           }
           refused++;
-          if (process.env.SERIES === '1') marks.push([performance.now(), 0]);
+          if (process.env.SERIES === '1') marks.push([performance.now(), false]);
           await new Promise((r) => setTimeout(r, (res?.retryAfter ?? 1) * 1000));
         }
       })(),
     );
   }
   const offeredFor = (performance.now() - t0) / 1000;
-  const cores = { bot: (cpuOf(bot) - cpu0.bot) / offeredFor, generator: (ownCpuSeconds() - cpu0.generator) / offeredFor, stores: (storesCpuSeconds(stores) - cpu0.stores) / offeredFor };
+  const cores = meter(offeredFor);
   const handledDuring = await answered();
   await Promise.all(inflight);
   // Everything accepted is answered in the end; wait for it (up to two minutes).
@@ -564,18 +621,18 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
     if (process.env.SERIES === '1') for (const a of answers) series.push(new Date(a.at).getTime());
     for (let k = 0; k < Math.min(asked.length, answers.length); k++) latencies.push(new Date(answers[k].at).getTime() - new Date(asked[k].at).getTime());
   }
-  if (series.length) {
-    const start = performance.timeOrigin + t0;
-    const perSecond = new Map<number, number>();
-    for (const at of series) perSecond.set(Math.floor((at - start) / 1000), (perSecond.get(Math.floor((at - start) / 1000)) ?? 0) + 1);
-    const acc = new Map<number, [number, number]>();
-    for (const [at, ok] of marks) {
-      const e = acc.get(Math.floor((at - t0) / 1000)) ?? [0, 0];
-      e[ok]++;
-      acc.set(Math.floor((at - t0) / 1000), e);
-    }
-    console.error(`refused/accepted per second at ${rate}/s offered:`, [...acc].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v[0]}/${v[1]}`).join(' '));
-    console.error(`answers per second at ${rate}/s offered:`, [...perSecond].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' '));
+  if (process.env.SERIES === '1') {
+    // Second k of the phase: `k:refused/accepted`, then `k:answers` (answers carry wall-clock times).
+    const bySecond = (times: number[], origin: number) => {
+      const counts = new Map<number, number>();
+      for (const at of times) counts.set(Math.floor((at - origin) / 1000), (counts.get(Math.floor((at - origin) / 1000)) ?? 0) + 1);
+      return counts;
+    };
+    const refusedAt = bySecond(marks.filter(([, ok]) => !ok).map(([at]) => at), t0);
+    const acceptedAt = bySecond(marks.filter(([, ok]) => ok).map(([at]) => at), t0);
+    const seconds = [...new Set([...refusedAt.keys(), ...acceptedAt.keys()])].sort((a, b) => a - b);
+    console.error(`refused/accepted per second at ${rate}/s offered:`, seconds.map((k) => `${k}:${refusedAt.get(k) ?? 0}/${acceptedAt.get(k) ?? 0}`).join(' '));
+    console.error(`answers per second at ${rate}/s offered:`, [...bySecond(series, performance.timeOrigin + t0)].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' '));
   }
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
