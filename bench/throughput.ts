@@ -469,9 +469,9 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
     if (process.env.CAPACITY_BOT === '1' && WARMUP > 0) await botPhase(bot, redis0(), p, readMessage, WARMUP);
     const o2 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 2), PHASE_S);
     const o5 = await openLoop(bot, redis0(), p, readMessage, Math.round(reads.perSecond * 5), PHASE_S);
-    rows.push(`| ${name} | saturated | — | ${reads.perSecond.toFixed(0)} | ${reads.perSecond.toFixed(0)} | 1 | ${READS} | — | — | ${coresText(reads.cores)} | 0 |`);
+    rows.push(`| ${name} | saturated | — | ${reads.perSecond.toFixed(0)} | ${reads.perSecond.toFixed(0)} | 1 | — | ${READS} | — | — | ${coresText(reads.cores)} | 0 |`);
     for (const [k, o] of [['2×', o2], ['5×', o5]] as const) {
-      rows.push(`| ${name} | ${k} | ${o.offered} | ${reads.perSecond.toFixed(0)} | ${o.handledPerSecond.toFixed(0)} | **${(o.handledPerSecond / reads.perSecond).toFixed(2)}** | ${o.accepted} | ${o.refused} | ${o.p50.toFixed(0)} / ${o.p99.toFixed(0)} ms | ${coresText(o.cores)} | ${o.lost} |`);
+      rows.push(`| ${name} | ${k} | ${o.offered} | ${reads.perSecond.toFixed(0)} | ${o.handledPerSecond.toFixed(0)} | **${(o.handledPerSecond / reads.perSecond).toFixed(2)}** | ${o.untilLastS.toFixed(0)} s, ${o.overallPerSecond.toFixed(0)}/s (${(o.overallPerSecond / reads.perSecond).toFixed(2)}) | ${o.accepted} | ${o.refused} | ${o.p50.toFixed(0)} / ${o.p99.toFixed(0)} ms | ${coresText(o.cores)} | ${o.lost} |`);
     }
   };
   const conn = new Redis(REDIS_URL);
@@ -515,10 +515,12 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
 Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} WARMUP=${WARMUP} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${SPLIT ? 1 : 0}${process.env.CAPACITY_BOT === '1' ? ' CAPACITY_BOT=1' : ''} npm run bench:throughput\`,
 load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end. Saturated: ${READS} \`我是谁\` by ${IN_FLIGHT}
 connections after ${WARMUP} to warm up${process.env.CAPACITY_BOT === '1' ? ', on a probe bot of its own; the bot under test warmed by the same burst' : ''}; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
-Handled ÷ saturated ≈ 1 is flat (goal).
+Handled ÷ saturated ≈ 1 is flat (goal). "Until the last answer" is from the first offer to the
+answer of the last message accepted (the refused come back after the offering ends), and the rate
+over that span: a bot left idle while refused clients wait shows there.
 
-| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | accepted | 429 answers | p50 / p99 question→answer | cores: bot / load generator / MariaDB + Redis | accepted, never answered |
-|---|---|---|---|---|---|---|---|---|---|---|
+| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | until the last answer | accepted | 429 answers | p50 / p99 question→answer | cores: bot / load generator / MariaDB + Redis | accepted, never answered |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
@@ -545,6 +547,9 @@ interface OpenLoop {
   p50: number;
   p99: number;
   lost: number;
+  /** Seconds from the first offer to the last answer, and the messages handled a second over them. */
+  untilLastS: number;
+  overallPerSecond: number;
 }
 
 /**
@@ -613,11 +618,13 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   const latencies: number[] = [];
   const series: number[] = [];
   let lost = 0;
+  let lastAnswerAt = 0;
   for (const c of conversations) {
     const all = (await redis.zrange(`${prefix}:sandbox:conv:${c}`, 0, -1)).map((x) => JSON.parse(x) as { from: string; at: string });
     const asked = all.filter((m) => m.from !== 'bot');
     const answers = all.filter((m) => m.from === 'bot');
     lost += Math.max(0, asked.length - answers.length);
+    for (const a of answers) lastAnswerAt = Math.max(lastAnswerAt, new Date(a.at).getTime());
     if (process.env.SERIES === '1') for (const a of answers) series.push(new Date(a.at).getTime());
     for (let k = 0; k < Math.min(asked.length, answers.length); k++) latencies.push(new Date(answers[k].at).getTime() - new Date(asked[k].at).getTime());
   }
@@ -636,7 +643,8 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   }
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { cores, offered: rate, seconds: offeredFor, accepted, refused, handledPerSecond: handledDuring / offeredFor, p50: q(0.5), p99: q(0.99), lost };
+  const untilLastS = (lastAnswerAt - (performance.timeOrigin + t0)) / 1000;
+  return { cores, offered: rate, seconds: offeredFor, accepted, refused, handledPerSecond: handledDuring / offeredFor, p50: q(0.5), p99: q(0.99), lost, untilLastS, overallPerSecond: accepted / untilLastS };
 }
 
 interface FanOut {
@@ -781,9 +789,9 @@ the benchmark process's own over its span. MariaDB's and Redis's CPU are in neit
 
 ## Offered load (open loop, \`我是谁\`, ${PHASE_S} s each)
 
-| offered/s | accepted | 429 answers (retried) | handled/s while offered | p50 question→answer | p99 | accepted but never answered |
-|---|---|---|---|---|---|---|
-${[r.latency, r.overload2, r.overload5].filter((o): o is OpenLoop => o !== null).map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
+| offered/s | accepted | 429 answers (retried) | handled/s while offered | until the last answer | p50 question→answer | p99 | accepted but never answered |
+|---|---|---|---|---|---|---|---|
+${[r.latency, r.overload2, r.overload5].filter((o): o is OpenLoop => o !== null).map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.untilLastS, 0)} s, ${fmt(o.overallPerSecond, 0)}/s | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
 
 The 2× and 5× rows offer twice and five times the saturated rate of \`我是谁\` above. Past
 \`INBOUND_BACKLOG_LIMIT\` waiting messages the sandbox answers 429 with Retry-After (the client
@@ -796,9 +804,9 @@ ${
 
 Saturated \`我是谁\`: ${fmt(r.split.reads.perSecond, 0)}/s, ${fmt(r.split.reads.cpuMsPerMessage, 2)} CPU ms per message (both processes).
 
-| offered/s | accepted | 429 answers (retried) | handled/s while offered | p50 question→answer | p99 | accepted but never answered |
-|---|---|---|---|---|---|---|
-${[r.split.overload2, r.split.overload5].map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
+| offered/s | accepted | 429 answers (retried) | handled/s while offered | until the last answer | p50 question→answer | p99 | accepted but never answered |
+|---|---|---|---|---|---|---|---|
+${[r.split.overload2, r.split.overload5].map((o) => `| ${o.offered} | ${o.accepted} | ${o.refused} | ${fmt(o.handledPerSecond, 0)} | ${fmt(o.untilLastS, 0)} s, ${fmt(o.overallPerSecond, 0)}/s | ${fmt(o.p50, 0)} ms | ${fmt(o.p99, 0)} ms | ${o.lost} |`).join('\n')}
 `
     : ''
 }

@@ -70,4 +70,32 @@ describe('watchBacklog past capacity', () => {
       admission.stop();
     }
   });
+
+  it('spreads a line longer than the longest wait over its seconds instead of sending it back all at once', async () => {
+    const { reads, queue } = countedQueue();
+    const admission = watchBacklog(queue, { limit: 10, maxLagMs: 0, intervalMs: 1000 });
+    const answer = async (n: number) => {
+      while (!reads.length) await jest.advanceTimersByTimeAsync(100);
+      reads.shift()!(n);
+      await jest.advanceTimersByTimeAsync(0);
+    };
+    try {
+      await answer(30);
+      await jest.advanceTimersByTimeAsync(1000);
+      await answer(20);
+      // 10 a second from the second second to the thirtieth hold 290; 400 are refused.
+      const perSecond = new Map<number, number>();
+      for (let i = 0; i < 400; i++) {
+        const wait = admission.retryAfterSeconds()!;
+        admission.refused(wait);
+        perSecond.set(wait, (perSecond.get(wait) ?? 0) + 1);
+      }
+      expect([...perSecond.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 29 }, (_, i) => i + 2));
+      // The 110 the line cannot hold are spread too: 13 or 14 come back in any second, not 120 in the thirtieth.
+      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(14);
+      expect(Math.min(...perSecond.values())).toBeGreaterThanOrEqual(13);
+    } finally {
+      admission.stop();
+    }
+  });
 });

@@ -53,12 +53,13 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  *   every POST at full speed would take the time the workers need to handle what was accepted,
  *   and throughput would collapse instead of staying at its maximum. A late loop with nothing
  *   waiting is a slow machine, not an overload: refusing would not help anyone.
- * Retry-After puts each refused client at the end of a line: the backlog past the bound plus every
- * client already told to come back later, divided by the rate the queue drains at (measured from
- * the waiting counts while work waited). A refusal costs the receiving process about 0.1 ms of CPU
- * (`ONLY=refusal` in bench/throughput.ts), taken from handling when one process has both roles;
- * clients all told "1 s" come back together, are mostly refused again, and past capacity the
- * refusals grow until they eat the handling. Until a drain rate is known, Retry-After is the
+ * Retry-After books each refused client into a line of seconds, each holding what the queue drains
+ * in one (measured from the waiting counts while work waited): the first second with room after
+ * the backlog past the bound has drained; past 30 s of line, the second with the fewest. A
+ * refusal costs the receiving process about 0.1 ms of CPU (`ONLY=refusal` in bench/throughput.ts),
+ * taken from handling when one process has both roles; clients all told the same second come back
+ * together, are mostly refused again, and past capacity the refusals grow until they eat the
+ * handling. Until a drain rate is known, Retry-After is the
  * oversubscription of the last interval (refusals per acceptance).
  * Receivers of platforms that stop redelivering after a few tries (WeCom, DingTalk) keep
  * accepting: refusing them would lose messages.
@@ -137,10 +138,12 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
     if (!stopped) timer = setTimeout(() => void refresh(), intervalMs);
   };
   void refresh();
-  // At the end of the line: the backlog past the bound and everyone told to come back before, at
-  // the rate the queue drains; at least the oversubscription until that rate is known; 1–30 s.
+  // In the line: once the backlog past the bound has drained, the first second with room among the
+  // clients told to come back before, at the rate the queue drains; until that rate is known, the
+  // oversubscription; 1–30 s.
   const wait = (excess: number) => {
-    const seconds = drainPerS > 0 ? Math.ceil((excess + line.ahead() + 1) / drainPerS) : Math.max(limit > 0 ? Math.ceil((excess + limit) / limit) : 1, Math.ceil(oversubscribed));
+    if (drainPerS > 0) return line.next(Math.ceil((excess + 1) / drainPerS), Math.max(1, Math.round(drainPerS)));
+    const seconds = Math.max(limit > 0 ? Math.ceil((excess + limit) / limit) : 1, Math.ceil(oversubscribed));
     return Math.min(MAX_RETRY_AFTER_S, Math.max(1, seconds));
   };
   return {
@@ -167,31 +170,48 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   };
 }
 
-/** Clients told to come back, counted by the second they are due: how many are still to return. */
+/**
+ * Clients told to come back, booked by the second they are due, each second up to what the queue
+ * drains in one. The next client is told the first second, no earlier than `earliest`, with room; when
+ * every second up to the longest wait is full (a line longer than that wait can hold), the one
+ * with the fewest, so the clients come back spread over the seconds instead of all together at
+ * the longest wait, where they found an idle bot and then a crowd it mostly refused again.
+ */
 function returnLine(maxSeconds: number) {
   const due = new Array<number>(maxSeconds + 2).fill(0);
   let second = Math.floor(performance.now() / 1000);
-  let ahead = 0;
+  let booked = 0;
   const advance = () => {
     const now = Math.floor(performance.now() / 1000);
     // Each second passed: the clients due in it have come back (or will any moment).
-    for (; second < now && ahead > 0; second++) {
+    for (; second < now && booked > 0; second++) {
       const slot = (second + 1) % due.length;
-      ahead -= due[slot];
+      booked -= due[slot];
       due[slot] = 0;
     }
     second = now;
   };
   return {
+    /** The wait of the next client: no earlier than `earliest` s from now, `perSecond` places a second. */
+    next(earliest: number, perSecond: number): number {
+      advance();
+      const first = Math.min(maxSeconds, Math.max(1, earliest));
+      let fewest = first;
+      for (let s = first; s <= maxSeconds; s++) {
+        const n = due[(second + s) % due.length];
+        if (n < perSecond) {
+          fewest = s;
+          break;
+        }
+        if (n < due[(second + fewest) % due.length]) fewest = s;
+      }
+      return fewest;
+    },
+    /** A client told to come back in `seconds`: booked in that second. */
     add(seconds: number) {
       advance();
-      // The ring holds maxSeconds ahead; a longer wait is counted as due at its end.
       due[(second + Math.min(maxSeconds, Math.max(1, seconds))) % due.length]++;
-      ahead++;
-    },
-    ahead() {
-      advance();
-      return ahead;
+      booked++;
     },
   };
 }
