@@ -38,7 +38,8 @@ describe('watchBacklog past capacity', () => {
   beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
   afterEach(() => jest.useRealTimers());
 
-  it('tells clients refused one after another to come back one after another, at the rate the queue drains', async () => {
+  /** A bound of 10, 30 waiting and a second later 20: the workers take 10 a second. */
+  async function drainingTenASecond() {
     const { reads, queue } = countedQueue();
     const admission = watchBacklog(queue, { limit: 10, maxLagMs: 0, intervalMs: 1000 });
     const answer = async (n: number) => {
@@ -46,11 +47,15 @@ describe('watchBacklog past capacity', () => {
       reads.shift()!(n);
       await jest.advanceTimersByTimeAsync(0);
     };
+    await answer(30);
+    await jest.advanceTimersByTimeAsync(1000);
+    await answer(20);
+    return { admission, reads };
+  }
+
+  it('tells clients refused one after another to come back one after another, at the rate the queue drains', async () => {
+    const { admission, reads } = await drainingTenASecond();
     try {
-      await answer(30);
-      // A second later 20 wait: the workers took 10 a second.
-      await jest.advanceTimersByTimeAsync(1000);
-      await answer(20);
       const told: number[] = [];
       for (let i = 0; i < 40; i++) {
         const wait = admission.retryAfterSeconds()!;
@@ -72,17 +77,8 @@ describe('watchBacklog past capacity', () => {
   });
 
   it('spreads a line longer than the longest wait over its seconds instead of sending it back all at once', async () => {
-    const { reads, queue } = countedQueue();
-    const admission = watchBacklog(queue, { limit: 10, maxLagMs: 0, intervalMs: 1000 });
-    const answer = async (n: number) => {
-      while (!reads.length) await jest.advanceTimersByTimeAsync(100);
-      reads.shift()!(n);
-      await jest.advanceTimersByTimeAsync(0);
-    };
+    const { admission } = await drainingTenASecond();
     try {
-      await answer(30);
-      await jest.advanceTimersByTimeAsync(1000);
-      await answer(20);
       // 10 a second from the second second to the thirtieth hold 290; 400 are refused.
       const perSecond = new Map<number, number>();
       for (let i = 0; i < 400; i++) {
