@@ -59,8 +59,8 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  * refusal costs the receiving process about 0.1 ms of CPU (`ONLY=refusal` in bench/throughput.ts),
  * taken from handling when one process has both roles; clients all told the same second come back
  * together, are mostly refused again, and past capacity the refusals grow until they eat the
- * handling. Until a drain rate is known, Retry-After is the
- * oversubscription of the last interval (refusals per acceptance).
+ * handling. Until a drain rate is known, Retry-After is the oversubscription of the last interval
+ * (refusals per acceptance).
  * Receivers of platforms that stop redelivering after a few tries (WeCom, DingTalk) keep
  * accepting: refusing them would lose messages.
  */
@@ -172,10 +172,10 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
 
 /**
  * Clients told to come back, booked by the second they are due, each second up to what the queue
- * drains in one. The next client is told the first second, no earlier than `earliest`, with room; when
- * every second up to the longest wait is full (a line longer than that wait can hold), the one
- * with the fewest, so the clients come back spread over the seconds instead of all together at
- * the longest wait, where they found an idle bot and then a crowd it mostly refused again.
+ * drains in one. The next client is told the first second with room, no earlier than `earliest`;
+ * when every second up to the longest wait is full (a line longer than that wait can hold), the
+ * one with the fewest, so the clients come back spread over the seconds instead of all together
+ * at the longest wait, where they found an idle bot and then a crowd it mostly refused again.
  */
 function returnLine(maxSeconds: number) {
   const due = new Array<number>(maxSeconds + 2).fill(0);
