@@ -118,8 +118,13 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
       // The adds and this count share the queue's connection, where Redis runs commands in the
       // order sent: an add answered before the count is in it, one answered after is not. So what
       // was accepted up to the answer is in `waiting`. (Counting from before the read counted an
-      // add in flight during the read twice, and refused one message below the bound.)
+      // add in flight during the read twice, and refused one message below the bound.) An add
+      // answered in the same reply as the count reaches `accepted()` through more awaits than the
+      // count reaches this line, so the count is taken once those have run (setImmediate: after
+      // every promise the reply settled). Adds answered just after the count in that reply are
+      // then left out until the next read: the bound errs by a few upward, never below it.
       const read = await queue.getWaitingCount().catch(() => null);
+      await new Promise((resolve) => setImmediate(resolve));
       if (read !== null) {
         const at = performance.now();
         // Drained since the last read: what waited then, plus what was added since, less what
