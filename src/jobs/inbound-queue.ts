@@ -69,7 +69,7 @@ export interface Admission {
   retryAfterSeconds(): number | null;
   /** A message was queued (any channel): counted into the backlog until the next read of it. */
   accepted(): void;
-  /** A request was refused, told to retry after `seconds`: it joins the line the next Retry-After counts. */
+  /** A request was refused, told to retry after `seconds`: booked in that second of the line. */
   refused(seconds: number): void;
   stop(): void;
 }
