@@ -270,7 +270,6 @@ async function post(url: string, m: Msg): Promise<void> {
   }
 }
 
-/** Waits until the sandbox store's message counter stops moving; returns its value. */
 /**
  * How many messages the sandbox store holds under a key prefix (users' and the bot's): the sum of
  * its conversations' sizes (each stays far below the store's cap of 2,000 in these runs).
@@ -283,6 +282,7 @@ async function storedCount(redis: Redis, prefix: string): Promise<number> {
   return ((await pipeline.exec()) ?? []).reduce((sum, [, n]) => sum + Number(n), 0);
 }
 
+/** Waits until the sandbox store's message count stops moving; returns it. */
 async function settle(redis: Redis, seqKey: string, quietMs = 1500): Promise<number> {
   let last = await storedCount(redis, seqKey);
   let since = Date.now();
@@ -643,7 +643,8 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   }
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  const untilLastS = (lastAnswerAt - (performance.timeOrigin + t0)) / 1000;
+  // No answer at all (a bot that handled nothing) has no span: NaN, printed as such.
+  const untilLastS = lastAnswerAt > 0 ? (lastAnswerAt - (performance.timeOrigin + t0)) / 1000 : NaN;
   return { cores, offered: rate, seconds: offeredFor, accepted, refused, handledPerSecond: handledDuring / offeredFor, p50: q(0.5), p99: q(0.99), lost, untilLastS, overallPerSecond: accepted / untilLastS };
 }
 
