@@ -71,14 +71,16 @@ describe('statements per message', () => {
     expect(statements.filter((s) => /^SELECT .*FROM [`"]outbox[`"]/.test(s))).toHaveLength(0);
   });
 
-  it('files a 上报 in its grid group and tells the grid head in at most 18 round trips, 8 once the group is known (the timeline entry rides with the commit)', async () => {
+  it('files a 上报 in its grid group and tells the grid head in at most 17 round trips, 7 once the group is known (the number with the event, the timeline entry with the commit)', async () => {
     const first = await statementsOf('grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十二号门口垃圾堆放三天无人清运');
     expect(first.reply).toMatch(/\d{8}/);
-    expect(first.statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 18 : 21);
+    expect(first.statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 17 : 21);
     // The group's unit, its resident binding and the grid head to tell are kept for the next report.
     const next = await statementsOf('grid-01001001', 'wgy-yg1', '上报 环境卫生 幸福路十三号门口井盖缺失需要尽快补上');
     expect(next.reply).toMatch(/\d{8}/);
-    expect(next.statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 8 : 12);
+    expect(next.statements.length).toBeLessThanOrEqual(app.database.kind === 'mysql' ? 7 : 12);
+    // On MariaDB the day's counter steps in the round trip that stores the numbered event.
+    if (app.database.kind === 'mysql') expect(next.statements.filter((s) => /^INSERT INTO `sequence` .*; INSERT INTO `grid_event`/.test(s))).toHaveLength(1);
     expect(next.statements.filter((s) => /FROM [`"]?(member|member_role|org_unit|conversation_binding|resident_group)[`"]? /.test(s))).toHaveLength(0);
   });
 

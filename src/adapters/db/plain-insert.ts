@@ -3,13 +3,23 @@
  * column names, its quoting, its value conversion for the driver in use), for the rows every
  * message writes. TypeORM's insert builder rebuilds the statement each time, which costs more CPU
  * than the statement itself (docs/decisions.md). A value may be a function returning an SQL
- * expression, as with TypeORM's insert.
+ * expression, as with TypeORM's insert, or an SQL expression with its own parameters.
  */
 import type { EntityManager, EntitySchema } from 'typeorm';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata.js';
 import { LeanMysqlQueryRunner } from './lean-query-runner';
 
-type Values<T> = { [K in keyof T]?: T[K] | (() => string) };
+/** An SQL expression as a column's value, its `?` bound to `params` (the statement stays cacheable). */
+export interface SqlExpression {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+export type Values<T> = { [K in keyof T]?: T[K] | (() => string) | SqlExpression };
+
+function isExpression(value: unknown): value is SqlExpression {
+  return typeof value === 'object' && value !== null && typeof (value as SqlExpression).sql === 'string' && Array.isArray((value as SqlExpression).params);
+}
 
 const statements = new WeakMap<EntityMetadata, Map<string, string>>();
 
@@ -33,11 +43,19 @@ export async function plainInsertLater<T>(em: EntityManager, schema: EntitySchem
   else await em.query(sql, params);
 }
 
-function insertOf<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>): { metadata: EntityMetadata; sql: string; params: unknown[] } {
+/** The INSERT of one row and its parameters, for a caller that sends it with other statements. */
+export function insertOf<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>): { metadata: EntityMetadata; sql: string; params: unknown[] } {
   const metadata = em.connection.getMetadata(schema);
   const driver = em.connection.driver;
   const given = metadata.columns.filter((c) => (values as Record<string, unknown>)[c.propertyName] !== undefined);
-  const shape = given.map((c) => (typeof (values as Record<string, unknown>)[c.propertyName] === 'function' ? `${c.propertyName}()` : c.propertyName)).join(',');
+  // Expressions made by functions are part of the statement: it is cached only when there are none.
+  const built = given.some((c) => typeof (values as Record<string, unknown>)[c.propertyName] === 'function');
+  const shape = given
+    .map((c) => {
+      const value = (values as Record<string, unknown>)[c.propertyName];
+      return isExpression(value) ? `${c.propertyName}=${value.sql}` : c.propertyName;
+    })
+    .join(',');
   let byShape = statements.get(metadata);
   if (!byShape) statements.set(metadata, (byShape = new Map()));
   const params: unknown[] = [];
@@ -46,17 +64,18 @@ function insertOf<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<
     const value = (values as Record<string, unknown>)[column.propertyName];
     if (typeof value === 'function') {
       placeholders.push((value as () => string)());
+    } else if (isExpression(value)) {
+      placeholders.push(value.sql);
+      params.push(...value.params);
     } else {
       placeholders.push('?');
       params.push(driver.preparePersistentValue(value, column));
     }
   }
-  // Expressions are part of the statement: cached only when there are none.
-  const expressions = shape.includes('()');
-  let sql = expressions ? undefined : byShape.get(shape);
+  let sql = built ? undefined : byShape.get(shape);
   if (!sql) {
     sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${given.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES (${placeholders.join(', ')})`;
-    if (!expressions) byShape.set(shape, sql);
+    if (!built) byShape.set(shape, sql);
   }
   return { metadata, sql, params };
 }

@@ -152,6 +152,7 @@ export function refusalText(refusal: EventServiceRefusal): string {
       return t('event.assigneeOutside', { name: refusal.assignee, unit: refusal.unit });
     case 'result_required':
     case 'note_required':
+      return t(`event.refusal.${refusal.code}`);
     case 'top_level':
       return t(`event.refusal.${refusal.code}`, { number: refusal.number });
     default:

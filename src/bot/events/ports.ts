@@ -1,6 +1,7 @@
 /** What the events area needs from storage (implemented in adapters/db/repositories/event-repository.ts). */
 import type { EventOrigin, EventState, GridEvent, TimelineEntry } from '../../domain/event/event';
 import type { DuplicateCandidate } from '../../domain/event/duplicates';
+import type { DailyNumbering } from '../../domain/calendar/daily-number';
 import type { Tx } from '../ports';
 import type { TasksRepos } from '../tasks/ports';
 
@@ -11,7 +12,8 @@ export interface StoredEvent extends GridEvent {
 }
 
 export interface EventRepo {
-  create(event: GridEvent, now: Date): Promise<StoredEvent>;
+  /** Stores a new event under the next number of `numbering` (its own `number` is not used). */
+  createNumbered(event: GridEvent, numbering: DailyNumbering, now: Date): Promise<StoredEvent>;
   byNumber(number: string): Promise<StoredEvent | null>;
   byId(id: number): Promise<StoredEvent | null>;
   byTaskId(taskId: number): Promise<StoredEvent | null>;

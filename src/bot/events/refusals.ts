@@ -7,7 +7,8 @@ import type { EventAction, EventRefusal, EventState } from '../../domain/event';
  */
 export type EventServiceRefusal =
   | { code: EventRefusal; number: string; state: EventState; action: EventAction['type'] }
-  | { code: 'result_required' | 'note_required' | 'top_level' | 'not_found' | 'settle_own_only'; number: string }
+  | { code: 'top_level' | 'not_found' | 'settle_own_only'; number: string }
+  | { code: 'result_required' | 'note_required' }
   | { code: 'assignee_outside'; assignee: string; unit: string };
 
 /** Carries a refusal out of nested use-case calls to the bot, which answers with its wording (BotModule.refusals). */

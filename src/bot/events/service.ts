@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import {
   applyEventAction,
   createEvent,
-  formatEventNumber,
+  eventNumbering,
   isOpenEvent,
   reachesCommunityAtOnce,
   sameOrigin,
@@ -33,6 +33,9 @@ import { eventMessage, type Audience } from './cards';
 import type { EventObserver, OriginNames, StoredEvent } from './ports';
 import { EventRefusedError, type EventServiceRefusal } from './refusals';
 import type { EventsRepos } from './ports';
+
+/** A new event's number until it is stored (`store` numbers it in the statement that stores it). */
+const UNNUMBERED = '';
 
 /** Photos and locations sent within this long after a report attach to it. */
 export const ATTACH_WINDOW_MS = 30 * 60 * 1000;
@@ -194,16 +197,20 @@ export class EventService {
 
   // ---- reporting --------------------------------------------------------------------------------
 
-  private async nextNumber(tx: Tx<EventsRepos>): Promise<string> {
-    const day = tx.calendar.localDate(tx.now).replace(/-/g, '');
-    return formatEventNumber(tx.now, await tx.repos.sequences.next(`event-${day}`), tx.calendar.timeZone);
+  /**
+   * Stores a new event under the day's next number (one round trip on MariaDB/MySQL) and records its
+   * first timeline entry. `created` was made unnumbered: a refused report takes no number.
+   */
+  private async store(tx: Tx<EventsRepos>, created: { event: GridEvent; entry: TimelineEntry }): Promise<StoredEvent> {
+    const event = await tx.repos.events.createNumbered(created.event, eventNumbering(tx.now, tx.calendar.timeZone), tx.now);
+    await this.record(tx, event, { ...created.entry, eventNumber: event.number });
+    return event;
   }
 
   async report(tx: Tx<EventsRepos>, reporter: Member, input: ReportInput): Promise<StoredEvent> {
-    const number = await this.nextNumber(tx);
     const created = createEvent(
       {
-        number,
+        number: UNNUMBERED,
         category: input.category,
         urgency: input.urgency,
         description: input.description,
@@ -215,9 +222,8 @@ export class EventService {
       },
       tx.now,
     );
-    if (!created.ok) throw refused({ code: created.reason === 'result_required' ? 'result_required' : 'note_required', number });
-    const event = await tx.repos.events.create(created.event, tx.now);
-    await this.record(tx, event, created.entry);
+    if (!created.ok) throw refused({ code: created.reason === 'result_required' ? 'result_required' : 'note_required' });
+    const event = await this.store(tx, created);
     if (event.state === 'reported') await this.announceNew(tx, event);
     return event;
   }
@@ -229,10 +235,9 @@ export class EventService {
   async reportFromOutside(tx: Tx<EventsRepos>, input: OutsideReportInput): Promise<StoredEvent> {
     const grid = await tx.repos.org.unit(input.gridUnitId);
     if (!grid || grid.level !== 'grid') throw new Error(`an outside report needs a grid, got unit ${input.gridUnitId}`);
-    const number = await this.nextNumber(tx);
     const created = createEvent(
       {
-        number,
+        number: UNNUMBERED,
         category: input.category ?? OUTSIDE_DEFAULT_CATEGORY,
         urgency: input.urgency ?? 'normal',
         description: input.description,
@@ -245,9 +250,8 @@ export class EventService {
       },
       tx.now,
     );
-    if (!created.ok) throw refused({ code: 'note_required', number });
-    const event = await tx.repos.events.create(created.event, tx.now);
-    await this.record(tx, event, created.entry);
+    if (!created.ok) throw refused({ code: 'note_required' });
+    const event = await this.store(tx, created);
     await this.announceNew(tx, event);
     return event;
   }

@@ -5,12 +5,35 @@
 import { toLocalDate } from './local-date';
 import { localFields } from './zone';
 
-/** `prefix` + local yyyymmdd of `now` + `-` + the 1-based sequence, at least 4 digits. */
-export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone: string): string {
-  if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+/** The least number of digits of a day's sequence in a number (`-0007`); more when it grows past them. */
+export const DAILY_SEQUENCE_DIGITS = 4;
+
+/**
+ * How one day's numbers of one kind are made: the stored counter that counts them (`event-20261122`)
+ * and what goes before the sequence (`SJ20261122-`). Storage may build the number itself from these
+ * (in the statement that stores the numbered row); `numberOf` is the same rule.
+ */
+export interface DailyNumbering {
+  counter: string;
+  head: string;
+}
+
+/** The numbering of the local day of `now`: counter `${counter}-yyyymmdd`, head `${prefix}yyyymmdd-`. */
+export function dailyNumbering(prefix: string, counter: string, now: Date, timeZone: string): DailyNumbering {
   const local = localFields(now, timeZone);
   const day = toLocalDate(local.year, local.month, local.day).replace(/-/g, '');
-  return `${prefix}${day}-${String(sequence).padStart(4, '0')}`;
+  return { counter: `${counter}-${day}`, head: `${prefix}${day}-` };
+}
+
+/** The head and the 1-based sequence, at least DAILY_SEQUENCE_DIGITS digits. */
+export function numberOf(numbering: DailyNumbering, sequence: number): string {
+  if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be a positive integer, got ${sequence}`);
+  return `${numbering.head}${String(sequence).padStart(DAILY_SEQUENCE_DIGITS, '0')}`;
+}
+
+/** `prefix` + local yyyymmdd of `now` + `-` + the 1-based sequence, at least 4 digits. */
+export function formatDailyNumber(prefix: string, now: Date, sequence: number, timeZone: string): string {
+  return numberOf(dailyNumbering(prefix, '', now, timeZone), sequence);
 }
 
 /** A number as a user types it (any case, short sequence) in canonical form, or null. */

@@ -3,7 +3,7 @@
  * 采集上报 → 受理立项 → 指挥派遣 → 处置反馈 → 任务核查 → 结案归档 → 评价, up the grid tree when a
  * level cannot settle it.
  */
-import { formatDailyNumber, parseDailyNumber } from '../calendar/daily-number';
+import { dailyNumbering, formatDailyNumber, parseDailyNumber, type DailyNumbering } from '../calendar/daily-number';
 
 export const EVENT_STATES = [
   'reported', // 已上报: waiting for the handling unit to accept (also after 上报上级, at the new level)
@@ -221,6 +221,11 @@ export function parentLevel(level: HandlingLevel): HandlingLevel | null {
 /** `SJ20261122-0007` from the local date of `now` and the daily sequence. */
 export function formatEventNumber(now: Date, sequence: number, timeZone: string): string {
   return formatDailyNumber('SJ', now, sequence, timeZone);
+}
+
+/** The numbering of the events reported on the local day of `now` (counter `event-20261122`). */
+export function eventNumbering(now: Date, timeZone: string): DailyNumbering {
+  return dailyNumbering('SJ', 'event', now, timeZone);
 }
 
 /** Reads an event number as typed (`sj20261122-7`) into its canonical form, or null. */

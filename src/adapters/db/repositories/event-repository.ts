@@ -17,6 +17,8 @@ import type {
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { readDate, writeDate } from '../raw-date';
 import { plainInsert, plainInsertLater } from '../plain-insert';
+import type { DailyNumbering } from '../../../domain/calendar/daily-number';
+import { insertNumbered } from './support-repositories';
 import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
 
 function assigneeOf(r: EventRow): EventAssignee | null {
@@ -127,6 +129,11 @@ export class TypeOrmEventRepo implements EventRepo {
     // Every column is given: no select of the defaults back (one statement); the id from the driver.
     const id = await plainInsert(this.em, EventSchema, toPersistence(event, null, now));
     return { ...event, id: id!, taskId: null };
+  }
+
+  async createNumbered(event: GridEvent, numbering: DailyNumbering, now: Date): Promise<StoredEvent> {
+    const { number, id } = await insertNumbered(this.em, EventSchema, toPersistence(event, null, now), 'number', numbering);
+    return { ...event, number, id, taskId: null };
   }
 
   async byId(id: number): Promise<StoredEvent | null> {

@@ -1,6 +1,8 @@
 /** Dialog state, settings, the audit log and named counters, on TypeORM. */
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntitySchema } from 'typeorm';
 import type { AuditRepo, DialogRepo, DialogState, SequenceRepo, SettingsRepo } from '../../../bot/ports';
+import { DAILY_SEQUENCE_DIGITS, numberOf, type DailyNumbering } from '../../../domain/calendar/daily-number';
+import { insertOf, plainInsert, type Values } from '../plain-insert';
 import { AuditLogSchema, DialogStateSchema, SettingSchema } from '../schemas/core';
 import { readDate } from '../raw-date';
 import { readThrough, type TxReads } from '../read-cache';
@@ -81,6 +83,15 @@ export class TypeOrmAuditRepo implements AuditRepo {
   }
 }
 
+/** MariaDB/MySQL: the counter's next value, also left in LAST_INSERT_ID() for the connection. */
+const MYSQL_NEXT = 'INSERT INTO `sequence` (`name`, `value`) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE `value` = LAST_INSERT_ID(`value` + 1)';
+
+/**
+ * MariaDB/MySQL: `numberOf` in SQL, from the value MYSQL_NEXT left in LAST_INSERT_ID() (which the
+ * statement that uses it does not change, even when it generates an id of its own).
+ */
+const MYSQL_NUMBER = `CONCAT(?, LPAD(LAST_INSERT_ID(), GREATEST(${DAILY_SEQUENCE_DIGITS}, CHAR_LENGTH(LAST_INSERT_ID())), '0'))`;
+
 export class TypeOrmSequenceRepo implements SequenceRepo {
   constructor(private readonly em: EntityManager) {}
 
@@ -90,13 +101,30 @@ export class TypeOrmSequenceRepo implements SequenceRepo {
     // the gap lock, the swallowed error left the rest running outside the transaction, and numbers
     // repeated. MariaDB hands the value back through LAST_INSERT_ID(expr), SQLite through RETURNING.
     if (this.em.connection.options.type === 'mysql') {
-      const result = (await this.em.query(
-        'INSERT INTO `sequence` (`name`, `value`) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE `value` = LAST_INSERT_ID(`value` + 1)',
-        [name],
-      )) as { insertId: number | string };
+      const result = (await this.em.query(MYSQL_NEXT, [name])) as { insertId: number | string };
       return Number(result.insertId);
     }
     const [row] = (await this.em.query('INSERT INTO "sequence" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1 RETURNING "value"', [name])) as { value: number }[];
     return Number(row.value);
   }
+}
+
+/**
+ * Inserts a row numbered by the next value of a daily counter (`numbering`) in its `column`, and
+ * resolves to its number and generated id. On MariaDB/MySQL the counter's step and the row go in one
+ * round trip (it runs for every report), the number built in SQL by the rule of `numberOf`;
+ * elsewhere the counter's step, then the row. Atomic with the transaction either way: a rollback
+ * takes the number back with the row.
+ */
+export async function insertNumbered<T>(em: EntityManager, schema: EntitySchema<T>, values: Values<T>, column: keyof T & string, numbering: DailyNumbering): Promise<{ number: string; id: number }> {
+  if (em.connection.options.type !== 'mysql') {
+    const number = numberOf(numbering, await new TypeOrmSequenceRepo(em).next(numbering.counter));
+    const id = await plainInsert(em, schema, { ...values, [column]: number });
+    return { number, id: id! };
+  }
+  const { sql, params } = insertOf(em, schema, { ...values, [column]: { sql: MYSQL_NUMBER, params: [numbering.head] } });
+  const [counted, inserted] = (await em.query(`${MYSQL_NEXT}; ${sql}`, [numbering.counter, ...params])) as { insertId: number | string }[];
+  const id = Number(inserted?.insertId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error('no generated id from a numbered insert');
+  return { number: numberOf(numbering, Number(counted.insertId)), id };
 }
