@@ -5,13 +5,15 @@
  * number back with it. On SQLite and on real MariaDB.
  */
 import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/adapters/db/data-source';
 import { TypeOrmEventRepo } from '../../src/adapters/db/repositories/event-repository';
 import { createEvent, eventNumbering, formatEventNumber, type GridEvent } from '../../src/domain/event';
 import { allKinds, createTestDatabase, type TestDatabase } from '../support/databases';
 
 const NOW = new Date('2026-12-01T15:30:00.000Z');
-const ZONE = 'Asia/Shanghai';
+/** The deployment's default zone (UTC+8, as every county runs it). */
+const ZONE = loadConfig({}).TIMEZONE;
 
 function draft(description: string): GridEvent {
   const created = createEvent({ number: '', category: { category: '环境卫生', item: null }, description, gridUnitId: 7, reporterId: 3 }, NOW);
@@ -61,7 +63,7 @@ describe.each(allKinds())('numbering a new event on %s', (kind) => {
     expect(numbers).toEqual([9999, 10000, 10001].map((n) => formatEventNumber(NOW, n, ZONE)));
     expect(await stored()).toEqual(['SJ20261201-0001', 'SJ20261201-0002', ...numbers]);
 
-    // The next local day starts again at 0001 (16:30 UTC is already 2 December in Shanghai).
+    // The next local day starts again at 0001 (16:30 UTC is already 2 December at UTC+8).
     const tomorrow = new Date('2026-12-01T16:30:00.000Z');
     const next = await dataSource.transaction((em) => new TypeOrmEventRepo(em).createNumbered(draft('次日'), eventNumbering(tomorrow, ZONE), tomorrow));
     expect(next.number).toBe('SJ20261202-0001');
