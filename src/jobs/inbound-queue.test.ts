@@ -95,3 +95,62 @@ describe('watchBacklog past capacity', () => {
     }
   });
 });
+
+describe('watchBacklog with several receivers', () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
+  /**
+   * Two receivers of one queue, bound 10: 50 wait, and a second later still 50, while the other
+   * receiver queued 20 in that second: the workers take 20 a second. Receiver A queued none.
+   */
+  async function twoReceivers(shared: boolean) {
+    let total = 0;
+    const addsOfAll = shared ? async (mine: number) => (total += mine) : undefined;
+    const b = countedQueue();
+    const a = countedQueue();
+    // B is made first, so at each interval it reads (and adds its own to the total) before A.
+    const receiverB = watchBacklog(b.queue, { limit: 10, maxLagMs: 0, intervalMs: 1000, ...(addsOfAll ? { addsOfAll } : {}) });
+    const receiverA = watchBacklog(a.queue, { limit: 10, maxLagMs: 0, intervalMs: 1000, ...(addsOfAll ? { addsOfAll } : {}) });
+    const answer = async (n: number) => {
+      while (!a.reads.length || !b.reads.length) await jest.advanceTimersByTimeAsync(100);
+      b.reads.shift()!(n);
+      a.reads.shift()!(n);
+      await jest.advanceTimersByTimeAsync(0);
+    };
+    await answer(50);
+    for (let i = 0; i < 20; i++) receiverB.accepted();
+    await jest.advanceTimersByTimeAsync(1000);
+    await answer(50);
+    return { receiverA, receiverB };
+  }
+
+  const toldBy = (admission: ReturnType<typeof watchBacklog>, n: number): number[] =>
+    Array.from({ length: n }, () => {
+      const wait = admission.retryAfterSeconds()!;
+      admission.refused(wait);
+      return wait;
+    });
+
+  it('reads the drain rate of the whole queue from the count all receivers share, also where it queued nothing itself', async () => {
+    const { receiverA, receiverB } = await twoReceivers(true);
+    try {
+      // 40 past the bound at 20 a second: back in 3 s, then 20 places a second.
+      const told = toldBy(receiverA, 60);
+      expect([told[0], told[19], told[20], told[39], told[40], told[59]]).toEqual([3, 3, 4, 4, 5, 5]);
+    } finally {
+      receiverA.stop();
+      receiverB.stop();
+    }
+  });
+
+  it('without the shared count, a receiver that queued nothing sees no draining and tells everyone the longer wait', async () => {
+    const { receiverA, receiverB } = await twoReceivers(false);
+    try {
+      expect(new Set(toldBy(receiverA, 60))).toEqual(new Set([5]));
+    } finally {
+      receiverA.stop();
+      receiverB.stop();
+    }
+  });
+});
