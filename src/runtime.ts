@@ -18,7 +18,7 @@ import { reportRefusal } from './jobs/refusals';
 import { loadTextOverrides } from './bot/texts';
 import type { Clock, UnitOfWork } from './bot/ports';
 import type { InboundSink } from './bot/inbound';
-import { createInboundSink, watchBacklog, type ReceiverCounts } from './jobs/inbound-queue';
+import { createInboundSink, watchBacklog } from './jobs/inbound-queue';
 import { startInboundWorker } from './jobs/inbound-worker';
 import { OutboxDispatcher, startSenderWorker } from './jobs/outbox';
 import { startTimerWorker } from './jobs/timer-worker';
@@ -119,18 +119,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
   const queues = new QueueRegistry(connections);
-  // Receivers share running counts of what they queued and were asked, so each reads the drain
-  // rate of the whole queue and books its part of it however many receive (inbound-queue.ts,
-  // `shared`). One tag: one slot on Redis Cluster; auto-pipelined: one write.
-  const [inboundAdded, inboundSeen] = [`${connections.keyPrefix}:inbound-added`, `${connections.keyPrefix}:inbound-seen`];
-  const shareCounts = async (mine: ReceiverCounts): Promise<ReceiverCounts> => {
-    const [added, seen] = await Promise.all([connections.producer.incrby(inboundAdded, mine.added), connections.producer.incrby(inboundSeen, mine.seen)]);
-    return { added, seen };
-  };
+  // Receivers share one running count of what they queued, so each reads the drain rate of the
+  // whole queue however many receive (inbound-queue.ts, `addsOfAll`).
+  const inboundAdds = `${connections.keyPrefix}:inbound-adds`;
   const admission = watchBacklog(queues.get(INBOUND_QUEUE), {
     limit: config.INBOUND_BACKLOG_LIMIT,
     maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0,
-    ...(roles.has('receiver') ? { shared: shareCounts } : {}),
+    ...(roles.has('receiver') ? { addsOfAll: (mine: number) => connections.producer.incrby(inboundAdds, mine) } : {}),
   });
   const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics, () => admission.accepted());
   const meetingRenderer = createMeetingRenderer();

@@ -62,7 +62,7 @@ describe('an inbound backlog past its bound', () => {
     }
   });
 
-  it('keeps one count of what every receiver queued and was asked, in Redis, for the drain rate each of them reads', async () => {
+  it('keeps one count of what every receiver queued, in Redis, for the drain rate each of them reads', async () => {
     // Two receivers of one queue, no workers: each adds what it queued to the shared count at its
     // reads of the waiting count (every 250 ms).
     const one = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_MAX_LAG_MS: '0' } });
@@ -71,9 +71,8 @@ describe('an inbound backlog past its bound', () => {
       for (let i = 0; i < 7; i++) expect((await postRaw(one, `one-${i}`)).status).toBe(202);
       for (let i = 0; i < 5; i++) expect((await postRaw(two, `two-${i}`)).status).toBe(202);
       const redis = one.runtime.connections.producer;
-      const key = (name: string) => `${one.runtime.connections.keyPrefix}:${name}`;
-      await eventually(async () => ((await redis.get(key('inbound-added'))) === '12' ? true : null), 'both receivers to add theirs to the shared count');
-      expect(await redis.get(key('inbound-seen'))).toBe('12'); // asked: queued, none refused
+      const key = `${one.runtime.connections.keyPrefix}:inbound-adds`;
+      await eventually(async () => ((await redis.get(key)) === '12' ? true : null), 'both receivers to add theirs to the shared count');
       expect(await one.runtime.queues.get('inbound').getWaitingCount()).toBe(12);
     } finally {
       await two.stop();

@@ -81,21 +81,12 @@ export interface AdmissionOptions {
   maxLagMs: number;
   intervalMs?: number;
   /**
-   * What every receiver queued and saw, when several receive: called at each read of the waiting
-   * count with what this process queued (`added`) and was asked to take, queued or refused
-   * (`seen`), since its last call; it adds them to running totals all receivers share (counters in
-   * Redis) and resolves to those totals. The queued give the whole queue's drain rate; this
-   * receiver's part of what all were asked gives its part of each second's places in the line.
-   * Without it only this process's own are known: the drain rate it reads is its part of the
-   * queue's, which then stands for both.
+   * The messages every receiver queued, for the drain rate when several receive: called at each
+   * read of the waiting count with what this process queued since its last call, it adds them to a
+   * running total all receivers share (a counter in Redis) and resolves to that total. Without it
+   * only this process's own are known, and with several receivers the drain rate reads low.
    */
-  shared?: (mine: ReceiverCounts) => Promise<ReceiverCounts>;
-}
-
-/** Running counts of a receiver's requests: queued, and asked (queued or refused). */
-export interface ReceiverCounts {
-  added: number;
-  seen: number;
+  addsOfAll?: (mine: number) => Promise<number>;
 }
 
 /** The longest Retry-After a refusal names. */
@@ -115,11 +106,9 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   let oversubscribed = 0;
   /** Messages the workers take per second while work waits (smoothed); 0 until measured. */
   let drainPerS = 0;
-  /** This receiver's part of the requests all receivers were asked to take (smoothed); 1 alone. */
-  let share = 1;
-  let lastRead: { waiting: number; at: number; totals: ReceiverCounts | null } | null = null;
-  /** Queued and asked by this process, not yet added to the shared totals (`shared`). */
-  let unshared: ReceiverCounts = { added: 0, seen: 0 };
+  let lastRead: { waiting: number; at: number; total: number | null } | null = null;
+  /** Queued by this process and not yet added to the shared total (`addsOfAll`). */
+  let unshared = 0;
   const line = returnLine(MAX_RETRY_AFTER_S);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -144,34 +133,27 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
       // every promise the reply settled). Adds answered just after the count in that reply are
       // then left out until the next read: the bound errs by a few upward, never below it.
       const mine = unshared;
-      unshared = { added: 0, seen: 0 };
-      const [read, totals] = await Promise.all([
+      unshared = 0;
+      const [read, total] = await Promise.all([
         queue.getWaitingCount().catch(() => null),
-        opts.shared
-          ? opts.shared(mine).catch(() => {
-              unshared = { added: unshared.added + mine.added, seen: unshared.seen + mine.seen };
-              return null;
-            })
-          : null,
+        opts.addsOfAll ? opts.addsOfAll(mine).catch(() => ((unshared += mine), null)) : null,
       ]);
       await new Promise((resolve) => setImmediate(resolve));
       if (read !== null) {
         const at = performance.now();
-        // Since the last read, by every receiver when they share totals (each adds its own at its
-        // reads, so the totals lag by up to an interval, the same lag every time), else by this
-        // process alone. Totals that went back (Redis flushed) measure nothing this time.
-        const before = lastRead?.totals;
-        const grown = totals && before ? { added: totals.added - before.added, seen: totals.seen - before.seen } : null;
-        const added = opts.shared ? (grown && grown.added >= 0 ? grown.added : -1) : acceptedSince;
+        // Added since the last read: by every receiver when they share a total (each adds its own
+        // at its reads, so the total lags by up to an interval, the same lag every time), else by
+        // this process alone. A total that went back (Redis flushed) measures nothing this time.
+        const added = total !== null && lastRead?.total != null ? total - lastRead.total : opts.addsOfAll ? -1 : acceptedSince;
         // Drained since the last read: what waited then, plus what was added since, less what
         // waits now. Measured only while work waited (an idle queue drains what arrives, not what
-        // the workers can take).
+        // the workers can take). Without the shared total, other receivers' additions are not
+        // counted, so with several receivers it reads low and Retry-After errs long.
         if (lastRead && lastRead.waiting > 0 && at > lastRead.at && added >= 0) {
           const rate = (Math.max(0, lastRead.waiting + added - read) * 1000) / (at - lastRead.at);
           drainPerS = drainPerS > 0 ? 0.7 * drainPerS + 0.3 * rate : rate;
         }
-        if (grown && grown.seen > 0 && grown.seen >= mine.seen) share = 0.7 * share + 0.3 * (mine.seen / grown.seen);
-        lastRead = { waiting: read, at, totals };
+        lastRead = { waiting: read, at, total };
         waiting = read;
         acceptedSince = 0;
       }
@@ -183,7 +165,7 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   // clients told to come back before, at the rate the queue drains; until that rate is known, the
   // oversubscription; 1–30 s.
   const wait = (excess: number) => {
-    if (drainPerS > 0) return line.next(Math.ceil((excess + 1) / drainPerS), Math.max(1, Math.round(drainPerS * share)));
+    if (drainPerS > 0) return line.next(Math.ceil((excess + 1) / drainPerS), Math.max(1, Math.round(drainPerS)));
     const seconds = Math.max(limit > 0 ? Math.ceil((excess + limit) / limit) : 1, Math.ceil(oversubscribed));
     return Math.min(MAX_RETRY_AFTER_S, Math.max(1, seconds));
   };
@@ -198,12 +180,10 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
     accepted: () => {
       acceptedSince++;
       acceptedNow++;
-      unshared.added++;
-      unshared.seen++;
+      if (opts.addsOfAll) unshared++;
     },
     refused: (seconds) => {
       refusedNow++;
-      unshared.seen++;
       line.add(seconds);
     },
     stop: () => {
