@@ -119,14 +119,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
   const queues = new QueueRegistry(connections);
-  // Receivers share one running count of what they queued, so each reads the drain rate of the
-  // whole queue however many receive (inbound-queue.ts, `addsOfAll`).
-  const inboundAdds = `${connections.keyPrefix}:inbound-adds`;
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), {
-    limit: config.INBOUND_BACKLOG_LIMIT,
-    maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0,
-    ...(roles.has('receiver') ? { addsOfAll: (mine: number) => connections.producer.incrby(inboundAdds, mine) } : {}),
-  });
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
   const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics, () => admission.accepted());
   const meetingRenderer = createMeetingRenderer();
   // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).

@@ -62,24 +62,6 @@ describe('an inbound backlog past its bound', () => {
     }
   });
 
-  it('keeps one count of what every receiver queued, in Redis, for the drain rate each of them reads', async () => {
-    // Two receivers of one queue, no workers: each adds what it queued to the shared count at its
-    // reads of the waiting count (every 250 ms).
-    const one = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_MAX_LAG_MS: '0' } });
-    const two = await startTestApp({ database: db, queuePrefix: one.queuePrefix, env: { GRIDBOT_ROLES: 'receiver', INBOUND_MAX_LAG_MS: '0' } });
-    try {
-      for (let i = 0; i < 7; i++) expect((await postRaw(one, `one-${i}`)).status).toBe(202);
-      for (let i = 0; i < 5; i++) expect((await postRaw(two, `two-${i}`)).status).toBe(202);
-      const redis = one.runtime.connections.producer;
-      const key = `${one.runtime.connections.keyPrefix}:inbound-adds`;
-      await eventually(async () => ((await redis.get(key)) === '12' ? true : null), 'both receivers to add theirs to the shared count');
-      expect(await one.runtime.queues.get('inbound').getWaitingCount()).toBe(12);
-    } finally {
-      await two.stop();
-      await one.stop();
-    }
-  });
-
   it('is refused with 429 while the receiving process is busy (event-loop delay), and accepted again once it is not', async () => {
     const app = await startTestApp({ database: db, env: { INBOUND_BACKLOG_LIMIT: '0', INBOUND_MAX_LAG_MS: '40' } });
     try {

@@ -80,13 +80,6 @@ export interface AdmissionOptions {
   /** Mean event-loop delay (ms) over the last interval beyond which new ones are refused; 0: no bound. */
   maxLagMs: number;
   intervalMs?: number;
-  /**
-   * The messages every receiver queued, for the drain rate when several receive: called at each
-   * read of the waiting count with what this process queued since its last call, it adds them to a
-   * running total all receivers share (a counter in Redis) and resolves to that total. Without it
-   * only this process's own are known, and with several receivers the drain rate reads low.
-   */
-  addsOfAll?: (mine: number) => Promise<number>;
 }
 
 /** The longest Retry-After a refusal names. */
@@ -106,9 +99,7 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   let oversubscribed = 0;
   /** Messages the workers take per second while work waits (smoothed); 0 until measured. */
   let drainPerS = 0;
-  let lastRead: { waiting: number; at: number; total: number | null } | null = null;
-  /** Queued by this process and not yet added to the shared total (`addsOfAll`). */
-  let unshared = 0;
+  let lastRead: { waiting: number; at: number } | null = null;
   const line = returnLine(MAX_RETRY_AFTER_S);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -132,28 +123,19 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
       // count reaches this line, so the count is taken once those have run (setImmediate: after
       // every promise the reply settled). Adds answered just after the count in that reply are
       // then left out until the next read: the bound errs by a few upward, never below it.
-      const mine = unshared;
-      unshared = 0;
-      const [read, total] = await Promise.all([
-        queue.getWaitingCount().catch(() => null),
-        opts.addsOfAll ? opts.addsOfAll(mine).catch(() => ((unshared += mine), null)) : null,
-      ]);
+      const read = await queue.getWaitingCount().catch(() => null);
       await new Promise((resolve) => setImmediate(resolve));
       if (read !== null) {
         const at = performance.now();
-        // Added since the last read: by every receiver when they share a total (each adds its own
-        // at its reads, so the total lags by up to an interval, the same lag every time), else by
-        // this process alone. A total that went back (Redis flushed) measures nothing this time.
-        const added = total !== null && lastRead?.total != null ? total - lastRead.total : opts.addsOfAll ? -1 : acceptedSince;
         // Drained since the last read: what waited then, plus what was added since, less what
         // waits now. Measured only while work waited (an idle queue drains what arrives, not what
-        // the workers can take). Without the shared total, other receivers' additions are not
-        // counted, so with several receivers it reads low and Retry-After errs long.
-        if (lastRead && lastRead.waiting > 0 && at > lastRead.at && added >= 0) {
-          const rate = (Math.max(0, lastRead.waiting + added - read) * 1000) / (at - lastRead.at);
+        // the workers can take); other receivers' additions are not counted, so with several
+        // receivers it reads low and Retry-After errs long.
+        if (lastRead && lastRead.waiting > 0 && at > lastRead.at) {
+          const rate = (Math.max(0, lastRead.waiting + acceptedSince - read) * 1000) / (at - lastRead.at);
           drainPerS = drainPerS > 0 ? 0.7 * drainPerS + 0.3 * rate : rate;
         }
-        lastRead = { waiting: read, at, total };
+        lastRead = { waiting: read, at };
         waiting = read;
         acceptedSince = 0;
       }
@@ -180,7 +162,6 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
     accepted: () => {
       acceptedSince++;
       acceptedNow++;
-      if (opts.addsOfAll) unshared++;
     },
     refused: (seconds) => {
       refusedNow++;
