@@ -9,6 +9,8 @@
  *                                                      the output, bench/results/throughput.md by default;
  *                                                      ONLY=overload CAPACITY_BOT=1 takes the 2×/5× multiples of a
  *                                                      probe bot's capacity, its refusal limit out of the way;
+ *                                                      ONLY=overload SPLIT=2 measures two receivers behind
+ *                                                      a round-robin balancer and one worker process only;
  *                                                      SERIES=1 prints each open-loop phase's refusals,
  *                                                      acceptances and answers second by second;
  *                                                      ONLY=refusal REFUSAL_RATE=2000 measures what one
@@ -64,6 +66,8 @@ const FANOUT = Number(process.env.FANOUT ?? 10_000);
 const FANOUT_RATE = Number(process.env.FANOUT_RATE ?? 100);
 const BACKLOG_LIMIT = process.env.BACKLOG_LIMIT ?? '300';
 const SPLIT = process.env.SPLIT !== '0';
+/** SPLIT=2 (overload only): two receivers and a worker, without the one-process phase. */
+const TWO_RECEIVERS = process.env.SPLIT === '2';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Where the results go (relative to the repository). */
 const RESULT_FILE = process.env.RESULT_FILE ?? 'bench/results/throughput.md';
@@ -173,6 +177,8 @@ interface BotProcess {
   output(): string;
   /** Further processes of the same deployment (a worker beside a receiver); their CPU counts too. */
   others?: ChildProcess[];
+  /** Several receivers behind a balancer: open-loop posts go round-robin over these, retries too. */
+  receivers?: string[];
 }
 
 const cpuOf = (bot: BotProcess) => [bot.child, ...(bot.others ?? [])].reduce((sum, c) => sum + cpuSecondsOf(c.pid!), 0);
@@ -494,12 +500,23 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
   };
   let bot: BotProcess | null = null;
   try {
-    bot = await startBot({ ...env, QUEUE_PREFIX: prefix, PORT: String(await freePort()) });
-    await new Promise((res) => setTimeout(res, 3000));
-    await phase('one process', bot, prefix);
-    await stopBot(bot);
-    bot = null;
-    if (SPLIT) {
+    if (TWO_RECEIVERS) {
+      const sp = `${prefix}r`;
+      const worker = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'worker,scheduler' });
+      const one = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'receiver' });
+      const two = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'receiver' });
+      bot = { ...one, output: () => one.output() + two.output() + worker.output(), others: [two.child, worker.child], receivers: [one.url, two.url] };
+      await new Promise((res) => setTimeout(res, 3000));
+      await phase('two receivers (round robin) + worker processes', bot, sp);
+    }
+    if (!TWO_RECEIVERS) {
+      bot = await startBot({ ...env, QUEUE_PREFIX: prefix, PORT: String(await freePort()) });
+      await new Promise((res) => setTimeout(res, 3000));
+      await phase('one process', bot, prefix);
+      await stopBot(bot);
+      bot = null;
+    }
+    if (SPLIT && !TWO_RECEIVERS) {
       const sp = `${prefix}s`;
       const worker = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'worker,scheduler' });
       const receiver = await startBot({ ...env, QUEUE_PREFIX: sp, PORT: String(await freePort()), GRIDBOT_ROLES: 'receiver' });
@@ -512,7 +529,7 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
   }
   return `# Overload only
 
-Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} WARMUP=${WARMUP} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${SPLIT ? 1 : 0}${process.env.CAPACITY_BOT === '1' ? ' CAPACITY_BOT=1' : ''} npm run bench:throughput\`,
+Run ${new Date().toISOString()} with \`npm run build && ONLY=overload READS=${READS} WARMUP=${WARMUP} PHASE_S=${PHASE_S} BACKLOG_LIMIT=${BACKLOG_LIMIT} SPLIT=${TWO_RECEIVERS ? 2 : SPLIT ? 1 : 0}${process.env.CAPACITY_BOT === '1' ? ' CAPACITY_BOT=1' : ''} npm run bench:throughput\`,
 load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end. Saturated: ${READS} \`我是谁\` by ${IN_FLIGHT}
 connections after ${WARMUP} to warm up${process.env.CAPACITY_BOT === '1' ? ', on a probe bot of its own; the bot under test warmed by the same burst' : ''}; then an open loop offering 2× and 5× of that for ${PHASE_S} s each (a 429 retried after its Retry-After).
 Handled ÷ saturated ≈ 1 is flat (goal). "Until the last answer" is from the first offer to the
@@ -587,6 +604,9 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   const meter = coreMeter(bot);
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
+  // A round-robin balancer in front of several receivers: every post, retries included, goes to the next.
+  let turn = 0;
+  const target = () => (bot.receivers ? bot.receivers[turn++ % bot.receivers.length] : bot.url);
   for (let i = 0; i < total; i++) {
     const due = t0 + (i * 1000) / rate;
     const wait = due - performance.now();
@@ -595,7 +615,7 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
     inflight.push(
       (async () => {
         for (;;) {
-          const res = await postOnce(bot.url, m);
+          const res = await postOnce(target(), m);
           if (res?.status === 202) {
             accepted++;
             if (process.env.SERIES === '1') marks.push([performance.now(), true]);
