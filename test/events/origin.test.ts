@@ -8,7 +8,8 @@ import { DataSource } from 'typeorm';
 import { createDataSource, openDatabase } from '../../src/adapters/db/data-source';
 import { TypeOrmEventRepo } from '../../src/adapters/db/repositories/event-repository';
 import { seedDemo } from '../../src/adapters/db/demo';
-import type { EventOrigin, TimelineEntry } from '../../src/domain/event';
+import { eventNumbering, type EventOrigin, type TimelineEntry } from '../../src/domain/event';
+import { loadConfig } from '../../src/config';
 import type { BotRepos } from '../../src/bot/modules';
 import type { Tx } from '../../src/bot/ports';
 import { EventRefusedError } from '../../src/bot/events/refusals';
@@ -40,10 +41,12 @@ describe.each(allKinds())('the event origin migration on %s', (kind) => {
         expect(event).toMatchObject({ reporterId: 9, origin: { kind: 'member' }, dueAt: null });
         expect(await repo.timeline(event!.id)).toEqual([expect.objectContaining({ actorId: 9, origin: null, action: 'report' })]);
         // New rows without a member reporter are accepted.
-        const outside = await repo.create({ ...event!, number: 'SJ20261101-0002', reporterId: null, origin: { kind: 'intake', clientId: 3, externalId: 'A-1' }, dueAt: new Date('2026-11-03T00:00:00.000Z') }, new Date());
+        const numbering = eventNumbering(new Date('2026-11-02T02:00:00.000Z'), loadConfig({}).TIMEZONE);
+        const outside = await repo.createNumbered({ ...event!, reporterId: null, origin: { kind: 'intake', clientId: 3, externalId: 'A-1' }, dueAt: new Date('2026-11-03T00:00:00.000Z') }, numbering, new Date());
+        expect(outside.number).toBe('SJ20261102-0001');
         await repo.addEntry(outside.id, { eventNumber: outside.number, action: 'report', actorId: null, origin: outside.origin, at: new Date(), from: null, to: 'reported', level: 'grid', unitId: 5, note: null, attachments: [], detail: null });
-        expect(await repo.byNumber('SJ20261101-0002')).toMatchObject({ reporterId: null, origin: { kind: 'intake', clientId: 3, externalId: 'A-1' }, dueAt: new Date('2026-11-03T00:00:00.000Z') });
-        expect((await repo.byOrigin({ kind: 'intake', clientId: 3, externalId: 'A-1' }, 5)).map((e) => e.number)).toEqual(['SJ20261101-0002']);
+        expect(await repo.byNumber('SJ20261102-0001')).toMatchObject({ reporterId: null, origin: { kind: 'intake', clientId: 3, externalId: 'A-1' }, dueAt: new Date('2026-11-03T00:00:00.000Z') });
+        expect((await repo.byOrigin({ kind: 'intake', clientId: 3, externalId: 'A-1' }, 5)).map((e) => e.number)).toEqual(['SJ20261102-0001']);
         expect(await repo.byOrigin({ kind: 'intake', clientId: 3, externalId: 'A-2' }, 5)).toEqual([]);
         expect((await repo.timeline(outside.id))[0]).toMatchObject({ actorId: null, origin: { kind: 'intake', clientId: 3, externalId: 'A-1' } });
       } finally {

@@ -16,7 +16,7 @@ import type {
 } from '../../../domain/event/event';
 import { OPEN_EVENT_STATES } from '../../../domain/event/event';
 import { readDate, writeDate } from '../raw-date';
-import { plainInsert, plainInsertLater } from '../plain-insert';
+import { plainInsertLater } from '../plain-insert';
 import type { DailyNumbering } from '../../../domain/calendar/daily-number';
 import { insertNumbered } from './support-repositories';
 import { EventLogSchema, EventSchema, type EventLogRow, type EventRow } from '../schemas/events';
@@ -125,13 +125,8 @@ export class TypeOrmEventRepo implements EventRepo {
   private events = () => this.em.getRepository(EventSchema);
   private log = () => this.em.getRepository(EventLogSchema);
 
-  async create(event: GridEvent, now: Date): Promise<StoredEvent> {
-    // Every column is given: no select of the defaults back (one statement); the id from the driver.
-    const id = await plainInsert(this.em, EventSchema, toPersistence(event, null, now));
-    return { ...event, id: id!, taskId: null };
-  }
-
   async createNumbered(event: GridEvent, numbering: DailyNumbering, now: Date): Promise<StoredEvent> {
+    // Every column is given: no select of the defaults back; the id from the driver.
     const { number, id } = await insertNumbered(this.em, EventSchema, toPersistence(event, null, now), 'number', numbering);
     return { ...event, number, id, taskId: null };
   }
