@@ -508,8 +508,7 @@ async function overloadOnly(dbUrl: string, prefix: string, load0: number[]): Pro
       bot = { ...one, output: () => one.output() + two.output() + worker.output(), others: [two.child, worker.child], receivers: [one.url, two.url] };
       await new Promise((res) => setTimeout(res, 3000));
       await phase('two receivers (round robin) + worker processes', bot, sp);
-    }
-    if (!TWO_RECEIVERS) {
+    } else {
       bot = await startBot({ ...env, QUEUE_PREFIX: prefix, PORT: String(await freePort()) });
       await new Promise((res) => setTimeout(res, 3000));
       await phase('one process', bot, prefix);
