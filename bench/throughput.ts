@@ -2,7 +2,8 @@
  * Benchmark (not a test): messages through the production build against the I/O floor, in one
  * run. Writes bench/results/throughput.md.
  *
- *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 WARMUP=2000 LATENCY_RATE=100 PHASE_S=10
+ *   npm run build && npm run bench:throughput        (READS=1500 REPORTS=600 FLOOR=2000 WARMUP=2000 WARM_MIN_ROUNDS=6
+ *                                                      WARM_ROUNDS=10 STEADY=0.05 LATENCY_RATE=100 PHASE_S=10
  *                                                      FANOUT=10000 FANOUT_RATE=100 BACKLOG_LIMIT=300; PROFILE=1
  *                                                      writes a .cpuprofile of the bot under bench/results/profiles;
  *                                                      PHASE_S=0 / FANOUT=0 skip those phases; RESULT_FILE names
@@ -51,12 +52,23 @@ const REPORTS = Number(process.env.REPORTS ?? 600);
 const FLOOR = Number(process.env.FLOOR ?? 2000);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 32);
 /**
- * Messages of each kind sent before a figure is taken (the floor too): a fresh bot's first 2,000
- * `我是谁` cost 2.2–2.5 ms of CPU each, the next ones 1.2–1.6 ms (V8 compiling the code paths on its
- * background threads, counted in the process's CPU). The warm-up's own figures are written down
- * as the cold start.
+ * Messages per warm-up round of each kind (the floor too): a fresh bot's first 2,000 `我是谁` cost
+ * 2.2–2.5 ms of CPU each, later ones 1.2–1.6 ms (V8 compiling the code paths on its background
+ * threads, counted in the process's CPU). The rounds' own figures are written down beside the result.
  */
 const WARMUP = Number(process.env.WARMUP ?? 2000);
+/**
+ * Warm-up runs in rounds of WARMUP, at least WARM_MIN_ROUNDS, then until one round's CPU per message
+ * is within STEADY (a fraction) of the round before, at most WARM_ROUNDS in all: a fixed 2,000 left
+ * the floor at 1.0–1.6 ms per message where later rounds settle at 0.6–0.9 ms, and the bot's `我是谁`
+ * settled only after about 12,000 (docs/decisions.md, "Both sides warm until steady").
+ */
+const STEADY = Number(process.env.STEADY ?? 0.05);
+const WARM_MIN_ROUNDS = Number(process.env.WARM_MIN_ROUNDS ?? 6);
+const WARM_ROUNDS = Number(process.env.WARM_ROUNDS ?? 10);
+/** `上报` go to the four grids' groups, and the store keeps a group's last 2,000 messages: rounds of at most 500, four at most. */
+const REPORT_WARM_ROUND = 500;
+const REPORT_WARM_ROUNDS = 4;
 /** Open-loop messages per set of conversations: 8 members, so at most 250 questions in one (store cap 2,000). */
 const PER_CHUNK = 2000;
 const PROFILE = process.env.PROFILE === '1';
@@ -122,6 +134,31 @@ interface Measured {
 }
 
 const measured = (n: number, seconds: number, cpuSeconds: number): Measured => ({ n, seconds, cpuSeconds, perSecond: n / seconds, cpuMsPerMessage: (cpuSeconds * 1000) / n });
+
+/** Warm-up rounds, until steady (see STEADY); `steady` says whether the last two agreed. */
+interface WarmUp {
+  rounds: Measured[];
+  steady: boolean;
+}
+
+async function warmUntilSteady(round: (k: number) => Promise<Measured>, maxRounds = WARM_ROUNDS, minRounds = Math.min(WARM_MIN_ROUNDS, maxRounds)): Promise<WarmUp> {
+  const rounds: Measured[] = [];
+  const steady = () => {
+    const [before, last] = rounds.slice(-2);
+    return rounds.length >= 2 && Math.abs(last.cpuMsPerMessage - before.cpuMsPerMessage) <= STEADY * before.cpuMsPerMessage;
+  };
+  for (let k = 0; k < maxRounds; k++) {
+    rounds.push(await round(k));
+    if (rounds.length >= minRounds && steady()) return { rounds, steady: true };
+  }
+  return { rounds, steady: steady() };
+}
+
+/** The same message in conversations of their own per warm-up round (the store's cap is per conversation). */
+const inRound = (make: (i: number) => Msg, k: number) => (i: number): Msg => {
+  const m = make(i);
+  return { ...m, conversation: `${m.conversation}-w${k}` };
+};
 /** Two runs of the same work as one: their messages, time and CPU added up. */
 const pooled = (a: Measured, b: Measured): Measured => measured(a.n + b.n, a.seconds + b.seconds, a.cpuSeconds + b.cpuSeconds);
 
@@ -363,18 +400,18 @@ async function main(): Promise<void> {
       process.stdout.write(text);
       return;
     }
-    const floorCold = WARMUP > 0 ? await floor(db.url, `${prefix}w`, WARMUP) : null;
+    const floorCold = WARMUP > 0 ? await warmUntilSteady((k) => floor(db.url, `${prefix}w${k}`, WARMUP)) : null;
     const floorResult = await floor(db.url, `${prefix}f`);
     const port = await freePort();
     bot = await startBot({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, SANDBOX_ENABLED: 'true', SANDBOX_SEND_RATE: '0', INBOUND_BACKLOG_LIMIT: BACKLOG_LIMIT });
     await new Promise((r) => setTimeout(r, 5000));
     const rssIdle = Number(fs.readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
     const seqKey = prefix;
-    const readsCold = WARMUP > 0 ? await botPhase(bot, redis, seqKey, readMessage, WARMUP) : null;
+    const readsCold = WARMUP > 0 ? await warmUntilSteady((k) => botPhase(bot!, redis, seqKey, inRound(readMessage, k), WARMUP)) : null;
     const reads = await botPhase(bot, redis, seqKey, readMessage, READS);
     // Reports go to the four grids' group conversations, and the sandbox store keeps a conversation's
     // last 2,000 messages (which the phase counts): at most 500 reports warm up.
-    const reportsCold = WARMUP > 0 ? await botPhase(bot, redis, seqKey, reportMessage, Math.min(WARMUP, 500)) : null;
+    const reportsCold = WARMUP > 0 ? await warmUntilSteady((k) => botPhase(bot!, redis, seqKey, (i) => reportMessage(k * REPORT_WARM_ROUND + i), Math.min(WARMUP, REPORT_WARM_ROUND)), REPORT_WARM_ROUNDS) : null;
     const reports = await botPhase(bot, redis, seqKey, reportMessage, REPORTS);
     // PHASE_S=0 / FANOUT=0 leave the open-loop phases / the fan-out out (quick runs while profiling).
     const latency = PHASE_S > 0 ? await openLoop(bot, redis, prefix, readMessage, LATENCY_RATE, PHASE_S) : null;
@@ -728,12 +765,13 @@ ${bot.output()}`);
   }
 }
 
-function write(r: { floorCold: Measured | null; readsCold: Measured | null; reportsCold: Measured | null; floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop | null; overload2: OpenLoop | null; overload5: OpenLoop | null; split: { reads: Measured; overload2: OpenLoop; overload5: OpenLoop } | null; fanout: FanOut | null; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
+function write(r: { floorCold: WarmUp | null; readsCold: WarmUp | null; reportsCold: WarmUp | null; floorResult: Measured; floorAgain: Measured | null; reads: Measured & { messagesPer: number }; reports: Measured & { messagesPer: number }; latency: OpenLoop | null; overload2: OpenLoop | null; overload5: OpenLoop | null; split: { reads: Measured; overload2: OpenLoop; overload5: OpenLoop } | null; fanout: FanOut | null; load0: number[]; load1: number[]; rssIdle: number; rssAfter: number }): void {
   // The floor is measured before and after the bot's phases; the ratios use both together, so a
   // machine whose speed drifts during the run (a shared host) does not favour either side.
   const f = r.floorAgain ? pooled(r.floorResult, r.floorAgain) : r.floorResult;
   const fmt = (x: number, d = 1) => x.toFixed(d);
-  const row = (name: string, m: Measured) => `| ${name} | ${m.n} | ${fmt(m.perSecond, 0)} | ${fmt(m.cpuMsPerMessage, 2)} | ${fmt(f.perSecond / m.perSecond, 2)}× | ${fmt(m.cpuMsPerMessage / f.cpuMsPerMessage, 2)}× |`;
+  const cells = (m: Measured) => `| ${m.n} | ${fmt(m.perSecond, 0)} | ${fmt(m.cpuMsPerMessage, 2)} | ${fmt(f.perSecond / m.perSecond, 2)}× | ${fmt(m.cpuMsPerMessage / f.cpuMsPerMessage, 2)}× |`;
+  const row = (name: string, m: Measured) => `| ${name} ${cells(m)}`;
   const commit = (() => {
     try {
       return require('node:child_process').execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
@@ -751,6 +789,8 @@ function write(r: { floorCold: Measured | null; readsCold: Measured | null; repo
   const o5 = r.overload5;
   const loops = [o2, o5, ...(r.split ? [r.split.overload2, r.split.overload5] : [])].filter((o): o is OpenLoop => o !== null);
   const cpuRatio = (m: Measured) => m.cpuMsPerMessage / f.cpuMsPerMessage;
+  const warmRows = (who: string, w: WarmUp, cells: (m: Measured) => string) =>
+    w.rounds.map((m, k) => `| warm-up of ${who}, round ${k + 1}${k === w.rounds.length - 1 ? (w.steady ? ' (steady)' : ' (not steady)') : ''} ${cells(m)}`).join('\n');
   const summary = [
     `| \`我是谁\` CPU per message ÷ the floor's (warm) | ${fmt(cpuRatio(r.reads), 2)}× | ≤ 2× | ${ok(cpuRatio(r.reads) <= 2)} |`,
     `| \`上报\` with its notifications, CPU ÷ the floor's (warm) | ${fmt(cpuRatio(r.reports), 2)}× | ≤ 3× | ${ok(cpuRatio(r.reports) <= 3)} |`,
@@ -778,7 +818,7 @@ function write(r: { floorCold: Measured | null; readsCold: Measured | null; repo
   const text = `# Throughput against the I/O floor
 
 Run ${new Date().toISOString()} at commit ${commit} with \`npm run build && npm run bench:throughput\` (bench/throughput.ts),
-READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR} WARMUP=${WARMUP} LATENCY_RATE=${LATENCY_RATE} PHASE_S=${PHASE_S} FANOUT=${FANOUT}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
+READS=${READS} REPORTS=${REPORTS} FLOOR=${FLOOR} WARMUP=${WARMUP} WARM_MIN_ROUNDS=${WARM_MIN_ROUNDS} WARM_ROUNDS=${WARM_ROUNDS} STEADY=${STEADY} LATENCY_RATE=${LATENCY_RATE} PHASE_S=${PHASE_S} FANOUT=${FANOUT}, ${IN_FLIGHT} requests in flight. Not a test: numbers depend on the machine.
 
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, MariaDB and Redis local and shared.
 **Load average** at start ${r.load0.map((x) => fmt(x, 2)).join(' / ')}, at end ${r.load1.map((x) => fmt(x, 2)).join(' / ')} (1/5/15 min) on 2 cores
@@ -796,13 +836,14 @@ ${summary}
 | floor (1 tx × 3 rows + BullMQ in + out)${r.floorAgain ? ', before and after the bot together' : ''} | ${f.n} | ${fmt(f.perSecond, 0)} | ${fmt(f.cpuMsPerMessage, 2)} | 1× | 1× |
 ${row('`我是谁` (1:1, one reply)', r.reads)}
 ${row(`\`上报\` one line (${fmt(r.reports.messagesPer - 1, 1)} bot messages each)`, r.reports)}
-${r.floorCold && r.readsCold && r.reportsCold ? `| cold start: the floor's first ${r.floorCold.n} | ${r.floorCold.n} | ${fmt(r.floorCold.perSecond, 0)} | ${fmt(r.floorCold.cpuMsPerMessage, 2)} | — | — |
-${row(`cold start: the bot's first \`我是谁\``, r.readsCold)}
-${row(`cold start: the bot's first \`上报\``, r.reportsCold)}
+${r.floorCold && r.readsCold && r.reportsCold ? `${warmRows('the floor', r.floorCold, (m) => `| ${m.n} | ${fmt(m.perSecond, 0)} | ${fmt(m.cpuMsPerMessage, 2)} | — | — |`)}
+${warmRows('the bot, `我是谁`', r.readsCold, cells)}
+${warmRows('the bot, `上报`', r.reportsCold, cells)}
 ` : ''}${r.floorAgain ? `| floor before the bot | ${r.floorResult.n} | ${fmt(r.floorResult.perSecond, 0)} | ${fmt(r.floorResult.cpuMsPerMessage, 2)} | — | — |\n| floor after the bot | ${r.floorAgain.n} | ${fmt(r.floorAgain.perSecond, 0)} | ${fmt(r.floorAgain.cpuMsPerMessage, 2)} | — | — |\n` : ''}
-Each figure above the cold-start rows is taken after ${WARMUP} messages of its kind (\`WARMUP\`; \`上报\`
-after ${Math.min(WARMUP, 500)}, on a bot already warm from \`我是谁\`): the cold-start rows are those first messages, set
-against the warm floor. The bot's rate is from the
+Each figure above the warm-up rows is taken after its side warmed up in rounds of ${WARMUP} (\`WARMUP\`; \`上报\`
+in ${REPORT_WARM_ROUNDS} rounds of ${Math.min(WARMUP, REPORT_WARM_ROUND)} on a bot already warm from \`我是谁\`, the most the store's groups hold): the floor and
+\`我是谁\` for at least ${WARM_MIN_ROUNDS} rounds and then until one round's CPU per message came within ${fmt(STEADY * 100, 0)} % of the round before (at most ${WARM_ROUNDS} rounds; "steady" or
+"not steady" says whether the last two agreed). The warm-up rows are set against the warm floor. The bot's rate is from the
 first POST until every reply is stored; its CPU is the bot process's
 user + system time over that span (the HTTP receiver and the senders included). The floor's CPU is
 the benchmark process's own over its span. MariaDB's and Redis's CPU are in neither.
