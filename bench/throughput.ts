@@ -61,12 +61,12 @@ const WARMUP = Number(process.env.WARMUP ?? 2000);
  * Warm-up runs in rounds of WARMUP, at least WARM_MIN_ROUNDS, then until one round's CPU per message
  * is within STEADY (a fraction) of the round before, at most WARM_ROUNDS in all: a fixed 2,000 left
  * the floor at 1.0–1.6 ms per message where later rounds settle at 0.6–0.9 ms, and the bot's `我是谁`
- * settled only after about 12,000 (docs/decisions.md, "Both sides warm until steady").
+ * settled only after about 12,000 (docs/decisions.md, "Issue 20, eighth pass").
  */
 const STEADY = Number(process.env.STEADY ?? 0.05);
 const WARM_MIN_ROUNDS = Number(process.env.WARM_MIN_ROUNDS ?? 6);
 const WARM_ROUNDS = Number(process.env.WARM_ROUNDS ?? 10);
-/** `上报` go to the four grids' groups, and the store keeps a group's last 2,000 messages: rounds of at most 500, four at most. */
+/** `上报` go to the four grids' groups, and the store keeps a group's last 2,000 messages: four rounds of at most 500. */
 const REPORT_WARM_ROUND = 500;
 const REPORT_WARM_ROUNDS = 4;
 /** Open-loop messages per set of conversations: 8 members, so at most 250 questions in one (store cap 2,000). */
@@ -416,7 +416,8 @@ async function main(): Promise<void> {
     const readsCold = WARMUP > 0 ? await warmUntilSteady((k) => botPhase(bot!, redis, seqKey, inRound(readMessage, k), WARMUP)) : null;
     const reads = await botPhase(bot, redis, seqKey, readMessage, READS);
     // Reports go to the four grids' group conversations, and the sandbox store keeps a conversation's
-    // last 2,000 messages (which the phase counts): at most 500 reports warm up.
+    // last 2,000 messages (which the phase counts; a report leaves two in its group): four warm-up
+    // rounds of 500 and REPORTS up to 1,500 stay below that.
     const reportsCold = WARMUP > 0 ? await warmUntilSteady((k) => botPhase(bot!, redis, seqKey, (i) => reportMessage(k * REPORT_WARM_ROUND + i), Math.min(WARMUP, REPORT_WARM_ROUND)), REPORT_WARM_ROUNDS) : null;
     const reports = await botPhase(bot, redis, seqKey, reportMessage, REPORTS);
     // PHASE_S=0 / FANOUT=0 leave the open-loop phases / the fan-out out (quick runs while profiling).
