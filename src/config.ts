@@ -150,7 +150,9 @@ export const envSchema = z
      */
     /**
      * Messages waiting in the inbound queue beyond which the sandbox API (and other receivers that
-     * may refuse) answer 429 with Retry-After; 0 = never refuse.
+     * may refuse) answer 429 with Retry-After; 0 = never refuse. Keep it above about two seconds of
+     * handling: Retry-After is whole seconds, so a smaller bound leaves the bot idle while the
+     * refused wait (docs/decisions.md, "Issue 20, eighth pass").
      */
     INBOUND_BACKLOG_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(2000)),
     /**
