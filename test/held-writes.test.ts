@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/adapters/db/data-source';
-import { LeanMysqlQueryRunner } from '../src/adapters/db/lean-query-runner';
+import { LeanMysqlQueryRunner, OpeningAborted } from '../src/adapters/db/lean-query-runner';
 import { createTestDatabase, type TestDatabase } from './support/databases';
 
 describe('writes held for the next statement (MariaDB)', () => {
@@ -98,5 +98,72 @@ describe('writes held for the next statement (MariaDB)', () => {
     } finally {
       await runner.release();
     }
+  });
+
+  describe('a transaction opening held for its first statement', () => {
+    /** A runner inside a transaction whose opening (start, a claim as row 7, a read of row 9) waits for its first statement. */
+    function opened(check: (results: unknown[]) => void = () => undefined): LeanMysqlQueryRunner {
+      const runner = dataSource.createQueryRunner() as LeanMysqlQueryRunner;
+      runner.holdOpening({ sql: "START TRANSACTION; INSERT INTO held_probe (id, note) VALUES (7, 'claim'); SELECT note FROM held_probe WHERE id = 9", parameters: [], statements: 3, check });
+      const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+      state.isTransactionActive = true;
+      state.transactionDepth = 1;
+      return runner;
+    }
+
+    it('goes with the first statement, whose own result the caller gets, and commits with the transaction', async () => {
+      await dataSource.query("INSERT INTO held_probe (id, note) VALUES (9, 'nine')");
+      const seen: unknown[][] = [];
+      const runner = opened((results) => seen.push(results));
+      try {
+        const rows = (await runner.query('SELECT id FROM held_probe ORDER BY id')) as { id: number }[];
+        expect(rows.map((r) => r.id)).toEqual([7, 9]);
+        expect((seen[0][2] as { note: string }[])[0].note).toBe('nine');
+        await runner.query("INSERT INTO held_probe (id, note) VALUES (8, 'own'); COMMIT");
+      } finally {
+        await runner.release();
+      }
+      expect(await stored()).toEqual([7, 8, 9]);
+    });
+
+    it('is never sent when the transaction rolls back before any statement', async () => {
+      const runner = opened();
+      try {
+        await runner.query('ROLLBACK');
+      } finally {
+        await runner.release();
+      }
+      expect(await stored()).toEqual([]);
+    });
+
+    it('aborts the transaction when its check fails: nothing more goes out but the rollback, and nothing is stored', async () => {
+      const runner = opened(() => {
+        throw new Error('moved on');
+      });
+      try {
+        await expect(runner.query('SELECT 1')).rejects.toBeInstanceOf(OpeningAborted);
+        // A caller that carries on regardless is refused before anything reaches the database.
+        await expect(runner.query("INSERT INTO held_probe (id, note) VALUES (8, 'late'); COMMIT")).rejects.toBeInstanceOf(OpeningAborted);
+        await runner.query('ROLLBACK');
+      } finally {
+        await runner.release();
+      }
+      expect(await stored()).toEqual([]);
+    });
+
+    it('aborts the transaction when the statement that carried it fails, even if the caller takes the error for its own', async () => {
+      await dataSource.query("INSERT INTO held_probe (id, note) VALUES (7, 'taken')");
+      const runner = opened();
+      try {
+        // The claim (row 7) is a duplicate: the error is the opening's, though it came with the caller's statement.
+        await expect(runner.query('SELECT 1')).rejects.toThrow(/Duplicate entry/);
+        expect(runner.aborted).toBeInstanceOf(OpeningAborted);
+        await expect(runner.query("INSERT INTO held_probe (id, note) VALUES (8, 'late'); COMMIT")).rejects.toBeInstanceOf(OpeningAborted);
+        await runner.query('ROLLBACK');
+      } finally {
+        await runner.release();
+      }
+      expect(await stored()).toEqual([7]);
+    });
   });
 });

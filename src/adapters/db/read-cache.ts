@@ -63,6 +63,12 @@ export class SharedReads {
     return this.holds[scope].at(version);
   }
 
+  /** The newest versions this process has read of every scope, or null until it has read both. */
+  known(): Record<ReadScope, number> | null {
+    const { org, dialog } = this.holds;
+    return org.version === null || dialog.version === null ? null : { org: org.version, dialog: dialog.version };
+  }
+
   /** The entry held for `key` at the version last read, to adjust in place (a touch's last_seen_at). */
   peek(key: string, scope: ReadScope = 'org'): unknown {
     return this.holds[scope].values.get(key);

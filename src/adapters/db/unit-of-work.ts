@@ -14,7 +14,8 @@ import { OutboxSchema, ProcessedKeySchema, type OutboxRow } from './schemas/core
 import { databaseKind } from './data-source';
 import { NO_VAULT, type PiiVault } from './pii/vault';
 import { openPayload, sealPayload } from './pii/outbox-seal';
-import { READ_VERSIONS, SharedReads, TxReads, versionsOf, type VersionRow } from './read-cache';
+import { READ_VERSIONS, SharedReads, TxReads, versionsOf, type ReadScope, type VersionRow } from './read-cache';
+import { LeanMysqlQueryRunner } from './lean-query-runner';
 import { writeDate } from './raw-date';
 
 /** Outbox rows per INSERT statement (a fan-out's thousands stay under the drivers' parameter limits). */
@@ -31,6 +32,30 @@ export function outboxId(key: string, n: number): string {
 
 function keyHash(key: string): string {
   return crypto.createHash('sha1').update(key).digest('hex');
+}
+
+/** The outbox rows of a key's effects, in order. */
+function outboxRows(key: string, items: OutboxPayload[], now: Date): OutboxRow[] {
+  const hash = items.length ? keyHash(key) : '';
+  return items.map((item, i) => ({
+    id: `${hash}-${i}`,
+    sourceKey: key,
+    kind: item.kind,
+    channel: item.kind === 'message' ? item.channel : null,
+    payload: JSON.stringify(item),
+    status: 'pending',
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+    dispatchedAt: null,
+    sentAt: null,
+  }));
+}
+
+/** A transaction run on the versions the process read last (runAssuming). */
+interface Assuming {
+  runner: LeanMysqlQueryRunner;
+  assumed: Record<ReadScope, number>;
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -119,6 +144,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
    * statements per query for this; every statement binds its values as parameters).
    */
   private async runOnMysql<T>(key: string, work: (tx: Tx<BotRepos>) => Promise<T>): Promise<{ ran: true; result: T; rows: DispatchedRow[] }> {
+    const assumed = this.shared.known();
+    if (assumed) {
+      const outcome = await this.runAssuming(key, work, assumed);
+      if (outcome) return outcome;
+    }
     const runner = this.dataSource.createQueryRunner();
     const now = this.clock.now();
     try {
@@ -135,12 +165,56 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     }
   }
 
-  /** The work of a claimed key and its outbox rows; with `commit`, the last statement commits (MySQL). */
-  private async runClaimed<T>(em: EntityManager, key: string, now: Date, reads: TxReads, work: (tx: Tx<BotRepos>) => Promise<T>, commit: boolean): Promise<{ ran: true; result: T; rows: DispatchedRow[] }> {
+  /**
+   * MySQL, once the process has read both cache versions: the transaction in one round trip fewer
+   * (docs/decisions.md, "Issue 20, ninth pass"). The work runs on what the process holds, assuming
+   * the versions it read last are still current, and the transaction's opening (start, claim, read
+   * versions) is held until the work's first statement, which carries it; the versions it returns
+   * are checked before the work sees that statement's result. A message answered from what the
+   * process holds (我是谁) sends no statement before its commit: its start, a claim and outbox rows
+   * that are written only if both versions are still the assumed ones, and the commit then go in
+   * one round trip. Null when the assumption did not hold, or the statement that carried the
+   * opening failed: nothing was written, and the caller runs the transaction again the usual way.
+   */
+  private async runAssuming<T>(key: string, work: (tx: Tx<BotRepos>) => Promise<T>, assumed: Record<ReadScope, number>): Promise<{ ran: true; result: T; rows: DispatchedRow[] } | null> {
+    const runner = this.dataSource.createQueryRunner();
+    if (!(runner instanceof LeanMysqlQueryRunner)) {
+      await runner.release();
+      return null;
+    }
+    const now = this.clock.now();
+    runner.holdOpening({
+      sql: `START TRANSACTION; ${this.claimKey}; ${READ_VERSIONS}`,
+      parameters: [key, now],
+      statements: 3,
+      check: ([, , versions]) => {
+        const current = versionsOf(versions as VersionRow[]);
+        if (current.org !== assumed.org || current.dialog !== assumed.dialog) throw new Error('the read versions moved on');
+      },
+    });
+    try {
+      inTransaction(runner, true);
+      return await this.runClaimed(runner.manager, key, now, new TxReads(runner.manager, this.shared, assumed), work, { runner, assumed });
+    } catch (err) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      if (runner.aborted) return null;
+      throw err;
+    } finally {
+      inTransaction(runner, false);
+      await runner.release();
+    }
+  }
+
+  /**
+   * The work of a claimed key and its outbox rows. `commit`: the last statement commits (MySQL);
+   * with the opening still held (runAssuming), that statement opens the transaction too.
+   */
+  private async runClaimed<T>(em: EntityManager, key: string, now: Date, reads: TxReads, work: (tx: Tx<BotRepos>) => Promise<T>, commit: boolean | Assuming): Promise<{ ran: true; result: T; rows: DispatchedRow[] }> {
     const effects = new CollectingEffects(now);
     const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em, reads));
     const result = await work({ now, calendar, repos: createRepos(em, this.vault, reads), effects });
-    const rows = await this.storeEffects(em, key, effects.items, now, commit);
+    const opening = typeof commit === 'object' && effects.items.length <= OUTBOX_INSERT_ROWS ? commit.runner.takeOpening() : null;
+    const rows = opening && typeof commit === 'object' ? await this.storeAssuming(em, key, effects.items, now, commit) : await this.storeEffects(em, key, effects.items, now, commit !== false);
     return { ran: true as const, result, rows };
   }
 
@@ -169,20 +243,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
   }
 
   private async storeEffects(em: EntityManager, key: string, items: OutboxPayload[], now: Date, commit: boolean): Promise<DispatchedRow[]> {
-    const hash = items.length ? keyHash(key) : '';
-    const rows: OutboxRow[] = items.map((item, i) => ({
-      id: `${hash}-${i}`,
-      sourceKey: key,
-      kind: item.kind,
-      channel: item.kind === 'message' ? item.channel : null,
-      payload: JSON.stringify(item),
-      status: 'pending',
-      attempts: 0,
-      lastError: null,
-      createdAt: now,
-      dispatchedAt: null,
-      sentAt: null,
-    }));
+    const rows = outboxRows(key, items, now);
     // Stored sealed (message payloads may carry residents' data); handed on in the clear.
     // The stored (sealed) payload goes with each row, so a send job can carry it and the sender
     // need not read the row back. Plain SQL, one statement per thousand rows: it runs for every
@@ -198,6 +259,36 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       );
     }
     if (!rows.length && commit) await em.query('COMMIT');
+    return rows.map((r, i) => ({ ...r, stored: stored[i] }));
+  }
+
+  /**
+   * The whole transaction of work that sent no statement (runAssuming), in one round trip: its
+   * start; the claim and the outbox rows, each written only while both read versions are the
+   * assumed ones (read as the transaction's snapshot, without a lock); the commit. When the versions
+   * moved on nothing was claimed or stored, and the runner is aborted so the caller runs it again.
+   */
+  private async storeAssuming(em: EntityManager, key: string, items: OutboxPayload[], now: Date, { runner, assumed }: Assuming): Promise<DispatchedRow[]> {
+    const rows = outboxRows(key, items, now);
+    const stored = rows.map((r) => sealPayload(this.vault, r.kind, r.payload));
+    const at = writeDate(em, now);
+    const fresh = '@gridbot_versions_held = 2';
+    const outbox = rows.length
+      ? [
+          `INSERT INTO outbox (id, source_key, kind, channel, payload, status, attempts, last_error, created_at, dispatched_at, sent_at) ${rows.map(() => `SELECT ?, ?, ?, ?, ?, 'pending', 0, NULL, ?, NULL, NULL FROM DUAL WHERE ${fresh}`).join(' UNION ALL ')}`,
+        ]
+      : [];
+    const raw = (await em.query(
+      [
+        'START TRANSACTION',
+        "SET @gridbot_versions_held = (SELECT COUNT(*) FROM read_version WHERE (name = 'org' AND value = ?) OR (name = 'dialog' AND value = ?))",
+        `INSERT INTO \`processed_key\` (\`key\`, \`processed_at\`) SELECT ?, ? FROM DUAL WHERE ${fresh}`,
+        ...outbox,
+        'COMMIT',
+      ].join('; '),
+      [assumed.org, assumed.dialog, key, now, ...rows.flatMap((r, i) => [r.id, r.sourceKey, r.kind, r.channel, stored[i], at])],
+    )) as { affectedRows?: number }[];
+    if (raw[2]?.affectedRows !== 1) throw runner.abort(new Error('the read versions moved on'));
     return rows.map((r, i) => ({ ...r, stored: stored[i] }));
   }
 
