@@ -117,6 +117,12 @@ const storesCpuSeconds = (pids: number[]) => pids.reduce((sum, pid) => {
   }
 }, 0);
 
+/** CPU seconds the whole machine has been busy so far (all cores, kernel included; idle and iowait left out). */
+function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_S;
+}
+
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -497,7 +503,7 @@ load average ${load0.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadav
 A receiver-only bot (\`GRIDBOT_ROLES=receiver\`, \`INBOUND_BACKLOG_LIMIT=1\`, no workers) sent ${total}
 \`我是谁\` at ${rate}/s over ${span.toFixed(1)} s, none retried.
 
-| answers | bot CPU per request | cores: bot / load generator / MariaDB + Redis |
+| answers | bot CPU per request | cores: bot / load generator / MariaDB + Redis / whole machine (of ${os.cpus().length}) |
 |---|---|---|
 | ${[...statuses].map(([k, v]) => `${v} × ${k}`).join(', ')} | ${perRequestUs.toFixed(0)} µs | ${coresText(cores)} |
 `;
@@ -579,22 +585,23 @@ Handled ÷ saturated ≈ 1 is flat (goal). "Until the last answer" is from the f
 answer of the last message accepted (the refused come back after the offering ends), and the rate
 over that span: a bot left idle while refused clients wait shows there.
 
-| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | until the last answer | accepted | 429 answers | p50 / p99 question→answer | cores: bot / load generator / MariaDB + Redis | accepted, never answered |
+| processes | offered | offered/s | saturated/s | handled/s while offered | handled ÷ saturated | until the last answer | accepted | 429 answers | p50 / p99 question→answer | cores: bot / load generator / MariaDB + Redis / whole machine (of ${os.cpus().length}) | accepted, never answered |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
 
-/** Cores used during a phase: the bot's processes, this load generator, MariaDB and Redis. */
-type Cores = { bot: number; generator: number; stores: number };
-const coresText = (c: Cores) => `${c.bot.toFixed(2)} / ${c.generator.toFixed(2)} / ${c.stores.toFixed(2)}`;
+/** Cores used during a phase: the bot's processes, this load generator, MariaDB and Redis, and the whole machine (kernel included). */
+type Cores = { bot: number; generator: number; stores: number; machine: number };
+const coresText = (c: Cores) => `${c.bot.toFixed(2)} / ${c.generator.toFixed(2)} / ${c.stores.toFixed(2)} / ${c.machine.toFixed(2)}`;
 /** Starts counting CPU seconds now; the returned function gives the cores each side used over `seconds`. */
 function coreMeter(bot: BotProcess): (seconds: number) => Cores {
   const stores = storePids();
   const bot0 = cpuOf(bot);
   const generator0 = ownCpuSeconds();
   const stores0 = storesCpuSeconds(stores);
-  return (seconds) => ({ bot: (cpuOf(bot) - bot0) / seconds, generator: (ownCpuSeconds() - generator0) / seconds, stores: (storesCpuSeconds(stores) - stores0) / seconds });
+  const machine0 = machineBusySeconds();
+  return (seconds) => ({ bot: (cpuOf(bot) - bot0) / seconds, generator: (ownCpuSeconds() - generator0) / seconds, stores: (storesCpuSeconds(stores) - stores0) / seconds, machine: (machineBusySeconds() - machine0) / seconds });
 }
 
 interface OpenLoop {
