@@ -213,8 +213,9 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     const effects = new CollectingEffects(now);
     const calendar = await this.calendars.current(new TypeOrmSettingsRepo(em, reads));
     const result = await work({ now, calendar, repos: createRepos(em, this.vault, reads), effects });
-    const opening = typeof commit === 'object' && effects.items.length <= OUTBOX_INSERT_ROWS ? commit.runner.takeOpening() : null;
-    const rows = opening && typeof commit === 'object' ? await this.storeAssuming(em, key, effects.items, now, commit) : await this.storeEffects(em, key, effects.items, now, commit !== false);
+    // Work that sent no statement (its opening still held) commits in one round trip of its own shape.
+    const assuming = typeof commit === 'object' && effects.items.length <= OUTBOX_INSERT_ROWS && commit.runner.takeOpening() ? commit : null;
+    const rows = assuming ? await this.storeAssuming(em, key, effects.items, now, assuming) : await this.storeEffects(em, key, effects.items, now, commit !== false);
     return { ran: true as const, result, rows };
   }
 
