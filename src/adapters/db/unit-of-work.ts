@@ -34,6 +34,13 @@ function keyHash(key: string): string {
   return crypto.createHash('sha1').update(key).digest('hex');
 }
 
+/** The outbox insert's columns and one row's values: a row's id, source key, kind, channel, payload and time are bound. */
+const OUTBOX_INSERT = 'INSERT INTO outbox (id, source_key, kind, channel, payload, status, attempts, last_error, created_at, dispatched_at, sent_at)';
+const OUTBOX_VALUES = "?, ?, ?, ?, ?, 'pending', 0, NULL, ?, NULL, NULL";
+
+/** Why a transaction run on the versions the process read last was run again (runAssuming). */
+const versionsMovedOn = () => new Error('the read versions moved on');
+
 /** The outbox rows of a key's effects, in order. */
 function outboxRows(key: string, items: OutboxPayload[], now: Date): OutboxRow[] {
   const hash = items.length ? keyHash(key) : '';
@@ -189,7 +196,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       statements: 3,
       check: ([, , versions]) => {
         const current = versionsOf(versions as VersionRow[]);
-        if (current.org !== assumed.org || current.dialog !== assumed.dialog) throw new Error('the read versions moved on');
+        if (current.org !== assumed.org || current.dialog !== assumed.dialog) throw versionsMovedOn();
       },
     });
     try {
@@ -255,7 +262,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       const slice = rows.slice(from, from + OUTBOX_INSERT_ROWS);
       const last = from + OUTBOX_INSERT_ROWS >= rows.length;
       await em.query(
-        `INSERT INTO outbox (id, source_key, kind, channel, payload, status, attempts, last_error, created_at, dispatched_at, sent_at) VALUES ${slice.map(() => "(?, ?, ?, ?, ?, 'pending', 0, NULL, ?, NULL, NULL)").join(', ')}${last && commit ? '; COMMIT' : ''}`,
+        `${OUTBOX_INSERT} VALUES ${slice.map(() => `(${OUTBOX_VALUES})`).join(', ')}${last && commit ? '; COMMIT' : ''}`,
         slice.flatMap((r, i) => [r.id, r.sourceKey, r.kind, r.channel, stored[from + i], at]),
       );
     }
@@ -276,7 +283,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
     const fresh = '@gridbot_versions_held = 2';
     const outbox = rows.length
       ? [
-          `INSERT INTO outbox (id, source_key, kind, channel, payload, status, attempts, last_error, created_at, dispatched_at, sent_at) ${rows.map(() => `SELECT ?, ?, ?, ?, ?, 'pending', 0, NULL, ?, NULL, NULL FROM DUAL WHERE ${fresh}`).join(' UNION ALL ')}`,
+          `${OUTBOX_INSERT} ${rows.map(() => `SELECT ${OUTBOX_VALUES} FROM DUAL WHERE ${fresh}`).join(' UNION ALL ')}`,
         ]
       : [];
     const raw = (await em.query(
@@ -289,7 +296,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork<BotRepos> {
       ].join('; '),
       [assumed.org, assumed.dialog, key, now, ...rows.flatMap((r, i) => [r.id, r.sourceKey, r.kind, r.channel, stored[i], at])],
     )) as { affectedRows?: number }[];
-    if (raw[2]?.affectedRows !== 1) throw runner.abort(new Error('the read versions moved on'));
+    if (raw[2]?.affectedRows !== 1) throw runner.abort(versionsMovedOn());
     return rows.map((r, i) => ({ ...r, stored: stored[i] }));
   }
 
