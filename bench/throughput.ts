@@ -13,7 +13,8 @@
  *                                                      ONLY=overload SPLIT=2 measures two receivers behind
  *                                                      a round-robin balancer and one worker process only;
  *                                                      SERIES=1 prints each open-loop phase's refusals,
- *                                                      acceptances and answers second by second;
+ *                                                      acceptances and answers second by second, and the
+ *                                                      messages and replies waiting in their queues;
  *                                                      ONLY=refusal REFUSAL_RATE=2000 measures what one
  *                                                      429 costs the receiving process)
  *
@@ -653,6 +654,15 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
   const marks: [number, boolean][] = [];
   const meter = coreMeter(bot);
   const t0 = performance.now();
+  // SERIES=1: each second, the messages waiting in the inbound queue and the replies waiting in the sandbox's send queue.
+  const queued: string[] = [];
+  const sampler =
+    process.env.SERIES === '1'
+      ? setInterval(() => {
+          const k = Math.round((performance.now() - t0) / 1000);
+          void redis.pipeline().llen(`${prefix}:inbound:wait`).llen(`${prefix}:outbox-sandbox:wait`).exec().then((r) => queued.push(`${k}:${(r ?? []).map(([, n]) => n).join('/')}`));
+        }, 1000)
+      : null;
   const inflight: Promise<void>[] = [];
   // A round-robin balancer in front of several receivers: every post, retries included, goes to the next.
   let turn = 0;
@@ -710,6 +720,10 @@ async function openLoop(bot: BotProcess, redis: Redis, prefix: string, make: (i:
     const seconds = [...new Set([...refusedAt.keys(), ...acceptedAt.keys()])].sort((a, b) => a - b);
     console.error(`refused/accepted per second at ${rate}/s offered:`, seconds.map((k) => `${k}:${refusedAt.get(k) ?? 0}/${acceptedAt.get(k) ?? 0}`).join(' '));
     console.error(`answers per second at ${rate}/s offered:`, [...bySecond(series, performance.timeOrigin + t0)].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' '));
+  }
+  if (sampler) {
+    clearInterval(sampler);
+    console.error(`waiting inbound/replies per second at ${rate}/s offered:`, queued.join(' '));
   }
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;

@@ -225,10 +225,13 @@ export const SENDER_CONCURRENCY = 1;
 /**
  * Deliveries in flight per sender worker of a channel that never asks to wait (the sandbox): no
  * outage can put its jobs back, so the reason above does not apply, and deliveries to one target
- * still go one at a time in commit order (lanes). One in flight capped the whole path at what one
- * delivery's round trips allow (≈ 150/s on the shared benchmark machine), below what handling does.
+ * still go one at a time in commit order (lanes). A delivery's time is mostly waiting (the store's
+ * round trip, then its batch of sent marks in MariaDB), so the rate is what is in flight over that
+ * wait: one capped the path at ≈ 150/s; four kept pace with handling when the machine was calm but
+ * fell behind it under overload, where every wait grows (the replies piled up by ≈ 150 a second at
+ * 2× offered, bench/results/scale.md "Tenth pass"); sixteen kept them at 0–7 waiting.
  */
-export const NON_WAITING_SENDER_CONCURRENCY = 4;
+export const NON_WAITING_SENDER_CONCURRENCY = 16;
 
 /**
  * Runs `fn` after every earlier call with the same name in this process has settled: deliveries
