@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type Router from '@koa/router';
 import { channelEnabled, type ChannelName, type Config } from './config';
 import type { Logger } from './log';
@@ -119,7 +119,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const connections = createRedisConnections({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, sentinelPassword: config.REDIS_SENTINEL_PASSWORD });
   await connections.ready();
   const queues = new QueueRegistry(connections);
-  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0 });
+  // Replies count into the backlog on channels only our own workers limit (set once the channels are built).
+  let unlimitedSends: Queue[] = [];
+  const admission = watchBacklog(queues.get(INBOUND_QUEUE), { limit: config.INBOUND_BACKLOG_LIMIT, maxLagMs: roles.has('receiver') ? config.INBOUND_MAX_LAG_MS : 0, replies: () => unlimitedSends });
   const sink = createInboundSink(queues.get(INBOUND_QUEUE), metrics, () => admission.accepted());
   const meetingRenderer = createMeetingRenderer();
   // Links point at PUBLIC_URL, or at this server once it listens (the port may be chosen by the OS).
@@ -131,6 +133,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
   const channelDeps: ChannelDeps = { config, logger, sink, redis: connections.producer, keyPrefix: connections.keyPrefix, admission };
   const channels = buildChannels(config, channelDeps, uow, options);
+  unlimitedSends = channels.filter((c) => SEND_RATE[c.name](config) === 0).map((c) => queues.get(outboxQueueName(c.name)));
   const dispatcher = new OutboxDispatcher(queues, outboxStore, new Set(channels.map((c) => c.name)), logger);
   uow.onCommitted((rows) => dispatcher.dispatch(rows));
 

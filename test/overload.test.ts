@@ -1,6 +1,6 @@
 /**
- * Overload is honest: past INBOUND_BACKLOG_LIMIT waiting messages the sandbox API answers 429
- * with Retry-After and queues nothing; every message it accepted is answered once when workers
+ * Overload is honest: past INBOUND_BACKLOG_LIMIT waiting messages (or replies waiting on a channel
+ * only our own senders limit) the sandbox API answers 429 with Retry-After and queues nothing; every message it accepted is answered once when workers
  * get to it; once the backlog drains it accepts again.
  */
 import { createTestDatabase, type TestDatabase } from './support/databases';
@@ -58,6 +58,50 @@ describe('an inbound backlog past its bound', () => {
       expect(await answers()).toBe(accepted.length + 1);
     } finally {
       await worker?.stop();
+      await receiver.stop();
+    }
+  });
+
+  it('is refused with 429 while more replies wait to be sent than the bound, and accepted again once they are sent', async () => {
+    // A receiver without workers, and replies already queued to the sandbox's sender past the bound
+    // (stand-ins for replies of work handled elsewhere: their rows do not exist, so sending one sends nothing).
+    const receiver = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_BACKLOG_LIMIT: '5', INBOUND_MAX_LAG_MS: '0' } });
+    let worker: TestApp | null = null;
+    try {
+      const sends = receiver.runtime.queues.get('outbox-sandbox');
+      await sends.addBulk(Array.from({ length: 12 }, (_, i) => ({ name: 'send', data: { id: `standin-${i}` }, opts: { jobId: `standin-${i}` } })));
+      // Past two reads of the counts (every 250 ms).
+      await new Promise((r) => setTimeout(r, 700));
+      const refusal = await postRaw(receiver, 'while-replies-wait');
+      expect(refusal.status).toBe(429);
+      expect(Number(refusal.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await receiver.runtime.queues.get('inbound').getWaitingCount()).toBe(0);
+
+      // A worker sends what waits; the receiver accepts again, and what it accepts is answered.
+      worker = await startTestApp({ database: db, queuePrefix: receiver.queuePrefix, env: { GRIDBOT_ROLES: 'worker' } });
+      await eventually(async () => ((await sends.getWaitingCount()) === 0 ? true : null), 'the replies to be sent');
+      const again = await eventually(async () => {
+        const res = await postRaw(receiver, 'replies-sent');
+        return res.status === 202 ? res : null;
+      }, 'the receiver to accept again');
+      expect(again.status).toBe(202);
+      await receiver.chat.settled('replies-sent');
+      const answers = (await receiver.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#'));
+      expect(answers.length).toBe(1);
+    } finally {
+      await worker?.stop();
+      await receiver.stop();
+    }
+  });
+
+  it('is not refused for replies held by a platform-like send rate (the queue waits on the rate, not on us)', async () => {
+    const receiver = await startTestApp({ database: db, env: { GRIDBOT_ROLES: 'receiver', INBOUND_BACKLOG_LIMIT: '5', INBOUND_MAX_LAG_MS: '0', SANDBOX_SEND_RATE: '5' } });
+    try {
+      await receiver.runtime.queues.get('outbox-sandbox').addBulk(Array.from({ length: 12 }, (_, i) => ({ name: 'send', data: { id: `standin-${i}` }, opts: { jobId: `standin-${i}` } })));
+      // Past two reads of the counts (every 250 ms), still accepted.
+      await new Promise((r) => setTimeout(r, 700));
+      for (let i = 0; i < 3; i++) expect((await postRaw(receiver, `rated-${i}`)).status).toBe(202);
+    } finally {
       await receiver.stop();
     }
   });

@@ -34,6 +34,31 @@ describe('watchBacklog', () => {
   });
 });
 
+describe('watchBacklog with replies waiting to be sent', () => {
+  it('refuses while more replies wait than the bound, though few messages wait to be handled, and accepts again once they are sent', async () => {
+    const inbound = countedQueue();
+    const replies = countedQueue();
+    const admission = watchBacklog(inbound.queue, { limit: 10, maxLagMs: 0, intervalMs: 1, replies: () => [replies.queue] });
+    const read = async (messages: number, waitingReplies: number) => {
+      while (!inbound.reads.length || !replies.reads.length) await tick();
+      inbound.reads.shift()!(messages);
+      replies.reads.shift()!(waitingReplies);
+      await tick();
+    };
+    try {
+      await read(2, 5);
+      expect(admission.retryAfterSeconds()).toBeNull();
+      // Handling keeps pace with receiving; sending does not.
+      await read(2, 40);
+      expect(admission.retryAfterSeconds()).toBeGreaterThanOrEqual(1);
+      await read(2, 10);
+      expect(admission.retryAfterSeconds()).toBeNull();
+    } finally {
+      admission.stop();
+    }
+  });
+});
+
 describe('watchBacklog past capacity', () => {
   beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
   afterEach(() => jest.useRealTimers());

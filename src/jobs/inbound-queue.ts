@@ -53,6 +53,12 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  *   every POST at full speed would take the time the workers need to handle what was accepted,
  *   and throughput would collapse instead of staying at its maximum. A late loop with nothing
  *   waiting is a slow machine, not an overload: refusing would not help anyone.
+ * - more replies wait to be sent than the bound, on a channel whose sending only our own workers
+ *   limit (the sandbox unlimited): accepted work is answered work, and a reply queue growing behind
+ *   handling that keeps pace with receiving is a backlog too, only later in the line (at 2× offered
+ *   the sandbox's replies once piled up by 150 a second while the inbound count stayed at the bound;
+ *   answers came 8–14 s late). A platform's send queue held by its rate limit is not counted: a
+ *   fan-out trickling to WeCom must not refuse the sandbox or an intake order.
  * Retry-After books each refused client into a line of seconds, each holding what the queue drains
  * in one (measured from the waiting counts while work waited): the first second with room after
  * the backlog past the bound has drained; past 30 s of line, the second with the fewest. A
@@ -75,8 +81,10 @@ export interface Admission {
 }
 
 export interface AdmissionOptions {
-  /** Waiting messages beyond which new ones are refused; 0: no bound. */
+  /** Waiting messages beyond which new ones are refused; 0: no bound. Replies waiting are held to it too. */
   limit: number;
+  /** The send queues whose waiting replies count (read with the inbound count); asked at each read. */
+  replies?: () => Pick<Queue, 'getWaitingCount'>[];
   /** Mean event-loop delay (ms) over the last interval beyond which new ones are refused; 0: no bound. */
   maxLagMs: number;
   intervalMs?: number;
@@ -90,6 +98,8 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   const intervalMs = opts.intervalMs ?? 250;
   if (limit <= 0 && maxLagMs <= 0) return { retryAfterSeconds: () => null, accepted: () => undefined, refused: () => undefined, stop: () => undefined };
   let waiting = 0;
+  /** The most replies waiting in any counted send queue at the last read. */
+  let repliesWaiting = 0;
   /** Accepted since the last read of the waiting count (they are in it from the next read on). */
   let acceptedSince = 0;
   let lagMs = 0;
@@ -123,8 +133,9 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
       // count reaches this line, so the count is taken once those have run (setImmediate: after
       // every promise the reply settled). Adds answered just after the count in that reply are
       // then left out until the next read: the bound errs by a few upward, never below it.
-      const read = await queue.getWaitingCount().catch(() => null);
+      const [read, ...replies] = await Promise.all([queue, ...(opts.replies?.() ?? [])].map((q) => q.getWaitingCount().catch(() => null)));
       await new Promise((resolve) => setImmediate(resolve));
+      repliesWaiting = Math.max(0, ...replies.map((n) => n ?? 0));
       if (read !== null) {
         const at = performance.now();
         // Drained since the last read: what waited then, plus what was added since, less what
@@ -153,7 +164,7 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   };
   return {
     retryAfterSeconds: () => {
-      const ahead = waiting + acceptedSince;
+      const ahead = Math.max(waiting + acceptedSince, repliesWaiting);
       if (limit > 0 && ahead > limit) return wait(ahead - limit);
       // A late loop is a matter of the next moments: one second, unless a line has formed.
       if (delay && lagMs > maxLagMs && (limit <= 0 || ahead > limit / 10)) return wait(0);
