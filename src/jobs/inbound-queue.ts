@@ -59,9 +59,14 @@ export function createInboundSink(queue: Queue, metrics: Metrics, onQueued: () =
  *   the sandbox's replies once piled up by 150 a second while the inbound count stayed at the bound;
  *   answers came 8–14 s late). A platform's send queue held by its rate limit is not counted: a
  *   fan-out trickling to WeCom must not refuse the sandbox or an intake order.
- * Retry-After books each refused client into a line of seconds, each holding what the queue drains
- * in one (measured from the waiting counts while work waited): the first second with room after
- * the backlog past the bound has drained; past 30 s of line, the second with the fewest. A
+ * Retry-After books each refused client into a line of seconds, each holding a quarter more than
+ * the queue drains in one (measured from the waiting counts while work waited): the first second
+ * with room after the backlog past the bound has drained; past 120 s of line, the second with the
+ * fewest. The line is long enough for a 20-s burst at five times capacity, so the refused come back
+ * once, when there is room, instead of two or three times (a 30-s line left each message accepted at
+ * 5× refused 3.1 times, the returns of the overflow taking the loop from handling). The quarter
+ * over keeps the backlog fed when handling speeds up as the burst ends (the drain was measured
+ * under it); the surplus is refused once more and booked at the end of the line. A
  * refusal costs the receiving process about 0.1 ms of CPU (`ONLY=refusal` in bench/throughput.ts),
  * taken from handling when one process has both roles; clients all told the same second come back
  * together, are mostly refused again, and past capacity the refusals grow until they eat the
@@ -91,7 +96,9 @@ export interface AdmissionOptions {
 }
 
 /** The longest Retry-After a refusal names. */
-const MAX_RETRY_AFTER_S = 30;
+const MAX_RETRY_AFTER_S = 120;
+/** Clients booked into one second of the line, per message the queue drains in one. */
+const OVERBOOKING = 1.25;
 
 export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: AdmissionOptions): Admission {
   const { limit, maxLagMs } = opts;
@@ -156,9 +163,9 @@ export function watchBacklog(queue: Pick<Queue, 'getWaitingCount'>, opts: Admiss
   void refresh();
   // In the line: once the backlog past the bound has drained, the first second with room among the
   // clients told to come back before, at the rate the queue drains; until that rate is known, the
-  // oversubscription; 1–30 s.
+  // oversubscription; 1–120 s.
   const wait = (excess: number) => {
-    if (drainPerS > 0) return line.next(Math.ceil((excess + 1) / drainPerS), Math.max(1, Math.round(drainPerS)));
+    if (drainPerS > 0) return line.next(Math.ceil((excess + 1) / drainPerS), Math.max(1, Math.round(drainPerS * OVERBOOKING)));
     const seconds = Math.max(limit > 0 ? Math.ceil((excess + limit) / limit) : 1, Math.ceil(oversubscribed));
     return Math.min(MAX_RETRY_AFTER_S, Math.max(1, seconds));
   };
