@@ -14,6 +14,21 @@ async function postRaw(app: TestApp, id: string): Promise<Response> {
   });
 }
 
+/** Posts `id` until it is accepted (the receiver refuses until it has room), then waits for its answer. */
+async function acceptedAgain(app: TestApp, id: string): Promise<void> {
+  const res = await eventually(async () => {
+    const r = await postRaw(app, id);
+    return r.status === 202 ? r : null;
+  }, 'the receiver to accept again');
+  expect(res.status).toBe(202);
+  await app.chat.settled(id);
+}
+
+/** The bot's answers to 我是谁 in the admin's 1:1 chat. */
+async function answersToAdmin(app: TestApp): Promise<number> {
+  return (await app.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#')).length;
+}
+
 describe('an inbound backlog past its bound', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -46,16 +61,10 @@ describe('an inbound backlog past its bound', () => {
 
       worker = await startTestApp({ database: db, queuePrefix: receiver.queuePrefix, env: { GRIDBOT_ROLES: 'worker' } });
       for (const id of accepted) await receiver.chat.settled(id);
-      const answers = async () => (await receiver.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#')).length;
-      expect(await answers()).toBe(accepted.length);
+      expect(await answersToAdmin(receiver)).toBe(accepted.length);
 
-      const again = await eventually(async () => {
-        const res = await postRaw(receiver, 'after-drain');
-        return res.status === 202 ? res : null;
-      }, 'the receiver to accept again');
-      expect(again.status).toBe(202);
-      await receiver.chat.settled('after-drain');
-      expect(await answers()).toBe(accepted.length + 1);
+      await acceptedAgain(receiver, 'after-drain');
+      expect(await answersToAdmin(receiver)).toBe(accepted.length + 1);
     } finally {
       await worker?.stop();
       await receiver.stop();
@@ -80,14 +89,8 @@ describe('an inbound backlog past its bound', () => {
       // A worker sends what waits; the receiver accepts again, and what it accepts is answered.
       worker = await startTestApp({ database: db, queuePrefix: receiver.queuePrefix, env: { GRIDBOT_ROLES: 'worker' } });
       await eventually(async () => ((await sends.getWaitingCount()) === 0 ? true : null), 'the replies to be sent');
-      const again = await eventually(async () => {
-        const res = await postRaw(receiver, 'replies-sent');
-        return res.status === 202 ? res : null;
-      }, 'the receiver to accept again');
-      expect(again.status).toBe(202);
-      await receiver.chat.settled('replies-sent');
-      const answers = (await receiver.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#'));
-      expect(answers.length).toBe(1);
+      await acceptedAgain(receiver, 'replies-sent');
+      expect(await answersToAdmin(receiver)).toBe(1);
     } finally {
       await worker?.stop();
       await receiver.stop();
@@ -134,14 +137,9 @@ describe('an inbound backlog past its bound', () => {
       expect(await refusal!.json()).toEqual({ error: expect.stringMatching(/^overloaded/) });
 
       // Idle again: accepted, and everything accepted before is answered once.
-      const again = await eventually(async () => {
-        const res = await postRaw(app, 'lag-after');
-        return res.status === 202 ? res : null;
-      }, 'the receiver to accept again');
-      expect(again.status).toBe(202);
-      for (const id of [...accepted, 'lag-after']) await app.chat.settled(id);
-      const answers = (await app.chat.messages('dm-admin')).filter((m) => m.from === 'bot' && m.text.startsWith('系统管理员（#'));
-      expect(answers.length).toBe(accepted.length + 1);
+      await acceptedAgain(app, 'lag-after');
+      for (const id of accepted) await app.chat.settled(id);
+      expect(await answersToAdmin(app)).toBe(accepted.length + 1);
     } finally {
       await app.stop();
     }
